@@ -1,0 +1,46 @@
+#ifndef SAIMA_COMMON_CALLER_H_
+#define SAIMA_COMMON_CALLER_H_
+
+// Who is calling. The gateway authenticates a person and passes them downstream in metadata; services read
+// the caller from there and enforce their own rules with it.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/server_context.h"
+
+namespace saima {
+
+// Roles, as carried in metadata and tokens.
+inline constexpr char kRoleUnitStaff[] = "unit_staff";        // 单位填报员
+inline constexpr char kRoleDeptReviewer[] = "dept_reviewer";  // 主管部门审核员
+inline constexpr char kRoleStatsOfficer[] = "stats_officer";  // 统计局
+inline constexpr char kRoleAdmin[] = "admin";                 // 发改局 administrator
+inline constexpr char kRoleJudge[] = "judge";                 // 评委
+inline constexpr char kRoleLeader[] = "leader";               // 领导, read-only
+inline constexpr char kRoleSysadmin[] = "sysadmin";           // system administrator
+
+struct Caller {
+  std::string user_id;
+  std::string role;
+  // Set for unit staff and department reviewers.
+  std::string unit_id;
+
+  bool IsAdministrator() const { return role == kRoleAdmin || role == kRoleSysadmin; }
+};
+
+bool IsKnownRole(const std::string& role);
+
+// Reads the caller from a server call's metadata. UNAUTHENTICATED when absent or malformed.
+absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContext& context);
+
+// The request id of a server call: the client's x-request-id, or "-" when it sent none.
+std::string RequestIdOf(const grpc::ServerContext& context);
+
+// Adds the caller and request id to an outgoing call's metadata.
+void AttachCaller(const Caller& caller, const std::string& request_id, grpc::ClientContext& context);
+
+}  // namespace saima
+
+#endif  // SAIMA_COMMON_CALLER_H_

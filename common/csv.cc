@@ -1,0 +1,55 @@
+#include "common/csv.h"
+
+#include <csv.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace saima {
+namespace {
+
+struct ParseState {
+  std::vector<CsvRow> rows;
+  CsvRow current;
+};
+
+void OnField(void* data, size_t len, void* state) {
+  static_cast<ParseState*>(state)->current.emplace_back(static_cast<const char*>(data), len);
+}
+
+void OnRow(int, void* state) {
+  auto* s = static_cast<ParseState*>(state);
+  s->rows.push_back(std::move(s->current));
+  s->current.clear();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<CsvRow>> ParseCsv(const std::string& text) {
+  size_t start = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+  csv_parser parser;
+  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+    return absl::InternalError("cannot initialise the CSV parser");
+  }
+  ParseState state;
+  const size_t length = text.size() - start;
+  if (csv_parse(&parser, text.data() + start, length, OnField, OnRow, &state) != length ||
+      csv_fini(&parser, OnField, OnRow, &state) != 0) {
+    std::string error = csv_strerror(csv_error(&parser));
+    csv_free(&parser);
+    return absl::InvalidArgumentError(absl::StrCat("malformed CSV near row ", state.rows.size() + 1, ": ", error));
+  }
+  csv_free(&parser);
+  return state.rows;
+}
+
+std::string CsvField(const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace saima

@@ -1,0 +1,167 @@
+#include "common/pg.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "spdlog/spdlog.h"
+
+namespace saima {
+
+absl::Status StatusFromException(const std::exception& e) {
+  if (dynamic_cast<const pqxx::unique_violation*>(&e)) {
+    return absl::AlreadyExistsError("a record with the same key already exists");
+  }
+  if (dynamic_cast<const pqxx::foreign_key_violation*>(&e)) {
+    return absl::FailedPreconditionError("a referenced record does not exist");
+  }
+  if (dynamic_cast<const pqxx::check_violation*>(&e)) {
+    return absl::FailedPreconditionError("a stored value would break a database rule");
+  }
+  if (dynamic_cast<const pqxx::serialization_failure*>(&e) || dynamic_cast<const pqxx::deadlock_detected*>(&e)) {
+    return absl::AbortedError("concurrent update; retry the request");
+  }
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) || dynamic_cast<const pqxx::in_doubt_error*>(&e)) {
+    spdlog::warn("database connection lost: {}", e.what());
+    return absl::UnavailableError("the database is unavailable");
+  }
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    // 57014: canceled by statement_timeout, which PgPool::Transaction derives from the caller's deadline.
+    if (sql->sqlstate() == "57014") {
+      return absl::DeadlineExceededError("the database did not answer before the deadline");
+    }
+    if (sql->sqlstate().rfind("08", 0) == 0 || sql->sqlstate() == "57P01") {
+      return absl::UnavailableError("the database is unavailable");
+    }
+    spdlog::error("database error {}: {}", sql->sqlstate(), e.what());
+    return absl::InternalError("database error");
+  }
+  spdlog::error("unexpected error: {}", e.what());
+  return absl::InternalError("internal error");
+}
+
+PgPool::PgPool(std::string url, int size, std::vector<NamedStatement> statements)
+    : url_(std::move(url)), size_(std::max(1, size)), statements_(std::move(statements)) {}
+
+PgPool::~PgPool() = default;
+
+PgPool::Lease::~Lease() {
+  if (pool_ != nullptr && conn_ != nullptr) pool_->Release(std::move(conn_));
+}
+
+void PgPool::Release(std::unique_ptr<pqxx::connection> conn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  --leased_;
+  if (conn->is_open()) {
+    idle_.push_back(std::move(conn));
+  } else {
+    --open_;  // Broken: the next Acquire opens a fresh one.
+  }
+  freed_.notify_one();
+}
+
+int PgPool::in_use() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return leased_;
+}
+
+absl::StatusOr<PgPool::Lease> PgPool::Acquire(absl::Time deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (idle_.empty() && open_ >= size_) {
+    if (freed_.wait_until(lock, absl::ToChronoTime(deadline)) == std::cv_status::timeout && idle_.empty() &&
+        open_ >= size_) {
+      return absl::DeadlineExceededError("no database connection became free before the deadline");
+    }
+  }
+  if (!idle_.empty()) {
+    auto conn = std::move(idle_.back());
+    idle_.pop_back();
+    ++leased_;
+    return Lease(this, std::move(conn));
+  }
+  ++open_;
+  ++leased_;
+  lock.unlock();
+  try {
+    auto conn = std::make_unique<pqxx::connection>(url_);
+    for (const auto& s : statements_) conn->prepare(s.name, s.sql);
+    return Lease(this, std::move(conn));
+  } catch (const std::exception& e) {
+    lock.lock();
+    --open_;
+    --leased_;
+    freed_.notify_one();
+    spdlog::warn("cannot connect to the database: {}", e.what());
+    return absl::UnavailableError("the database is unavailable");
+  }
+}
+
+absl::Status PgPool::Transaction(absl::Time deadline, const std::function<absl::Status(pqxx::work&)>& work) {
+  auto lease = Acquire(deadline);
+  if (!lease.ok()) return lease.status();
+  const int64_t timeout_ms = absl::ToInt64Milliseconds(deadline - absl::Now());
+  if (timeout_ms <= 0) return absl::DeadlineExceededError("deadline passed before the transaction began");
+  try {
+    pqxx::work txn(**lease);
+    // A statement never outlives the caller's deadline.
+    txn.exec0(absl::StrCat("SET LOCAL statement_timeout = ", std::min<int64_t>(timeout_ms, 600000)));
+    absl::Status status = work(txn);
+    if (status.ok()) txn.commit();
+    return status;  // Not committed: the transaction rolls back when txn is destroyed.
+  } catch (const std::exception& e) {
+    return StatusFromException(e);
+  }
+}
+
+absl::Status PgPool::Ping() {
+  return Transaction(absl::Now() + absl::Seconds(1), [](pqxx::work& txn) {
+    txn.exec1("SELECT 1");
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Migrate(const std::string& url, const std::string& schema, const EmbeddedFile* migrations) {
+  std::vector<std::pair<int, const EmbeddedFile*>> ordered;
+  for (const EmbeddedFile* m = migrations; m->path != nullptr; ++m) {
+    const char* base = std::strrchr(m->path, '/');
+    base = base ? base + 1 : m->path;
+    int version = 0;
+    if (!absl::SimpleAtoi(std::string(base, std::min<size_t>(3, std::strlen(base))), &version)) {
+      return absl::InternalError(absl::StrCat("migration file name must start with 3 digits: ", m->path));
+    }
+    ordered.emplace_back(version, m);
+  }
+  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  try {
+    pqxx::connection conn(url);
+    pqxx::nontransaction lock_txn(conn);
+    const std::string lock_key = conn.quote("saima.migrate." + schema);
+    lock_txn.exec0("SELECT pg_advisory_lock(hashtext(" + lock_key + "))");
+    lock_txn.exec0("CREATE TABLE IF NOT EXISTS " + schema +
+                   ".schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
+                   "applied_at timestamptz NOT NULL DEFAULT now())");
+    lock_txn.commit();
+    int applied = 0;
+    for (const auto& [version, file] : ordered) {
+      pqxx::work txn(conn);
+      auto seen = txn.exec_params("SELECT 1 FROM " + schema + ".schema_migrations WHERE version = $1", version);
+      if (!seen.empty()) continue;
+      txn.exec(file->contents);
+      txn.exec_params0("INSERT INTO " + schema + ".schema_migrations (version, name) VALUES ($1, $2)", version,
+                       std::string(file->path));
+      txn.commit();
+      ++applied;
+      spdlog::info("migration {} applied to schema {}", file->path, schema);
+    }
+    pqxx::nontransaction unlock_txn(conn);
+    unlock_txn.exec0("SELECT pg_advisory_unlock(hashtext(" + lock_key + "))");
+    spdlog::info("schema {} is at its latest migration ({} applied now)", schema, applied);
+    return absl::OkStatus();
+  } catch (const std::exception& e) {
+    spdlog::error("migration of schema {} failed: {}", schema, e.what());
+    return StatusFromException(e);
+  }
+}
+
+}  // namespace saima

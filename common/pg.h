@@ -1,0 +1,94 @@
+#ifndef SAIMA_COMMON_PG_H_
+#define SAIMA_COMMON_PG_H_
+
+// PostgreSQL access shared by the services: a bounded connection pool, the one translation of libpqxx
+// exceptions into absl::Status, transactions bounded by the caller's deadline, and migrations.
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/embedded.h"
+#include <pqxx/pqxx>
+
+namespace saima {
+
+// A named SQL statement, prepared on every connection of a pool.
+struct NamedStatement {
+  const char* name;
+  const char* sql;
+};
+
+// Translates an exception thrown by libpqxx (or anything else) into a status; SQL text never leaves here.
+// unique violation → ALREADY_EXISTS, serialization failure or deadlock → ABORTED, broken connection →
+// UNAVAILABLE, statement timeout → DEADLINE_EXCEEDED, foreign key / check violation → FAILED_PRECONDITION.
+absl::Status StatusFromException(const std::exception& e);
+
+// A fixed-size pool of connections. Thread-safe. Connections are opened lazily and replaced after they break.
+class PgPool {
+ public:
+  // `statements` are prepared on each new connection.
+  PgPool(std::string url, int size, std::vector<NamedStatement> statements = {});
+  ~PgPool();
+  PgPool(const PgPool&) = delete;
+  PgPool& operator=(const PgPool&) = delete;
+
+  // A leased connection, returned to the pool when destroyed (dropped instead if it broke).
+  class Lease {
+   public:
+    Lease(Lease&& other) noexcept : pool_(other.pool_), conn_(std::move(other.conn_)) { other.pool_ = nullptr; }
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    pqxx::connection& operator*() const { return *conn_; }
+    pqxx::connection* operator->() const { return conn_.get(); }
+
+   private:
+    friend class PgPool;
+    Lease(PgPool* pool, std::unique_ptr<pqxx::connection> conn) : pool_(pool), conn_(std::move(conn)) {}
+    PgPool* pool_;
+    std::unique_ptr<pqxx::connection> conn_;
+  };
+
+  // Waits for a free connection until `deadline`: DEADLINE_EXCEEDED if none frees in time, UNAVAILABLE if a
+  // new connection cannot be opened.
+  absl::StatusOr<Lease> Acquire(absl::Time deadline);
+
+  // Runs `work` in one transaction (committed when it returns OK, rolled back otherwise), with a statement
+  // timeout derived from `deadline`. Exceptions from libpqxx are translated with StatusFromException.
+  absl::Status Transaction(absl::Time deadline, const std::function<absl::Status(pqxx::work&)>& work);
+
+  // A cheap liveness probe: OK when a connection answers SELECT 1 within a second.
+  absl::Status Ping();
+
+  int size() const { return size_; }
+  int in_use() const;
+
+ private:
+  void Release(std::unique_ptr<pqxx::connection> conn);
+
+  const std::string url_;
+  const int size_;
+  const std::vector<NamedStatement> statements_;
+  mutable std::mutex mu_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mu_);
+  int open_ ABSL_GUARDED_BY(mu_) = 0;
+  int leased_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// Applies the numbered migrations (files "NNN_name.sql") not yet recorded in `schema`.schema_migrations, each
+// in its own transaction, under an advisory lock so that concurrent starters apply each exactly once.
+// The schema must exist and belong to the connecting role.
+absl::Status Migrate(const std::string& url, const std::string& schema, const EmbeddedFile* migrations);
+
+}  // namespace saima
+
+#endif  // SAIMA_COMMON_PG_H_

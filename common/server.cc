@@ -1,0 +1,167 @@
+#include "common/server.h"
+
+#include <csignal>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/support/server_interceptor.h"
+#include "spdlog/sinks/stdout_color_sinks.h"
+#include "spdlog/spdlog.h"
+
+namespace saima {
+namespace {
+
+std::string MetadataValue(std::multimap<grpc::string_ref, grpc::string_ref>* metadata, const char* key) {
+  if (metadata == nullptr) return "";
+  auto it = metadata->find(key);
+  if (it == metadata->end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+// Writes one access log line per call: method, status, duration, request id and caller.
+class AccessLogInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit AccessLogInterceptor(grpc::experimental::ServerRpcInfo* info)
+      : method_(info->method()), start_(absl::Now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    using grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      auto* metadata = methods->GetRecvInitialMetadata();
+      request_id_ = MetadataValue(metadata, "x-request-id");
+      user_ = MetadataValue(metadata, "x-saima-user");
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const grpc::Status status = methods->GetSendStatus();
+      spdlog::info("rpc method={} code={} ms={:.1f} request_id={} user={}{}", method_,
+                   static_cast<int>(status.error_code()), absl::ToDoubleMilliseconds(absl::Now() - start_),
+                   request_id_.empty() ? "-" : request_id_, user_.empty() ? "-" : user_,
+                   status.ok() ? "" : absl::StrCat(" error=\"", status.error_message(), "\""));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  std::string method_;
+  absl::Time start_;
+  std::string request_id_;
+  std::string user_;
+};
+
+class AccessLogFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
+    return new AccessLogInterceptor(info);
+  }
+};
+
+// Shutdown is requested by a signal or by Shutdown(); one waiter acts on it.
+std::mutex g_signal_mu;
+std::condition_variable g_signal_cv;
+std::atomic<bool> g_signalled{false};
+
+extern "C" void OnSignal(int) {
+  g_signalled.store(true);
+  // notify_all is not async-signal-safe; the waiter polls g_signalled as well.
+}
+
+class RunningServerImpl : public RunningServer {
+ public:
+  RunningServerImpl(ServerOptions options, std::unique_ptr<grpc::Server> server, int port)
+      : options_(std::move(options)), server_(std::move(server)), port_(port) {
+    health_thread_ = std::thread([this] { WatchHealth(); });
+  }
+
+  ~RunningServerImpl() override { Shutdown(); }
+
+  int port() const override { return port_; }
+
+  void WaitForShutdownSignal() override {
+    std::signal(SIGTERM, OnSignal);
+    std::signal(SIGINT, OnSignal);
+    std::unique_lock<std::mutex> lock(g_signal_mu);
+    while (!g_signalled.load() && !stopping_.load()) {
+      g_signal_cv.wait_for(lock, std::chrono::milliseconds(200));
+    }
+    lock.unlock();
+    spdlog::info("{} shutting down", options_.binary_name);
+    Shutdown();
+  }
+
+  void Shutdown() override {
+    if (stopping_.exchange(true)) {
+      if (health_thread_.joinable() && health_thread_.get_id() != std::this_thread::get_id()) health_thread_.join();
+      return;
+    }
+    g_signal_cv.notify_all();
+    if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    if (health_thread_.joinable()) health_thread_.join();
+    spdlog::info("{} stopped", options_.binary_name);
+  }
+
+ private:
+  void WatchHealth() {
+    bool last_serving = true;
+    bool first = true;
+    while (!stopping_.load()) {
+      const bool serving = !options_.readiness_probe || options_.readiness_probe().ok();
+      if (first || serving != last_serving) {
+        if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(serving);
+        if (!first || !serving) spdlog::info("health: {}", serving ? "SERVING" : "NOT_SERVING");
+        last_serving = serving;
+        first = false;
+      }
+      std::unique_lock<std::mutex> lock(health_mu_);
+      health_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_.load(); });
+    }
+  }
+
+  ServerOptions options_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_;
+  std::atomic<bool> stopping_{false};
+  std::mutex health_mu_;
+  std::condition_variable health_cv_;
+  std::thread health_thread_;
+};
+
+}  // namespace
+
+void InitLogging(const std::string& binary_name) {
+  auto logger = spdlog::stderr_color_mt(binary_name);
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %n %l %v");
+  spdlog::set_default_logger(logger);
+}
+
+absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& options,
+                                                           const std::vector<grpc::Service*>& services) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &port);
+  grpc::ResourceQuota quota(options.binary_name);
+  quota.SetMaxThreads(options.max_threads);
+  builder.SetResourceQuota(quota);
+  builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<AccessLogFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));
+  }
+  spdlog::info("{} listening on port {}", options.binary_name, port);
+  return std::unique_ptr<RunningServer>(new RunningServerImpl(options, std::move(server), port));
+}
+
+}  // namespace saima

@@ -1,0 +1,47 @@
+#ifndef SAIMA_COMMON_SERVER_H_
+#define SAIMA_COMMON_SERVER_H_
+
+// The one server bootstrap of the four binaries: logging, a gRPC server with health and reflection, an access
+// log line per call, health that follows the database, and graceful shutdown on SIGTERM or SIGINT.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "grpcpp/grpcpp.h"
+
+namespace saima {
+
+// Sets up spdlog for a binary: one line per event on stderr, with the binary's name.
+void InitLogging(const std::string& binary_name);
+
+struct ServerOptions {
+  std::string binary_name;
+  // host:port; port 0 picks a free port (see RunningServer::port()).
+  std::string listen_address;
+  // Upper bound on threads serving synchronous calls; match the database pool to it.
+  int max_threads = 32;
+  // Called about every second; health is SERVING while it returns OK. Null means always serving.
+  std::function<absl::Status()> readiness_probe;
+};
+
+// A started server. Destroying it shuts the server down, giving in-flight calls a few seconds.
+class RunningServer {
+ public:
+  virtual ~RunningServer() = default;
+  virtual int port() const = 0;
+  // Blocks until SIGTERM or SIGINT arrives (or Shutdown() is called), then shuts down gracefully.
+  virtual void WaitForShutdownSignal() = 0;
+  virtual void Shutdown() = 0;
+};
+
+// Starts a server with `services` (which must outlive it), health checking and reflection.
+absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& options,
+                                                           const std::vector<grpc::Service*>& services);
+
+}  // namespace saima
+
+#endif  // SAIMA_COMMON_SERVER_H_
