@@ -137,7 +137,7 @@ absl::Status Migrate(const std::string& url, const std::string& schema, const Em
     pqxx::connection conn(url);
     pqxx::nontransaction lock_txn(conn);
     const std::string lock_key = conn.quote("saima.migrate." + schema);
-    lock_txn.exec0("SELECT pg_advisory_lock(hashtext(" + lock_key + "))");
+    lock_txn.exec("SELECT pg_advisory_lock(hashtext(" + lock_key + "))");
     lock_txn.exec0("CREATE TABLE IF NOT EXISTS " + schema +
                    ".schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
                    "applied_at timestamptz NOT NULL DEFAULT now())");
@@ -155,7 +155,7 @@ absl::Status Migrate(const std::string& url, const std::string& schema, const Em
       spdlog::info("migration {} applied to schema {}", file->path, schema);
     }
     pqxx::nontransaction unlock_txn(conn);
-    unlock_txn.exec0("SELECT pg_advisory_unlock(hashtext(" + lock_key + "))");
+    unlock_txn.exec("SELECT pg_advisory_unlock(hashtext(" + lock_key + "))");
     spdlog::info("schema {} is at its latest migration ({} applied now)", schema, applied);
     return absl::OkStatus();
   } catch (const std::exception& e) {

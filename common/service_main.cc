@@ -1,0 +1,53 @@
+#include "common/service_main.h"
+
+#include <cstring>
+
+#include "absl/flags/flag.h"
+#include "common/flags.h"
+#include "common/server.h"
+#include "spdlog/spdlog.h"
+
+ABSL_FLAG(std::string, listen, "", "gRPC listen address host:port (default: the service's own)");
+ABSL_FLAG(std::string, db_url, "postgresql:///saima", "PostgreSQL connection URL of this service's role");
+ABSL_FLAG(int, db_pool_size, 8, "database connections; the server runs at most 4 threads per connection");
+ABSL_FLAG(bool, migrate_on_start, false, "apply migrations before serving");
+
+namespace saima {
+
+int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
+  std::vector<char*> args = ParseFlags(argc, argv, spec.binary_name + " [migrate]");
+  InitLogging(spec.binary_name);
+  const std::string db_url = absl::GetFlag(FLAGS_db_url);
+  const bool migrate_only = args.size() > 1 && std::strcmp(args[1], "migrate") == 0;
+  if (args.size() > 1 && !migrate_only) {
+    spdlog::error("unknown command '{}'; the only command is 'migrate'", args[1]);
+    return 2;
+  }
+  if (migrate_only || absl::GetFlag(FLAGS_migrate_on_start)) {
+    absl::Status migrated = Migrate(db_url, spec.schema, spec.migrations);
+    if (!migrated.ok()) {
+      spdlog::error("migration failed: {}", migrated.ToString());
+      return 1;
+    }
+    if (migrate_only) return 0;
+  }
+  const int pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  PgPool pool(db_url, pool_size, spec.statements);
+  auto services = spec.make_services(pool);
+  std::vector<grpc::Service*> raw;
+  for (const auto& s : services) raw.push_back(s.get());
+  ServerOptions options;
+  options.binary_name = spec.binary_name;
+  options.listen_address = absl::GetFlag(FLAGS_listen).empty() ? spec.default_listen : absl::GetFlag(FLAGS_listen);
+  options.max_threads = pool_size * 4 + 4;
+  options.readiness_probe = [&pool] { return pool.Ping(); };
+  auto server = StartServer(options, raw);
+  if (!server.ok()) {
+    spdlog::error("{}", server.status().ToString());
+    return 1;
+  }
+  (*server)->WaitForShutdownSignal();
+  return 0;
+}
+
+}  // namespace saima

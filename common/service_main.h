@@ -1,0 +1,34 @@
+#ifndef SAIMA_COMMON_SERVICE_MAIN_H_
+#define SAIMA_COMMON_SERVICE_MAIN_H_
+
+// main() of a database-backed service (registry, stats, scoring):
+//   <binary> [--listen=...] [--db_url=...] [--migrate_on_start]   serve
+//   <binary> migrate                                               apply migrations and exit
+// Flags may be set from SAIMA_* environment variables.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/embedded.h"
+#include "common/pg.h"
+#include "grpcpp/grpcpp.h"
+
+namespace saima {
+
+struct ServiceSpec {
+  std::string binary_name;    // e.g. "saima-registry"
+  std::string schema;         // its database schema, e.g. "registry"
+  std::string default_listen; // e.g. "127.0.0.1:50051"
+  const EmbeddedFile* migrations;
+  std::vector<NamedStatement> statements;
+  // Builds the gRPC services over the pool; the returned objects live until shutdown.
+  std::function<std::vector<std::shared_ptr<grpc::Service>>(PgPool&)> make_services;
+};
+
+int ServiceMain(int argc, char** argv, const ServiceSpec& spec);
+
+}  // namespace saima
+
+#endif  // SAIMA_COMMON_SERVICE_MAIN_H_

@@ -1,0 +1,185 @@
+#include "gateway/gateway.h"
+
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "common/client.h"
+#include "common/status.h"
+
+namespace saima::gateway {
+namespace {
+
+namespace reg = ::saima::registry::v1;
+
+constexpr std::chrono::milliseconds kDownstreamTimeout{10000};
+
+// Calls one backend RPC and maps its status. Transport failures become UNAVAILABLE naming the backend, so a
+// client learns which part of the system is down; application errors pass through with their details.
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> CallBackend(const char* backend, Stub* stub,
+                                     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                                     grpc::ClientContext& context, const Request& request) {
+  Response response;
+  grpc::Status status = (stub->*method)(&context, request, &response);
+  if (status.ok()) return response;
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    return absl::UnavailableError(absl::StrCat(backend, " is unavailable; retry shortly"));
+  }
+  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    return absl::DeadlineExceededError(absl::StrCat(backend, " did not answer before the deadline"));
+  }
+  return FromGrpcStatus(status);
+}
+
+}  // namespace
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  uint64_t value = engine();
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, value >>= 4) out[i] = kHex[value & 15];
+  return out;
+}
+
+Gateway::Gateway(const Backends& backends) {
+  auto registry_channel = MakeChannel(backends.registry);
+  registry_ = reg::RegistryService::NewStub(registry_channel);
+  health_["registry"] = grpc::health::v1::Health::NewStub(registry_channel);
+  health_["stats"] = grpc::health::v1::Health::NewStub(MakeChannel(backends.stats));
+  health_["scoring"] = grpc::health::v1::Health::NewStub(MakeChannel(backends.scoring));
+}
+
+std::unique_ptr<grpc::ClientContext> Gateway::Downstream(const CallInfo& call) const {
+  return DownstreamContext(call.incoming, call.identity.caller, call.request_id, kDownstreamTimeout);
+}
+
+absl::StatusOr<gw::WhoAmIResponse> Gateway::WhoAmI(const CallInfo& call, const gw::WhoAmIRequest&) {
+  gw::WhoAmIResponse response;
+  auto* caller = response.mutable_caller();
+  caller->set_user_id(call.identity.caller.user_id);
+  caller->set_display_name(call.identity.display_name);
+  caller->set_role(call.identity.caller.role);
+  caller->set_unit_id(call.identity.caller.unit_id);
+  return response;
+}
+
+absl::StatusOr<gw::ListUnitsResponse> Gateway::ListUnits(const CallInfo& call, const gw::ListUnitsRequest& request) {
+  reg::ListUnitsRequest down;
+  down.set_type(request.type());
+  auto context = Downstream(call);
+  auto result = CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::ListUnits, *context, down);
+  if (!result.ok()) return result.status();
+  gw::ListUnitsResponse response;
+  *response.mutable_units() = std::move(*result->mutable_units());
+  return response;
+}
+
+absl::StatusOr<gw::CreateUnitResponse> Gateway::CreateUnit(const CallInfo& call,
+                                                           const gw::CreateUnitRequest& request) {
+  reg::CreateUnitRequest down;
+  *down.mutable_unit() = request.unit();
+  auto context = Downstream(call);
+  auto result = CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::CreateUnit, *context, down);
+  if (!result.ok()) return result.status();
+  gw::CreateUnitResponse response;
+  *response.mutable_unit() = std::move(*result->mutable_unit());
+  return response;
+}
+
+absl::StatusOr<gw::ListProjectsResponse> Gateway::ListProjects(const CallInfo& call,
+                                                               const gw::ListProjectsRequest& request) {
+  reg::ListProjectsRequest down;
+  *down.mutable_filter() = request.filter();
+  down.set_page_size(request.page_size());
+  down.set_page_token(request.page_token());
+  auto context = Downstream(call);
+  auto result = CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::ListProjects, *context, down);
+  if (!result.ok()) return result.status();
+  gw::ListProjectsResponse response;
+  *response.mutable_projects() = std::move(*result->mutable_projects());
+  response.set_next_page_token(result->next_page_token());
+  response.set_total_size(result->total_size());
+  return response;
+}
+
+absl::StatusOr<gw::GetProjectResponse> Gateway::GetProject(const CallInfo& call,
+                                                           const gw::GetProjectRequest& request) {
+  reg::GetProjectRequest down;
+  down.set_project_id(request.project_id());
+  auto context = Downstream(call);
+  auto result = CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::GetProject, *context, down);
+  if (!result.ok()) return result.status();
+  gw::GetProjectResponse response;
+  *response.mutable_project() = std::move(*result->mutable_project());
+  return response;
+}
+
+absl::StatusOr<gw::CreateProjectResponse> Gateway::CreateProject(const CallInfo& call,
+                                                                 const gw::CreateProjectRequest& request) {
+  reg::CreateProjectRequest down;
+  *down.mutable_project() = request.project();
+  down.set_request_id(request.request_id());
+  auto context = Downstream(call);
+  auto result = CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::CreateProject, *context, down);
+  if (!result.ok()) return result.status();
+  gw::CreateProjectResponse response;
+  *response.mutable_project() = std::move(*result->mutable_project());
+  return response;
+}
+
+absl::StatusOr<gw::UpdateProjectResponse> Gateway::UpdateProject(const CallInfo& call,
+                                                                 const gw::UpdateProjectRequest& request) {
+  reg::UpdateProjectRequest down;
+  down.set_project_id(request.project_id());
+  down.set_expected_revision(request.expected_revision());
+  *down.mutable_project() = request.project();
+  *down.mutable_update_mask() = request.update_mask();
+  auto context = Downstream(call);
+  auto result = CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::UpdateProject, *context, down);
+  if (!result.ok()) return result.status();
+  gw::UpdateProjectResponse response;
+  *response.mutable_project() = std::move(*result->mutable_project());
+  return response;
+}
+
+absl::StatusOr<gw::SummarizeProjectsResponse> Gateway::SummarizeProjects(
+    const CallInfo& call, const gw::SummarizeProjectsRequest& request) {
+  reg::SummarizeProjectsRequest down;
+  *down.mutable_filter() = request.filter();
+  auto context = Downstream(call);
+  auto result =
+      CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::SummarizeProjects, *context, down);
+  if (!result.ok()) return result.status();
+  gw::SummarizeProjectsResponse response;
+  *response.mutable_summary() = std::move(*result->mutable_summary());
+  return response;
+}
+
+absl::StatusOr<gw::ListProjectHistoryResponse> Gateway::ListProjectHistory(
+    const CallInfo& call, const gw::ListProjectHistoryRequest& request) {
+  reg::ListProjectHistoryRequest down;
+  down.set_project_id(request.project_id());
+  auto context = Downstream(call);
+  auto result =
+      CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::ListProjectHistory, *context, down);
+  if (!result.ok()) return result.status();
+  gw::ListProjectHistoryResponse response;
+  *response.mutable_changes() = std::move(*result->mutable_changes());
+  return response;
+}
+
+std::map<std::string, std::string> Gateway::BackendHealth() {
+  std::map<std::string, std::string> out;
+  for (auto& [name, stub] : health_) {
+    auto context = CallContext(std::chrono::milliseconds(1000));
+    grpc::health::v1::HealthCheckRequest request;
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::Status status = stub->Check(context.get(), request, &response);
+    out[name] = status.ok() ? grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())
+                            : "UNAVAILABLE";
+  }
+  return out;
+}
+
+}  // namespace saima::gateway

@@ -1,0 +1,70 @@
+#ifndef SAIMA_GATEWAY_GATEWAY_H_
+#define SAIMA_GATEWAY_GATEWAY_H_
+
+// What the gateway does for a signed-in caller, independent of the protocol it came in on: the gRPC adapter
+// (GatewayService) and the HTTP adapter (HttpApi) both call these methods.
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "gateway/auth.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "saima/gateway/v1/gateway.pb.h"
+#include "saima/registry/v1/registry.grpc.pb.h"
+
+namespace saima::gateway {
+
+namespace gw = ::saima::gateway::v1;
+
+// One incoming call: who, under which request id, and (for gRPC) the server context whose deadline and
+// cancellation downstream calls inherit.
+struct CallInfo {
+  Identity identity;
+  std::string request_id;
+  const grpc::ServerContext* incoming = nullptr;
+};
+
+struct Backends {
+  std::string registry;
+  std::string stats;
+  std::string scoring;
+};
+
+class Gateway {
+ public:
+  // One long-lived channel per backend.
+  explicit Gateway(const Backends& backends);
+
+  absl::StatusOr<gw::WhoAmIResponse> WhoAmI(const CallInfo& call, const gw::WhoAmIRequest& request);
+  absl::StatusOr<gw::ListUnitsResponse> ListUnits(const CallInfo& call, const gw::ListUnitsRequest& request);
+  absl::StatusOr<gw::CreateUnitResponse> CreateUnit(const CallInfo& call, const gw::CreateUnitRequest& request);
+  absl::StatusOr<gw::ListProjectsResponse> ListProjects(const CallInfo& call, const gw::ListProjectsRequest& request);
+  absl::StatusOr<gw::GetProjectResponse> GetProject(const CallInfo& call, const gw::GetProjectRequest& request);
+  absl::StatusOr<gw::CreateProjectResponse> CreateProject(const CallInfo& call,
+                                                          const gw::CreateProjectRequest& request);
+  absl::StatusOr<gw::UpdateProjectResponse> UpdateProject(const CallInfo& call,
+                                                          const gw::UpdateProjectRequest& request);
+  absl::StatusOr<gw::SummarizeProjectsResponse> SummarizeProjects(const CallInfo& call,
+                                                                  const gw::SummarizeProjectsRequest& request);
+  absl::StatusOr<gw::ListProjectHistoryResponse> ListProjectHistory(const CallInfo& call,
+                                                                    const gw::ListProjectHistoryRequest& request);
+
+  // Each backend's health status name ("SERVING", "NOT_SERVING", "UNAVAILABLE").
+  std::map<std::string, std::string> BackendHealth();
+
+ private:
+  std::unique_ptr<grpc::ClientContext> Downstream(const CallInfo& call) const;
+
+  std::unique_ptr<saima::registry::v1::RegistryService::Stub> registry_;
+  std::map<std::string, std::unique_ptr<grpc::health::v1::Health::Stub>> health_;
+};
+
+// A fresh random request id (16 hex digits).
+std::string NewRequestId();
+
+}  // namespace saima::gateway
+
+#endif  // SAIMA_GATEWAY_GATEWAY_H_

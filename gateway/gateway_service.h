@@ -1,0 +1,38 @@
+#ifndef SAIMA_GATEWAY_GATEWAY_SERVICE_H_
+#define SAIMA_GATEWAY_GATEWAY_SERVICE_H_
+
+#include "gateway/auth.h"
+#include "gateway/gateway.h"
+#include "saima/gateway/v1/gateway.grpc.pb.h"
+
+namespace saima::gateway {
+
+// The gRPC adapter of Gateway: authenticates the bearer token in "authorization" metadata, then delegates.
+// Indicator and report RPCs answer UNIMPLEMENTED until the statistics service lands.
+class GatewayService final : public gw::GatewayService::Service {
+ public:
+  GatewayService(Gateway& gateway, const TokenStore& tokens) : gateway_(gateway), tokens_(tokens) {}
+
+#define SAIMA_DECLARE(Method) \
+  grpc::Status Method(grpc::ServerContext* c, const gw::Method##Request* q, gw::Method##Response* r) override;
+  SAIMA_DECLARE(WhoAmI)
+  SAIMA_DECLARE(ListUnits)
+  SAIMA_DECLARE(CreateUnit)
+  SAIMA_DECLARE(ListProjects)
+  SAIMA_DECLARE(GetProject)
+  SAIMA_DECLARE(CreateProject)
+  SAIMA_DECLARE(UpdateProject)
+  SAIMA_DECLARE(SummarizeProjects)
+  SAIMA_DECLARE(ListProjectHistory)
+#undef SAIMA_DECLARE
+
+ private:
+  absl::StatusOr<CallInfo> Authenticate(const grpc::ServerContext& context) const;
+
+  Gateway& gateway_;
+  const TokenStore& tokens_;
+};
+
+}  // namespace saima::gateway
+
+#endif  // SAIMA_GATEWAY_GATEWAY_SERVICE_H_

@@ -1,0 +1,268 @@
+#include "gateway/http_api.h"
+
+#include <httplib.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/status.h"
+#include "google/protobuf/util/json_util.h"
+#include "nlohmann/json.hpp"
+#include "spdlog/spdlog.h"
+
+namespace saima::gateway {
+namespace {
+
+namespace reg = ::saima::registry::v1;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+constexpr char kJson[] = "application/json; charset=utf-8";
+
+void WriteError(httplib::Response& res, const absl::Status& status) {
+  res.status = HttpStatusOf(status.code());
+  res.set_content(StatusToJson(status), kJson);
+}
+
+void WriteMessage(httplib::Response& res, const Message& message) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  res.status = 200;
+  res.set_content(json, kJson);
+}
+
+template <typename T>
+void Reply(httplib::Response& res, const absl::StatusOr<T>& result) {
+  if (result.ok()) {
+    WriteMessage(res, *result);
+  } else {
+    WriteError(res, result.status());
+  }
+}
+
+// Finds a field by its JSON name (camelCase) or its proto name (snake_case).
+const FieldDescriptor* FindField(const google::protobuf::Descriptor* d, const std::string& name) {
+  if (const auto* f = d->FindFieldByName(name)) return f;
+  for (int i = 0; i < d->field_count(); ++i) {
+    if (d->field(i)->json_name() == name) return d->field(i);
+  }
+  return nullptr;
+}
+
+// Sets one field of `message` from a query parameter's text, through the JSON mapping so that enum names,
+// numbers and 64-bit integers follow the same rules as bodies. Violations name the parameter.
+void SetFromQuery(Message& message, const FieldDescriptor* field, const std::string& param, const std::string& value,
+                  Violations& v) {
+  std::string json_value;
+  const bool numeric = !value.empty() && value.find_first_not_of("0123456789-") == std::string::npos;
+  if (field->type() == FieldDescriptor::TYPE_STRING || !numeric) {
+    json_value = nlohmann::json(value).dump();
+  } else {
+    json_value = value;
+  }
+  std::unique_ptr<Message> one(message.New());
+  auto status = google::protobuf::util::JsonStringToMessage(
+      absl::StrCat("{\"", field->json_name(), "\":", json_value, "}"), one.get());
+  if (!status.ok()) {
+    v.Add(param, absl::StrCat("invalid value '", value, "' for ", field->json_name()));
+    return;
+  }
+  message.MergeFrom(*one);
+}
+
+// Fills a ProjectFilter and (optionally) paging fields from the query string.
+absl::Status ParseProjectQuery(const httplib::Request& req, reg::ProjectFilter& filter, int32_t* page_size,
+                               std::string* page_token) {
+  Violations v;
+  for (const auto& [key, value] : req.params) {
+    if (page_size != nullptr && (key == "pageSize" || key == "page_size")) {
+      if (!absl::SimpleAtoi(value, page_size)) v.Add(key, "must be a whole number");
+    } else if (page_token != nullptr && (key == "pageToken" || key == "page_token")) {
+      *page_token = value;
+    } else if (const auto* field = FindField(reg::ProjectFilter::descriptor(), key)) {
+      SetFromQuery(filter, field, key, value, v);
+    } else {
+      v.Add(key, "is not a known query parameter");
+    }
+  }
+  return v.ToStatus();
+}
+
+absl::Status ParseBody(const std::string& body, Message& message) {
+  if (body.empty()) return InvalidField("body", "must be a JSON object");
+  google::protobuf::util::JsonParseOptions options;
+  auto status = google::protobuf::util::JsonStringToMessage(body, &message, options);
+  if (!status.ok()) {
+    return InvalidField("body", absl::StrCat("is not a valid ", message.GetDescriptor()->name(),
+                                             " in JSON: ", std::string(status.message())));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> PathId(const httplib::Request& req) {
+  int64_t id = 0;
+  if (!absl::SimpleAtoi(req.matches[1].str(), &id) || id <= 0) return InvalidField("project_id", "must be a positive id");
+  return id;
+}
+
+// Builds the UpdateProjectRequest of a PATCH: the body's keys are the fields to change, its "revision" the
+// revision the client read.
+absl::StatusOr<gw::UpdateProjectRequest> ParsePatch(const httplib::Request& req, int64_t project_id) {
+  gw::UpdateProjectRequest update;
+  update.set_project_id(project_id);
+  nlohmann::json body = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object()) return InvalidField("body", "must be a JSON object");
+  Violations v;
+  if (req.has_header("If-Match")) {
+    int64_t revision = 0;
+    if (!absl::SimpleAtoi(req.get_header_value("If-Match"), &revision)) v.Add("If-Match", "must be a revision number");
+    update.set_expected_revision(revision);
+  }
+  if (body.contains("revision")) {
+    const auto& r = body["revision"];
+    int64_t revision = 0;
+    if ((r.is_string() && absl::SimpleAtoi(r.get<std::string>(), &revision)) || r.is_number_integer()) {
+      update.set_expected_revision(r.is_string() ? revision : r.get<int64_t>());
+    } else {
+      v.Add("revision", "must be the revision number read");
+    }
+    body.erase("revision");
+  }
+  if (req.has_param("updateMask")) {
+    for (absl::string_view path : absl::StrSplit(req.get_param_value("updateMask"), ',', absl::SkipEmpty())) {
+      const auto* field = FindField(reg::Project::descriptor(), std::string(path));
+      update.mutable_update_mask()->add_paths(field ? field->name() : std::string(path));
+    }
+  } else {
+    for (const auto& item : body.items()) {
+      const auto* field = FindField(reg::Project::descriptor(), item.key());
+      if (field == nullptr) {
+        v.Add(absl::StrCat("body.", item.key()), "is not a field of Project");
+      } else {
+        update.mutable_update_mask()->add_paths(field->name());
+      }
+    }
+  }
+  if (!v.ok()) return v.ToStatus();
+  if (absl::Status s = ParseBody(body.dump(), *update.mutable_project()); !s.ok()) return s;
+  return update;
+}
+
+}  // namespace
+
+void HttpApi::Register(httplib::Server& server) {
+  // Wraps a handler: authenticates, assigns the request id, and passes a CallInfo.
+  auto authed = [this](auto handler) {
+    return [this, handler](const httplib::Request& req, httplib::Response& res) {
+      std::string request_id = req.get_header_value("X-Request-Id");
+      if (request_id.empty()) request_id = NewRequestId();
+      res.set_header("X-Request-Id", request_id);
+      auto identity = tokens_.Authenticate(req.get_header_value("Authorization"));
+      if (!identity.ok()) return WriteError(res, identity.status());
+      handler(CallInfo{*std::move(identity), request_id, nullptr}, req, res);
+    };
+  };
+
+  server.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+    nlohmann::json body;
+    bool all_serving = true;
+    for (const auto& [name, state] : gateway_.BackendHealth()) {
+      body["backends"][name] = state;
+      all_serving = all_serving && state == "SERVING";
+    }
+    body["gateway"] = "SERVING";
+    body["status"] = all_serving ? "SERVING" : "DEGRADED";
+    res.status = all_serving ? 200 : 503;
+    res.set_content(body.dump(), kJson);
+  });
+
+  server.Get("/v1/whoami", authed([this](const CallInfo& call, const httplib::Request&, httplib::Response& res) {
+    Reply(res, gateway_.WhoAmI(call, gw::WhoAmIRequest()));
+  }));
+
+  server.Get("/v1/units", authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+    gw::ListUnitsRequest request;
+    Violations v;
+    for (const auto& [key, value] : req.params) {
+      if (const auto* field = FindField(gw::ListUnitsRequest::descriptor(), key)) {
+        SetFromQuery(request, field, key, value, v);
+      } else {
+        v.Add(key, "is not a known query parameter");
+      }
+    }
+    if (!v.ok()) return WriteError(res, v.ToStatus());
+    Reply(res, gateway_.ListUnits(call, request));
+  }));
+
+  server.Post("/v1/units", authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+    gw::CreateUnitRequest request;
+    if (absl::Status s = ParseBody(req.body, *request.mutable_unit()); !s.ok()) return WriteError(res, s);
+    Reply(res, gateway_.CreateUnit(call, request));
+  }));
+
+  server.Get("/v1/projects", authed([this](const CallInfo& call, const httplib::Request& req,
+                                           httplib::Response& res) {
+    gw::ListProjectsRequest request;
+    int32_t page_size = 0;
+    std::string page_token;
+    if (absl::Status s = ParseProjectQuery(req, *request.mutable_filter(), &page_size, &page_token); !s.ok()) {
+      return WriteError(res, s);
+    }
+    request.set_page_size(page_size);
+    request.set_page_token(page_token);
+    Reply(res, gateway_.ListProjects(call, request));
+  }));
+
+  server.Get("/v1/projects:summary", authed([this](const CallInfo& call, const httplib::Request& req,
+                                                   httplib::Response& res) {
+    gw::SummarizeProjectsRequest request;
+    if (absl::Status s = ParseProjectQuery(req, *request.mutable_filter(), nullptr, nullptr); !s.ok()) {
+      return WriteError(res, s);
+    }
+    Reply(res, gateway_.SummarizeProjects(call, request));
+  }));
+
+  server.Post("/v1/projects", authed([this](const CallInfo& call, const httplib::Request& req,
+                                            httplib::Response& res) {
+    gw::CreateProjectRequest request;
+    if (absl::Status s = ParseBody(req.body, *request.mutable_project()); !s.ok()) return WriteError(res, s);
+    request.set_request_id(req.get_header_value("Idempotency-Key"));
+    Reply(res, gateway_.CreateProject(call, request));
+  }));
+
+  server.Get(R"(/v1/projects/(\d+))", authed([this](const CallInfo& call, const httplib::Request& req,
+                                                    httplib::Response& res) {
+    auto id = PathId(req);
+    if (!id.ok()) return WriteError(res, id.status());
+    gw::GetProjectRequest request;
+    request.set_project_id(*id);
+    Reply(res, gateway_.GetProject(call, request));
+  }));
+
+  server.Get(R"(/v1/projects/(\d+)/history)", authed([this](const CallInfo& call, const httplib::Request& req,
+                                                            httplib::Response& res) {
+    auto id = PathId(req);
+    if (!id.ok()) return WriteError(res, id.status());
+    gw::ListProjectHistoryRequest request;
+    request.set_project_id(*id);
+    Reply(res, gateway_.ListProjectHistory(call, request));
+  }));
+
+  server.Patch(R"(/v1/projects/(\d+))", authed([this](const CallInfo& call, const httplib::Request& req,
+                                                      httplib::Response& res) {
+    auto id = PathId(req);
+    if (!id.ok()) return WriteError(res, id.status());
+    auto request = ParsePatch(req, *id);
+    if (!request.ok()) return WriteError(res, request.status());
+    Reply(res, gateway_.UpdateProject(call, *request));
+  }));
+
+  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    spdlog::info("http method={} path={} status={} request_id={}", req.method, req.path, res.status,
+                 res.get_header_value("X-Request-Id"));
+  });
+}
+
+}  // namespace saima::gateway

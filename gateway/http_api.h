@@ -1,0 +1,40 @@
+#ifndef SAIMA_GATEWAY_HTTP_API_H_
+#define SAIMA_GATEWAY_HTTP_API_H_
+
+// The HTTP/JSON face of the gateway. Bodies and responses use protobuf's JSON mapping; errors are
+// google.rpc.Status in JSON with the HTTP status derived from the gRPC code (common/status.h).
+//
+//   GET  /healthz                      each backend's health (200 when all serve, 503 otherwise)
+//   GET  /v1/whoami
+//   GET  /v1/units[?type=]             POST /v1/units   (body: Unit)
+//   GET  /v1/projects?unitId=&tier=&stage=&sector=&planningYear=&nameContains=&unitType=&rukuState=
+//                     &pageSize=&pageToken=
+//   GET  /v1/projects:summary?<the same filters>
+//   POST /v1/projects                  body: Project; header Idempotency-Key makes retries safe
+//   GET  /v1/projects/{id}             GET /v1/projects/{id}/history
+//   PATCH /v1/projects/{id}            body: the fields to change plus "revision" (the one read), or header
+//                                      If-Match: <revision>; ?updateMask= overrides the fields taken from the body
+
+#include "gateway/auth.h"
+#include "gateway/gateway.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace saima::gateway {
+
+class HttpApi {
+ public:
+  HttpApi(Gateway& gateway, const TokenStore& tokens) : gateway_(gateway), tokens_(tokens) {}
+  // Registers the routes; the server must not outlive this object.
+  void Register(httplib::Server& server);
+
+ private:
+  Gateway& gateway_;
+  const TokenStore& tokens_;
+};
+
+}  // namespace saima::gateway
+
+#endif  // SAIMA_GATEWAY_HTTP_API_H_

@@ -1,0 +1,167 @@
+#include "saimactl/csv_import.h"
+
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "gateway/auth.h"
+#include "services/registry/names.h"
+
+namespace saima::ctl {
+namespace {
+
+using registry::ParseNature;
+using registry::ParseOwnership;
+using registry::ParseStage;
+using registry::ParseTier;
+using registry::ParseUnitType;
+
+const std::vector<std::string>& ProjectColumns() {
+  static const auto* columns = new std::vector<std::string>{
+      "项目代码", "项目名称", "单位代码", "行业代码", "建设性质", "控股情况", "项目层级",
+      "项目阶段", "谋划年度", "计划总投资(元)", "计划开工日期", "实际开工日期", "计划竣工日期",
+      "实际竣工日期", "建设地点", "行政区划代码", "技改", "事业单位", "退出原因"};
+  return *columns;
+}
+
+// Column name → index, from the header row. Unknown headers are an error for the whole file.
+absl::StatusOr<std::map<std::string, size_t>> HeaderIndex(const CsvRow& header,
+                                                          const std::vector<std::string>& known,
+                                                          const std::vector<std::string>& required) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < header.size(); ++i) {
+    std::string name(absl::StripAsciiWhitespace(header[i]));
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("第1行: 未知的列名 '", name, "'; 可用列: ",
+                                                     absl::StrJoin(known, ",")));
+    }
+    index[name] = i;
+  }
+  for (const auto& name : required) {
+    if (index.count(name) == 0) return absl::InvalidArgumentError(absl::StrCat("第1行: 缺少必需的列 '", name, "'"));
+  }
+  return index;
+}
+
+class RowReader {
+ public:
+  RowReader(const CsvRow& row, const std::map<std::string, size_t>& index) : row_(row), index_(index) {}
+  std::string Get(const std::string& column) const {
+    auto it = index_.find(column);
+    if (it == index_.end() || it->second >= row_.size()) return "";
+    return std::string(absl::StripAsciiWhitespace(row_[it->second]));
+  }
+
+ private:
+  const CsvRow& row_;
+  const std::map<std::string, size_t>& index_;
+};
+
+std::string Fingerprint(const CsvRow& row) { return gateway::Sha256Hex(absl::StrJoin(row, "\x1f")).substr(0, 32); }
+
+}  // namespace
+
+std::string ProjectsCsvHeader() { return absl::StrJoin(ProjectColumns(), ","); }
+
+absl::StatusOr<std::vector<ParsedRow<pb::Unit>>> ParseUnitsCsv(const std::string& text) {
+  auto rows = ParseCsv(text);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return absl::InvalidArgumentError("文件为空");
+  auto index = HeaderIndex((*rows)[0], {"单位代码", "单位名称", "单位类型", "行政区划代码", "主管行业"},
+                           {"单位代码", "单位名称", "单位类型", "行政区划代码"});
+  if (!index.ok()) return index.status();
+  std::vector<ParsedRow<pb::Unit>> out;
+  for (size_t i = 1; i < rows->size(); ++i) {
+    RowReader r((*rows)[i], *index);
+    ParsedRow<pb::Unit> parsed{static_cast<int>(i + 1), {}, Fingerprint((*rows)[i]), {}};
+    parsed.value.set_unit_id(r.Get("单位代码"));
+    parsed.value.set_name(r.Get("单位名称"));
+    pb::UnitType type;
+    if (ParseUnitType(r.Get("单位类型"), &type)) {
+      parsed.value.set_type(type);
+    } else {
+      parsed.errors.push_back({parsed.line, "单位类型", "须为 乡镇/街道/市直单位/国企/开发区 之一"});
+    }
+    parsed.value.set_region_code(r.Get("行政区划代码"));
+    parsed.value.set_supervises(r.Get("主管行业"));
+    out.push_back(std::move(parsed));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<ParsedRow<pb::Project>>> ParseProjectsCsv(const std::string& text) {
+  auto rows = ParseCsv(text);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return absl::InvalidArgumentError("文件为空");
+  auto index = HeaderIndex((*rows)[0], ProjectColumns(),
+                           {"项目名称", "单位代码", "行业代码", "建设性质", "控股情况", "项目阶段", "谋划年度"});
+  if (!index.ok()) return index.status();
+  std::vector<ParsedRow<pb::Project>> out;
+  for (size_t i = 1; i < rows->size(); ++i) {
+    if ((*rows)[i].size() == 1 && (*rows)[i][0].empty()) continue;  // blank line
+    RowReader r((*rows)[i], *index);
+    ParsedRow<pb::Project> parsed{static_cast<int>(i + 1), {}, Fingerprint((*rows)[i]), {}};
+    pb::Project& p = parsed.value;
+    auto error = [&parsed](const char* column, const char* rule) {
+      parsed.errors.push_back({parsed.line, column, rule});
+    };
+    p.set_project_code(r.Get("项目代码"));
+    p.set_name(r.Get("项目名称"));
+    p.set_unit_id(r.Get("单位代码"));
+    p.set_industry_code(r.Get("行业代码"));
+    pb::ConstructionNature nature;
+    if (ParseNature(r.Get("建设性质"), &nature)) {
+      p.set_construction_nature(nature);
+    } else {
+      error("建设性质", "须为 新建/扩建/改建和技术改造/单纯建造生活设施/迁建/恢复/单纯购置 之一");
+    }
+    pb::Ownership ownership;
+    if (ParseOwnership(r.Get("控股情况"), &ownership)) {
+      p.set_ownership(ownership);
+    } else {
+      error("控股情况", "须为 国有/集体/私人/港澳台/外商/其他 之一");
+    }
+    for (absl::string_view name : absl::StrSplit(r.Get("项目层级"), '|', absl::SkipWhitespace())) {
+      pb::ProjectTier tier;
+      if (ParseTier(std::string(absl::StripAsciiWhitespace(name)), &tier)) {
+        p.add_tiers(tier);
+      } else {
+        error("项目层级", "含未知层级; 可用: 重点项目|重大项目|省重大项目|省市县长项目|双百工程|观摩项目");
+      }
+    }
+    pb::ProjectStage stage;
+    if (ParseStage(r.Get("项目阶段"), &stage)) {
+      p.set_stage(stage);
+    } else {
+      error("项目阶段", "须为 谋划/前期/在建/竣工/投产/停缓建/退出 之一");
+    }
+    int year = 0;
+    if (absl::SimpleAtoi(r.Get("谋划年度"), &year)) {
+      p.set_planning_year(year);
+    } else {
+      error("谋划年度", "须为四位年份");
+    }
+    const std::string amount = r.Get("计划总投资(元)");
+    int64_t yuan = 0;
+    if (!amount.empty() && !absl::SimpleAtoi(amount, &yuan)) {
+      error("计划总投资(元)", "须为以元为单位的整数");
+    }
+    p.set_planned_total_investment_yuan(yuan);
+    p.set_planned_start_date(r.Get("计划开工日期"));
+    p.set_actual_start_date(r.Get("实际开工日期"));
+    p.set_planned_completion_date(r.Get("计划竣工日期"));
+    p.set_actual_completion_date(r.Get("实际竣工日期"));
+    p.set_location(r.Get("建设地点"));
+    p.set_region_code(r.Get("行政区划代码"));
+    p.set_technical_renovation(r.Get("技改") == "是");
+    p.set_public_institution(r.Get("事业单位") == "是");
+    p.set_withdrawal_reason(r.Get("退出原因"));
+    out.push_back(std::move(parsed));
+  }
+  return out;
+}
+
+}  // namespace saima::ctl

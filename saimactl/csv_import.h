@@ -1,0 +1,45 @@
+#ifndef SAIMA_SAIMACTL_CSV_IMPORT_H_
+#define SAIMA_SAIMACTL_CSV_IMPORT_H_
+
+// Reading units and projects from the CSV files officials keep (Chinese headers and values). Each data row
+// becomes a request or a list of errors naming the row, the column and the rule.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/csv.h"
+#include "saima/registry/v1/registry.pb.h"
+
+namespace saima::ctl {
+
+namespace pb = ::saima::registry::v1;
+
+struct RowError {
+  int line;  // 1-based line of the file (the header is line 1)
+  std::string column;
+  std::string rule;
+};
+
+template <typename T>
+struct ParsedRow {
+  int line;
+  T value;
+  std::string fingerprint;  // a hash of the row's text: the request id that makes re-imports replay
+  std::vector<RowError> errors;
+};
+
+// Columns: 单位代码,单位名称,单位类型,行政区划代码[,主管行业]
+absl::StatusOr<std::vector<ParsedRow<pb::Unit>>> ParseUnitsCsv(const std::string& text);
+
+// Columns (any order, by header): 项目代码,项目名称,单位代码,行业代码,建设性质,控股情况,项目层级,项目阶段,谋划年度,
+// 计划总投资(元),计划开工日期,实际开工日期,计划竣工日期,实际竣工日期,建设地点,行政区划代码,技改,事业单位,退出原因.
+// 项目层级 holds tier names separated by '|'; 技改 and 事业单位 are 是/否.
+absl::StatusOr<std::vector<ParsedRow<pb::Project>>> ParseProjectsCsv(const std::string& text);
+
+// The header line of a projects file, for writing one.
+std::string ProjectsCsvHeader();
+
+}  // namespace saima::ctl
+
+#endif  // SAIMA_SAIMACTL_CSV_IMPORT_H_

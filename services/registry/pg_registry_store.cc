@@ -1,0 +1,513 @@
+#include "services/registry/pg_registry_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "common/status.h"
+
+namespace saima::registry {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+std::string ToJson(const google::protobuf::Message& message) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  return json;
+}
+
+template <typename T>
+T FromJson(const pqxx::field& field) {
+  T message;
+  if (field.is_null()) return message;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;  // Rows written by a newer version stay readable.
+  (void)google::protobuf::util::JsonStringToMessage(field.c_str(), &message, options);
+  return message;
+}
+
+std::string TiersLiteral(const pb::Project& p) {
+  std::string out = "{";
+  for (int i = 0; i < p.tiers_size(); ++i) absl::StrAppend(&out, i ? "," : "", p.tiers(i));
+  return out + "}";
+}
+
+const char* NullIfEmpty(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
+
+// The filter of ListProjects and SummarizeProjects: unset fields match everything. Parameters $1..$8.
+constexpr char kFilterWhere[] =
+    " FROM registry.projects p JOIN registry.units u USING (unit_id)"
+    " WHERE ($1 = '' OR p.unit_id = $1) AND ($2::int = 0 OR $2::int = ANY (p.tiers))"
+    " AND ($3::int = 0 OR p.stage = $3::int) AND ($4::int = 0 OR p.sector = $4::int)"
+    " AND ($5::int = 0 OR p.planning_year = $5::int) AND ($6 = '' OR strpos(p.name, $6) > 0)"
+    " AND ($7::int = 0 OR u.type = $7::int) AND ($8::int = 0 OR p.ruku_state = $8::int)";
+
+const std::string& ListSql() {
+  static const std::string* sql = new std::string(
+      absl::StrCat("SELECT p.doc", kFilterWhere, " AND p.project_id > $9 ORDER BY p.project_id LIMIT $10"));
+  return *sql;
+}
+const std::string& CountSql() {
+  static const std::string* sql = new std::string(absl::StrCat("SELECT count(*)", kFilterWhere));
+  return *sql;
+}
+const std::string& SummarySql() {
+  static const std::string* sql = new std::string(absl::StrCat(
+      "SELECT p.sector, p.manufacturing, u.type, count(*)", kFilterWhere, " GROUP BY 1, 2, 3"));
+  return *sql;
+}
+
+pb::Unit UnitFromRow(const pqxx::row& r) {
+  pb::Unit u;
+  u.set_unit_id(r["unit_id"].c_str());
+  u.set_name(r["name"].c_str());
+  u.set_type(static_cast<pb::UnitType>(r["type"].as<int>()));
+  u.set_region_code(r["region_code"].c_str());
+  u.set_supervises(r["supervises"].c_str());
+  return u;
+}
+
+pb::Milestone MilestoneFromRow(const pqxx::row& r) {
+  pb::Milestone m;
+  m.set_milestone_id(r["milestone_id"].as<int64_t>());
+  m.set_project_id(r["project_id"].as<int64_t>());
+  m.set_kind(static_cast<pb::MilestoneKind>(r["kind"].as<int>()));
+  m.set_title(r["title"].c_str());
+  m.set_due_date(r["due_date"].c_str());
+  m.set_met_date(r["met_date"].is_null() ? "" : r["met_date"].c_str());
+  m.set_owner_name(r["owner_name"].c_str());
+  m.set_owner_phone(r["owner_phone"].c_str());
+  return m;
+}
+
+pb::Document DocumentFromRow(const pqxx::row& r) {
+  pb::Document d;
+  d.set_document_id(r["document_id"].as<int64_t>());
+  d.set_project_id(r["project_id"].as<int64_t>());
+  d.set_type(static_cast<pb::DocumentType>(r["type"].as<int>()));
+  d.set_number(r["number"].c_str());
+  d.set_issuer(r["issuer"].c_str());
+  d.set_issued_date(r["issued_date"].is_null() ? "" : r["issued_date"].c_str());
+  d.set_content_sha256(r["content_sha256"].c_str());
+  d.set_storage_ref(r["storage_ref"].c_str());
+  d.set_explanation(r["explanation"].c_str());
+  d.set_taken_at(r["taken_at"].c_str());
+  d.set_taken_place(r["taken_place"].c_str());
+  return d;
+}
+
+pb::ProjectChange ChangeFromRow(const pqxx::row& r) {
+  pb::ProjectChange c;
+  c.set_revision(r["revision"].as<int64_t>());
+  c.set_project_id(r["project_id"].as<int64_t>());
+  c.set_kind(static_cast<pb::ChangeKind>(r["kind"].as<int>()));
+  c.set_actor(r["actor"].c_str());
+  c.set_request_id(r["request_id"].c_str());
+  *c.mutable_change_time() = TimeUtil::SecondsToTimestamp(r["changed_epoch"].as<int64_t>());
+  *c.mutable_before() = FromJson<pb::Project>(r["before"]);
+  *c.mutable_after() = FromJson<pb::Project>(r["after"]);
+  if (!r["detail"].is_null()) c.set_detail_json(r["detail"].c_str());
+  return c;
+}
+
+// Takes the next revision; the row lock it holds until commit serialises all registry writers.
+int64_t NextRevision(pqxx::work& txn) { return txn.exec_prepared1("next_revision")[0].as<int64_t>(); }
+
+void RecordChange(pqxx::work& txn, int64_t revision, int64_t project_id, pb::ChangeKind kind,
+                  const ChangeOrigin& origin, const std::string& before, const std::string& after,
+                  const std::string& detail) {
+  txn.exec_prepared0("insert_change", revision, project_id, static_cast<int>(kind), origin.actor,
+                     origin.request_id, NullIfEmpty(before), NullIfEmpty(after), NullIfEmpty(detail));
+}
+
+// Existence check done inside the writing transaction, so the error names the field.
+absl::Status CheckProjectExists(pqxx::work& txn, int64_t project_id, const std::string& field) {
+  if (txn.exec_prepared("project_exists", project_id).empty()) {
+    return InvalidField(field, absl::StrCat("project ", project_id, " does not exist"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::vector<NamedStatement> RegistryStatements() {
+  return {
+      {"next_revision", "UPDATE registry.revision_counter SET value = value + 1 RETURNING value"},
+      {"insert_change",
+       "INSERT INTO registry.project_changes (revision, project_id, kind, actor, request_id, changed_at, before, "
+       "after, detail) VALUES ($1, $2, $3, $4, $5, now(), $6::jsonb, $7::jsonb, $8::jsonb)"},
+      {"list_units",
+       "SELECT unit_id, name, type, region_code, supervises FROM registry.units "
+       "WHERE $1::int = 0 OR type = $1::int ORDER BY unit_id"},
+      {"get_unit", "SELECT unit_id, name, type, region_code, supervises FROM registry.units WHERE unit_id = $1"},
+      {"insert_unit",
+       "INSERT INTO registry.units (unit_id, name, type, region_code, supervises) VALUES ($1, $2, $3, $4, $5) "
+       "ON CONFLICT DO NOTHING"},
+      {"project_by_request", "SELECT doc FROM registry.projects WHERE request_id = $1"},
+      {"project_by_code", "SELECT project_id FROM registry.projects WHERE project_code = $1 AND project_id <> $2"},
+      {"project_exists", "SELECT 1 FROM registry.projects WHERE project_id = $1"},
+      {"next_project_id", "SELECT nextval('registry.projects_project_id_seq')"},
+      {"insert_project",
+       "INSERT INTO registry.projects (project_id, project_code, unit_id, name, industry_code, sector, "
+       "manufacturing, stage, planning_year, tiers, ruku_state, revision, request_id, doc, created_at, updated_at) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::int[], $11, $12, $13, $14::jsonb, now(), now())"},
+      {"get_project", "SELECT doc FROM registry.projects WHERE project_id = $1"},
+      {"update_project",
+       "UPDATE registry.projects SET project_code = $3, unit_id = $4, name = $5, industry_code = $6, sector = $7, "
+       "manufacturing = $8, stage = $9, planning_year = $10, tiers = $11::int[], revision = $12, doc = $13::jsonb, "
+       "updated_at = now() WHERE project_id = $1 AND revision = $2"},
+      {"list_projects", ListSql().c_str()},
+      {"count_projects", CountSql().c_str()},
+      {"summarize_projects", SummarySql().c_str()},
+      {"project_history",
+       "SELECT revision, project_id, kind, actor, request_id, extract(epoch FROM changed_at)::bigint AS "
+       "changed_epoch, before, after, detail FROM registry.project_changes WHERE project_id = $1 ORDER BY revision"},
+      {"changes_after",
+       "SELECT revision, project_id, kind, actor, request_id, extract(epoch FROM changed_at)::bigint AS "
+       "changed_epoch, before, after, detail FROM registry.project_changes WHERE revision > $1 ORDER BY revision "
+       "LIMIT $2"},
+      {"milestone_by_request", "SELECT * FROM registry.milestones WHERE request_id = $1"},
+      {"insert_milestone",
+       "INSERT INTO registry.milestones (project_id, kind, title, due_date, met_date, owner_name, owner_phone, "
+       "request_id) VALUES ($1, $2, $3, $4::date, $5::date, $6, $7, $8) RETURNING *"},
+      {"get_milestone", "SELECT * FROM registry.milestones WHERE milestone_id = $1"},
+      {"update_milestone",
+       "UPDATE registry.milestones SET kind = $2, title = $3, due_date = $4::date, met_date = $5::date, "
+       "owner_name = $6, owner_phone = $7 WHERE milestone_id = $1 RETURNING *"},
+      {"list_milestones", "SELECT * FROM registry.milestones WHERE project_id = $1 ORDER BY due_date, milestone_id"},
+      {"document_by_request", "SELECT * FROM registry.documents WHERE request_id = $1"},
+      {"insert_document",
+       "INSERT INTO registry.documents (project_id, type, number, issuer, issued_date, content_sha256, "
+       "storage_ref, explanation, taken_at, taken_place, request_id) "
+       "VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, $11) RETURNING *"},
+      {"list_documents", "SELECT * FROM registry.documents WHERE project_id = $1 ORDER BY document_id"},
+  };
+}
+
+absl::StatusOr<std::vector<pb::Unit>> PgRegistryStore::ListUnits(pb::UnitType type, absl::Time deadline) {
+  std::vector<pb::Unit> units;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    for (const auto& row : txn.exec_prepared("list_units", static_cast<int>(type))) {
+      units.push_back(UnitFromRow(row));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return units;
+}
+
+absl::StatusOr<pb::Unit> PgRegistryStore::GetUnit(const std::string& unit_id, absl::Time deadline) {
+  pb::Unit unit;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    auto rows = txn.exec_prepared("get_unit", unit_id);
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("unit ", unit_id, " does not exist"));
+    unit = UnitFromRow(rows[0]);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return unit;
+}
+
+absl::StatusOr<pb::Unit> PgRegistryStore::CreateUnit(const pb::Unit& unit, absl::Time deadline) {
+  pb::Unit stored;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    txn.exec_prepared0("insert_unit", unit.unit_id(), unit.name(), static_cast<int>(unit.type()),
+                       unit.region_code(), unit.supervises());
+    auto rows = txn.exec_prepared("get_unit", unit.unit_id());
+    if (rows.empty()) {
+      return absl::AlreadyExistsError(absl::StrCat("another unit is already named ", unit.name()));
+    }
+    stored = UnitFromRow(rows[0]);
+    if (stored.SerializeAsString() != unit.SerializeAsString()) {
+      return absl::AlreadyExistsError(absl::StrCat("unit ", unit.unit_id(), " exists with other details"));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return stored;
+}
+
+absl::StatusOr<pb::Project> PgRegistryStore::CreateProject(const pb::Project& project, const ChangeOrigin& origin,
+                                                           absl::Time deadline) {
+  pb::Project stored = project;
+  int64_t revision = 0;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    revision = NextRevision(txn);
+    if (!origin.request_id.empty()) {
+      auto seen = txn.exec_prepared("project_by_request", origin.request_id);
+      if (!seen.empty()) {
+        stored = FromJson<pb::Project>(seen[0][0]);
+        revision = 0;
+        return absl::AbortedError("replayed");  // Nothing to write: roll back the revision taken above.
+      }
+    }
+    if (txn.exec_prepared("get_unit", project.unit_id()).empty()) {
+      return InvalidField("project.unit_id", absl::StrCat("unit ", project.unit_id(), " does not exist"));
+    }
+    if (!project.project_code().empty() &&
+        !txn.exec_prepared("project_by_code", project.project_code(), int64_t{0}).empty()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("project.project_code: ", project.project_code(), " is already registered"));
+    }
+    const int64_t id = txn.exec_prepared1("next_project_id")[0].as<int64_t>();
+    const auto now = TimeUtil::GetCurrentTime();
+    stored.set_project_id(id);
+    stored.set_revision(revision);
+    *stored.mutable_create_time() = now;
+    *stored.mutable_update_time() = now;
+    const std::string doc = ToJson(stored);
+    txn.exec_prepared0("insert_project", id, stored.project_code(), stored.unit_id(), stored.name(),
+                       stored.industry_code(), static_cast<int>(stored.sector()), stored.manufacturing(),
+                       static_cast<int>(stored.stage()), stored.planning_year(), TiersLiteral(stored),
+                       static_cast<int>(stored.ruku_state()), revision, NullIfEmpty(origin.request_id), doc);
+    RecordChange(txn, revision, id, pb::CHANGE_KIND_PROJECT_CREATED, origin, "", doc, "");
+    return absl::OkStatus();
+  });
+  if (absl::IsAborted(status) && revision == 0 && stored.project_id() != 0) return stored;  // Replay.
+  if (!status.ok()) return status;
+  NoteCommitted(revision);
+  return stored;
+}
+
+absl::StatusOr<pb::Project> PgRegistryStore::GetProject(int64_t project_id, absl::Time deadline) {
+  pb::Project project;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    auto rows = txn.exec_prepared("get_project", project_id);
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("project ", project_id, " does not exist"));
+    project = FromJson<pb::Project>(rows[0][0]);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return project;
+}
+
+absl::StatusOr<pb::Project> PgRegistryStore::UpdateProject(const pb::Project& project, int64_t expected_revision,
+                                                           const ChangeOrigin& origin, absl::Time deadline) {
+  pb::Project stored = project;
+  int64_t revision = 0;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    revision = NextRevision(txn);
+    auto before_rows = txn.exec_prepared("get_project", project.project_id());
+    if (before_rows.empty()) return absl::NotFoundError(absl::StrCat("project ", project.project_id(), " does not exist"));
+    const std::string before = before_rows[0][0].c_str();
+    if (txn.exec_prepared("get_unit", project.unit_id()).empty()) {
+      return InvalidField("project.unit_id", absl::StrCat("unit ", project.unit_id(), " does not exist"));
+    }
+    if (!project.project_code().empty() &&
+        !txn.exec_prepared("project_by_code", project.project_code(), project.project_id()).empty()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("project.project_code: ", project.project_code(), " is already registered"));
+    }
+    stored.set_revision(revision);
+    *stored.mutable_update_time() = TimeUtil::GetCurrentTime();
+    const std::string doc = ToJson(stored);
+    auto updated = txn.exec_prepared("update_project", project.project_id(), expected_revision,
+                                     stored.project_code(), stored.unit_id(), stored.name(), stored.industry_code(),
+                                     static_cast<int>(stored.sector()), stored.manufacturing(),
+                                     static_cast<int>(stored.stage()), stored.planning_year(), TiersLiteral(stored),
+                                     revision, doc);
+    if (updated.affected_rows() == 0) {
+      return absl::AbortedError(absl::StrCat("project ", project.project_id(),
+                                             " changed since revision ", expected_revision,
+                                             "; read it again and retry"));
+    }
+    RecordChange(txn, revision, project.project_id(), pb::CHANGE_KIND_PROJECT_UPDATED, origin, before, doc, "");
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  NoteCommitted(revision);
+  return stored;
+}
+
+absl::StatusOr<ProjectPage> PgRegistryStore::ListProjects(const pb::ProjectFilter& f, int64_t after_project_id,
+                                                          int limit, absl::Time deadline) {
+  ProjectPage page;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    auto rows = txn.exec_prepared("list_projects", f.unit_id(), static_cast<int>(f.tier()),
+                                  static_cast<int>(f.stage()), static_cast<int>(f.sector()), f.planning_year(),
+                                  f.name_contains(), static_cast<int>(f.unit_type()),
+                                  static_cast<int>(f.ruku_state()), after_project_id, limit);
+    for (const auto& row : rows) page.projects.push_back(FromJson<pb::Project>(row[0]));
+    page.total = txn.exec_prepared1("count_projects", f.unit_id(), static_cast<int>(f.tier()),
+                                    static_cast<int>(f.stage()), static_cast<int>(f.sector()), f.planning_year(),
+                                    f.name_contains(), static_cast<int>(f.unit_type()),
+                                    static_cast<int>(f.ruku_state()))[0]
+                     .as<int32_t>();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return page;
+}
+
+absl::StatusOr<pb::ProjectSummary> PgRegistryStore::SummarizeProjects(const pb::ProjectFilter& f,
+                                                                      absl::Time deadline) {
+  pb::ProjectSummary summary;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    auto rows = txn.exec_prepared("summarize_projects", f.unit_id(), static_cast<int>(f.tier()),
+                                  static_cast<int>(f.stage()), static_cast<int>(f.sector()), f.planning_year(),
+                                  f.name_contains(), static_cast<int>(f.unit_type()),
+                                  static_cast<int>(f.ruku_state()));
+    for (const auto& row : rows) {
+      const auto sector = static_cast<pb::Sector>(row[0].as<int>());
+      const bool manufacturing = row[1].as<bool>();
+      const auto unit_type = static_cast<pb::UnitType>(row[2].as<int>());
+      const int count = row[3].as<int>();
+      summary.set_total(summary.total() + count);
+      if (sector == pb::SECTOR_PRIMARY) summary.set_primary(summary.primary() + count);
+      if (sector == pb::SECTOR_SECONDARY) {
+        summary.set_secondary(summary.secondary() + count);
+        if (manufacturing) summary.set_secondary_manufacturing(summary.secondary_manufacturing() + count);
+      }
+      if (sector == pb::SECTOR_TERTIARY) summary.set_tertiary(summary.tertiary() + count);
+      (*summary.mutable_by_unit_type())[pb::UnitType_Name(unit_type)] += count;
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return summary;
+}
+
+absl::StatusOr<std::vector<pb::ProjectChange>> PgRegistryStore::ListProjectHistory(int64_t project_id,
+                                                                                   absl::Time deadline) {
+  std::vector<pb::ProjectChange> changes;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    for (const auto& row : txn.exec_prepared("project_history", project_id)) changes.push_back(ChangeFromRow(row));
+    if (changes.empty()) return absl::NotFoundError(absl::StrCat("project ", project_id, " does not exist"));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return changes;
+}
+
+absl::StatusOr<std::vector<pb::ProjectChange>> PgRegistryStore::ListChangesAfter(int64_t after_revision, int limit,
+                                                                                 absl::Time deadline) {
+  std::vector<pb::ProjectChange> changes;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    for (const auto& row : txn.exec_prepared("changes_after", after_revision, limit)) {
+      changes.push_back(ChangeFromRow(row));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return changes;
+}
+
+void PgRegistryStore::NoteCommitted(int64_t revision) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (revision > last_committed_.load()) last_committed_.store(revision);
+  }
+  changed_.notify_all();
+}
+
+void PgRegistryStore::WaitForChangeAfter(int64_t revision, absl::Duration timeout) {
+  // Commits by this process wake the waiter at once; commits by other replicas are seen at the next poll.
+  std::unique_lock<std::mutex> lock(mu_);
+  changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout), [&] { return last_committed_.load() > revision; });
+}
+
+absl::StatusOr<pb::Milestone> PgRegistryStore::AddMilestone(const pb::Milestone& m, const ChangeOrigin& origin,
+                                                            absl::Time deadline) {
+  pb::Milestone stored;
+  int64_t revision = 0;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    if (!origin.request_id.empty()) {
+      auto seen = txn.exec_prepared("milestone_by_request", origin.request_id);
+      if (!seen.empty()) {
+        stored = MilestoneFromRow(seen[0]);
+        return absl::OkStatus();
+      }
+    }
+    revision = NextRevision(txn);
+    if (absl::Status s = CheckProjectExists(txn, m.project_id(), "milestone.project_id"); !s.ok()) return s;
+    stored = MilestoneFromRow(txn.exec_prepared1("insert_milestone", m.project_id(), static_cast<int>(m.kind()),
+                                                 m.title(), m.due_date(), NullIfEmpty(m.met_date()), m.owner_name(),
+                                                 m.owner_phone(), NullIfEmpty(origin.request_id)));
+    RecordChange(txn, revision, m.project_id(), pb::CHANGE_KIND_MILESTONE_ADDED, origin, "", "", ToJson(stored));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (revision > 0) NoteCommitted(revision);
+  return stored;
+}
+
+absl::StatusOr<pb::Milestone> PgRegistryStore::GetMilestone(int64_t milestone_id, absl::Time deadline) {
+  pb::Milestone m;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    auto rows = txn.exec_prepared("get_milestone", milestone_id);
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("milestone ", milestone_id, " does not exist"));
+    m = MilestoneFromRow(rows[0]);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return m;
+}
+
+absl::StatusOr<pb::Milestone> PgRegistryStore::UpdateMilestone(const pb::Milestone& m, const ChangeOrigin& origin,
+                                                               absl::Time deadline) {
+  pb::Milestone stored;
+  int64_t revision = 0;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    revision = NextRevision(txn);
+    auto rows = txn.exec_prepared("update_milestone", m.milestone_id(), static_cast<int>(m.kind()), m.title(),
+                                  m.due_date(), NullIfEmpty(m.met_date()), m.owner_name(), m.owner_phone());
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("milestone ", m.milestone_id(), " does not exist"));
+    stored = MilestoneFromRow(rows[0]);
+    RecordChange(txn, revision, stored.project_id(), pb::CHANGE_KIND_MILESTONE_UPDATED, origin, "", "",
+                 ToJson(stored));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  NoteCommitted(revision);
+  return stored;
+}
+
+absl::StatusOr<std::vector<pb::Milestone>> PgRegistryStore::ListMilestones(int64_t project_id, absl::Time deadline) {
+  std::vector<pb::Milestone> out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    for (const auto& row : txn.exec_prepared("list_milestones", project_id)) out.push_back(MilestoneFromRow(row));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<pb::Document> PgRegistryStore::AddDocument(const pb::Document& d, const ChangeOrigin& origin,
+                                                          absl::Time deadline) {
+  pb::Document stored;
+  int64_t revision = 0;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    if (!origin.request_id.empty()) {
+      auto seen = txn.exec_prepared("document_by_request", origin.request_id);
+      if (!seen.empty()) {
+        stored = DocumentFromRow(seen[0]);
+        return absl::OkStatus();
+      }
+    }
+    revision = NextRevision(txn);
+    if (absl::Status s = CheckProjectExists(txn, d.project_id(), "document.project_id"); !s.ok()) return s;
+    stored = DocumentFromRow(txn.exec_prepared1(
+        "insert_document", d.project_id(), static_cast<int>(d.type()), d.number(), d.issuer(),
+        NullIfEmpty(d.issued_date()), d.content_sha256(), d.storage_ref(), d.explanation(), d.taken_at(),
+        d.taken_place(), NullIfEmpty(origin.request_id)));
+    RecordChange(txn, revision, d.project_id(), pb::CHANGE_KIND_DOCUMENT_ADDED, origin, "", "", ToJson(stored));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (revision > 0) NoteCommitted(revision);
+  return stored;
+}
+
+absl::StatusOr<std::vector<pb::Document>> PgRegistryStore::ListDocuments(int64_t project_id, absl::Time deadline) {
+  std::vector<pb::Document> out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    for (const auto& row : txn.exec_prepared("list_documents", project_id)) out.push_back(DocumentFromRow(row));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+}  // namespace saima::registry

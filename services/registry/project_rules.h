@@ -1,0 +1,51 @@
+#ifndef SAIMA_SERVICES_REGISTRY_PROJECT_RULES_H_
+#define SAIMA_SERVICES_REGISTRY_PROJECT_RULES_H_
+
+// The registry's domain rules (DOMAIN.md §2), free of gRPC and SQL: validation of projects, milestones and
+// documents, the classification derived from the industry code, and the legal stage transitions.
+
+#include <string>
+
+#include "common/status.h"
+#include "saima/registry/v1/registry.pb.h"
+#include "services/registry/reference_data.h"
+
+namespace saima::registry {
+
+namespace pb = ::saima::registry::v1;
+
+// Checks the shape of a 项目代码 (GB/T 40058-2021: YYYY-RRRRRR-DD-TT-NNNNNN, the region a GB/T 2260 county).
+// Adds violations under `field`.
+void CheckProjectCode(const std::string& code, const ReferenceData& ref, const std::string& field, Violations& v);
+
+// True when `date` is a real calendar date written YYYY-MM-DD.
+bool IsIsoDate(const std::string& date);
+
+// Validates every client-settable field of a project; violations are named "<prefix>.<field>".
+void CheckProject(const pb::Project& project, const ReferenceData& ref, const std::string& prefix, Violations& v);
+
+// Fills the output-only classification fields from the industry code, nature and flags.
+void DeriveClassification(const ReferenceData& ref, pb::Project& project);
+
+// 三次产业 of a 4-digit industry code (DOMAIN.md §2), SECTOR_UNSPECIFIED for a malformed code.
+pb::Sector SectorOf(const std::string& industry_code);
+bool IsIndustrial(const std::string& industry_code);     // 工业: 0610–4690
+bool IsManufacturing(const std::string& industry_code);  // 制造业: 大类 13–43
+
+// Whether a project may move from stage `from` to stage `to`.
+bool IsLegalTransition(pb::ProjectStage from, pb::ProjectStage to);
+
+// Validates an update mask against the Project message: paths must exist and be client-settable.
+void CheckUpdateMask(const google::protobuf::FieldMask& mask, Violations& v);
+
+void CheckMilestone(const pb::Milestone& milestone, const std::string& prefix, Violations& v);
+void CheckDocument(const pb::Document& document, const std::string& prefix, Violations& v);
+void CheckUnit(const pb::Unit& unit, const ReferenceData& ref, const std::string& prefix, Violations& v);
+
+// Chinese display names, for tables and reports.
+const char* StageName(pb::ProjectStage stage);
+const char* SectorName(pb::Sector sector);
+
+}  // namespace saima::registry
+
+#endif  // SAIMA_SERVICES_REGISTRY_PROJECT_RULES_H_

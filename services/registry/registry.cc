@@ -1,0 +1,273 @@
+#include "services/registry/registry.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "services/registry/project_rules.h"
+
+namespace saima::registry {
+namespace {
+
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+
+}  // namespace
+
+absl::Status Registry::CheckMayWriteUnit(const Caller& caller, const std::string& unit_id) const {
+  if (caller.IsAdministrator()) return absl::OkStatus();
+  if (caller.role == kRoleUnitStaff && !caller.unit_id.empty() && caller.unit_id == unit_id) return absl::OkStatus();
+  if (caller.role == kRoleUnitStaff) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("unit staff of ", caller.unit_id, " may not write projects of unit ", unit_id));
+  }
+  return absl::PermissionDeniedError(absl::StrCat("role ", caller.role, " may not write projects"));
+}
+
+absl::StatusOr<pb::Project> Registry::ProjectForWrite(const Caller& caller, int64_t project_id,
+                                                      absl::Time deadline) {
+  auto project = store_.GetProject(project_id, deadline);
+  if (!project.ok()) return project.status();
+  if (absl::Status s = CheckMayWriteUnit(caller, project->unit_id()); !s.ok()) return s;
+  return project;
+}
+
+absl::StatusOr<pb::ListUnitsResponse> Registry::ListUnits(const Caller&, const pb::ListUnitsRequest& request,
+                                                          absl::Time deadline) {
+  auto units = store_.ListUnits(request.type(), deadline);
+  if (!units.ok()) return units.status();
+  pb::ListUnitsResponse response;
+  for (auto& u : *units) *response.add_units() = std::move(u);
+  return response;
+}
+
+absl::StatusOr<pb::GetUnitResponse> Registry::GetUnit(const Caller&, const pb::GetUnitRequest& request,
+                                                      absl::Time deadline) {
+  if (request.unit_id().empty()) return InvalidField("unit_id", "is required");
+  auto unit = store_.GetUnit(request.unit_id(), deadline);
+  if (!unit.ok()) return unit.status();
+  pb::GetUnitResponse response;
+  *response.mutable_unit() = *std::move(unit);
+  return response;
+}
+
+absl::StatusOr<pb::CreateUnitResponse> Registry::CreateUnit(const Caller& caller,
+                                                            const pb::CreateUnitRequest& request,
+                                                            absl::Time deadline) {
+  if (!caller.IsAdministrator()) return absl::PermissionDeniedError("only administrators may create units");
+  Violations v;
+  CheckUnit(request.unit(), ref_, "unit", v);
+  if (!v.ok()) return v.ToStatus();
+  auto unit = store_.CreateUnit(request.unit(), deadline);
+  if (!unit.ok()) return unit.status();
+  pb::CreateUnitResponse response;
+  *response.mutable_unit() = *std::move(unit);
+  return response;
+}
+
+absl::StatusOr<pb::CreateProjectResponse> Registry::CreateProject(const Caller& caller,
+                                                                  const pb::CreateProjectRequest& request,
+                                                                  absl::Time deadline) {
+  Violations v;
+  CheckProject(request.project(), ref_, "project", v);
+  if (request.request_id().size() > 128) v.Add("request_id", "must be at most 128 bytes");
+  if (!v.ok()) return v.ToStatus();
+  if (absl::Status s = CheckMayWriteUnit(caller, request.project().unit_id()); !s.ok()) return s;
+  pb::Project project = request.project();
+  // Output-only fields are the server's.
+  project.clear_project_id();
+  project.clear_revision();
+  project.clear_ruku_state();
+  project.clear_ruku_date();
+  DeriveClassification(ref_, project);
+  auto stored = store_.CreateProject(project, {caller.user_id, request.request_id()}, deadline);
+  if (!stored.ok()) return stored.status();
+  pb::CreateProjectResponse response;
+  *response.mutable_project() = *std::move(stored);
+  return response;
+}
+
+absl::StatusOr<pb::GetProjectResponse> Registry::GetProject(const Caller&, const pb::GetProjectRequest& request,
+                                                            absl::Time deadline) {
+  if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id");
+  auto project = store_.GetProject(request.project_id(), deadline);
+  if (!project.ok()) return project.status();
+  pb::GetProjectResponse response;
+  *response.mutable_project() = *std::move(project);
+  return response;
+}
+
+absl::StatusOr<pb::UpdateProjectResponse> Registry::UpdateProject(const Caller& caller,
+                                                                  const pb::UpdateProjectRequest& request,
+                                                                  absl::Time deadline) {
+  Violations v;
+  if (request.project_id() <= 0) v.Add("project_id", "must be a positive id");
+  if (request.expected_revision() <= 0) v.Add("expected_revision", "is required: the revision the caller read");
+  CheckUpdateMask(request.update_mask(), v);
+  if (!v.ok()) return v.ToStatus();
+  auto current = ProjectForWrite(caller, request.project_id(), deadline);
+  if (!current.ok()) return current.status();
+  if (current->revision() != request.expected_revision()) {
+    return absl::AbortedError(absl::StrCat("project ", request.project_id(), " is at revision ",
+                                           current->revision(), ", not ", request.expected_revision(),
+                                           "; read it again and retry"));
+  }
+  pb::Project updated = *current;
+  google::protobuf::util::FieldMaskUtil::MergeOptions options;
+  options.set_replace_repeated_fields(true);
+  google::protobuf::util::FieldMaskUtil::MergeMessageTo(request.project(), request.update_mask(), options, &updated);
+  CheckProject(updated, ref_, "project", v);
+  if (!IsLegalTransition(current->stage(), updated.stage())) {
+    v.Add("project.stage", absl::StrCat("cannot move from ", StageName(current->stage()), " to ",
+                                        StageName(updated.stage())));
+  }
+  if (!v.ok()) return v.ToStatus();
+  if (updated.unit_id() != current->unit_id()) {
+    if (absl::Status s = CheckMayWriteUnit(caller, updated.unit_id()); !s.ok()) return s;
+  }
+  DeriveClassification(ref_, updated);
+  auto stored = store_.UpdateProject(updated, request.expected_revision(), {caller.user_id, ""}, deadline);
+  if (!stored.ok()) return stored.status();
+  pb::UpdateProjectResponse response;
+  *response.mutable_project() = *std::move(stored);
+  return response;
+}
+
+absl::StatusOr<pb::ListProjectsResponse> Registry::ListProjects(const Caller&, const pb::ListProjectsRequest& request,
+                                                                absl::Time deadline) {
+  Violations v;
+  if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
+    v.Add("page_size", absl::StrCat("must be between 0 and ", kMaxPageSize));
+  }
+  int64_t after = 0;
+  if (!request.page_token().empty() && (!absl::SimpleAtoi(request.page_token(), &after) || after <= 0)) {
+    v.Add("page_token", "is not a token returned by ListProjects");
+  }
+  if (!v.ok()) return v.ToStatus();
+  const int size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  auto page = store_.ListProjects(request.filter(), after, size + 1, deadline);
+  if (!page.ok()) return page.status();
+  pb::ListProjectsResponse response;
+  const bool more = static_cast<int>(page->projects.size()) > size;
+  if (more) page->projects.resize(size);
+  for (auto& p : page->projects) *response.add_projects() = std::move(p);
+  if (more) response.set_next_page_token(absl::StrCat(response.projects().rbegin()->project_id()));
+  response.set_total_size(page->total);
+  return response;
+}
+
+absl::StatusOr<pb::SummarizeProjectsResponse> Registry::SummarizeProjects(const Caller&,
+                                                                          const pb::SummarizeProjectsRequest& request,
+                                                                          absl::Time deadline) {
+  auto summary = store_.SummarizeProjects(request.filter(), deadline);
+  if (!summary.ok()) return summary.status();
+  pb::SummarizeProjectsResponse response;
+  *response.mutable_summary() = *std::move(summary);
+  return response;
+}
+
+absl::StatusOr<pb::ListProjectHistoryResponse> Registry::ListProjectHistory(
+    const Caller&, const pb::ListProjectHistoryRequest& request, absl::Time deadline) {
+  if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id");
+  auto changes = store_.ListProjectHistory(request.project_id(), deadline);
+  if (!changes.ok()) return changes.status();
+  pb::ListProjectHistoryResponse response;
+  for (auto& c : *changes) *response.add_changes() = std::move(c);
+  return response;
+}
+
+absl::StatusOr<pb::AddMilestoneResponse> Registry::AddMilestone(const Caller& caller,
+                                                                const pb::AddMilestoneRequest& request,
+                                                                absl::Time deadline) {
+  Violations v;
+  CheckMilestone(request.milestone(), "milestone", v);
+  if (!v.ok()) return v.ToStatus();
+  if (auto p = ProjectForWrite(caller, request.milestone().project_id(), deadline); !p.ok()) return p.status();
+  auto stored = store_.AddMilestone(request.milestone(), {caller.user_id, request.request_id()}, deadline);
+  if (!stored.ok()) return stored.status();
+  pb::AddMilestoneResponse response;
+  *response.mutable_milestone() = *std::move(stored);
+  return response;
+}
+
+absl::StatusOr<pb::UpdateMilestoneResponse> Registry::UpdateMilestone(const Caller& caller,
+                                                                      const pb::UpdateMilestoneRequest& request,
+                                                                      absl::Time deadline) {
+  if (request.milestone().milestone_id() <= 0) return InvalidField("milestone.milestone_id", "is required");
+  auto current = store_.GetMilestone(request.milestone().milestone_id(), deadline);
+  if (!current.ok()) return current.status();
+  if (auto p = ProjectForWrite(caller, current->project_id(), deadline); !p.ok()) return p.status();
+  Violations v;
+  pb::Milestone updated = *current;
+  for (const std::string& path : request.update_mask().paths()) {
+    if (path == "milestone_id" || path == "project_id" ||
+        pb::Milestone::descriptor()->FindFieldByName(path) == nullptr) {
+      v.Add("update_mask", absl::StrCat("field '", path, "' cannot be updated"));
+    }
+  }
+  if (request.update_mask().paths().empty()) v.Add("update_mask", "must name at least one field");
+  if (!v.ok()) return v.ToStatus();
+  google::protobuf::util::FieldMaskUtil::MergeMessageTo(request.milestone(), request.update_mask(), {}, &updated);
+  CheckMilestone(updated, "milestone", v);
+  if (!v.ok()) return v.ToStatus();
+  auto stored = store_.UpdateMilestone(updated, {caller.user_id, ""}, deadline);
+  if (!stored.ok()) return stored.status();
+  pb::UpdateMilestoneResponse response;
+  *response.mutable_milestone() = *std::move(stored);
+  return response;
+}
+
+absl::StatusOr<pb::ListMilestonesResponse> Registry::ListMilestones(const Caller&,
+                                                                    const pb::ListMilestonesRequest& request,
+                                                                    absl::Time deadline) {
+  if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id");
+  auto items = store_.ListMilestones(request.project_id(), deadline);
+  if (!items.ok()) return items.status();
+  pb::ListMilestonesResponse response;
+  for (auto& m : *items) *response.add_milestones() = std::move(m);
+  return response;
+}
+
+absl::StatusOr<pb::AddDocumentResponse> Registry::AddDocument(const Caller& caller,
+                                                              const pb::AddDocumentRequest& request,
+                                                              absl::Time deadline) {
+  Violations v;
+  CheckDocument(request.document(), "document", v);
+  if (!v.ok()) return v.ToStatus();
+  if (auto p = ProjectForWrite(caller, request.document().project_id(), deadline); !p.ok()) return p.status();
+  auto stored = store_.AddDocument(request.document(), {caller.user_id, request.request_id()}, deadline);
+  if (!stored.ok()) return stored.status();
+  pb::AddDocumentResponse response;
+  *response.mutable_document() = *std::move(stored);
+  return response;
+}
+
+absl::StatusOr<pb::ListDocumentsResponse> Registry::ListDocuments(const Caller&,
+                                                                  const pb::ListDocumentsRequest& request,
+                                                                  absl::Time deadline) {
+  if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id");
+  auto items = store_.ListDocuments(request.project_id(), deadline);
+  if (!items.ok()) return items.status();
+  pb::ListDocumentsResponse response;
+  for (auto& d : *items) *response.add_documents() = std::move(d);
+  return response;
+}
+
+absl::Status Registry::WatchProjectChanges(const Caller&, const pb::WatchProjectChangesRequest& request,
+                                           const std::function<bool(const pb::ProjectChange&)>& send,
+                                           const std::function<bool()>& cancelled) {
+  if (request.from_revision() < 0) return InvalidField("from_revision", "must not be negative");
+  int64_t last = request.from_revision();
+  while (!cancelled()) {
+    auto changes = store_.ListChangesAfter(last, 500, absl::Now() + absl::Seconds(10));
+    if (!changes.ok()) return changes.status();
+    for (const auto& change : *changes) {
+      if (!send(change)) return absl::OkStatus();  // The client went away.
+      last = change.revision();
+    }
+    if (changes->empty()) store_.WaitForChangeAfter(last, absl::Seconds(1));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace saima::registry
