@@ -1,0 +1,446 @@
+// The registry's use cases on a real PostgreSQL (tests/pg_harness.h).
+
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/embedded.h"
+#include "common/pg.h"
+#include "common/status.h"
+#include "gtest/gtest.h"
+#include "services/registry/pg_registry_store.h"
+#include "services/registry/registry.h"
+#include "tests/pg_harness.h"
+
+namespace saima {
+extern const EmbeddedFile kRegistryMigrations[];
+}
+
+namespace saima::registry {
+namespace {
+
+using ::saima::testing::PgHarness;
+
+absl::Time Deadline() { return absl::Now() + absl::Seconds(10); }
+
+const Caller kAdmin{"admin-1", kRoleAdmin, ""};
+const Caller kLongyuanStaff{"staff-1", kRoleUnitStaff, "331181001"};
+const Caller kLeader{"leader-1", kRoleLeader, ""};
+
+class RegistryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    PgHarness& pg = PgHarness::Shared();
+    ASSERT_TRUE(Migrate(pg.Url("registry"), "registry", kRegistryMigrations).ok());
+    // A second run finds nothing to do.
+    ASSERT_TRUE(Migrate(pg.Url("registry"), "registry", kRegistryMigrations).ok());
+  }
+
+  void SetUp() override {
+    pqxx::connection admin(PgHarness::Shared().Url("postgres"));
+    pqxx::work txn(admin);
+    txn.exec("TRUNCATE registry.project_changes, registry.milestones, registry.documents, registry.projects, "
+             "registry.units RESTART IDENTITY CASCADE");
+    txn.exec("UPDATE registry.revision_counter SET value = 0");
+    txn.commit();
+    pool_ = std::make_unique<PgPool>(PgHarness::Shared().Url("registry"), 4, RegistryStatements());
+    store_ = std::make_unique<PgRegistryStore>(*pool_);
+    registry_ = std::make_unique<Registry>(*store_, ReferenceData::Embedded());
+    for (const auto& [id, name, type] : {std::tuple{"331181001", "龙渊街道", pb::UNIT_TYPE_SUBDISTRICT},
+                                         std::tuple{"331181100", "八都镇", pb::UNIT_TYPE_TOWNSHIP},
+                                         std::tuple{"D01", "发展和改革局", pb::UNIT_TYPE_DEPARTMENT}}) {
+      pb::CreateUnitRequest request;
+      request.mutable_unit()->set_unit_id(id);
+      request.mutable_unit()->set_name(name);
+      request.mutable_unit()->set_type(type);
+      request.mutable_unit()->set_region_code("331181");
+      ASSERT_TRUE(registry_->CreateUnit(kAdmin, request, Deadline()).ok());
+    }
+  }
+
+  static pb::Project ValidProject() {
+    pb::Project p;
+    p.set_project_code("2023-331181-04-01-000123");
+    p.set_name("国镜药业年产2亿瓶口服溶液剂项目");
+    p.set_unit_id("331181001");
+    p.set_industry_code("2720");
+    p.set_construction_nature(pb::CONSTRUCTION_NATURE_NEW);
+    p.set_ownership(pb::OWNERSHIP_PRIVATE);
+    p.add_tiers(pb::PROJECT_TIER_KEY);
+    p.set_stage(pb::PROJECT_STAGE_CONSTRUCTION);
+    p.set_planning_year(2022);
+    p.set_planned_total_investment_yuan(350'000'000);
+    p.set_planned_start_date("2023-01-10");
+    p.set_actual_start_date("2023-02-18");
+    return p;
+  }
+
+  absl::StatusOr<pb::Project> Create(const pb::Project& p, const Caller& caller = kAdmin,
+                                     const std::string& request_id = "") {
+    pb::CreateProjectRequest request;
+    *request.mutable_project() = p;
+    request.set_request_id(request_id);
+    auto response = registry_->CreateProject(caller, request, Deadline());
+    if (!response.ok()) return response.status();
+    return response->project();
+  }
+
+  absl::StatusOr<pb::Project> Update(const Caller& caller, int64_t id, int64_t revision, const pb::Project& values,
+                                     std::vector<std::string> paths) {
+    pb::UpdateProjectRequest request;
+    request.set_project_id(id);
+    request.set_expected_revision(revision);
+    *request.mutable_project() = values;
+    for (auto& path : paths) request.mutable_update_mask()->add_paths(path);
+    auto response = registry_->UpdateProject(caller, request, Deadline());
+    if (!response.ok()) return response.status();
+    return response->project();
+  }
+
+  int64_t CountRows(const std::string& table) {
+    pqxx::connection admin(PgHarness::Shared().Url("postgres"));
+    pqxx::work txn(admin);
+    return txn.exec1("SELECT count(*) FROM registry." + table)[0].as<int64_t>();
+  }
+
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<PgRegistryStore> store_;
+  std::unique_ptr<Registry> registry_;
+};
+
+TEST_F(RegistryTest, CreateStoresAndDerivesClassification) {
+  auto created = Create(ValidProject());
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_GT(created->project_id(), 0);
+  EXPECT_EQ(created->sector(), pb::SECTOR_SECONDARY);
+  EXPECT_TRUE(created->manufacturing());
+  EXPECT_TRUE(created->industrial());
+  EXPECT_EQ(created->industry_name(), "化学药品制剂制造");
+  pb::GetProjectRequest get;
+  get.set_project_id(created->project_id());
+  auto read = registry_->GetProject(kLeader, get, Deadline());
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->project().SerializeAsString(), created->SerializeAsString());
+}
+
+TEST_F(RegistryTest, RetriedCreateWithSameRequestIdWritesOnce) {
+  auto first = Create(ValidProject(), kAdmin, "req-42");
+  auto second = Create(ValidProject(), kAdmin, "req-42");
+  ASSERT_TRUE(first.ok() && second.ok()) << second.status();
+  EXPECT_EQ(first->project_id(), second->project_id());
+  EXPECT_EQ(CountRows("projects"), 1);
+  EXPECT_EQ(CountRows("project_changes"), 1);
+}
+
+TEST_F(RegistryTest, DuplicateProjectCodeIsAlreadyExists) {
+  ASSERT_TRUE(Create(ValidProject()).ok());
+  auto again = Create(ValidProject());
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(again.status().message().find("project_code"), std::string::npos);
+  EXPECT_EQ(CountRows("projects"), 1);
+}
+
+TEST_F(RegistryTest, UnknownUnitIsAFieldViolationAndWritesNothing) {
+  pb::Project p = ValidProject();
+  p.set_unit_id("NOPE");
+  auto created = Create(p);
+  ASSERT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(created.status())[0].first, "project.unit_id");
+  EXPECT_EQ(CountRows("projects"), 0);
+  EXPECT_EQ(CountRows("project_changes"), 0);
+}
+
+// One case per validation rule: the precise field, and nothing written.
+struct RuleCase {
+  const char* name;
+  std::function<void(pb::Project&)> breaks;
+  const char* field;
+};
+
+class ValidationRuleTest : public RegistryTest, public ::testing::WithParamInterface<RuleCase> {};
+
+TEST_P(ValidationRuleTest, NamesTheFieldAndWritesNothing) {
+  pb::Project p = ValidProject();
+  GetParam().breaks(p);
+  auto created = Create(p);
+  ASSERT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument) << created.status();
+  auto fields = FieldViolationsOf(created.status());
+  ASSERT_FALSE(fields.empty());
+  bool named = false;
+  for (const auto& [field, rule] : fields) named = named || field == GetParam().field;
+  EXPECT_TRUE(named) << created.status();
+  EXPECT_EQ(CountRows("projects"), 0);
+  EXPECT_EQ(CountRows("project_changes"), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, ValidationRuleTest,
+    ::testing::Values(
+        RuleCase{"NameRequired", [](pb::Project& p) { p.clear_name(); }, "project.name"},
+        RuleCase{"CodeRequiredAfterPlanning", [](pb::Project& p) { p.clear_project_code(); }, "project.project_code"},
+        RuleCase{"CodeShape", [](pb::Project& p) { p.set_project_code("2023-331181-04-01-12"); },
+                 "project.project_code"},
+        RuleCase{"CodeRegion", [](pb::Project& p) { p.set_project_code("2023-999999-04-01-000123"); },
+                 "project.project_code"},
+        RuleCase{"IndustryShape", [](pb::Project& p) { p.set_industry_code("27A0"); }, "project.industry_code"},
+        RuleCase{"IndustryInList", [](pb::Project& p) { p.set_industry_code("2799"); }, "project.industry_code"},
+        RuleCase{"NatureRequired", [](pb::Project& p) { p.clear_construction_nature(); },
+                 "project.construction_nature"},
+        RuleCase{"OwnershipRequired", [](pb::Project& p) { p.clear_ownership(); }, "project.ownership"},
+        RuleCase{"StageRequired", [](pb::Project& p) { p.clear_stage(); }, "project.stage"},
+        RuleCase{"TierRepeated", [](pb::Project& p) { p.add_tiers(pb::PROJECT_TIER_KEY); }, "project.tiers"},
+        RuleCase{"PlanningYear", [](pb::Project& p) { p.set_planning_year(1999); }, "project.planning_year"},
+        RuleCase{"AmountNotNegative", [](pb::Project& p) { p.set_planned_total_investment_yuan(-1); },
+                 "project.planned_total_investment_yuan"},
+        RuleCase{"DateReal", [](pb::Project& p) { p.set_planned_start_date("2023-02-30"); },
+                 "project.planned_start_date"},
+        RuleCase{"CompletionAfterStart",
+                 [](pb::Project& p) {
+                   p.set_planned_completion_date("2022-12-31");
+                 },
+                 "project.planned_completion_date"},
+        RuleCase{"StartedNeedsActualStart", [](pb::Project& p) { p.clear_actual_start_date(); },
+                 "project.actual_start_date"},
+        RuleCase{"CompletedNeedsCompletionDate", [](pb::Project& p) { p.set_stage(pb::PROJECT_STAGE_COMPLETED); },
+                 "project.actual_completion_date"},
+        RuleCase{"WithdrawalNeedsReason", [](pb::Project& p) { p.set_stage(pb::PROJECT_STAGE_WITHDRAWN); },
+                 "project.withdrawal_reason"},
+        RuleCase{"RegionCode", [](pb::Project& p) { p.set_region_code("33118"); }, "project.region_code"}),
+    [](const ::testing::TestParamInfo<RuleCase>& info) { return info.param.name; });
+
+TEST_F(RegistryTest, StaleRevisionIsAbortedAndChangesNothing) {
+  auto created = Create(ValidProject());
+  ASSERT_TRUE(created.ok());
+  pb::Project values;
+  values.set_name("新名称");
+  ASSERT_TRUE(Update(kAdmin, created->project_id(), created->revision(), values, {"name"}).ok());
+  values.set_name("另一个名称");
+  auto stale = Update(kAdmin, created->project_id(), created->revision(), values, {"name"});
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  pb::GetProjectRequest get;
+  get.set_project_id(created->project_id());
+  EXPECT_EQ(registry_->GetProject(kAdmin, get, Deadline())->project().name(), "新名称");
+}
+
+TEST_F(RegistryTest, ConcurrentUpdatesFromOneRevisionExactlyOneWins) {
+  auto created = Create(ValidProject());
+  ASSERT_TRUE(created.ok());
+  for (int round = 0; round < 5; ++round) {
+    pb::GetProjectRequest get;
+    get.set_project_id(created->project_id());
+    const int64_t revision = registry_->GetProject(kAdmin, get, Deadline())->project().revision();
+    std::atomic<int> ready{0};
+    std::atomic<int> won{0};
+    std::atomic<int> aborted{0};
+    auto worker = [&](const std::string& name) {
+      pb::Project values;
+      values.set_name(name);
+      ready.fetch_add(1);
+      while (ready.load() < 2) {
+      }
+      auto result = Update(kAdmin, created->project_id(), revision, values, {"name"});
+      if (result.ok()) won.fetch_add(1);
+      if (absl::IsAborted(result.status())) aborted.fetch_add(1);
+    };
+    std::thread a(worker, absl::StrCat("甲", round));
+    std::thread b(worker, absl::StrCat("乙", round));
+    a.join();
+    b.join();
+    EXPECT_EQ(won.load(), 1);
+    EXPECT_EQ(aborted.load(), 1);
+  }
+  EXPECT_EQ(CountRows("project_changes"), 1 + 5);
+}
+
+TEST_F(RegistryTest, StageFollowsLegalTransitionsOnly) {
+  pb::Project planned = ValidProject();
+  planned.set_stage(pb::PROJECT_STAGE_PLANNING);
+  planned.clear_actual_start_date();
+  auto created = Create(planned);
+  ASSERT_TRUE(created.ok()) << created.status();
+  pb::Project values;
+  values.set_stage(pb::PROJECT_STAGE_COMPLETED);
+  values.set_actual_start_date("2023-02-18");
+  values.set_actual_completion_date("2023-05-01");
+  auto illegal = Update(kAdmin, created->project_id(), created->revision(), values,
+                        {"stage", "actual_start_date", "actual_completion_date"});
+  ASSERT_EQ(illegal.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(illegal.status())[0].first, "project.stage");
+  values.set_stage(pb::PROJECT_STAGE_PREPARATION);
+  auto legal = Update(kAdmin, created->project_id(), created->revision(), values, {"stage"});
+  ASSERT_TRUE(legal.ok()) << legal.status();
+  EXPECT_EQ(legal->stage(), pb::PROJECT_STAGE_PREPARATION);
+}
+
+TEST_F(RegistryTest, UnitStaffWriteOnlyTheirOwnUnit) {
+  pb::Project other = ValidProject();
+  other.set_unit_id("331181100");
+  other.set_project_code("2023-331181-04-01-000999");
+  EXPECT_EQ(Create(other, kLongyuanStaff).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Create(ValidProject(), kLeader).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CountRows("projects"), 0);
+  auto own = Create(ValidProject(), kLongyuanStaff);
+  ASSERT_TRUE(own.ok()) << own.status();
+  auto theirs = Create(other, kAdmin);
+  ASSERT_TRUE(theirs.ok());
+  pb::Project values;
+  values.set_name("改名");
+  EXPECT_EQ(Update(kLongyuanStaff, theirs->project_id(), theirs->revision(), values, {"name"}).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // Nor may they move their own project to another unit.
+  values.set_unit_id("331181100");
+  EXPECT_EQ(Update(kLongyuanStaff, own->project_id(), own->revision(), values, {"unit_id"}).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(Update(kLongyuanStaff, own->project_id(), own->revision(), values, {"name"}).ok());
+}
+
+TEST_F(RegistryTest, UpdateMaskMustNameSettableFields) {
+  auto created = Create(ValidProject());
+  ASSERT_TRUE(created.ok());
+  auto result = Update(kAdmin, created->project_id(), created->revision(), pb::Project(), {"sector"});
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(result.status())[0].first, "update_mask");
+  result = Update(kAdmin, created->project_id(), created->revision(), pb::Project(), {});
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RegistryTest, ListFiltersPagesAndCounts) {
+  for (int i = 0; i < 7; ++i) {
+    pb::Project p = ValidProject();
+    p.set_project_code(absl::StrCat("2023-331181-04-01-00010", i));
+    p.set_name(absl::StrCat(i % 2 ? "水厂" : "道路", i));
+    p.set_industry_code(i % 2 ? "4610" : "4813");
+    p.set_unit_id(i < 4 ? "331181001" : "D01");
+    ASSERT_TRUE(Create(p).ok());
+  }
+  pb::ListProjectsRequest request;
+  request.set_page_size(3);
+  std::vector<int64_t> seen;
+  do {
+    auto page = registry_->ListProjects(kLeader, request, Deadline());
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->total_size(), 7);
+    for (const auto& p : page->projects()) seen.push_back(p.project_id());
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty());
+  ASSERT_EQ(seen.size(), 7u);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+
+  pb::ListProjectsRequest filtered;
+  filtered.mutable_filter()->set_unit_id("D01");
+  filtered.mutable_filter()->set_name_contains("水厂");
+  auto page = registry_->ListProjects(kLeader, filtered, Deadline());
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total_size(), 1);  // D01 holds i = 4, 5, 6; only 5 is a 水厂
+  for (const auto& p : page->projects()) EXPECT_EQ(p.unit_id(), "D01");
+
+  filtered.set_page_token("abc");
+  EXPECT_EQ(registry_->ListProjects(kLeader, filtered, Deadline()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RegistryTest, SummaryCountsSectorsAndManufacturing) {
+  const std::vector<std::string> industries = {"0141", "2720", "3584", "4610", "8870", "7010"};
+  for (size_t i = 0; i < industries.size(); ++i) {
+    pb::Project p = ValidProject();
+    p.set_project_code(absl::StrCat("2023-331181-04-01-00020", i));
+    p.set_industry_code(industries[i]);
+    ASSERT_TRUE(Create(p).ok());
+  }
+  auto summary = registry_->SummarizeProjects(kLeader, pb::SummarizeProjectsRequest(), Deadline());
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->summary().total(), 6);
+  EXPECT_EQ(summary->summary().primary(), 1);
+  EXPECT_EQ(summary->summary().secondary(), 3);                // 2720, 3584, 4610
+  EXPECT_EQ(summary->summary().secondary_manufacturing(), 2);  // 4610 is 工业 but not 制造业
+  EXPECT_EQ(summary->summary().tertiary(), 2);
+}
+
+TEST_F(RegistryTest, HistoryRecordsWhoBeforeAndAfter) {
+  auto created = Create(ValidProject(), kLongyuanStaff);
+  ASSERT_TRUE(created.ok());
+  pb::Project values;
+  values.set_planned_total_investment_yuan(400'000'000);
+  ASSERT_TRUE(
+      Update(kAdmin, created->project_id(), created->revision(), values, {"planned_total_investment_yuan"}).ok());
+  pb::ListProjectHistoryRequest request;
+  request.set_project_id(created->project_id());
+  auto history = registry_->ListProjectHistory(kLeader, request, Deadline());
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->changes_size(), 2);
+  EXPECT_EQ(history->changes(0).actor(), "staff-1");
+  EXPECT_EQ(history->changes(0).kind(), pb::CHANGE_KIND_PROJECT_CREATED);
+  EXPECT_EQ(history->changes(1).actor(), "admin-1");
+  EXPECT_EQ(history->changes(1).before().planned_total_investment_yuan(), 350'000'000);
+  EXPECT_EQ(history->changes(1).after().planned_total_investment_yuan(), 400'000'000);
+}
+
+TEST_F(RegistryTest, ChangeFeedResumesFromARevisionAndFollowsNewChanges) {
+  for (int i = 0; i < 3; ++i) {
+    pb::Project p = ValidProject();
+    p.set_project_code(absl::StrCat("2023-331181-04-01-00030", i));
+    ASSERT_TRUE(Create(p).ok());
+  }
+  std::vector<int64_t> revisions;
+  std::atomic<bool> stop{false};
+  std::thread watcher([&] {
+    pb::WatchProjectChangesRequest request;
+    request.set_from_revision(1);  // already applied revision 1
+    ASSERT_TRUE(registry_
+                    ->WatchProjectChanges(
+                        kAdmin, request,
+                        [&](const pb::ProjectChange& c) {
+                          revisions.push_back(c.revision());
+                          if (revisions.size() == 3) stop = true;
+                          return true;
+                        },
+                        [&] { return stop.load(); })
+                    .ok());
+  });
+  absl::SleepFor(absl::Milliseconds(200));
+  pb::Project later = ValidProject();
+  later.set_project_code("2023-331181-04-01-000399");
+  ASSERT_TRUE(Create(later).ok());
+  watcher.join();
+  EXPECT_EQ(revisions, (std::vector<int64_t>{2, 3, 4}));
+}
+
+TEST_F(RegistryTest, MilestonesNeedANamedOwnerAndDocumentsAHash) {
+  auto created = Create(ValidProject());
+  ASSERT_TRUE(created.ok());
+  pb::AddMilestoneRequest milestone;
+  milestone.mutable_milestone()->set_project_id(created->project_id());
+  milestone.mutable_milestone()->set_kind(pb::MILESTONE_KIND_TOPPING_OUT);
+  milestone.mutable_milestone()->set_due_date("2023-09-30");
+  auto refused = registry_->AddMilestone(kAdmin, milestone, Deadline());
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(refused.status())[0].first, "milestone.owner_name");
+  milestone.mutable_milestone()->set_owner_name("张建国");
+  auto added = registry_->AddMilestone(kAdmin, milestone, Deadline());
+  ASSERT_TRUE(added.ok()) << added.status();
+  pb::UpdateMilestoneRequest met;
+  met.mutable_milestone()->set_milestone_id(added->milestone().milestone_id());
+  met.mutable_milestone()->set_met_date("2023-09-28");
+  met.mutable_update_mask()->add_paths("met_date");
+  ASSERT_TRUE(registry_->UpdateMilestone(kAdmin, met, Deadline()).ok());
+
+  pb::AddDocumentRequest document;
+  document.mutable_document()->set_project_id(created->project_id());
+  document.mutable_document()->set_type(pb::DOCUMENT_TYPE_CONSTRUCTION_PERMIT);
+  document.mutable_document()->set_content_sha256("XYZ");
+  auto bad = registry_->AddDocument(kAdmin, document, Deadline());
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(bad.status())[0].first, "document.content_sha256");
+  document.mutable_document()->set_content_sha256(std::string(64, 'a'));
+  ASSERT_TRUE(registry_->AddDocument(kAdmin, document, Deadline()).ok());
+
+  pb::ListMilestonesRequest list;
+  list.set_project_id(created->project_id());
+  auto milestones = registry_->ListMilestones(kLeader, list, Deadline());
+  ASSERT_EQ(milestones->milestones_size(), 1);
+  EXPECT_EQ(milestones->milestones(0).met_date(), "2023-09-28");
+  EXPECT_EQ(CountRows("project_changes"), 4);  // created, milestone added and updated, document added
+}
+
+}  // namespace
+}  // namespace saima::registry

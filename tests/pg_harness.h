@@ -1,0 +1,42 @@
+#ifndef SAIMA_TESTS_PG_HARNESS_H_
+#define SAIMA_TESTS_PG_HARNESS_H_
+
+// A real PostgreSQL for integration and end-to-end tests, in a temporary folder on a free loopback port,
+// with the services' roles and schemas (deploy/sql/roles.sql). Started as the `postgres` user when the tests
+// run as root, since PostgreSQL refuses to run as root. Stopped and deleted when destroyed.
+
+#include <memory>
+#include <string>
+
+namespace saima::testing {
+
+class PgHarness {
+ public:
+  // Starts a server; aborts the test binary with a message when it cannot.
+  PgHarness();
+  ~PgHarness();
+
+  // URL for a service role ("registry", "stats", "scoring") or "postgres" for the superuser.
+  std::string Url(const std::string& role) const;
+  int port() const { return port_; }
+  // Stops and starts the server on the same port (for fault tests).
+  void Stop();
+  void Start();
+
+  // A process-wide instance started on first use.
+  static PgHarness& Shared();
+
+ private:
+  std::string dir_;
+  int port_ = 0;
+};
+
+// Runs a shell command, returning its exit status.
+int Run(const std::string& command);
+
+// A free TCP port on 127.0.0.1.
+int FreePort();
+
+}  // namespace saima::testing
+
+#endif  // SAIMA_TESTS_PG_HARNESS_H_
