@@ -1,0 +1,344 @@
+// End-to-end: the four binaries and PostgreSQL, used through the gateway as clients use it.
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/client.h"
+#include "common/status.h"
+#include "gtest/gtest.h"
+#include "google/protobuf/util/json_util.h"
+#include "nlohmann/json.hpp"
+#include "saima/gateway/v1/gateway.grpc.pb.h"
+#include "tests/e2e/system.h"
+#include "tests/pg_harness.h"
+
+namespace saima::testing {
+namespace {
+
+namespace gw = ::saima::gateway::v1;
+namespace reg = ::saima::registry::v1;
+using nlohmann::json;
+
+std::atomic<int> g_code_serial{100};
+
+std::string NextCode() { return absl::StrCat("2023-331181-04-01-", 100000 + g_code_serial.fetch_add(1)); }
+
+reg::Project ValidProject(const std::string& unit = "331181001") {
+  reg::Project p;
+  p.set_project_code(NextCode());
+  p.set_name("城市文化客厅项目");
+  p.set_unit_id(unit);
+  p.set_industry_code("8870");
+  p.set_construction_nature(reg::CONSTRUCTION_NATURE_NEW);
+  p.set_ownership(reg::OWNERSHIP_STATE);
+  p.add_tiers(reg::PROJECT_TIER_KEY);
+  p.set_stage(reg::PROJECT_STAGE_CONSTRUCTION);
+  p.set_planning_year(2022);
+  p.set_planned_total_investment_yuan(180'000'000);
+  p.set_actual_start_date("2023-03-01");
+  return p;
+}
+
+class EndToEndTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    system_ = new System();
+    ASSERT_TRUE(system_->WaitHealthy(30)) << "system did not become healthy; logs in " << system_->log_dir();
+    stub_ = gw::GatewayService::NewStub(MakeChannel(system_->gateway_grpc())).release();
+    for (const auto& [id, name, type] : {std::tuple{"331181001", "龙渊街道", reg::UNIT_TYPE_SUBDISTRICT},
+                                         std::tuple{"331181100", "八都镇", reg::UNIT_TYPE_TOWNSHIP},
+                                         std::tuple{"D01", "发展和改革局", reg::UNIT_TYPE_DEPARTMENT}}) {
+      gw::CreateUnitRequest request;
+      request.mutable_unit()->set_unit_id(id);
+      request.mutable_unit()->set_name(name);
+      request.mutable_unit()->set_type(type);
+      request.mutable_unit()->set_region_code("331181");
+      gw::CreateUnitResponse response;
+      ASSERT_TRUE(Call(&gw::GatewayService::Stub::CreateUnit, "admin", request, &response).ok());
+    }
+  }
+
+  static void TearDownTestSuite() {
+    delete stub_;
+    delete system_;
+  }
+
+  template <typename Request, typename Response>
+  static absl::Status Call(grpc::Status (gw::GatewayService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                                             Response*),
+                           const std::string& user, const Request& request, Response* response) {
+    auto context = CallContext(std::chrono::seconds(10));
+    if (!user.empty()) context->AddMetadata("authorization", "Bearer " + system_->token(user));
+    return FromGrpcStatus((stub_->*method)(context.get(), request, response));
+  }
+
+  static httplib::Headers Auth(const std::string& user) {
+    return {{"Authorization", "Bearer " + system_->token(user)}};
+  }
+
+  static httplib::Client Http() {
+    httplib::Client client("127.0.0.1", system_->http_port());
+    client.set_read_timeout(15, 0);
+    return client;
+  }
+
+  static int32_t ProjectCount() {
+    gw::ListProjectsRequest request;
+    gw::ListProjectsResponse response;
+    EXPECT_TRUE(Call(&gw::GatewayService::Stub::ListProjects, "leader", request, &response).ok());
+    return response.total_size();
+  }
+
+  static System* system_;
+  static gw::GatewayService::Stub* stub_;
+};
+
+System* EndToEndTest::system_ = nullptr;
+gw::GatewayService::Stub* EndToEndTest::stub_ = nullptr;
+
+TEST_F(EndToEndTest, HealthzReportsEveryBackend) {
+  auto res = Http().Get("/healthz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  json body = json::parse(res->body);
+  for (const char* backend : {"registry", "stats", "scoring"}) EXPECT_EQ(body["backends"][backend], "SERVING");
+}
+
+TEST_F(EndToEndTest, GrpcCreateReadListAndSummarize) {
+  gw::CreateProjectRequest create;
+  *create.mutable_project() = ValidProject();
+  gw::CreateProjectResponse created;
+  ASSERT_TRUE(Call(&gw::GatewayService::Stub::CreateProject, "unit", create, &created).ok());
+  EXPECT_EQ(created.project().sector(), reg::SECTOR_TERTIARY);
+
+  gw::GetProjectRequest get;
+  get.set_project_id(created.project().project_id());
+  gw::GetProjectResponse read;
+  ASSERT_TRUE(Call(&gw::GatewayService::Stub::GetProject, "leader", get, &read).ok());
+  EXPECT_EQ(read.project().project_code(), create.project().project_code());
+
+  gw::ListProjectsRequest list;
+  list.mutable_filter()->set_name_contains("文化客厅");
+  gw::ListProjectsResponse listed;
+  ASSERT_TRUE(Call(&gw::GatewayService::Stub::ListProjects, "leader", list, &listed).ok());
+  EXPECT_GE(listed.total_size(), 1);
+
+  gw::SummarizeProjectsRequest summarize;
+  summarize.mutable_filter()->set_unit_id("331181001");
+  gw::SummarizeProjectsResponse summary;
+  ASSERT_TRUE(Call(&gw::GatewayService::Stub::SummarizeProjects, "leader", summarize, &summary).ok());
+  EXPECT_GE(summary.summary().tertiary(), 1);
+}
+
+TEST_F(EndToEndTest, IdentityIsRequiredAndUnitStaffStayInTheirUnit) {
+  gw::WhoAmIRequest who;
+  gw::WhoAmIResponse me;
+  EXPECT_EQ(Call(&gw::GatewayService::Stub::WhoAmI, "", who, &me).code(), absl::StatusCode::kUnauthenticated);
+  ASSERT_TRUE(Call(&gw::GatewayService::Stub::WhoAmI, "unit", who, &me).ok());
+  EXPECT_EQ(me.caller().unit_id(), "331181001");
+
+  const int32_t before = ProjectCount();
+  gw::CreateProjectRequest create;
+  *create.mutable_project() = ValidProject("331181100");
+  gw::CreateProjectResponse created;
+  EXPECT_EQ(Call(&gw::GatewayService::Stub::CreateProject, "unit", create, &created).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Call(&gw::GatewayService::Stub::CreateProject, "leader", create, &created).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ProjectCount(), before);
+}
+
+TEST_F(EndToEndTest, HttpBadRequestNamesFieldsAndWritesNothing) {
+  const int32_t before = ProjectCount();
+  json body = {{"name", "无代码在建项目"}, {"unitId", "331181001"}, {"industryCode", "9999"},
+               {"constructionNature", "CONSTRUCTION_NATURE_NEW"}, {"ownership", "OWNERSHIP_STATE"},
+               {"stage", "PROJECT_STAGE_CONSTRUCTION"}, {"planningYear", 2023}, {"actualStartDate", "2023-03-01"}};
+  auto res = Http().Post("/v1/projects", Auth("admin"), body.dump(), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  json error = json::parse(res->body);
+  EXPECT_EQ(error["code"], 3);
+  std::set<std::string> fields;
+  for (const auto& v : error["details"][0]["fieldViolations"]) fields.insert(v["field"].get<std::string>());
+  EXPECT_EQ(fields, (std::set<std::string>{"project.project_code", "project.industry_code"}));
+  EXPECT_EQ(ProjectCount(), before);
+
+  res = Http().Post("/v1/projects", Auth("admin"), "{not json", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  res = Http().Get("/v1/projects?colour=red", Auth("admin"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(res->body.find("colour"), std::string::npos);
+  res = Http().Get("/v1/projects?stage=BUILDING", Auth("admin"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(ProjectCount(), before);
+}
+
+TEST_F(EndToEndTest, HttpCreateReadPatchAndConflicts) {
+  std::string json_body;
+  google::protobuf::util::MessageToJsonString(ValidProject(), &json_body);
+  httplib::Headers headers = Auth("unit");
+  headers.emplace("Idempotency-Key", absl::StrCat("e2e-", g_code_serial.load()));
+  auto res = Http().Post("/v1/projects", headers, json_body, "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  json created = json::parse(res->body)["project"];
+  const std::string id = created["projectId"];
+  // A retry with the same key returns the same project and writes nothing more.
+  const int32_t count = ProjectCount();
+  auto retry = Http().Post("/v1/projects", headers, json_body, "application/json");
+  ASSERT_TRUE(retry);
+  EXPECT_EQ(json::parse(retry->body)["project"]["projectId"], id);
+  EXPECT_EQ(ProjectCount(), count);
+
+  res = Http().Get("/v1/projects/" + id, Auth("leader"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  const std::string revision = json::parse(res->body)["project"]["revision"];
+
+  json patch = {{"revision", revision}, {"name", "城市文化客厅(陶溪川)项目"}};
+  res = Http().Patch("/v1/projects/" + id, Auth("unit"), patch.dump(), "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(json::parse(res->body)["project"]["name"], "城市文化客厅(陶溪川)项目");
+
+  patch["name"] = "过期的修改";
+  res = Http().Patch("/v1/projects/" + id, Auth("unit"), patch.dump(), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 409);
+
+  res = Http().Get("/v1/projects/" + id + "/history", Auth("leader"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(json::parse(res->body)["changes"].size(), 2u);
+
+  res = Http().Get("/v1/projects/999999", Auth("leader"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  res = Http().Get("/v1/projects", httplib::Headers{{"Authorization", "Bearer wrong"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  res = Http().Patch("/v1/projects/" + id, Auth("leader"), patch.dump(), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+}
+
+TEST_F(EndToEndTest, HttpListFiltersByQuery) {
+  auto res = Http().Get("/v1/projects?unitId=331181001&stage=PROJECT_STAGE_CONSTRUCTION&pageSize=1", Auth("leader"));
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  json body = json::parse(res->body);
+  ASSERT_GE(body["totalSize"].get<int>(), 1);
+  EXPECT_EQ(body["projects"].size(), 1u);
+  EXPECT_EQ(body["projects"][0]["unitId"], "331181001");
+  res = Http().Get("/v1/units", Auth("leader"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(json::parse(res->body)["units"].size(), 3u);
+}
+
+TEST_F(EndToEndTest, GatewayAnswersUnavailableWhileRegistryIsDownAndRecovers) {
+  system_->process("registry").Kill();
+  gw::ListProjectsRequest list;
+  gw::ListProjectsResponse listed;
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(Call(&gw::GatewayService::Stub::ListProjects, "leader", list, &listed).code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  auto res = Http().Get("/v1/projects", Auth("leader"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503);
+  res = Http().Get("/healthz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503);
+  EXPECT_EQ(json::parse(res->body)["backends"]["registry"], "UNAVAILABLE");
+
+  system_->process("registry").Start();
+  bool recovered = false;
+  for (int i = 0; i < 100 && !recovered; ++i) {
+    recovered = Call(&gw::GatewayService::Stub::ListProjects, "leader", list, &listed).ok();
+    if (!recovered) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(recovered) << "the gateway did not reach the restarted registry within 10 s";
+}
+
+TEST_F(EndToEndTest, HealthTurnsNotServingWhileTheDatabaseIsDown) {
+  PgHarness::Shared().Stop();
+  auto registry_state = [] {
+    auto res = Http().Get("/healthz");
+    return res ? json::parse(res->body)["backends"]["registry"].get<std::string>() : std::string("?");
+  };
+  bool not_serving = false;
+  for (int i = 0; i < 50 && !not_serving; ++i) {
+    not_serving = registry_state() == "NOT_SERVING";
+    if (!not_serving) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(not_serving);
+  gw::ListProjectsRequest list;
+  gw::ListProjectsResponse listed;
+  EXPECT_EQ(Call(&gw::GatewayService::Stub::ListProjects, "leader", list, &listed).code(),
+            absl::StatusCode::kUnavailable);
+  PgHarness::Shared().Start();
+  bool serving = false;
+  for (int i = 0; i < 100 && !serving; ++i) {
+    serving = registry_state() == "SERVING";
+    if (!serving) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(serving);
+  bool answered = false;
+  for (int i = 0; i < 50 && !answered; ++i) {
+    answered = Call(&gw::GatewayService::Stub::ListProjects, "leader", list, &listed).ok();
+    if (!answered) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(answered) << "the registry did not reconnect to the database";
+}
+
+TEST_F(EndToEndTest, SaimactlImportReportsEveryBadRowAndImportsTheRest) {
+  const std::string path = system_->log_dir() + "/import.csv";
+  {
+    std::ofstream csv(path);
+    csv << "项目代码,项目名称,单位代码,行业代码,建设性质,控股情况,项目层级,项目阶段,谋划年度,计划总投资(元),实际开工日期\n"
+        << NextCode() << ",导入测试好项目,331181001,2720,新建,私人,重点项目,在建,2023,50000000,2023-04-01\n"
+        << ",导入测试坏项目一,331181001,2720,翻新,私人,,谋划,2023,50000000,\n"
+        << NextCode() << ",导入测试坏项目二,331181001,9999,新建,私人,,在建,2023,50000000,2023-04-01\n";
+  }
+  const int32_t before = ProjectCount();
+  const std::string out = system_->log_dir() + "/import.out";
+  const int status = saima::testing::Run(absl::StrCat("SAIMA_TOKEN=", system_->token("admin"), " ", SAIMACTL_BIN,
+                                      " --gateway_grpc=", system_->gateway_grpc(), " import projects ", path, " >",
+                                      out, " 2>&1"));
+  std::ifstream in(out);
+  std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(status, 0) << report;
+  EXPECT_NE(report.find("成功 1 行, 失败 2 行"), std::string::npos) << report;
+  EXPECT_NE(report.find("第3行 [建设性质]"), std::string::npos) << report;
+  EXPECT_NE(report.find("第4行 [行业代码]"), std::string::npos) << report;
+  EXPECT_EQ(ProjectCount(), before + 1);
+}
+
+TEST_F(EndToEndTest, ReflectionListsTheGatewayService) {
+  const std::string buf = SAIMA_SOURCE_DIR "/tools/buf/node_modules/.bin/buf";
+  if (saima::testing::Run("test -x " + buf) != 0) GTEST_SKIP() << "buf is not installed (npm ci in tools/buf)";
+  const std::string out = system_->log_dir() + "/services.out";
+  ASSERT_EQ(saima::testing::Run(absl::StrCat(buf, " curl --protocol grpc --http2-prior-knowledge --list-services http://",
+                             system_->gateway_grpc(), " >", out, " 2>&1")),
+            0);
+  std::ifstream in(out);
+  std::string services((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(services.find("saima.gateway.v1.GatewayService"), std::string::npos) << services;
+  EXPECT_NE(services.find("grpc.health.v1.Health"), std::string::npos) << services;
+}
+
+// Last: stops a process for good.
+TEST_F(EndToEndTest, ZzServicesShutDownGracefullyOnSigterm) {
+  EXPECT_EQ(system_->process("scoring").Terminate(10), 0);
+}
+
+}  // namespace
+}  // namespace saima::testing

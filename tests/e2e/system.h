@@ -1,0 +1,59 @@
+#ifndef SAIMA_TESTS_E2E_SYSTEM_H_
+#define SAIMA_TESTS_E2E_SYSTEM_H_
+
+// The whole system for end-to-end tests: PostgreSQL (tests/pg_harness.h), the three services and the gateway
+// as child processes on free loopback ports, and a token file with one user per role used.
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace saima::testing {
+
+class ChildProcess {
+ public:
+  ChildProcess(std::string name, std::vector<std::string> argv, std::string log_path);
+  ~ChildProcess();
+  void Start();
+  // SIGKILL, then reap.
+  void Kill();
+  // SIGTERM; returns the exit status, or -1 if it did not exit within `seconds`.
+  int Terminate(int seconds);
+  bool running() const { return pid_ > 0; }
+
+ private:
+  std::string name_;
+  std::vector<std::string> argv_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+};
+
+class System {
+ public:
+  System();
+  ~System();
+
+  std::string gateway_grpc() const { return "127.0.0.1:" + std::to_string(gateway_port_); }
+  int http_port() const { return http_port_; }
+  ChildProcess& process(const std::string& name) { return *processes_.at(name); }
+  std::string log_dir() const { return dir_; }
+
+  // Tokens of the demo users: "admin", "unit" (staff of 331181001), "leader".
+  std::string token(const std::string& user) const { return tokens_.at(user); }
+
+  // Waits until GET /healthz answers 200 or `seconds` pass.
+  bool WaitHealthy(int seconds);
+
+ private:
+  std::string dir_;
+  int gateway_port_ = 0;
+  int http_port_ = 0;
+  std::map<std::string, std::string> tokens_;
+  std::map<std::string, ChildProcess*> processes_;
+};
+
+}  // namespace saima::testing
+
+#endif  // SAIMA_TESTS_E2E_SYSTEM_H_
