@@ -20,8 +20,8 @@ std::string MetadataValue(const grpc::ServerContext& context, const char* key) {
 }  // namespace
 
 bool IsKnownRole(const std::string& role) {
-  for (const char* known : {kRoleUnitStaff, kRoleDeptReviewer, kRoleStatsOfficer, kRoleAdmin, kRoleJudge,
-                            kRoleLeader, kRoleSysadmin}) {
+  for (const char* known :
+       {kRoleUnitStaff, kRoleDeptReviewer, kRoleStatsOfficer, kRoleAdmin, kRoleJudge, kRoleLeader, kRoleSysadmin}) {
     if (role == known) return true;
   }
   return false;

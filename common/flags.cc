@@ -10,9 +10,7 @@
 
 namespace saima {
 
-std::string EnvironmentNameOf(const std::string& flag_name) {
-  return "SAIMA_" + absl::AsciiStrToUpper(flag_name);
-}
+std::string EnvironmentNameOf(const std::string& flag_name) { return "SAIMA_" + absl::AsciiStrToUpper(flag_name); }
 
 std::vector<char*> ParseFlags(int argc, char** argv, const std::string& usage) {
   static const bool usage_set = (absl::SetProgramUsageMessage(usage), true);

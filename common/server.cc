@@ -1,9 +1,9 @@
 #include "common/server.h"
 
-#include <csignal>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <mutex>
 #include <thread>
 

@@ -18,9 +18,9 @@
 namespace saima {
 
 struct ServiceSpec {
-  std::string binary_name;    // e.g. "saima-registry"
-  std::string schema;         // its database schema, e.g. "registry"
-  std::string default_listen; // e.g. "127.0.0.1:50051"
+  std::string binary_name;     // e.g. "saima-registry"
+  std::string schema;          // its database schema, e.g. "registry"
+  std::string default_listen;  // e.g. "127.0.0.1:50051"
   const EmbeddedFile* migrations;
   std::vector<NamedStatement> statements;
   // Builds the gRPC services over the pool; the returned objects live until shutdown.

@@ -75,8 +75,7 @@ absl::StatusOr<gw::ListUnitsResponse> Gateway::ListUnits(const CallInfo& call, c
   return response;
 }
 
-absl::StatusOr<gw::CreateUnitResponse> Gateway::CreateUnit(const CallInfo& call,
-                                                           const gw::CreateUnitRequest& request) {
+absl::StatusOr<gw::CreateUnitResponse> Gateway::CreateUnit(const CallInfo& call, const gw::CreateUnitRequest& request) {
   reg::CreateUnitRequest down;
   *down.mutable_unit() = request.unit();
   auto context = Downstream(call);
@@ -103,8 +102,7 @@ absl::StatusOr<gw::ListProjectsResponse> Gateway::ListProjects(const CallInfo& c
   return response;
 }
 
-absl::StatusOr<gw::GetProjectResponse> Gateway::GetProject(const CallInfo& call,
-                                                           const gw::GetProjectRequest& request) {
+absl::StatusOr<gw::GetProjectResponse> Gateway::GetProject(const CallInfo& call, const gw::GetProjectRequest& request) {
   reg::GetProjectRequest down;
   down.set_project_id(request.project_id());
   auto context = Downstream(call);
@@ -143,8 +141,8 @@ absl::StatusOr<gw::UpdateProjectResponse> Gateway::UpdateProject(const CallInfo&
   return response;
 }
 
-absl::StatusOr<gw::SummarizeProjectsResponse> Gateway::SummarizeProjects(
-    const CallInfo& call, const gw::SummarizeProjectsRequest& request) {
+absl::StatusOr<gw::SummarizeProjectsResponse> Gateway::SummarizeProjects(const CallInfo& call,
+                                                                         const gw::SummarizeProjectsRequest& request) {
   reg::SummarizeProjectsRequest down;
   *down.mutable_filter() = request.filter();
   auto context = Downstream(call);
@@ -176,8 +174,8 @@ std::map<std::string, std::string> Gateway::BackendHealth() {
     grpc::health::v1::HealthCheckRequest request;
     grpc::health::v1::HealthCheckResponse response;
     grpc::Status status = stub->Check(context.get(), request, &response);
-    out[name] = status.ok() ? grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())
-                            : "UNAVAILABLE";
+    out[name] =
+        status.ok() ? grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status()) : "UNAVAILABLE";
   }
   return out;
 }

@@ -31,8 +31,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   spdlog::info("{} tokens loaded", tokens->size());
-  Gateway gateway({absl::GetFlag(FLAGS_registry_addr), absl::GetFlag(FLAGS_stats_addr),
-                   absl::GetFlag(FLAGS_scoring_addr)});
+  Gateway gateway(
+      {absl::GetFlag(FLAGS_registry_addr), absl::GetFlag(FLAGS_stats_addr), absl::GetFlag(FLAGS_scoring_addr)});
   GatewayService service(gateway, *tokens);
 
   saima::ServerOptions options;

@@ -20,15 +20,14 @@ absl::StatusOr<CallInfo> GatewayService::Authenticate(const grpc::ServerContext&
   return CallInfo{*std::move(identity), request_id, &context};
 }
 
-#define SAIMA_DEFINE(Method)                                                                                \
-  grpc::Status GatewayService::Method(grpc::ServerContext* c, const gw::Method##Request* q,                 \
-                                      gw::Method##Response* r) {                                            \
-    auto call = Authenticate(*c);                                                                           \
-    if (!call.ok()) return ToGrpcStatus(call.status());                                                     \
-    auto result = gateway_.Method(*call, *q);                                                               \
-    if (!result.ok()) return ToGrpcStatus(result.status());                                                 \
-    *r = *std::move(result);                                                                                \
-    return grpc::Status::OK;                                                                                \
+#define SAIMA_DEFINE(Method)                                                                                           \
+  grpc::Status GatewayService::Method(grpc::ServerContext* c, const gw::Method##Request* q, gw::Method##Response* r) { \
+    auto call = Authenticate(*c);                                                                                      \
+    if (!call.ok()) return ToGrpcStatus(call.status());                                                                \
+    auto result = gateway_.Method(*call, *q);                                                                          \
+    if (!result.ok()) return ToGrpcStatus(result.status());                                                            \
+    *r = *std::move(result);                                                                                           \
+    return grpc::Status::OK;                                                                                           \
   }
 SAIMA_DEFINE(WhoAmI)
 SAIMA_DEFINE(ListUnits)

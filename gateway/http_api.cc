@@ -103,7 +103,8 @@ absl::Status ParseBody(const std::string& body, Message& message) {
 
 absl::StatusOr<int64_t> PathId(const httplib::Request& req) {
   int64_t id = 0;
-  if (!absl::SimpleAtoi(req.matches[1].str(), &id) || id <= 0) return InvalidField("project_id", "must be a positive id");
+  if (!absl::SimpleAtoi(req.matches[1].str(), &id) || id <= 0)
+    return InvalidField("project_id", "must be a positive id");
   return id;
 }
 
@@ -179,85 +180,85 @@ void HttpApi::Register(httplib::Server& server) {
   });
 
   server.Get("/v1/whoami", authed([this](const CallInfo& call, const httplib::Request&, httplib::Response& res) {
-    Reply(res, gateway_.WhoAmI(call, gw::WhoAmIRequest()));
-  }));
+               Reply(res, gateway_.WhoAmI(call, gw::WhoAmIRequest()));
+             }));
 
   server.Get("/v1/units", authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
-    gw::ListUnitsRequest request;
-    Violations v;
-    for (const auto& [key, value] : req.params) {
-      if (const auto* field = FindField(gw::ListUnitsRequest::descriptor(), key)) {
-        SetFromQuery(request, field, key, value, v);
-      } else {
-        v.Add(key, "is not a known query parameter");
-      }
-    }
-    if (!v.ok()) return WriteError(res, v.ToStatus());
-    Reply(res, gateway_.ListUnits(call, request));
-  }));
+               gw::ListUnitsRequest request;
+               Violations v;
+               for (const auto& [key, value] : req.params) {
+                 if (const auto* field = FindField(gw::ListUnitsRequest::descriptor(), key)) {
+                   SetFromQuery(request, field, key, value, v);
+                 } else {
+                   v.Add(key, "is not a known query parameter");
+                 }
+               }
+               if (!v.ok()) return WriteError(res, v.ToStatus());
+               Reply(res, gateway_.ListUnits(call, request));
+             }));
 
   server.Post("/v1/units", authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
-    gw::CreateUnitRequest request;
-    if (absl::Status s = ParseBody(req.body, *request.mutable_unit()); !s.ok()) return WriteError(res, s);
-    Reply(res, gateway_.CreateUnit(call, request));
-  }));
+                gw::CreateUnitRequest request;
+                if (absl::Status s = ParseBody(req.body, *request.mutable_unit()); !s.ok()) return WriteError(res, s);
+                Reply(res, gateway_.CreateUnit(call, request));
+              }));
 
-  server.Get("/v1/projects", authed([this](const CallInfo& call, const httplib::Request& req,
-                                           httplib::Response& res) {
-    gw::ListProjectsRequest request;
-    int32_t page_size = 0;
-    std::string page_token;
-    if (absl::Status s = ParseProjectQuery(req, *request.mutable_filter(), &page_size, &page_token); !s.ok()) {
-      return WriteError(res, s);
-    }
-    request.set_page_size(page_size);
-    request.set_page_token(page_token);
-    Reply(res, gateway_.ListProjects(call, request));
-  }));
+  server.Get("/v1/projects", authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               gw::ListProjectsRequest request;
+               int32_t page_size = 0;
+               std::string page_token;
+               if (absl::Status s = ParseProjectQuery(req, *request.mutable_filter(), &page_size, &page_token);
+                   !s.ok()) {
+                 return WriteError(res, s);
+               }
+               request.set_page_size(page_size);
+               request.set_page_token(page_token);
+               Reply(res, gateway_.ListProjects(call, request));
+             }));
 
-  server.Get("/v1/projects:summary", authed([this](const CallInfo& call, const httplib::Request& req,
-                                                   httplib::Response& res) {
-    gw::SummarizeProjectsRequest request;
-    if (absl::Status s = ParseProjectQuery(req, *request.mutable_filter(), nullptr, nullptr); !s.ok()) {
-      return WriteError(res, s);
-    }
-    Reply(res, gateway_.SummarizeProjects(call, request));
-  }));
+  server.Get("/v1/projects:summary",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               gw::SummarizeProjectsRequest request;
+               if (absl::Status s = ParseProjectQuery(req, *request.mutable_filter(), nullptr, nullptr); !s.ok()) {
+                 return WriteError(res, s);
+               }
+               Reply(res, gateway_.SummarizeProjects(call, request));
+             }));
 
-  server.Post("/v1/projects", authed([this](const CallInfo& call, const httplib::Request& req,
-                                            httplib::Response& res) {
-    gw::CreateProjectRequest request;
-    if (absl::Status s = ParseBody(req.body, *request.mutable_project()); !s.ok()) return WriteError(res, s);
-    request.set_request_id(req.get_header_value("Idempotency-Key"));
-    Reply(res, gateway_.CreateProject(call, request));
-  }));
+  server.Post("/v1/projects", authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::CreateProjectRequest request;
+                if (absl::Status s = ParseBody(req.body, *request.mutable_project()); !s.ok())
+                  return WriteError(res, s);
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
+                Reply(res, gateway_.CreateProject(call, request));
+              }));
 
-  server.Get(R"(/v1/projects/(\d+))", authed([this](const CallInfo& call, const httplib::Request& req,
-                                                    httplib::Response& res) {
-    auto id = PathId(req);
-    if (!id.ok()) return WriteError(res, id.status());
-    gw::GetProjectRequest request;
-    request.set_project_id(*id);
-    Reply(res, gateway_.GetProject(call, request));
-  }));
+  server.Get(R"(/v1/projects/(\d+))",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               auto id = PathId(req);
+               if (!id.ok()) return WriteError(res, id.status());
+               gw::GetProjectRequest request;
+               request.set_project_id(*id);
+               Reply(res, gateway_.GetProject(call, request));
+             }));
 
-  server.Get(R"(/v1/projects/(\d+)/history)", authed([this](const CallInfo& call, const httplib::Request& req,
-                                                            httplib::Response& res) {
-    auto id = PathId(req);
-    if (!id.ok()) return WriteError(res, id.status());
-    gw::ListProjectHistoryRequest request;
-    request.set_project_id(*id);
-    Reply(res, gateway_.ListProjectHistory(call, request));
-  }));
+  server.Get(R"(/v1/projects/(\d+)/history)",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               auto id = PathId(req);
+               if (!id.ok()) return WriteError(res, id.status());
+               gw::ListProjectHistoryRequest request;
+               request.set_project_id(*id);
+               Reply(res, gateway_.ListProjectHistory(call, request));
+             }));
 
-  server.Patch(R"(/v1/projects/(\d+))", authed([this](const CallInfo& call, const httplib::Request& req,
-                                                      httplib::Response& res) {
-    auto id = PathId(req);
-    if (!id.ok()) return WriteError(res, id.status());
-    auto request = ParsePatch(req, *id);
-    if (!request.ok()) return WriteError(res, request.status());
-    Reply(res, gateway_.UpdateProject(call, *request));
-  }));
+  server.Patch(R"(/v1/projects/(\d+))",
+               authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                 auto id = PathId(req);
+                 if (!id.ok()) return WriteError(res, id.status());
+                 auto request = ParsePatch(req, *id);
+                 if (!request.ok()) return WriteError(res, request.status());
+                 Reply(res, gateway_.UpdateProject(call, *request));
+               }));
 
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     spdlog::info("http method={} path={} status={} request_id={}", req.method, req.path, res.status,

@@ -21,22 +21,21 @@ using registry::ParseUnitType;
 
 const std::vector<std::string>& ProjectColumns() {
   static const auto* columns = new std::vector<std::string>{
-      "项目代码", "项目名称", "单位代码", "行业代码", "建设性质", "控股情况", "项目层级",
-      "项目阶段", "谋划年度", "计划总投资(元)", "计划开工日期", "实际开工日期", "计划竣工日期",
-      "实际竣工日期", "建设地点", "行政区划代码", "技改", "事业单位", "退出原因"};
+      "项目代码", "项目名称",     "单位代码",       "行业代码",     "建设性质",     "控股情况",     "项目层级",
+      "项目阶段", "谋划年度",     "计划总投资(元)", "计划开工日期", "实际开工日期", "计划竣工日期", "实际竣工日期",
+      "建设地点", "行政区划代码", "技改",           "事业单位",     "退出原因"};
   return *columns;
 }
 
 // Column name → index, from the header row. Unknown headers are an error for the whole file.
-absl::StatusOr<std::map<std::string, size_t>> HeaderIndex(const CsvRow& header,
-                                                          const std::vector<std::string>& known,
+absl::StatusOr<std::map<std::string, size_t>> HeaderIndex(const CsvRow& header, const std::vector<std::string>& known,
                                                           const std::vector<std::string>& required) {
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < header.size(); ++i) {
     std::string name(absl::StripAsciiWhitespace(header[i]));
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("第1行: 未知的列名 '", name, "'; 可用列: ",
-                                                     absl::StrJoin(known, ",")));
+      return absl::InvalidArgumentError(
+          absl::StrCat("第1行: 未知的列名 '", name, "'; 可用列: ", absl::StrJoin(known, ",")));
     }
     index[name] = i;
   }

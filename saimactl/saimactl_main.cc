@@ -92,16 +92,26 @@ void Progress(size_t done, size_t total) {
 // Maps a request field path to the CSV column an official sees.
 std::string ColumnOf(const std::string& field) {
   static const std::map<std::string, std::string> columns = {
-      {"project.project_code", "项目代码"},   {"project.name", "项目名称"},
-      {"project.unit_id", "单位代码"},        {"project.industry_code", "行业代码"},
-      {"project.construction_nature", "建设性质"}, {"project.ownership", "控股情况"},
-      {"project.tiers", "项目层级"},          {"project.stage", "项目阶段"},
-      {"project.planning_year", "谋划年度"},  {"project.planned_total_investment_yuan", "计划总投资(元)"},
-      {"project.planned_start_date", "计划开工日期"}, {"project.actual_start_date", "实际开工日期"},
-      {"project.planned_completion_date", "计划竣工日期"}, {"project.actual_completion_date", "实际竣工日期"},
-      {"project.region_code", "行政区划代码"}, {"project.withdrawal_reason", "退出原因"},
-      {"unit.unit_id", "单位代码"},           {"unit.name", "单位名称"},
-      {"unit.type", "单位类型"},              {"unit.region_code", "行政区划代码"}};
+      {"project.project_code", "项目代码"},
+      {"project.name", "项目名称"},
+      {"project.unit_id", "单位代码"},
+      {"project.industry_code", "行业代码"},
+      {"project.construction_nature", "建设性质"},
+      {"project.ownership", "控股情况"},
+      {"project.tiers", "项目层级"},
+      {"project.stage", "项目阶段"},
+      {"project.planning_year", "谋划年度"},
+      {"project.planned_total_investment_yuan", "计划总投资(元)"},
+      {"project.planned_start_date", "计划开工日期"},
+      {"project.actual_start_date", "实际开工日期"},
+      {"project.planned_completion_date", "计划竣工日期"},
+      {"project.actual_completion_date", "实际竣工日期"},
+      {"project.region_code", "行政区划代码"},
+      {"project.withdrawal_reason", "退出原因"},
+      {"unit.unit_id", "单位代码"},
+      {"unit.name", "单位名称"},
+      {"unit.type", "单位类型"},
+      {"unit.region_code", "行政区划代码"}};
   auto it = columns.find(field);
   return it == columns.end() ? field : it->second;
 }
@@ -210,7 +220,8 @@ int ShowProject(Client& client, const std::string& id_text) {
   if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetProject, request, &response); !s.ok()) return Fail(s);
   const auto& p = response.project();
   std::string tiers;
-  for (int t : p.tiers()) absl::StrAppend(&tiers, tiers.empty() ? "" : "、", registry::TierName(static_cast<pb::ProjectTier>(t)));
+  for (int t : p.tiers())
+    absl::StrAppend(&tiers, tiers.empty() ? "" : "、", registry::TierName(static_cast<pb::ProjectTier>(t)));
   Table table({"项目", "内容"});
   table.AddRow({"编号", absl::StrCat(p.project_id())});
   table.AddRow({"项目代码", p.project_code().empty() ? "—" : p.project_code()});
@@ -218,17 +229,18 @@ int ShowProject(Client& client, const std::string& id_text) {
   table.AddRow({"单位", p.unit_id()});
   table.AddRow({"行业", absl::StrCat(p.industry_code(), " ", p.industry_name())});
   table.AddRow({"三次产业", SectorName(p.sector())});
-  table.AddRow({"工业 / 制造业 / 工业技改", absl::StrCat(p.industrial() ? "是" : "否", " / ",
-                                                        p.manufacturing() ? "是" : "否", " / ",
-                                                        p.industrial_renovation() ? "是" : "否")});
+  table.AddRow(
+      {"工业 / 制造业 / 工业技改", absl::StrCat(p.industrial() ? "是" : "否", " / ", p.manufacturing() ? "是" : "否",
+                                                " / ", p.industrial_renovation() ? "是" : "否")});
   table.AddRow({"建设性质", registry::NatureName(p.construction_nature())});
   table.AddRow({"控股情况", registry::OwnershipName(p.ownership())});
   table.AddRow({"项目层级", tiers.empty() ? "—" : tiers});
   table.AddRow({"项目阶段", StageName(p.stage())});
   table.AddRow({"谋划年度", absl::StrCat(p.planning_year())});
   table.AddRow({"计划总投资(万元)", Wan(p.planned_total_investment_yuan())});
-  table.AddRow({"计划开工 / 实际开工", absl::StrCat(p.planned_start_date().empty() ? "—" : p.planned_start_date(), " / ",
-                                                 p.actual_start_date().empty() ? "—" : p.actual_start_date())});
+  table.AddRow(
+      {"计划开工 / 实际开工", absl::StrCat(p.planned_start_date().empty() ? "—" : p.planned_start_date(), " / ",
+                                           p.actual_start_date().empty() ? "—" : p.actual_start_date())});
   table.AddRow({"建设地点", p.location().empty() ? "—" : p.location()});
   table.AddRow({"版本", absl::StrCat(p.revision())});
   std::cout << table.Render();

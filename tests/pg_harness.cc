@@ -8,10 +8,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <pqxx/pqxx>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include <pqxx/pqxx>
 
 namespace saima::testing {
 namespace {
@@ -59,8 +59,8 @@ PgHarness::PgHarness() {
   if (getuid() == 0 && Run(absl::StrCat("chown postgres:postgres ", dir_)) != 0) Die("cannot chown to postgres");
   const std::string bin = PgBinDir();
   if (bin.empty()) Die("PostgreSQL server binaries not found under /usr/lib/postgresql");
-  if (Run(AsPostgres(absl::StrCat(bin, "/initdb -D ", dir_, "/data -U postgres --auth=trust -E UTF8 --no-locale ",
-                                  ">", dir_, "/initdb.log 2>&1"))) != 0) {
+  if (Run(AsPostgres(absl::StrCat(bin, "/initdb -D ", dir_, "/data -U postgres --auth=trust -E UTF8 --no-locale ", ">",
+                                  dir_, "/initdb.log 2>&1"))) != 0) {
     Die(absl::StrCat("initdb failed; see ", dir_, "/initdb.log"));
   }
   port_ = FreePort();
@@ -91,8 +91,8 @@ PgHarness::~PgHarness() {
 
 void PgHarness::Start() {
   const std::string bin = PgBinDir();
-  if (Run(AsPostgres(absl::StrCat(bin, "/pg_ctl -D ", dir_, "/data -l ", dir_, "/postgres.log -w -t 60 -o \"-p ",
-                                  port_, " -k ", dir_, " -c listen_addresses=127.0.0.1 -c fsync=off\" start",
+  if (Run(AsPostgres(absl::StrCat(bin, "/pg_ctl -D ", dir_, "/data -l ", dir_, "/postgres.log -w -t 60 -o \"-p ", port_,
+                                  " -k ", dir_, " -c listen_addresses=127.0.0.1 -c fsync=off\" start",
                                   " >/dev/null"))) != 0) {
     Die(absl::StrCat("pg_ctl start failed; see ", dir_, "/postgres.log"));
   }

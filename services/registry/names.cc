@@ -13,39 +13,40 @@ using NameTable = std::vector<std::pair<E, const char*>>;
 
 const NameTable<pb::UnitType>& UnitTypes() {
   static const auto* t = new NameTable<pb::UnitType>{{pb::UNIT_TYPE_TOWNSHIP, "乡镇"},
-                                                    {pb::UNIT_TYPE_SUBDISTRICT, "街道"},
-                                                    {pb::UNIT_TYPE_DEPARTMENT, "市直单位"},
-                                                    {pb::UNIT_TYPE_STATE_OWNED_GROUP, "国企"},
-                                                    {pb::UNIT_TYPE_DEVELOPMENT_ZONE, "开发区"}};
+                                                     {pb::UNIT_TYPE_SUBDISTRICT, "街道"},
+                                                     {pb::UNIT_TYPE_DEPARTMENT, "市直单位"},
+                                                     {pb::UNIT_TYPE_STATE_OWNED_GROUP, "国企"},
+                                                     {pb::UNIT_TYPE_DEVELOPMENT_ZONE, "开发区"}};
   return *t;
 }
 
 const NameTable<pb::ConstructionNature>& Natures() {
-  static const auto* t = new NameTable<pb::ConstructionNature>{
-      {pb::CONSTRUCTION_NATURE_NEW, "新建"},
-      {pb::CONSTRUCTION_NATURE_EXPANSION, "扩建"},
-      {pb::CONSTRUCTION_NATURE_RENOVATION, "改建和技术改造"},
-      {pb::CONSTRUCTION_NATURE_LIVING_FACILITIES, "单纯建造生活设施"},
-      {pb::CONSTRUCTION_NATURE_RELOCATION, "迁建"},
-      {pb::CONSTRUCTION_NATURE_RESTORATION, "恢复"},
-      {pb::CONSTRUCTION_NATURE_PURCHASE_ONLY, "单纯购置"}};
+  static const auto* t =
+      new NameTable<pb::ConstructionNature>{{pb::CONSTRUCTION_NATURE_NEW, "新建"},
+                                            {pb::CONSTRUCTION_NATURE_EXPANSION, "扩建"},
+                                            {pb::CONSTRUCTION_NATURE_RENOVATION, "改建和技术改造"},
+                                            {pb::CONSTRUCTION_NATURE_LIVING_FACILITIES, "单纯建造生活设施"},
+                                            {pb::CONSTRUCTION_NATURE_RELOCATION, "迁建"},
+                                            {pb::CONSTRUCTION_NATURE_RESTORATION, "恢复"},
+                                            {pb::CONSTRUCTION_NATURE_PURCHASE_ONLY, "单纯购置"}};
   return *t;
 }
 
 const NameTable<pb::Ownership>& Ownerships() {
-  static const auto* t = new NameTable<pb::Ownership>{
-      {pb::OWNERSHIP_STATE, "国有"},         {pb::OWNERSHIP_COLLECTIVE, "集体"}, {pb::OWNERSHIP_PRIVATE, "私人"},
-      {pb::OWNERSHIP_HK_MACAO_TAIWAN, "港澳台"}, {pb::OWNERSHIP_FOREIGN, "外商"},    {pb::OWNERSHIP_OTHER, "其他"}};
+  static const auto* t =
+      new NameTable<pb::Ownership>{{pb::OWNERSHIP_STATE, "国有"},   {pb::OWNERSHIP_COLLECTIVE, "集体"},
+                                   {pb::OWNERSHIP_PRIVATE, "私人"}, {pb::OWNERSHIP_HK_MACAO_TAIWAN, "港澳台"},
+                                   {pb::OWNERSHIP_FOREIGN, "外商"}, {pb::OWNERSHIP_OTHER, "其他"}};
   return *t;
 }
 
 const NameTable<pb::ProjectTier>& Tiers() {
   static const auto* t = new NameTable<pb::ProjectTier>{{pb::PROJECT_TIER_KEY, "重点项目"},
-                                                       {pb::PROJECT_TIER_MAJOR, "重大项目"},
-                                                       {pb::PROJECT_TIER_PROVINCIAL_MAJOR, "省重大项目"},
-                                                       {pb::PROJECT_TIER_LEADER, "省市县长项目"},
-                                                       {pb::PROJECT_TIER_DOUBLE_HUNDRED, "双百工程"},
-                                                       {pb::PROJECT_TIER_OBSERVATION, "观摩项目"}};
+                                                        {pb::PROJECT_TIER_MAJOR, "重大项目"},
+                                                        {pb::PROJECT_TIER_PROVINCIAL_MAJOR, "省重大项目"},
+                                                        {pb::PROJECT_TIER_LEADER, "省市县长项目"},
+                                                        {pb::PROJECT_TIER_DOUBLE_HUNDRED, "双百工程"},
+                                                        {pb::PROJECT_TIER_OBSERVATION, "观摩项目"}};
   return *t;
 }
 

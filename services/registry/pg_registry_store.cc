@@ -1,9 +1,9 @@
 #include "services/registry/pg_registry_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/status.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
-#include "common/status.h"
 
 namespace saima::registry {
 namespace {
@@ -54,8 +54,8 @@ const std::string& CountSql() {
   return *sql;
 }
 const std::string& SummarySql() {
-  static const std::string* sql = new std::string(absl::StrCat(
-      "SELECT p.sector, p.manufacturing, u.type, count(*)", kFilterWhere, " GROUP BY 1, 2, 3"));
+  static const std::string* sql = new std::string(
+      absl::StrCat("SELECT p.sector, p.manufacturing, u.type, count(*)", kFilterWhere, " GROUP BY 1, 2, 3"));
   return *sql;
 }
 
@@ -118,8 +118,8 @@ int64_t NextRevision(pqxx::work& txn) { return txn.exec_prepared1("next_revision
 void RecordChange(pqxx::work& txn, int64_t revision, int64_t project_id, pb::ChangeKind kind,
                   const ChangeOrigin& origin, const std::string& before, const std::string& after,
                   const std::string& detail) {
-  txn.exec_prepared0("insert_change", revision, project_id, static_cast<int>(kind), origin.actor,
-                     origin.request_id, NullIfEmpty(before), NullIfEmpty(after), NullIfEmpty(detail));
+  txn.exec_prepared0("insert_change", revision, project_id, static_cast<int>(kind), origin.actor, origin.request_id,
+                     NullIfEmpty(before), NullIfEmpty(after), NullIfEmpty(detail));
 }
 
 // Existence check done inside the writing transaction, so the error names the field.
@@ -213,8 +213,8 @@ absl::StatusOr<pb::Unit> PgRegistryStore::GetUnit(const std::string& unit_id, ab
 absl::StatusOr<pb::Unit> PgRegistryStore::CreateUnit(const pb::Unit& unit, absl::Time deadline) {
   pb::Unit stored;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
-    txn.exec_prepared0("insert_unit", unit.unit_id(), unit.name(), static_cast<int>(unit.type()),
-                       unit.region_code(), unit.supervises());
+    txn.exec_prepared0("insert_unit", unit.unit_id(), unit.name(), static_cast<int>(unit.type()), unit.region_code(),
+                       unit.supervises());
     auto rows = txn.exec_prepared("get_unit", unit.unit_id());
     if (rows.empty()) {
       return absl::AlreadyExistsError(absl::StrCat("another unit is already named ", unit.name()));
@@ -290,7 +290,8 @@ absl::StatusOr<pb::Project> PgRegistryStore::UpdateProject(const pb::Project& pr
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
     revision = NextRevision(txn);
     auto before_rows = txn.exec_prepared("get_project", project.project_id());
-    if (before_rows.empty()) return absl::NotFoundError(absl::StrCat("project ", project.project_id(), " does not exist"));
+    if (before_rows.empty())
+      return absl::NotFoundError(absl::StrCat("project ", project.project_id(), " does not exist"));
     const std::string before = before_rows[0][0].c_str();
     if (txn.exec_prepared("get_unit", project.unit_id()).empty()) {
       return InvalidField("project.unit_id", absl::StrCat("unit ", project.unit_id(), " does not exist"));
@@ -303,15 +304,13 @@ absl::StatusOr<pb::Project> PgRegistryStore::UpdateProject(const pb::Project& pr
     stored.set_revision(revision);
     *stored.mutable_update_time() = TimeUtil::GetCurrentTime();
     const std::string doc = ToJson(stored);
-    auto updated = txn.exec_prepared("update_project", project.project_id(), expected_revision,
-                                     stored.project_code(), stored.unit_id(), stored.name(), stored.industry_code(),
-                                     static_cast<int>(stored.sector()), stored.manufacturing(),
-                                     static_cast<int>(stored.stage()), stored.planning_year(), TiersLiteral(stored),
-                                     revision, doc);
+    auto updated = txn.exec_prepared(
+        "update_project", project.project_id(), expected_revision, stored.project_code(), stored.unit_id(),
+        stored.name(), stored.industry_code(), static_cast<int>(stored.sector()), stored.manufacturing(),
+        static_cast<int>(stored.stage()), stored.planning_year(), TiersLiteral(stored), revision, doc);
     if (updated.affected_rows() == 0) {
-      return absl::AbortedError(absl::StrCat("project ", project.project_id(),
-                                             " changed since revision ", expected_revision,
-                                             "; read it again and retry"));
+      return absl::AbortedError(absl::StrCat("project ", project.project_id(), " changed since revision ",
+                                             expected_revision, "; read it again and retry"));
     }
     RecordChange(txn, revision, project.project_id(), pb::CHANGE_KIND_PROJECT_UPDATED, origin, before, doc, "");
     return absl::OkStatus();
@@ -325,30 +324,28 @@ absl::StatusOr<ProjectPage> PgRegistryStore::ListProjects(const pb::ProjectFilte
                                                           int limit, absl::Time deadline) {
   ProjectPage page;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
-    auto rows = txn.exec_prepared("list_projects", f.unit_id(), static_cast<int>(f.tier()),
-                                  static_cast<int>(f.stage()), static_cast<int>(f.sector()), f.planning_year(),
-                                  f.name_contains(), static_cast<int>(f.unit_type()),
-                                  static_cast<int>(f.ruku_state()), after_project_id, limit);
+    auto rows =
+        txn.exec_prepared("list_projects", f.unit_id(), static_cast<int>(f.tier()), static_cast<int>(f.stage()),
+                          static_cast<int>(f.sector()), f.planning_year(), f.name_contains(),
+                          static_cast<int>(f.unit_type()), static_cast<int>(f.ruku_state()), after_project_id, limit);
     for (const auto& row : rows) page.projects.push_back(FromJson<pb::Project>(row[0]));
-    page.total = txn.exec_prepared1("count_projects", f.unit_id(), static_cast<int>(f.tier()),
-                                    static_cast<int>(f.stage()), static_cast<int>(f.sector()), f.planning_year(),
-                                    f.name_contains(), static_cast<int>(f.unit_type()),
-                                    static_cast<int>(f.ruku_state()))[0]
-                     .as<int32_t>();
+    page.total =
+        txn.exec_prepared1("count_projects", f.unit_id(), static_cast<int>(f.tier()), static_cast<int>(f.stage()),
+                           static_cast<int>(f.sector()), f.planning_year(), f.name_contains(),
+                           static_cast<int>(f.unit_type()), static_cast<int>(f.ruku_state()))[0]
+            .as<int32_t>();
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   return page;
 }
 
-absl::StatusOr<pb::ProjectSummary> PgRegistryStore::SummarizeProjects(const pb::ProjectFilter& f,
-                                                                      absl::Time deadline) {
+absl::StatusOr<pb::ProjectSummary> PgRegistryStore::SummarizeProjects(const pb::ProjectFilter& f, absl::Time deadline) {
   pb::ProjectSummary summary;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
     auto rows = txn.exec_prepared("summarize_projects", f.unit_id(), static_cast<int>(f.tier()),
                                   static_cast<int>(f.stage()), static_cast<int>(f.sector()), f.planning_year(),
-                                  f.name_contains(), static_cast<int>(f.unit_type()),
-                                  static_cast<int>(f.ruku_state()));
+                                  f.name_contains(), static_cast<int>(f.unit_type()), static_cast<int>(f.ruku_state()));
     for (const auto& row : rows) {
       const auto sector = static_cast<pb::Sector>(row[0].as<int>());
       const bool manufacturing = row[1].as<bool>();
@@ -455,8 +452,7 @@ absl::StatusOr<pb::Milestone> PgRegistryStore::UpdateMilestone(const pb::Milesto
                                   m.due_date(), NullIfEmpty(m.met_date()), m.owner_name(), m.owner_phone());
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("milestone ", m.milestone_id(), " does not exist"));
     stored = MilestoneFromRow(rows[0]);
-    RecordChange(txn, revision, stored.project_id(), pb::CHANGE_KIND_MILESTONE_UPDATED, origin, "", "",
-                 ToJson(stored));
+    RecordChange(txn, revision, stored.project_id(), pb::CHANGE_KIND_MILESTONE_UPDATED, origin, "", "", ToJson(stored));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -488,10 +484,10 @@ absl::StatusOr<pb::Document> PgRegistryStore::AddDocument(const pb::Document& d,
     }
     revision = NextRevision(txn);
     if (absl::Status s = CheckProjectExists(txn, d.project_id(), "document.project_id"); !s.ok()) return s;
-    stored = DocumentFromRow(txn.exec_prepared1(
-        "insert_document", d.project_id(), static_cast<int>(d.type()), d.number(), d.issuer(),
-        NullIfEmpty(d.issued_date()), d.content_sha256(), d.storage_ref(), d.explanation(), d.taken_at(),
-        d.taken_place(), NullIfEmpty(origin.request_id)));
+    stored = DocumentFromRow(txn.exec_prepared1("insert_document", d.project_id(), static_cast<int>(d.type()),
+                                                d.number(), d.issuer(), NullIfEmpty(d.issued_date()),
+                                                d.content_sha256(), d.storage_ref(), d.explanation(), d.taken_at(),
+                                                d.taken_place(), NullIfEmpty(origin.request_id)));
     RecordChange(txn, revision, d.project_id(), pb::CHANGE_KIND_DOCUMENT_ADDED, origin, "", "", ToJson(stored));
     return absl::OkStatus();
   });

@@ -42,8 +42,8 @@ void CheckDate(const std::string& date, const std::string& field, Violations& v)
 // Output-only fields of Project: computed or kept by the server.
 const std::set<std::string>& OutputOnlyFields() {
   static const auto* fields = new std::set<std::string>{
-      "project_id", "industry_name",  "sector",      "industrial", "manufacturing", "industrial_renovation",
-      "ruku_state", "revision",       "create_time", "update_time", "ruku_date"};
+      "project_id", "industry_name", "sector",      "industrial",  "manufacturing", "industrial_renovation",
+      "ruku_state", "revision",      "create_time", "update_time", "ruku_date"};
   return *fields;
 }
 
@@ -59,11 +59,11 @@ bool IsIsoDate(const std::string& date) {
 }
 
 void CheckProjectCode(const std::string& code, const ReferenceData& ref, const std::string& field, Violations& v) {
-  const bool shape = code.size() == 24 && AllDigits(code, 0, 4) && code[4] == '-' && AllDigits(code, 5, 6) &&
-                     code[11] == '-' && AllDigits(code, 12, 2) && code[14] == '-' && AllDigits(code, 15, 2) &&
-                     code[17] == '-' && AllDigits(code, 18, 5) &&
-                     (std::isdigit(static_cast<unsigned char>(code[23])) ||
-                      std::isupper(static_cast<unsigned char>(code[23])));
+  const bool shape =
+      code.size() == 24 && AllDigits(code, 0, 4) && code[4] == '-' && AllDigits(code, 5, 6) && code[11] == '-' &&
+      AllDigits(code, 12, 2) && code[14] == '-' && AllDigits(code, 15, 2) && code[17] == '-' &&
+      AllDigits(code, 18, 5) &&
+      (std::isdigit(static_cast<unsigned char>(code[23])) || std::isupper(static_cast<unsigned char>(code[23])));
   if (!shape) {
     v.Add(field, "must have the GB/T 40058-2021 shape YYYY-RRRRRR-DD-TT-NNNNNN (24 characters)");
     return;
@@ -100,12 +100,11 @@ void DeriveClassification(const ReferenceData& ref, pb::Project& p) {
   p.set_industrial(IsIndustrial(p.industry_code()));
   p.set_manufacturing(IsManufacturing(p.industry_code()));
   const auto nature = p.construction_nature();
-  const bool flagged_nature = nature == pb::CONSTRUCTION_NATURE_EXPANSION ||
-                              nature == pb::CONSTRUCTION_NATURE_RELOCATION ||
-                              nature == pb::CONSTRUCTION_NATURE_RESTORATION ||
-                              nature == pb::CONSTRUCTION_NATURE_PURCHASE_ONLY;
-  p.set_industrial_renovation(p.industrial() && (nature == pb::CONSTRUCTION_NATURE_RENOVATION ||
-                                                 (flagged_nature && p.technical_renovation())));
+  const bool flagged_nature =
+      nature == pb::CONSTRUCTION_NATURE_EXPANSION || nature == pb::CONSTRUCTION_NATURE_RELOCATION ||
+      nature == pb::CONSTRUCTION_NATURE_RESTORATION || nature == pb::CONSTRUCTION_NATURE_PURCHASE_ONLY;
+  p.set_industrial_renovation(
+      p.industrial() && (nature == pb::CONSTRUCTION_NATURE_RENOVATION || (flagged_nature && p.technical_renovation())));
 }
 
 void CheckProject(const pb::Project& p, const ReferenceData& ref, const std::string& prefix, Violations& v) {
@@ -247,23 +246,35 @@ void CheckUnit(const pb::Unit& u, const ReferenceData& ref, const std::string& p
 
 const char* StageName(pb::ProjectStage stage) {
   switch (stage) {
-    case pb::PROJECT_STAGE_PLANNING: return "谋划";
-    case pb::PROJECT_STAGE_PREPARATION: return "前期";
-    case pb::PROJECT_STAGE_CONSTRUCTION: return "在建";
-    case pb::PROJECT_STAGE_COMPLETED: return "竣工";
-    case pb::PROJECT_STAGE_IN_PRODUCTION: return "投产";
-    case pb::PROJECT_STAGE_SUSPENDED: return "停缓建";
-    case pb::PROJECT_STAGE_WITHDRAWN: return "退出";
-    default: return "未知";
+    case pb::PROJECT_STAGE_PLANNING:
+      return "谋划";
+    case pb::PROJECT_STAGE_PREPARATION:
+      return "前期";
+    case pb::PROJECT_STAGE_CONSTRUCTION:
+      return "在建";
+    case pb::PROJECT_STAGE_COMPLETED:
+      return "竣工";
+    case pb::PROJECT_STAGE_IN_PRODUCTION:
+      return "投产";
+    case pb::PROJECT_STAGE_SUSPENDED:
+      return "停缓建";
+    case pb::PROJECT_STAGE_WITHDRAWN:
+      return "退出";
+    default:
+      return "未知";
   }
 }
 
 const char* SectorName(pb::Sector sector) {
   switch (sector) {
-    case pb::SECTOR_PRIMARY: return "一产";
-    case pb::SECTOR_SECONDARY: return "二产";
-    case pb::SECTOR_TERTIARY: return "三产";
-    default: return "未知";
+    case pb::SECTOR_PRIMARY:
+      return "一产";
+    case pb::SECTOR_SECONDARY:
+      return "二产";
+    case pb::SECTOR_TERTIARY:
+      return "三产";
+    default:
+      return "未知";
   }
 }
 

@@ -18,13 +18,13 @@ TEST(ReferenceDataTest, LoadsTheWholeIndustryList) {
 TEST(ClassificationTest, SectorBoundariesOfDomainRules) {
   EXPECT_EQ(SectorOf("0111"), pb::SECTOR_PRIMARY);
   EXPECT_EQ(SectorOf("0490"), pb::SECTOR_PRIMARY);
-  EXPECT_EQ(SectorOf("0511"), pb::SECTOR_TERTIARY);    // 05 农林牧渔专业及辅助性活动
+  EXPECT_EQ(SectorOf("0511"), pb::SECTOR_TERTIARY);  // 05 农林牧渔专业及辅助性活动
   EXPECT_EQ(SectorOf("0610"), pb::SECTOR_SECONDARY);
   EXPECT_EQ(SectorOf("1011"), pb::SECTOR_SECONDARY);
-  EXPECT_EQ(SectorOf("1120"), pb::SECTOR_TERTIARY);    // 11 开采专业及辅助性活动
+  EXPECT_EQ(SectorOf("1120"), pb::SECTOR_TERTIARY);  // 11 开采专业及辅助性活动
   EXPECT_EQ(SectorOf("1200"), pb::SECTOR_SECONDARY);
   EXPECT_EQ(SectorOf("4290"), pb::SECTOR_SECONDARY);
-  EXPECT_EQ(SectorOf("4320"), pb::SECTOR_TERTIARY);    // 43 金属制品、机械和设备修理业
+  EXPECT_EQ(SectorOf("4320"), pb::SECTOR_TERTIARY);  // 43 金属制品、机械和设备修理业
   EXPECT_EQ(SectorOf("4411"), pb::SECTOR_SECONDARY);
   EXPECT_EQ(SectorOf("5010"), pb::SECTOR_SECONDARY);
   EXPECT_EQ(SectorOf("5111"), pb::SECTOR_TERTIARY);

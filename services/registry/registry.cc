@@ -24,8 +24,7 @@ absl::Status Registry::CheckMayWriteUnit(const Caller& caller, const std::string
   return absl::PermissionDeniedError(absl::StrCat("role ", caller.role, " may not write projects"));
 }
 
-absl::StatusOr<pb::Project> Registry::ProjectForWrite(const Caller& caller, int64_t project_id,
-                                                      absl::Time deadline) {
+absl::StatusOr<pb::Project> Registry::ProjectForWrite(const Caller& caller, int64_t project_id, absl::Time deadline) {
   auto project = store_.GetProject(project_id, deadline);
   if (!project.ok()) return project.status();
   if (absl::Status s = CheckMayWriteUnit(caller, project->unit_id()); !s.ok()) return s;
@@ -51,8 +50,7 @@ absl::StatusOr<pb::GetUnitResponse> Registry::GetUnit(const Caller&, const pb::G
   return response;
 }
 
-absl::StatusOr<pb::CreateUnitResponse> Registry::CreateUnit(const Caller& caller,
-                                                            const pb::CreateUnitRequest& request,
+absl::StatusOr<pb::CreateUnitResponse> Registry::CreateUnit(const Caller& caller, const pb::CreateUnitRequest& request,
                                                             absl::Time deadline) {
   if (!caller.IsAdministrator()) return absl::PermissionDeniedError("only administrators may create units");
   Violations v;
@@ -108,9 +106,8 @@ absl::StatusOr<pb::UpdateProjectResponse> Registry::UpdateProject(const Caller& 
   auto current = ProjectForWrite(caller, request.project_id(), deadline);
   if (!current.ok()) return current.status();
   if (current->revision() != request.expected_revision()) {
-    return absl::AbortedError(absl::StrCat("project ", request.project_id(), " is at revision ",
-                                           current->revision(), ", not ", request.expected_revision(),
-                                           "; read it again and retry"));
+    return absl::AbortedError(absl::StrCat("project ", request.project_id(), " is at revision ", current->revision(),
+                                           ", not ", request.expected_revision(), "; read it again and retry"));
   }
   pb::Project updated = *current;
   google::protobuf::util::FieldMaskUtil::MergeOptions options;
@@ -118,8 +115,8 @@ absl::StatusOr<pb::UpdateProjectResponse> Registry::UpdateProject(const Caller& 
   google::protobuf::util::FieldMaskUtil::MergeMessageTo(request.project(), request.update_mask(), options, &updated);
   CheckProject(updated, ref_, "project", v);
   if (!IsLegalTransition(current->stage(), updated.stage())) {
-    v.Add("project.stage", absl::StrCat("cannot move from ", StageName(current->stage()), " to ",
-                                        StageName(updated.stage())));
+    v.Add("project.stage",
+          absl::StrCat("cannot move from ", StageName(current->stage()), " to ", StageName(updated.stage())));
   }
   if (!v.ok()) return v.ToStatus();
   if (updated.unit_id() != current->unit_id()) {

@@ -24,13 +24,11 @@ class Registry {
                                               absl::Time deadline);
   absl::StatusOr<pb::CreateUnitResponse> CreateUnit(const Caller& caller, const pb::CreateUnitRequest& request,
                                                     absl::Time deadline);
-  absl::StatusOr<pb::CreateProjectResponse> CreateProject(const Caller& caller,
-                                                          const pb::CreateProjectRequest& request,
+  absl::StatusOr<pb::CreateProjectResponse> CreateProject(const Caller& caller, const pb::CreateProjectRequest& request,
                                                           absl::Time deadline);
   absl::StatusOr<pb::GetProjectResponse> GetProject(const Caller& caller, const pb::GetProjectRequest& request,
                                                     absl::Time deadline);
-  absl::StatusOr<pb::UpdateProjectResponse> UpdateProject(const Caller& caller,
-                                                          const pb::UpdateProjectRequest& request,
+  absl::StatusOr<pb::UpdateProjectResponse> UpdateProject(const Caller& caller, const pb::UpdateProjectRequest& request,
                                                           absl::Time deadline);
   absl::StatusOr<pb::ListProjectsResponse> ListProjects(const Caller& caller, const pb::ListProjectsRequest& request,
                                                         absl::Time deadline);
@@ -50,8 +48,7 @@ class Registry {
                                                             absl::Time deadline);
   absl::StatusOr<pb::AddDocumentResponse> AddDocument(const Caller& caller, const pb::AddDocumentRequest& request,
                                                       absl::Time deadline);
-  absl::StatusOr<pb::ListDocumentsResponse> ListDocuments(const Caller& caller,
-                                                          const pb::ListDocumentsRequest& request,
+  absl::StatusOr<pb::ListDocumentsResponse> ListDocuments(const Caller& caller, const pb::ListDocumentsRequest& request,
                                                           absl::Time deadline);
 
   // Sends every change after `from_revision` to `send`, then waits for new ones, until `send` returns false or

@@ -39,8 +39,9 @@ class RegistryTest : public ::testing::Test {
   void SetUp() override {
     pqxx::connection admin(PgHarness::Shared().Url("postgres"));
     pqxx::work txn(admin);
-    txn.exec("TRUNCATE registry.project_changes, registry.milestones, registry.documents, registry.projects, "
-             "registry.units RESTART IDENTITY CASCADE");
+    txn.exec(
+        "TRUNCATE registry.project_changes, registry.milestones, registry.documents, registry.projects, "
+        "registry.units RESTART IDENTITY CASCADE");
     txn.exec("UPDATE registry.revision_counter SET value = 0");
     txn.commit();
     pool_ = std::make_unique<PgPool>(PgHarness::Shared().Url("registry"), 4, RegistryStatements());
@@ -194,10 +195,7 @@ INSTANTIATE_TEST_SUITE_P(
                  "project.planned_total_investment_yuan"},
         RuleCase{"DateReal", [](pb::Project& p) { p.set_planned_start_date("2023-02-30"); },
                  "project.planned_start_date"},
-        RuleCase{"CompletionAfterStart",
-                 [](pb::Project& p) {
-                   p.set_planned_completion_date("2022-12-31");
-                 },
+        RuleCase{"CompletionAfterStart", [](pb::Project& p) { p.set_planned_completion_date("2022-12-31"); },
                  "project.planned_completion_date"},
         RuleCase{"StartedNeedsActualStart", [](pb::Project& p) { p.clear_actual_start_date(); },
                  "project.actual_start_date"},
@@ -335,8 +333,7 @@ TEST_F(RegistryTest, ListFiltersPagesAndCounts) {
   for (const auto& p : page->projects()) EXPECT_EQ(p.unit_id(), "D01");
 
   filtered.set_page_token("abc");
-  EXPECT_EQ(registry_->ListProjects(kLeader, filtered, Deadline()).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registry_->ListProjects(kLeader, filtered, Deadline()).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(RegistryTest, SummaryCountsSectorsAndManufacturing) {

@@ -5,12 +5,12 @@
 namespace saima::registry {
 
 // Each method: the caller from metadata, the deadline of the call, the use case, the status mapped once.
-#define SAIMA_SERVE(Method)                                                                             \
-  grpc::Status RegistryService::Method(grpc::ServerContext* c, const pb::Method##Request* q,           \
-                                       pb::Method##Response* r) {                                      \
+#define SAIMA_SERVE(Method)                                                                                \
+  grpc::Status RegistryService::Method(grpc::ServerContext* c, const pb::Method##Request* q,               \
+                                       pb::Method##Response* r) {                                          \
     return Serve(c, q, r, [this](const Caller& caller, const pb::Method##Request& request, absl::Time d) { \
-      return registry_.Method(caller, request, d);                                                    \
-    });                                                                                               \
+      return registry_.Method(caller, request, d);                                                         \
+    });                                                                                                    \
   }
 
 SAIMA_SERVE(ListUnits)

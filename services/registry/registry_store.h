@@ -46,8 +46,8 @@ class RegistryStore {
   virtual absl::StatusOr<pb::Project> UpdateProject(const pb::Project& project, int64_t expected_revision,
                                                     const ChangeOrigin& origin, absl::Time deadline) = 0;
   // Projects with id > after_project_id, ordered by id, at most `limit`, and the filter's total count.
-  virtual absl::StatusOr<ProjectPage> ListProjects(const pb::ProjectFilter& filter, int64_t after_project_id,
-                                                   int limit, absl::Time deadline) = 0;
+  virtual absl::StatusOr<ProjectPage> ListProjects(const pb::ProjectFilter& filter, int64_t after_project_id, int limit,
+                                                   absl::Time deadline) = 0;
   virtual absl::StatusOr<pb::ProjectSummary> SummarizeProjects(const pb::ProjectFilter& filter,
                                                                absl::Time deadline) = 0;
   virtual absl::StatusOr<std::vector<pb::ProjectChange>> ListProjectHistory(int64_t project_id,

@@ -11,8 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/client.h"
 #include "common/status.h"
-#include "gtest/gtest.h"
 #include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "saima/gateway/v1/gateway.grpc.pb.h"
 #include "tests/e2e/system.h"
@@ -71,7 +71,7 @@ class EndToEndTest : public ::testing::Test {
 
   template <typename Request, typename Response>
   static absl::Status Call(grpc::Status (gw::GatewayService::Stub::*method)(grpc::ClientContext*, const Request&,
-                                                                             Response*),
+                                                                            Response*),
                            const std::string& user, const Request& request, Response* response) {
     auto context = CallContext(std::chrono::seconds(10));
     if (!user.empty()) context->AddMetadata("authorization", "Bearer " + system_->token(user));
@@ -156,9 +156,10 @@ TEST_F(EndToEndTest, IdentityIsRequiredAndUnitStaffStayInTheirUnit) {
 
 TEST_F(EndToEndTest, HttpBadRequestNamesFieldsAndWritesNothing) {
   const int32_t before = ProjectCount();
-  json body = {{"name", "无代码在建项目"}, {"unitId", "331181001"}, {"industryCode", "9999"},
-               {"constructionNature", "CONSTRUCTION_NATURE_NEW"}, {"ownership", "OWNERSHIP_STATE"},
-               {"stage", "PROJECT_STAGE_CONSTRUCTION"}, {"planningYear", 2023}, {"actualStartDate", "2023-03-01"}};
+  json body = {{"name", "无代码在建项目"},       {"unitId", "331181001"},
+               {"industryCode", "9999"},         {"constructionNature", "CONSTRUCTION_NATURE_NEW"},
+               {"ownership", "OWNERSHIP_STATE"}, {"stage", "PROJECT_STAGE_CONSTRUCTION"},
+               {"planningYear", 2023},           {"actualStartDate", "2023-03-01"}};
   auto res = Http().Post("/v1/projects", Auth("admin"), body.dump(), "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
@@ -303,7 +304,8 @@ TEST_F(EndToEndTest, SaimactlImportReportsEveryBadRowAndImportsTheRest) {
   const std::string path = system_->log_dir() + "/import.csv";
   {
     std::ofstream csv(path);
-    csv << "项目代码,项目名称,单位代码,行业代码,建设性质,控股情况,项目层级,项目阶段,谋划年度,计划总投资(元),实际开工日期\n"
+    csv << "项目代码,项目名称,单位代码,行业代码,建设性质,控股情况,项目层级,项目阶段,谋划年度,计划总投资(元),"
+           "实际开工日期\n"
         << NextCode() << ",导入测试好项目,331181001,2720,新建,私人,重点项目,在建,2023,50000000,2023-04-01\n"
         << ",导入测试坏项目一,331181001,2720,翻新,私人,,谋划,2023,50000000,\n"
         << NextCode() << ",导入测试坏项目二,331181001,9999,新建,私人,,在建,2023,50000000,2023-04-01\n";
@@ -311,8 +313,8 @@ TEST_F(EndToEndTest, SaimactlImportReportsEveryBadRowAndImportsTheRest) {
   const int32_t before = ProjectCount();
   const std::string out = system_->log_dir() + "/import.out";
   const int status = saima::testing::Run(absl::StrCat("SAIMA_TOKEN=", system_->token("admin"), " ", SAIMACTL_BIN,
-                                      " --gateway_grpc=", system_->gateway_grpc(), " import projects ", path, " >",
-                                      out, " 2>&1"));
+                                                      " --gateway_grpc=", system_->gateway_grpc(), " import projects ",
+                                                      path, " >", out, " 2>&1"));
   std::ifstream in(out);
   std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(status, 0) << report;
@@ -326,9 +328,10 @@ TEST_F(EndToEndTest, ReflectionListsTheGatewayService) {
   const std::string buf = SAIMA_SOURCE_DIR "/tools/buf/node_modules/.bin/buf";
   if (saima::testing::Run("test -x " + buf) != 0) GTEST_SKIP() << "buf is not installed (npm ci in tools/buf)";
   const std::string out = system_->log_dir() + "/services.out";
-  ASSERT_EQ(saima::testing::Run(absl::StrCat(buf, " curl --protocol grpc --http2-prior-knowledge --list-services http://",
-                             system_->gateway_grpc(), " >", out, " 2>&1")),
-            0);
+  ASSERT_EQ(
+      saima::testing::Run(absl::StrCat(buf, " curl --protocol grpc --http2-prior-knowledge --list-services http://",
+                                       system_->gateway_grpc(), " >", out, " 2>&1")),
+      0);
   std::ifstream in(out);
   std::string services((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(services.find("saima.gateway.v1.GatewayService"), std::string::npos) << services;
@@ -336,9 +339,7 @@ TEST_F(EndToEndTest, ReflectionListsTheGatewayService) {
 }
 
 // Last: stops a process for good.
-TEST_F(EndToEndTest, ZzServicesShutDownGracefullyOnSigterm) {
-  EXPECT_EQ(system_->process("scoring").Terminate(10), 0);
-}
+TEST_F(EndToEndTest, ZzServicesShutDownGracefullyOnSigterm) { EXPECT_EQ(system_->process("scoring").Terminate(10), 0); }
 
 }  // namespace
 }  // namespace saima::testing

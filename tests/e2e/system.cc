@@ -1,7 +1,7 @@
 #include "tests/e2e/system.h"
 
-#include <httplib.h>
 #include <fcntl.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -88,14 +88,15 @@ System::System() {
   };
   add("registry", {SAIMA_REGISTRY_BIN, absl::StrCat("--listen=127.0.0.1:", registry),
                    absl::StrCat("--db_url=", pg.Url("registry")), "--db_pool_size=4"});
-  add("stats", {SAIMA_STATS_BIN, absl::StrCat("--listen=127.0.0.1:", stats),
-                absl::StrCat("--db_url=", pg.Url("stats")), "--db_pool_size=2"});
+  add("stats", {SAIMA_STATS_BIN, absl::StrCat("--listen=127.0.0.1:", stats), absl::StrCat("--db_url=", pg.Url("stats")),
+                "--db_pool_size=2"});
   add("scoring", {SAIMA_SCORING_BIN, absl::StrCat("--listen=127.0.0.1:", scoring),
                   absl::StrCat("--db_url=", pg.Url("scoring")), "--db_pool_size=2"});
-  add("gateway", {SAIMA_GATEWAY_BIN, absl::StrCat("--listen=127.0.0.1:", gateway_port_),
-                  absl::StrCat("--http_listen=127.0.0.1:", http_port_),
-                  absl::StrCat("--registry_addr=127.0.0.1:", registry), absl::StrCat("--stats_addr=127.0.0.1:", stats),
-                  absl::StrCat("--scoring_addr=127.0.0.1:", scoring), absl::StrCat("--tokens_file=", dir_, "/tokens.tsv")});
+  add("gateway",
+      {SAIMA_GATEWAY_BIN, absl::StrCat("--listen=127.0.0.1:", gateway_port_),
+       absl::StrCat("--http_listen=127.0.0.1:", http_port_), absl::StrCat("--registry_addr=127.0.0.1:", registry),
+       absl::StrCat("--stats_addr=127.0.0.1:", stats), absl::StrCat("--scoring_addr=127.0.0.1:", scoring),
+       absl::StrCat("--tokens_file=", dir_, "/tokens.tsv")});
 }
 
 System::~System() {
