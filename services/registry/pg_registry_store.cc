@@ -183,6 +183,34 @@ std::vector<NamedStatement> RegistryStatements() {
        "storage_ref, explanation, taken_at, taken_place, request_id) "
        "VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, $11) RETURNING *"},
       {"list_documents", "SELECT * FROM registry.documents WHERE project_id = $1 ORDER BY document_id"},
+      {"application_by_request", "SELECT application_id FROM registry.ruku_applications WHERE request_id = $1"},
+      {"insert_application",
+       "INSERT INTO registry.ruku_applications (project_id, unit_id, state, reviewing_department_id, "
+       "approved_total_investment_yuan, approval_unit_name, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+       "RETURNING application_id"},
+      {"get_application",
+       "SELECT application_id, project_id, unit_id, state, reviewing_department_id, approved_total_investment_yuan, "
+       "approval_unit_name, array_to_string(consistency_flags, chr(31)) AS flags FROM registry.ruku_applications "
+       "WHERE application_id = $1"},
+      {"lock_application", "SELECT state FROM registry.ruku_applications WHERE application_id = $1 FOR UPDATE"},
+      {"list_applications",
+       "SELECT application_id FROM registry.ruku_applications WHERE ($1::int = 0 OR state = $1::int) "
+       "AND ($2 = '' OR unit_id = $2) AND ($3 = '' OR reviewing_department_id = $3) ORDER BY application_id "
+       "LIMIT 1000"},
+      {"application_history",
+       "SELECT from_state, to_state, actor, actor_role, extract(epoch FROM at)::bigint AS at_epoch, reason "
+       "FROM registry.ruku_transitions WHERE application_id = $1 ORDER BY seq"},
+      {"transition_by_request", "SELECT application_id FROM registry.ruku_transitions WHERE request_id = $1"},
+      {"insert_transition",
+       "INSERT INTO registry.ruku_transitions (application_id, seq, from_state, to_state, actor, actor_role, reason, "
+       "request_id) SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7 FROM registry.ruku_transitions "
+       "WHERE application_id = $1"},
+      {"update_application_state",
+       "UPDATE registry.ruku_applications SET state = $2, consistency_flags = CASE WHEN $3 THEN "
+       "string_to_array($4, chr(31)) ELSE consistency_flags END WHERE application_id = $1"},
+      {"set_project_ruku",
+       "UPDATE registry.projects SET ruku_state = $2, revision = $3, doc = $4::jsonb, updated_at = now() "
+       "WHERE project_id = $1"},
   };
 }
 
@@ -504,6 +532,163 @@ absl::StatusOr<std::vector<pb::Document>> PgRegistryStore::ListDocuments(int64_t
   });
   if (!status.ok()) return status;
   return out;
+}
+
+namespace {
+
+// Reads an application and its history inside a transaction.
+absl::StatusOr<pb::RukuApplication> LoadApplication(pqxx::work& txn, int64_t application_id) {
+  auto rows = txn.exec_prepared("get_application", application_id);
+  if (rows.empty()) return absl::NotFoundError(absl::StrCat("入库 application ", application_id, " does not exist"));
+  const auto& r = rows[0];
+  pb::RukuApplication app;
+  app.set_application_id(r["application_id"].as<int64_t>());
+  app.set_project_id(r["project_id"].as<int64_t>());
+  app.set_unit_id(r["unit_id"].c_str());
+  app.set_state(static_cast<pb::RukuState>(r["state"].as<int>()));
+  app.set_reviewing_department_id(r["reviewing_department_id"].c_str());
+  app.set_approved_total_investment_yuan(r["approved_total_investment_yuan"].as<int64_t>());
+  app.set_approval_unit_name(r["approval_unit_name"].c_str());
+  const std::string flags = r["flags"].is_null() ? "" : r["flags"].c_str();
+  if (!flags.empty()) {
+    size_t start = 0;
+    for (size_t pos; (pos = flags.find('\x1f', start)) != std::string::npos; start = pos + 1) {
+      app.add_consistency_flags(flags.substr(start, pos - start));
+    }
+    app.add_consistency_flags(flags.substr(start));
+  }
+  for (const auto& h : txn.exec_prepared("application_history", application_id)) {
+    auto* t = app.add_history();
+    t->set_from_state(static_cast<pb::RukuState>(h["from_state"].as<int>()));
+    t->set_to_state(static_cast<pb::RukuState>(h["to_state"].as<int>()));
+    t->set_actor(h["actor"].c_str());
+    t->set_actor_role(h["actor_role"].c_str());
+    *t->mutable_transition_time() = TimeUtil::SecondsToTimestamp(h["at_epoch"].as<int64_t>());
+    t->set_reason(h["reason"].c_str());
+  }
+  return app;
+}
+
+}  // namespace
+
+absl::StatusOr<pb::RukuApplication> PgRegistryStore::CreateRukuApplication(const pb::RukuApplication& application,
+                                                                           const ChangeOrigin& origin,
+                                                                           absl::Time deadline) {
+  pb::RukuApplication stored;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
+    if (!origin.request_id.empty()) {
+      auto seen = txn.exec_prepared("application_by_request", origin.request_id);
+      if (!seen.empty()) {
+        auto app = LoadApplication(txn, seen[0][0].as<int64_t>());
+        if (!app.ok()) return app.status();
+        stored = *std::move(app);
+        return absl::OkStatus();
+      }
+    }
+    auto project = txn.exec_prepared("get_project", application.project_id());
+    if (project.empty()) {
+      return InvalidField("application.project_id",
+                          absl::StrCat("project ", application.project_id(), " does not exist"));
+    }
+    if (txn.exec_prepared("get_unit", application.reviewing_department_id()).empty()) {
+      return InvalidField("application.reviewing_department_id",
+                          absl::StrCat("unit ", application.reviewing_department_id(), " does not exist"));
+    }
+    const pb::Project p = FromJson<pb::Project>(project[0][0]);
+    const int64_t id = txn.exec_prepared1("insert_application", application.project_id(), p.unit_id(),
+                                          static_cast<int>(pb::RUKU_STATE_DRAFT), application.reviewing_department_id(),
+                                          application.approved_total_investment_yuan(),
+                                          application.approval_unit_name(), NullIfEmpty(origin.request_id))[0]
+                           .as<int64_t>();
+    auto app = LoadApplication(txn, id);
+    if (!app.ok()) return app.status();
+    stored = *std::move(app);
+    return absl::OkStatus();
+  });
+  if (absl::IsAlreadyExists(status)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("project ", application.project_id(), " already has a 入库 application in progress"));
+  }
+  if (!status.ok()) return status;
+  return stored;
+}
+
+absl::StatusOr<pb::RukuApplication> PgRegistryStore::GetRukuApplication(int64_t application_id, absl::Time deadline) {
+  pb::RukuApplication stored;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
+    auto app = LoadApplication(txn, application_id);
+    if (!app.ok()) return app.status();
+    stored = *std::move(app);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return stored;
+}
+
+absl::StatusOr<std::vector<pb::RukuApplication>> PgRegistryStore::ListRukuApplications(
+    const pb::ListRukuApplicationsRequest& filter, absl::Time deadline) {
+  std::vector<pb::RukuApplication> out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
+    for (const auto& row : txn.exec_prepared("list_applications", static_cast<int>(filter.state()), filter.unit_id(),
+                                             filter.reviewing_department_id())) {
+      auto app = LoadApplication(txn, row[0].as<int64_t>());
+      if (!app.ok()) return app.status();
+      out.push_back(*std::move(app));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<pb::RukuApplication> PgRegistryStore::TransitionRukuApplication(const RukuStep& step,
+                                                                               const ChangeOrigin& origin,
+                                                                               absl::Time deadline) {
+  pb::RukuApplication stored;
+  int64_t revision = 0;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
+    if (!origin.request_id.empty() && !txn.exec_prepared("transition_by_request", origin.request_id).empty()) {
+      auto app = LoadApplication(txn, step.application_id);  // A retry: answer with the state it led to.
+      if (!app.ok()) return app.status();
+      stored = *std::move(app);
+      return absl::OkStatus();
+    }
+    revision = NextRevision(txn);
+    auto locked = txn.exec_prepared("lock_application", step.application_id);
+    if (locked.empty()) {
+      return absl::NotFoundError(absl::StrCat("入库 application ", step.application_id, " does not exist"));
+    }
+    if (locked[0][0].as<int>() != step.from) {
+      return absl::AbortedError("the application changed meanwhile; read it again");
+    }
+    txn.exec_prepared0("insert_transition", step.application_id, static_cast<int>(step.from), static_cast<int>(step.to),
+                       origin.actor, step.actor_role, step.reason, NullIfEmpty(origin.request_id));
+    std::string flags;
+    for (size_t i = 0; i < step.consistency_flags.size(); ++i) {
+      absl::StrAppend(&flags, i ? "\x1f" : "", step.consistency_flags[i]);
+    }
+    txn.exec_prepared0("update_application_state", step.application_id, static_cast<int>(step.to),
+                       step.to == pb::RUKU_STATE_SUBMITTED, flags);
+    auto app = LoadApplication(txn, step.application_id);
+    if (!app.ok()) return app.status();
+    stored = *std::move(app);
+    auto project_rows = txn.exec_prepared("get_project", stored.project_id());
+    const std::string before = project_rows[0][0].c_str();
+    pb::Project project = FromJson<pb::Project>(project_rows[0][0]);
+    project.set_ruku_state(step.to);
+    if (step.to == pb::RUKU_STATE_APPROVED) project.set_ruku_date(step.ruku_date);
+    project.set_revision(revision);
+    *project.mutable_update_time() = TimeUtil::GetCurrentTime();
+    const std::string after = ToJson(project);
+    txn.exec_prepared0("set_project_ruku", project.project_id(), static_cast<int>(step.to), revision, after);
+    pb::RukuTransition detail = *stored.history().rbegin();
+    RecordChange(txn, revision, project.project_id(), pb::CHANGE_KIND_RUKU_TRANSITIONED, origin, before, after,
+                 ToJson(detail));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (revision > 0) NoteCommitted(revision);
+  return stored;
 }
 
 }  // namespace saima::registry

@@ -44,6 +44,13 @@ class PgRegistryStore : public RegistryStore {
   absl::StatusOr<pb::Document> AddDocument(const pb::Document& document, const ChangeOrigin& origin,
                                            absl::Time deadline) override;
   absl::StatusOr<std::vector<pb::Document>> ListDocuments(int64_t project_id, absl::Time deadline) override;
+  absl::StatusOr<pb::RukuApplication> CreateRukuApplication(const pb::RukuApplication& application,
+                                                            const ChangeOrigin& origin, absl::Time deadline) override;
+  absl::StatusOr<pb::RukuApplication> GetRukuApplication(int64_t application_id, absl::Time deadline) override;
+  absl::StatusOr<std::vector<pb::RukuApplication>> ListRukuApplications(const pb::ListRukuApplicationsRequest& filter,
+                                                                        absl::Time deadline) override;
+  absl::StatusOr<pb::RukuApplication> TransitionRukuApplication(const RukuStep& step, const ChangeOrigin& origin,
+                                                                absl::Time deadline) override;
 
  private:
   void NoteCommitted(int64_t revision);

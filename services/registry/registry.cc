@@ -2,9 +2,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "common/status.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "services/registry/project_rules.h"
+#include "services/registry/ruku_rules.h"
 
 namespace saima::registry {
 namespace {
@@ -247,6 +249,103 @@ absl::StatusOr<pb::ListDocumentsResponse> Registry::ListDocuments(const Caller&,
   if (!items.ok()) return items.status();
   pb::ListDocumentsResponse response;
   for (auto& d : *items) *response.add_documents() = std::move(d);
+  return response;
+}
+
+absl::StatusOr<pb::CreateRukuApplicationResponse> Registry::CreateRukuApplication(
+    const Caller& caller, const pb::CreateRukuApplicationRequest& request, absl::Time deadline) {
+  Violations v;
+  if (request.application().project_id() <= 0) v.Add("application.project_id", "is required");
+  if (request.application().reviewing_department_id().empty()) {
+    v.Add("application.reviewing_department_id", "is required: the 主管部门 that reviews the application");
+  }
+  if (request.application().approved_total_investment_yuan() < 0) {
+    v.Add("application.approved_total_investment_yuan", "must not be negative");
+  }
+  if (!v.ok()) return v.ToStatus();
+  auto project = store_.GetProject(request.application().project_id(), deadline);
+  if (!project.ok()) return project.status();
+  if (caller.role != kRoleSysadmin && !(caller.role == kRoleUnitStaff && caller.unit_id == project->unit_id())) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("only staff of unit ", project->unit_id(), " may apply for this project's 入库"));
+  }
+  auto stored = store_.CreateRukuApplication(request.application(), {caller.user_id, request.request_id()}, deadline);
+  if (!stored.ok()) return stored.status();
+  pb::CreateRukuApplicationResponse response;
+  *response.mutable_application() = *std::move(stored);
+  return response;
+}
+
+absl::StatusOr<pb::GetRukuApplicationResponse> Registry::GetRukuApplication(
+    const Caller&, const pb::GetRukuApplicationRequest& request, absl::Time deadline) {
+  if (request.application_id() <= 0) return InvalidField("application_id", "must be a positive id");
+  auto app = store_.GetRukuApplication(request.application_id(), deadline);
+  if (!app.ok()) return app.status();
+  pb::GetRukuApplicationResponse response;
+  *response.mutable_application() = *std::move(app);
+  return response;
+}
+
+absl::StatusOr<pb::ListRukuApplicationsResponse> Registry::ListRukuApplications(
+    const Caller&, const pb::ListRukuApplicationsRequest& request, absl::Time deadline) {
+  auto apps = store_.ListRukuApplications(request, deadline);
+  if (!apps.ok()) return apps.status();
+  pb::ListRukuApplicationsResponse response;
+  for (auto& a : *apps) *response.add_applications() = std::move(a);
+  return response;
+}
+
+absl::StatusOr<pb::TransitionRukuApplicationResponse> Registry::TransitionRukuApplication(
+    const Caller& caller, const pb::TransitionRukuApplicationRequest& request, absl::Time deadline) {
+  Violations v;
+  if (request.application_id() <= 0) v.Add("application_id", "must be a positive id");
+  if (!pb::RukuState_IsValid(request.to_state()) || request.to_state() == pb::RUKU_STATE_UNSPECIFIED ||
+      request.to_state() == pb::RUKU_STATE_DRAFT) {
+    v.Add("to_state", "must be a state an application moves to");
+  }
+  const std::string today = absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()));
+  if (!request.effective_date().empty()) {
+    if (!IsIsoDate(request.effective_date())) {
+      v.Add("effective_date", "must be a date written YYYY-MM-DD");
+    } else if (request.effective_date() > today) {
+      v.Add("effective_date", "must not be in the future");
+    } else if (request.to_state() != pb::RUKU_STATE_APPROVED) {
+      v.Add("effective_date", "applies only to APPROVED");
+    }
+  }
+  if (!v.ok()) return v.ToStatus();
+  auto app = store_.GetRukuApplication(request.application_id(), deadline);
+  if (!app.ok()) return app.status();
+  if (request.expected_state() != pb::RUKU_STATE_UNSPECIFIED && request.expected_state() != app->state()) {
+    return absl::AbortedError(absl::StrCat("the application is ", RukuStateName(app->state()), ", not ",
+                                           RukuStateName(request.expected_state())));
+  }
+  auto project = store_.GetProject(app->project_id(), deadline);
+  if (!project.ok()) return project.status();
+  auto documents = store_.ListDocuments(app->project_id(), deadline);
+  if (!documents.ok()) return documents.status();
+  RukuFacts facts;
+  for (const auto& d : *documents) facts.documents.push_back(d.type());
+  if (absl::Status s = CheckRukuTransition(caller, *project, *app, request.to_state(), request.reason(), facts);
+      !s.ok()) {
+    return s;
+  }
+  RegistryStore::RukuStep step{app->application_id(),
+                               app->state(),
+                               request.to_state(),
+                               request.reason(),
+                               caller.role,
+                               request.effective_date().empty() ? today : request.effective_date(),
+                               {}};
+  if (request.to_state() == pb::RUKU_STATE_SUBMITTED) {
+    auto unit = store_.GetUnit(project->unit_id(), deadline);
+    if (!unit.ok()) return unit.status();
+    step.consistency_flags = ConsistencyFlags(*project, *unit, *app);
+  }
+  auto stored = store_.TransitionRukuApplication(step, {caller.user_id, request.request_id()}, deadline);
+  if (!stored.ok()) return stored.status();
+  pb::TransitionRukuApplicationResponse response;
+  *response.mutable_application() = *std::move(stored);
   return response;
 }
 

@@ -51,6 +51,17 @@ class Registry {
   absl::StatusOr<pb::ListDocumentsResponse> ListDocuments(const Caller& caller, const pb::ListDocumentsRequest& request,
                                                           absl::Time deadline);
 
+  absl::StatusOr<pb::CreateRukuApplicationResponse> CreateRukuApplication(
+      const Caller& caller, const pb::CreateRukuApplicationRequest& request, absl::Time deadline);
+  absl::StatusOr<pb::GetRukuApplicationResponse> GetRukuApplication(const Caller& caller,
+                                                                    const pb::GetRukuApplicationRequest& request,
+                                                                    absl::Time deadline);
+  absl::StatusOr<pb::ListRukuApplicationsResponse> ListRukuApplications(const Caller& caller,
+                                                                        const pb::ListRukuApplicationsRequest& request,
+                                                                        absl::Time deadline);
+  absl::StatusOr<pb::TransitionRukuApplicationResponse> TransitionRukuApplication(
+      const Caller& caller, const pb::TransitionRukuApplicationRequest& request, absl::Time deadline);
+
   // Sends every change after `from_revision` to `send`, then waits for new ones, until `send` returns false or
   // `cancelled` returns true. Returns the error that ended the stream, if any.
   absl::Status WatchProjectChanges(const Caller& caller, const pb::WatchProjectChangesRequest& request,

@@ -439,5 +439,113 @@ TEST_F(RegistryTest, MilestonesNeedANamedOwnerAndDocumentsAHash) {
   EXPECT_EQ(CountRows("project_changes"), 4);  // created, milestone added and updated, document added
 }
 
+class RukuTest : public RegistryTest {
+ protected:
+  absl::StatusOr<pb::RukuApplication> Step(const Caller& caller, int64_t id, pb::RukuState to,
+                                           const std::string& reason = "", const std::string& date = "") {
+    pb::TransitionRukuApplicationRequest request;
+    request.set_application_id(id);
+    request.set_to_state(to);
+    request.set_reason(reason);
+    request.set_effective_date(date);
+    auto response = registry_->TransitionRukuApplication(caller, request, Deadline());
+    if (!response.ok()) return response.status();
+    return response->application();
+  }
+
+  absl::StatusOr<pb::RukuApplication> Apply(const pb::Project& project) {
+    pb::CreateRukuApplicationRequest request;
+    request.mutable_application()->set_project_id(project.project_id());
+    request.mutable_application()->set_reviewing_department_id("D01");
+    auto response = registry_->CreateRukuApplication(kLongyuanStaff, request, Deadline());
+    if (!response.ok()) return response.status();
+    return response->application();
+  }
+
+  const Caller kDeptReviewer{"dept-1", kRoleDeptReviewer, "D01"};
+  const Caller kStats{"stats-1", kRoleStatsOfficer, ""};
+};
+
+TEST_F(RukuTest, ProjectOverOneYiPassesTheProvinceAndBecomesRuku) {
+  auto project = Create(ValidProject());  // 3.5亿: province review, no national review
+  ASSERT_TRUE(project.ok());
+  auto app = Apply(*project);
+  ASSERT_TRUE(app.ok()) << app.status();
+  const int64_t id = app->application_id();
+  ASSERT_TRUE(Step(kLongyuanStaff, id, pb::RUKU_STATE_SUBMITTED).ok());
+  ASSERT_TRUE(Step(kDeptReviewer, id, pb::RUKU_STATE_DEPT_REVIEWED).ok());
+  ASSERT_TRUE(Step(kStats, id, pb::RUKU_STATE_STATS_REVIEW).ok());
+  EXPECT_EQ(Step(kStats, id, pb::RUKU_STATE_APPROVED).status().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(Step(kStats, id, pb::RUKU_STATE_PROVINCE_REVIEW).ok());
+  auto approved = Step(kStats, id, pb::RUKU_STATE_APPROVED, "", "2023-03-15");
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->history_size(), 5);
+  EXPECT_EQ(approved->history(4).actor(), "stats-1");
+  pb::GetProjectRequest get;
+  get.set_project_id(project->project_id());
+  auto read = registry_->GetProject(kLeader, get, Deadline());
+  EXPECT_EQ(read->project().ruku_state(), pb::RUKU_STATE_APPROVED);
+  EXPECT_EQ(read->project().ruku_date(), "2023-03-15");
+  pb::ListProjectHistoryRequest history;
+  history.set_project_id(project->project_id());
+  EXPECT_EQ(registry_->ListProjectHistory(kLeader, history, Deadline())->changes_size(), 1 + 5);
+}
+
+TEST_F(RukuTest, EachStepBelongsToOneRoleAndAWrongRoleChangesNothing) {
+  auto project = Create(ValidProject());
+  auto app = Apply(*project);
+  ASSERT_TRUE(app.ok());
+  const int64_t id = app->application_id();
+  EXPECT_EQ(Step(kDeptReviewer, id, pb::RUKU_STATE_SUBMITTED).status().code(), absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(Step(kLongyuanStaff, id, pb::RUKU_STATE_SUBMITTED).ok());
+  EXPECT_EQ(Step(kLongyuanStaff, id, pb::RUKU_STATE_DEPT_REVIEWED).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  const Caller other_dept{"dept-2", kRoleDeptReviewer, "D02"};
+  EXPECT_EQ(Step(other_dept, id, pb::RUKU_STATE_DEPT_REVIEWED).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Step(kStats, id, pb::RUKU_STATE_DEPT_REVIEWED).status().code(), absl::StatusCode::kPermissionDenied);
+  // Returning needs a reason; with one, the unit may submit again.
+  EXPECT_EQ(Step(kDeptReviewer, id, pb::RUKU_STATE_RETURNED).status().code(), absl::StatusCode::kInvalidArgument);
+  pb::GetRukuApplicationRequest get;
+  get.set_application_id(id);
+  EXPECT_EQ(registry_->GetRukuApplication(kLeader, get, Deadline())->application().state(), pb::RUKU_STATE_SUBMITTED);
+  auto returned = Step(kDeptReviewer, id, pb::RUKU_STATE_RETURNED, "缺施工合同");
+  ASSERT_TRUE(returned.ok());
+  EXPECT_EQ(returned->history(1).reason(), "缺施工合同");
+  EXPECT_TRUE(Step(kLongyuanStaff, id, pb::RUKU_STATE_SUBMITTED).ok());
+}
+
+TEST_F(RukuTest, GuardRefusesSmallOrUnstartedProjects) {
+  pb::Project small = ValidProject();
+  small.set_planned_total_investment_yuan(4'999'999);
+  auto project = Create(small);
+  auto app = Apply(*project);
+  ASSERT_TRUE(app.ok());
+  auto refused = Step(kLongyuanStaff, app->application_id(), pb::RUKU_STATE_SUBMITTED);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("500万元"), std::string::npos);
+
+  pb::Project purchase = ValidProject();
+  purchase.set_project_code("2023-331181-04-01-000777");
+  purchase.set_construction_nature(pb::CONSTRUCTION_NATURE_PURCHASE_ONLY);
+  auto bought = Create(purchase);
+  auto app2 = Apply(*bought);
+  EXPECT_EQ(Step(kLongyuanStaff, app2->application_id(), pb::RUKU_STATE_SUBMITTED).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  pb::AddDocumentRequest photo;
+  photo.mutable_document()->set_project_id(bought->project_id());
+  photo.mutable_document()->set_type(pb::DOCUMENT_TYPE_DELIVERY_PHOTO);
+  photo.mutable_document()->set_content_sha256(std::string(64, 'b'));
+  photo.mutable_document()->set_taken_at("2023-03-01T10:00:00+08:00");
+  photo.mutable_document()->set_taken_place("龙渊街道");
+  ASSERT_TRUE(registry_->AddDocument(kLongyuanStaff, photo, Deadline()).ok());
+  EXPECT_TRUE(Step(kLongyuanStaff, app2->application_id(), pb::RUKU_STATE_SUBMITTED).ok());
+}
+
+TEST_F(RukuTest, OneLiveApplicationPerProject) {
+  auto project = Create(ValidProject());
+  ASSERT_TRUE(Apply(*project).ok());
+  EXPECT_EQ(Apply(*project).status().code(), absl::StatusCode::kAlreadyExists);
+}
+
 }  // namespace
 }  // namespace saima::registry

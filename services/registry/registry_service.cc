@@ -27,6 +27,10 @@ SAIMA_SERVE(UpdateMilestone)
 SAIMA_SERVE(ListMilestones)
 SAIMA_SERVE(AddDocument)
 SAIMA_SERVE(ListDocuments)
+SAIMA_SERVE(CreateRukuApplication)
+SAIMA_SERVE(GetRukuApplication)
+SAIMA_SERVE(ListRukuApplications)
+SAIMA_SERVE(TransitionRukuApplication)
 #undef SAIMA_SERVE
 
 grpc::Status RegistryService::WatchProjectChanges(grpc::ServerContext* c, const pb::WatchProjectChangesRequest* q,

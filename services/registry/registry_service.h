@@ -7,7 +7,6 @@
 namespace saima::registry {
 
 // The gRPC adapter of Registry: reads the caller from metadata, passes the deadline, maps the status.
-// 入库 application RPCs answer UNIMPLEMENTED until the 入库 workflow lands.
 class RegistryService final : public pb::RegistryService::Service {
  public:
   explicit RegistryService(Registry& registry) : registry_(registry) {}
@@ -36,6 +35,14 @@ class RegistryService final : public pb::RegistryService::Service {
                            pb::AddDocumentResponse* r) override;
   grpc::Status ListDocuments(grpc::ServerContext* c, const pb::ListDocumentsRequest* q,
                              pb::ListDocumentsResponse* r) override;
+  grpc::Status CreateRukuApplication(grpc::ServerContext* c, const pb::CreateRukuApplicationRequest* q,
+                                     pb::CreateRukuApplicationResponse* r) override;
+  grpc::Status GetRukuApplication(grpc::ServerContext* c, const pb::GetRukuApplicationRequest* q,
+                                  pb::GetRukuApplicationResponse* r) override;
+  grpc::Status ListRukuApplications(grpc::ServerContext* c, const pb::ListRukuApplicationsRequest* q,
+                                    pb::ListRukuApplicationsResponse* r) override;
+  grpc::Status TransitionRukuApplication(grpc::ServerContext* c, const pb::TransitionRukuApplicationRequest* q,
+                                         pb::TransitionRukuApplicationResponse* r) override;
   grpc::Status WatchProjectChanges(grpc::ServerContext* c, const pb::WatchProjectChangesRequest* q,
                                    grpc::ServerWriter<pb::WatchProjectChangesResponse>* writer) override;
 

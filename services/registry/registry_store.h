@@ -67,6 +67,29 @@ class RegistryStore {
   virtual absl::StatusOr<pb::Document> AddDocument(const pb::Document& document, const ChangeOrigin& origin,
                                                    absl::Time deadline) = 0;
   virtual absl::StatusOr<std::vector<pb::Document>> ListDocuments(int64_t project_id, absl::Time deadline) = 0;
+
+  // Creates an application in state DRAFT. ALREADY_EXISTS when the project has one that is not rejected.
+  virtual absl::StatusOr<pb::RukuApplication> CreateRukuApplication(const pb::RukuApplication& application,
+                                                                    const ChangeOrigin& origin,
+                                                                    absl::Time deadline) = 0;
+  // The application with its history; NOT_FOUND when unknown.
+  virtual absl::StatusOr<pb::RukuApplication> GetRukuApplication(int64_t application_id, absl::Time deadline) = 0;
+  virtual absl::StatusOr<std::vector<pb::RukuApplication>> ListRukuApplications(
+      const pb::ListRukuApplicationsRequest& filter, absl::Time deadline) = 0;
+  // Moves an application from `from` to `to` if it is still in `from` (ABORTED otherwise), records the step,
+  // and mirrors the state (and, on approval, `ruku_date`) onto the project, all in one transaction.
+  struct RukuStep {
+    int64_t application_id;
+    pb::RukuState from;
+    pb::RukuState to;
+    std::string reason;
+    std::string actor_role;
+    std::string ruku_date;                       // for APPROVED
+    std::vector<std::string> consistency_flags;  // replaced when submitting
+  };
+  virtual absl::StatusOr<pb::RukuApplication> TransitionRukuApplication(const RukuStep& step,
+                                                                        const ChangeOrigin& origin,
+                                                                        absl::Time deadline) = 0;
 };
 
 }  // namespace saima::registry

@@ -1,0 +1,129 @@
+#include "services/registry/ruku_rules.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+
+namespace saima::registry {
+namespace {
+
+bool Has(const RukuFacts& facts, pb::DocumentType type) {
+  return std::find(facts.documents.begin(), facts.documents.end(), type) != facts.documents.end();
+}
+
+bool IsReviewState(pb::RukuState s) {
+  return s == pb::RUKU_STATE_SUBMITTED || s == pb::RUKU_STATE_DEPT_REVIEWED || s == pb::RUKU_STATE_STATS_REVIEW ||
+         s == pb::RUKU_STATE_PROVINCE_REVIEW || s == pb::RUKU_STATE_NBS_REVIEW;
+}
+
+// The one next state of a forward step from `from`, given the project's size.
+pb::RukuState ForwardFrom(pb::RukuState from, int64_t total) {
+  switch (from) {
+    case pb::RUKU_STATE_DRAFT:
+    case pb::RUKU_STATE_RETURNED:
+      return pb::RUKU_STATE_SUBMITTED;
+    case pb::RUKU_STATE_SUBMITTED:
+      return pb::RUKU_STATE_DEPT_REVIEWED;
+    case pb::RUKU_STATE_DEPT_REVIEWED:
+      return pb::RUKU_STATE_STATS_REVIEW;
+    case pb::RUKU_STATE_STATS_REVIEW:
+      return total >= kProvinceReviewYuan ? pb::RUKU_STATE_PROVINCE_REVIEW : pb::RUKU_STATE_APPROVED;
+    case pb::RUKU_STATE_PROVINCE_REVIEW:
+      return total >= kNationalReviewYuan ? pb::RUKU_STATE_NBS_REVIEW : pb::RUKU_STATE_APPROVED;
+    case pb::RUKU_STATE_NBS_REVIEW:
+      return pb::RUKU_STATE_APPROVED;
+    default:
+      return pb::RUKU_STATE_UNSPECIFIED;
+  }
+}
+
+// Who acts while an application is in `from`: the unit before submission, the 主管部门 at SUBMITTED, the
+// statistics bureau afterwards (it also records the province's and the national bureau's decisions).
+absl::Status CheckActor(const Caller& caller, const pb::Project& project, const pb::RukuApplication& app,
+                        pb::RukuState from) {
+  if (caller.role == kRoleSysadmin) return absl::OkStatus();
+  if (from == pb::RUKU_STATE_DRAFT || from == pb::RUKU_STATE_RETURNED) {
+    if (caller.role == kRoleUnitStaff && caller.unit_id == project.unit_id()) return absl::OkStatus();
+    return absl::PermissionDeniedError(
+        absl::StrCat("only staff of unit ", project.unit_id(), " may submit this application"));
+  }
+  if (from == pb::RUKU_STATE_SUBMITTED) {
+    if (caller.role == kRoleDeptReviewer && caller.unit_id == app.reviewing_department_id()) return absl::OkStatus();
+    return absl::PermissionDeniedError(absl::StrCat("only reviewers of the supervising department ",
+                                                    app.reviewing_department_id(), " may review this step"));
+  }
+  if (caller.role == kRoleStatsOfficer) return absl::OkStatus();
+  return absl::PermissionDeniedError("only the statistics bureau may act on this step");
+}
+
+}  // namespace
+
+absl::Status CheckRukuTransition(const Caller& caller, const pb::Project& project, const pb::RukuApplication& app,
+                                 pb::RukuState to, const std::string& reason, const RukuFacts& facts) {
+  const pb::RukuState from = app.state();
+  const bool back = to == pb::RUKU_STATE_RETURNED || to == pb::RUKU_STATE_REJECTED;
+  if (back ? !IsReviewState(from) : ForwardFrom(from, project.planned_total_investment_yuan()) != to) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("入库 application cannot move from ", RukuStateName(from), " to ", RukuStateName(to)));
+  }
+  if (absl::Status s = CheckActor(caller, project, app, from); !s.ok()) return s;
+  if (back && reason.empty()) {
+    return InvalidField("reason", "is required when an application is returned or rejected");
+  }
+  if (to == pb::RUKU_STATE_SUBMITTED) {
+    if (project.planned_total_investment_yuan() < kRukuMinimumYuan) {
+      return absl::FailedPreconditionError("入库 requires 计划总投资 of at least 500万元");
+    }
+    const bool purchase = project.construction_nature() == pb::CONSTRUCTION_NATURE_PURCHASE_ONLY;
+    if (purchase ? !Has(facts, pb::DOCUMENT_TYPE_DELIVERY_PHOTO) : project.actual_start_date().empty()) {
+      return absl::FailedPreconditionError(purchase ? "单纯购置 requires proof of delivery (到货照片) before 入库"
+                                                    : "入库 requires a proven start (actual_start_date)");
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> ConsistencyFlags(const pb::Project& project, const pb::Unit& unit,
+                                          const pb::RukuApplication& app) {
+  std::vector<std::string> flags;
+  if (!app.approval_unit_name().empty() && app.approval_unit_name() != unit.name()) {
+    flags.push_back(absl::StrCat("审批文件单位(", app.approval_unit_name(), ")与填报单位(", unit.name(), ")不一致"));
+  }
+  if (app.approved_total_investment_yuan() != 0 &&
+      app.approved_total_investment_yuan() != project.planned_total_investment_yuan()) {
+    flags.push_back("审批文件计划总投资与申报不一致");
+  }
+  if (!project.actual_start_date().empty() && !project.planned_start_date().empty() &&
+      project.actual_start_date() < absl::StrCat(project.planning_year(), "-01-01")) {
+    flags.push_back("实际开工日期早于谋划年度");
+  }
+  return flags;
+}
+
+const char* RukuStateName(pb::RukuState state) {
+  switch (state) {
+    case pb::RUKU_STATE_DRAFT:
+      return "草稿";
+    case pb::RUKU_STATE_SUBMITTED:
+      return "已提交";
+    case pb::RUKU_STATE_DEPT_REVIEWED:
+      return "主管部门已审核";
+    case pb::RUKU_STATE_STATS_REVIEW:
+      return "统计局审核中";
+    case pb::RUKU_STATE_PROVINCE_REVIEW:
+      return "省级审核中";
+    case pb::RUKU_STATE_NBS_REVIEW:
+      return "国家统计局审核中";
+    case pb::RUKU_STATE_APPROVED:
+      return "已入库";
+    case pb::RUKU_STATE_RETURNED:
+      return "退回补正";
+    case pb::RUKU_STATE_REJECTED:
+      return "不予入库";
+    default:
+      return "未申请";
+  }
+}
+
+}  // namespace saima::registry

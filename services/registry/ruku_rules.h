@@ -1,0 +1,43 @@
+#ifndef SAIMA_SERVICES_REGISTRY_RUKU_RULES_H_
+#define SAIMA_SERVICES_REGISTRY_RUKU_RULES_H_
+
+// The 入库 state machine of DOMAIN.md §4, as a pure function of the caller, the project and the application:
+//   DRAFT → SUBMITTED → DEPT_REVIEWED → STATS_REVIEW → [≥1亿 PROVINCE_REVIEW] → [≥10亿 NBS_REVIEW] → APPROVED,
+// RETURNED (补正, back to the unit) and REJECTED from any review step, RETURNED → SUBMITTED again.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "common/caller.h"
+#include "saima/registry/v1/registry.pb.h"
+
+namespace saima::registry {
+
+namespace pb = ::saima::registry::v1;
+
+inline constexpr int64_t kRukuMinimumYuan = 5'000'000;         // 500万元
+inline constexpr int64_t kProvinceReviewYuan = 100'000'000;    // 1亿元
+inline constexpr int64_t kNationalReviewYuan = 1'000'000'000;  // 10亿元
+
+// Facts the guards need beyond the project itself.
+struct RukuFacts {
+  // Document types on file for the project.
+  std::vector<pb::DocumentType> documents;
+};
+
+// OK when `caller` may move `application` of `project` to `to`. PERMISSION_DENIED names the role that may;
+// FAILED_PRECONDITION names the broken rule (illegal step, guard); INVALID_ARGUMENT when a reason is missing.
+absl::Status CheckRukuTransition(const Caller& caller, const pb::Project& project,
+                                 const pb::RukuApplication& application, pb::RukuState to, const std::string& reason,
+                                 const RukuFacts& facts);
+
+// Consistency flags of DOMAIN.md §4 found when an application is submitted (Chinese, for reviewers).
+std::vector<std::string> ConsistencyFlags(const pb::Project& project, const pb::Unit& unit,
+                                          const pb::RukuApplication& application);
+
+const char* RukuStateName(pb::RukuState state);
+
+}  // namespace saima::registry
+
+#endif  // SAIMA_SERVICES_REGISTRY_RUKU_RULES_H_
