@@ -23,8 +23,8 @@ namespace saima {
 
 // A named SQL statement, prepared on every connection of a pool.
 struct NamedStatement {
-  const char* name;
-  const char* sql;
+  std::string name;
+  std::string sql;
 };
 
 // Translates an exception thrown by libpqxx (or anything else) into a status; SQL text never leaves here.

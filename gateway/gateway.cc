@@ -31,6 +31,20 @@ absl::StatusOr<Response> CallBackend(const char* backend, Stub* stub,
   return FromGrpcStatus(status);
 }
 
+// A backend call whose gateway messages mirror the backend's field by field: converted by wire format.
+template <typename GatewayResponse, typename Stub, typename Request, typename Response, typename GatewayRequest>
+absl::StatusOr<GatewayResponse> Mirror(const char* backend, Stub* stub,
+                                       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                                       grpc::ClientContext& context, const GatewayRequest& request) {
+  Request down;
+  down.ParseFromString(request.SerializeAsString());
+  auto result = CallBackend(backend, stub, method, context, down);
+  if (!result.ok()) return result.status();
+  GatewayResponse response;
+  response.ParseFromString(result->SerializeAsString());
+  return response;
+}
+
 }  // namespace
 
 std::string NewRequestId() {
@@ -46,7 +60,9 @@ Gateway::Gateway(const Backends& backends) {
   auto registry_channel = MakeChannel(backends.registry);
   registry_ = reg::RegistryService::NewStub(registry_channel);
   health_["registry"] = grpc::health::v1::Health::NewStub(registry_channel);
-  health_["stats"] = grpc::health::v1::Health::NewStub(MakeChannel(backends.stats));
+  auto stats_channel = MakeChannel(backends.stats);
+  stats_ = saima::stats::v1::StatsService::NewStub(stats_channel);
+  health_["stats"] = grpc::health::v1::Health::NewStub(stats_channel);
   health_["scoring"] = grpc::health::v1::Health::NewStub(MakeChannel(backends.scoring));
 }
 
@@ -164,6 +180,54 @@ absl::StatusOr<gw::ListProjectHistoryResponse> Gateway::ListProjectHistory(
   if (!result.ok()) return result.status();
   gw::ListProjectHistoryResponse response;
   *response.mutable_changes() = std::move(*result->mutable_changes());
+  return response;
+}
+
+#define SAIMA_MIRROR(Method, backend, stub, Stub)                                                                  \
+  absl::StatusOr<gw::Method##Response> Gateway::Method(const CallInfo& call, const gw::Method##Request& request) { \
+    auto context = Downstream(call);                                                                               \
+    return Mirror<gw::Method##Response>(backend, stub.get(), &Stub::Method, *context, request);                    \
+  }
+SAIMA_MIRROR(GetIndicators, "stats", stats_, saima::stats::v1::StatsService::Stub)
+SAIMA_MIRROR(GetCityReport, "stats", stats_, saima::stats::v1::StatsService::Stub)
+SAIMA_MIRROR(ListProjectStatuses, "stats", stats_, saima::stats::v1::StatsService::Stub)
+SAIMA_MIRROR(RankUnits, "stats", stats_, saima::stats::v1::StatsService::Stub)
+SAIMA_MIRROR(SetAnnualPlan, "stats", stats_, saima::stats::v1::StatsService::Stub)
+SAIMA_MIRROR(SubmitMonthlyReport, "stats", stats_, saima::stats::v1::StatsService::Stub)
+SAIMA_MIRROR(VerifyMonthlyReport, "stats", stats_, saima::stats::v1::StatsService::Stub)
+SAIMA_MIRROR(CorrectMonthlyReport, "stats", stats_, saima::stats::v1::StatsService::Stub)
+SAIMA_MIRROR(GetMonthlyReport, "stats", stats_, saima::stats::v1::StatsService::Stub)
+SAIMA_MIRROR(ListMonthlyReportVersions, "stats", stats_, saima::stats::v1::StatsService::Stub)
+SAIMA_MIRROR(LockPeriod, "stats", stats_, saima::stats::v1::StatsService::Stub)
+SAIMA_MIRROR(SetPeerFigures, "stats", stats_, saima::stats::v1::StatsService::Stub)
+SAIMA_MIRROR(CreateRukuApplication, "registry", registry_, reg::RegistryService::Stub)
+SAIMA_MIRROR(GetRukuApplication, "registry", registry_, reg::RegistryService::Stub)
+SAIMA_MIRROR(ListRukuApplications, "registry", registry_, reg::RegistryService::Stub)
+SAIMA_MIRROR(TransitionRukuApplication, "registry", registry_, reg::RegistryService::Stub)
+#undef SAIMA_MIRROR
+
+absl::StatusOr<gw::ImportMonthlyReportsResponse> Gateway::ImportMonthlyReports(
+    const CallInfo& call, const std::function<bool(gw::ImportMonthlyReportsRequest*)>& next) {
+  // An import outlives an ordinary call: up to ten minutes.
+  auto context = DownstreamContext(call.incoming, call.identity.caller, call.request_id, std::chrono::minutes(10));
+  saima::stats::v1::ImportMonthlyReportsResponse down_response;
+  auto writer = stats_->ImportMonthlyReports(context.get(), &down_response);
+  gw::ImportMonthlyReportsRequest message;
+  saima::stats::v1::ImportMonthlyReportsRequest down;
+  while (next(&message)) {
+    down.ParseFromString(message.SerializeAsString());
+    if (!writer->Write(down)) break;  // stats ended the call; Finish() says why
+  }
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  if (!status.ok()) {
+    if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+      return absl::UnavailableError("stats is unavailable; retry shortly");
+    }
+    return FromGrpcStatus(status);
+  }
+  gw::ImportMonthlyReportsResponse response;
+  response.ParseFromString(down_response.SerializeAsString());
   return response;
 }
 

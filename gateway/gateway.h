@@ -5,6 +5,7 @@
 // (GatewayService) and the HTTP adapter (HttpApi) both call these methods.
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "saima/gateway/v1/gateway.pb.h"
 #include "saima/registry/v1/registry.grpc.pb.h"
+#include "saima/stats/v1/stats.grpc.pb.h"
 
 namespace saima::gateway {
 
@@ -52,6 +54,31 @@ class Gateway {
   absl::StatusOr<gw::ListProjectHistoryResponse> ListProjectHistory(const CallInfo& call,
                                                                     const gw::ListProjectHistoryRequest& request);
 
+  // Calls whose messages mirror the backend's (see gateway.proto); converted by wire format.
+#define SAIMA_MIRRORED(Method) \
+  absl::StatusOr<gw::Method##Response> Method(const CallInfo& call, const gw::Method##Request& request);
+  SAIMA_MIRRORED(GetIndicators)
+  SAIMA_MIRRORED(GetCityReport)
+  SAIMA_MIRRORED(ListProjectStatuses)
+  SAIMA_MIRRORED(RankUnits)
+  SAIMA_MIRRORED(SetAnnualPlan)
+  SAIMA_MIRRORED(SubmitMonthlyReport)
+  SAIMA_MIRRORED(VerifyMonthlyReport)
+  SAIMA_MIRRORED(CorrectMonthlyReport)
+  SAIMA_MIRRORED(GetMonthlyReport)
+  SAIMA_MIRRORED(ListMonthlyReportVersions)
+  SAIMA_MIRRORED(LockPeriod)
+  SAIMA_MIRRORED(SetPeerFigures)
+  SAIMA_MIRRORED(CreateRukuApplication)
+  SAIMA_MIRRORED(GetRukuApplication)
+  SAIMA_MIRRORED(ListRukuApplications)
+  SAIMA_MIRRORED(TransitionRukuApplication)
+#undef SAIMA_MIRRORED
+
+  // Forwards an import stream to stats: `next` yields the client's messages until it returns false.
+  absl::StatusOr<gw::ImportMonthlyReportsResponse> ImportMonthlyReports(
+      const CallInfo& call, const std::function<bool(gw::ImportMonthlyReportsRequest*)>& next);
+
   // Each backend's health status name ("SERVING", "NOT_SERVING", "UNAVAILABLE").
   std::map<std::string, std::string> BackendHealth();
 
@@ -59,6 +86,7 @@ class Gateway {
   std::unique_ptr<grpc::ClientContext> Downstream(const CallInfo& call) const;
 
   std::unique_ptr<saima::registry::v1::RegistryService::Stub> registry_;
+  std::unique_ptr<saima::stats::v1::StatsService::Stub> stats_;
   std::map<std::string, std::unique_ptr<grpc::health::v1::Health::Stub>> health_;
 };
 

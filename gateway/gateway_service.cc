@@ -38,6 +38,34 @@ SAIMA_DEFINE(CreateProject)
 SAIMA_DEFINE(UpdateProject)
 SAIMA_DEFINE(SummarizeProjects)
 SAIMA_DEFINE(ListProjectHistory)
+SAIMA_DEFINE(GetIndicators)
+SAIMA_DEFINE(GetCityReport)
+SAIMA_DEFINE(ListProjectStatuses)
+SAIMA_DEFINE(RankUnits)
+SAIMA_DEFINE(SetAnnualPlan)
+SAIMA_DEFINE(SubmitMonthlyReport)
+SAIMA_DEFINE(VerifyMonthlyReport)
+SAIMA_DEFINE(CorrectMonthlyReport)
+SAIMA_DEFINE(GetMonthlyReport)
+SAIMA_DEFINE(ListMonthlyReportVersions)
+SAIMA_DEFINE(LockPeriod)
+SAIMA_DEFINE(SetPeerFigures)
+SAIMA_DEFINE(CreateRukuApplication)
+SAIMA_DEFINE(GetRukuApplication)
+SAIMA_DEFINE(ListRukuApplications)
+SAIMA_DEFINE(TransitionRukuApplication)
 #undef SAIMA_DEFINE
+
+grpc::Status GatewayService::ImportMonthlyReports(grpc::ServerContext* c,
+                                                  grpc::ServerReader<gw::ImportMonthlyReportsRequest>* reader,
+                                                  gw::ImportMonthlyReportsResponse* r) {
+  auto call = Authenticate(*c);
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  auto result = gateway_.ImportMonthlyReports(
+      *call, [reader](gw::ImportMonthlyReportsRequest* message) { return reader->Read(message); });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *r = *std::move(result);
+  return grpc::Status::OK;
+}
 
 }  // namespace saima::gateway

@@ -8,7 +8,6 @@
 namespace saima::gateway {
 
 // The gRPC adapter of Gateway: authenticates the bearer token in "authorization" metadata, then delegates.
-// Indicator and report RPCs answer UNIMPLEMENTED until the statistics service lands.
 class GatewayService final : public gw::GatewayService::Service {
  public:
   GatewayService(Gateway& gateway, const TokenStore& tokens) : gateway_(gateway), tokens_(tokens) {}
@@ -24,7 +23,25 @@ class GatewayService final : public gw::GatewayService::Service {
   SAIMA_DECLARE(UpdateProject)
   SAIMA_DECLARE(SummarizeProjects)
   SAIMA_DECLARE(ListProjectHistory)
+  SAIMA_DECLARE(GetIndicators)
+  SAIMA_DECLARE(GetCityReport)
+  SAIMA_DECLARE(ListProjectStatuses)
+  SAIMA_DECLARE(RankUnits)
+  SAIMA_DECLARE(SetAnnualPlan)
+  SAIMA_DECLARE(SubmitMonthlyReport)
+  SAIMA_DECLARE(VerifyMonthlyReport)
+  SAIMA_DECLARE(CorrectMonthlyReport)
+  SAIMA_DECLARE(GetMonthlyReport)
+  SAIMA_DECLARE(ListMonthlyReportVersions)
+  SAIMA_DECLARE(LockPeriod)
+  SAIMA_DECLARE(SetPeerFigures)
+  SAIMA_DECLARE(CreateRukuApplication)
+  SAIMA_DECLARE(GetRukuApplication)
+  SAIMA_DECLARE(ListRukuApplications)
+  SAIMA_DECLARE(TransitionRukuApplication)
 #undef SAIMA_DECLARE
+  grpc::Status ImportMonthlyReports(grpc::ServerContext* c, grpc::ServerReader<gw::ImportMonthlyReportsRequest>* reader,
+                                    gw::ImportMonthlyReportsResponse* r) override;
 
  private:
   absl::StatusOr<CallInfo> Authenticate(const grpc::ServerContext& context) const;

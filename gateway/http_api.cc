@@ -90,6 +90,20 @@ absl::Status ParseProjectQuery(const httplib::Request& req, reg::ProjectFilter& 
   return v.ToStatus();
 }
 
+// Fills the scalar and enum fields of a request from the query string; unknown parameters are refused.
+absl::Status ParseQuery(const httplib::Request& req, Message& message) {
+  Violations v;
+  for (const auto& [key, value] : req.params) {
+    const auto* field = FindField(message.GetDescriptor(), key);
+    if (field == nullptr || field->type() == FieldDescriptor::TYPE_MESSAGE) {
+      v.Add(key, "is not a known query parameter");
+    } else {
+      SetFromQuery(message, field, key, value, v);
+    }
+  }
+  return v.ToStatus();
+}
+
 absl::Status ParseBody(const std::string& body, Message& message) {
   if (body.empty()) return InvalidField("body", "must be a JSON object");
   google::protobuf::util::JsonParseOptions options;
@@ -153,18 +167,30 @@ absl::StatusOr<gw::UpdateProjectRequest> ParsePatch(const httplib::Request& req,
 
 }  // namespace
 
-void HttpApi::Register(httplib::Server& server) {
-  // Wraps a handler: authenticates, assigns the request id, and passes a CallInfo.
-  auto authed = [this](auto handler) {
-    return [this, handler](const httplib::Request& req, httplib::Response& res) {
-      std::string request_id = req.get_header_value("X-Request-Id");
-      if (request_id.empty()) request_id = NewRequestId();
-      res.set_header("X-Request-Id", request_id);
-      auto identity = tokens_.Authenticate(req.get_header_value("Authorization"));
-      if (!identity.ok()) return WriteError(res, identity.status());
-      handler(CallInfo{*std::move(identity), request_id, nullptr}, req, res);
-    };
+template <typename Handler>
+std::function<void(const httplib::Request&, httplib::Response&)> HttpApi::Authed(Handler handler) {
+  // Authenticates, assigns the request id, and passes a CallInfo.
+  return [this, handler](const httplib::Request& req, httplib::Response& res) {
+    std::string request_id = req.get_header_value("X-Request-Id");
+    if (request_id.empty()) request_id = NewRequestId();
+    res.set_header("X-Request-Id", request_id);
+    auto identity = tokens_.Authenticate(req.get_header_value("Authorization"));
+    if (!identity.ok()) return WriteError(res, identity.status());
+    handler(CallInfo{*std::move(identity), request_id, nullptr}, req, res);
   };
+}
+
+template <typename Request, typename Method>
+void HttpApi::Query(httplib::Server& server, const char* path, Method method) {
+  server.Get(path, Authed([this, method](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               Request request;
+               if (absl::Status s = ParseQuery(req, request); !s.ok()) return WriteError(res, s);
+               Reply(res, (gateway_.*method)(call, request));
+             }));
+}
+
+void HttpApi::Register(httplib::Server& server) {
+  auto authed = [this](auto handler) { return Authed(handler); };
 
   server.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     nlohmann::json body;
@@ -259,6 +285,101 @@ void HttpApi::Register(httplib::Server& server) {
                  if (!request.ok()) return WriteError(res, request.status());
                  Reply(res, gateway_.UpdateProject(call, *request));
                }));
+
+  // Statistics. Query strings fill the request's scalar fields; "scope" is the Scope's name.
+  server.Get("/v1/indicators",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               gw::GetIndicatorsRequest request;
+               httplib::Request rest = req;
+               if (auto it = rest.params.find("scope"); it != rest.params.end()) {
+                 request.mutable_scope()->set_name(it->second);
+                 rest.params.erase(it);
+               }
+               if (absl::Status s = ParseQuery(rest, request); !s.ok()) return WriteError(res, s);
+               Reply(res, gateway_.GetIndicators(call, request));
+             }));
+  Query<gw::GetCityReportRequest>(server, "/v1/reports/city", &Gateway::GetCityReport);
+  Query<gw::ListProjectStatusesRequest>(server, "/v1/project-statuses", &Gateway::ListProjectStatuses);
+  Query<gw::RankUnitsRequest>(server, "/v1/unit-rankings", &Gateway::RankUnits);
+  Query<gw::ListRukuApplicationsRequest>(server, "/v1/ruku/applications", &Gateway::ListRukuApplications);
+
+  server.Put("/v1/plans", authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               gw::SetAnnualPlanRequest request;
+               if (absl::Status s = ParseBody(req.body, *request.mutable_plan()); !s.ok()) return WriteError(res, s);
+               request.set_request_id(req.get_header_value("Idempotency-Key"));
+               Reply(res, gateway_.SetAnnualPlan(call, request));
+             }));
+  server.Post("/v1/monthly-reports",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::SubmitMonthlyReportRequest request;
+                if (absl::Status s = ParseBody(req.body, *request.mutable_report()); !s.ok()) return WriteError(res, s);
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
+                Reply(res, gateway_.SubmitMonthlyReport(call, request));
+              }));
+  server.Post("/v1/monthly-reports:verify",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::VerifyMonthlyReportRequest request;
+                if (absl::Status s = ParseBody(req.body, *request.mutable_report()); !s.ok()) return WriteError(res, s);
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
+                Reply(res, gateway_.VerifyMonthlyReport(call, request));
+              }));
+  server.Post("/v1/monthly-reports:correct",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::CorrectMonthlyReportRequest request;
+                if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
+                Reply(res, gateway_.CorrectMonthlyReport(call, request));
+              }));
+  server.Get(R"(/v1/monthly-reports/(\d+)/(\d{4}-\d{2}))",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               gw::GetMonthlyReportRequest request;
+               request.set_project_id(std::stoll(req.matches[1].str()));
+               request.set_period(req.matches[2].str());
+               Reply(res, gateway_.GetMonthlyReport(call, request));
+             }));
+  server.Get(R"(/v1/monthly-reports/(\d+)/(\d{4}-\d{2})/versions)",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               gw::ListMonthlyReportVersionsRequest request;
+               request.set_project_id(std::stoll(req.matches[1].str()));
+               request.set_period(req.matches[2].str());
+               Reply(res, gateway_.ListMonthlyReportVersions(call, request));
+             }));
+  server.Post(R"(/v1/periods/(\d{4}-\d{2}):lock)",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::LockPeriodRequest request;
+                request.set_period(req.matches[1].str());
+                Reply(res, gateway_.LockPeriod(call, request));
+              }));
+  server.Post("/v1/peer-figures",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::SetPeerFiguresRequest request;
+                if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
+                Reply(res, gateway_.SetPeerFigures(call, request));
+              }));
+
+  // 入库 applications.
+  server.Post("/v1/ruku/applications",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::CreateRukuApplicationRequest request;
+                if (absl::Status s = ParseBody(req.body, *request.mutable_application()); !s.ok())
+                  return WriteError(res, s);
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
+                Reply(res, gateway_.CreateRukuApplication(call, request));
+              }));
+  server.Get(R"(/v1/ruku/applications/(\d+))",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               gw::GetRukuApplicationRequest request;
+               request.set_application_id(std::stoll(req.matches[1].str()));
+               Reply(res, gateway_.GetRukuApplication(call, request));
+             }));
+  server.Post(R"(/v1/ruku/applications/(\d+):transition)",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::TransitionRukuApplicationRequest request;
+                if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
+                request.set_application_id(std::stoll(req.matches[1].str()));
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
+                Reply(res, gateway_.TransitionRukuApplication(call, request));
+              }));
 
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     spdlog::info("http method={} path={} status={} request_id={}", req.method, req.path, res.status,

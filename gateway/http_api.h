@@ -14,13 +14,22 @@
 //   GET  /v1/projects/{id}             GET /v1/projects/{id}/history
 //   PATCH /v1/projects/{id}            body: the fields to change plus "revision" (the one read), or header
 //                                      If-Match: <revision>; ?updateMask= overrides the fields taken from the body
+//   GET  /v1/indicators?period=&scope=            GET /v1/reports/city?period=
+//   GET  /v1/project-statuses?period=&tier=       GET /v1/unit-rankings?period=&minAnnualPlanYuan=&ascending=
+//   PUT  /v1/plans                                POST /v1/monthly-reports[:verify|:correct]
+//   GET  /v1/monthly-reports/{id}/{period}[/versions]    POST /v1/periods/{period}:lock   POST /v1/peer-figures
+//   POST /v1/ruku/applications   GET /v1/ruku/applications[/{id}]   POST /v1/ruku/applications/{id}:transition
+
+#include <functional>
 
 #include "gateway/auth.h"
 #include "gateway/gateway.h"
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace saima::gateway {
 
@@ -31,6 +40,12 @@ class HttpApi {
   void Register(httplib::Server& server);
 
  private:
+  template <typename Handler>
+  std::function<void(const httplib::Request&, httplib::Response&)> Authed(Handler handler);
+  // A GET whose request's scalar fields come from the query string.
+  template <typename Request, typename Method>
+  void Query(httplib::Server& server, const char* path, Method method);
+
   Gateway& gateway_;
   const TokenStore& tokens_;
 };

@@ -42,11 +42,12 @@ constexpr char kFilterWhere[] =
     " WHERE ($1 = '' OR p.unit_id = $1) AND ($2::int = 0 OR $2::int = ANY (p.tiers))"
     " AND ($3::int = 0 OR p.stage = $3::int) AND ($4::int = 0 OR p.sector = $4::int)"
     " AND ($5::int = 0 OR p.planning_year = $5::int) AND ($6 = '' OR strpos(p.name, $6) > 0)"
-    " AND ($7::int = 0 OR u.type = $7::int) AND ($8::int = 0 OR p.ruku_state = $8::int)";
+    " AND ($7::int = 0 OR u.type = $7::int) AND ($8::int = 0 OR p.ruku_state = $8::int)"
+    " AND ($9 = '' OR p.project_code = $9)";
 
 const std::string& ListSql() {
   static const std::string* sql = new std::string(
-      absl::StrCat("SELECT p.doc", kFilterWhere, " AND p.project_id > $9 ORDER BY p.project_id LIMIT $10"));
+      absl::StrCat("SELECT p.doc", kFilterWhere, " AND p.project_id > $10 ORDER BY p.project_id LIMIT $11"));
   return *sql;
 }
 const std::string& CountSql() {
@@ -158,9 +159,9 @@ std::vector<NamedStatement> RegistryStatements() {
        "UPDATE registry.projects SET project_code = $3, unit_id = $4, name = $5, industry_code = $6, sector = $7, "
        "manufacturing = $8, stage = $9, planning_year = $10, tiers = $11::int[], revision = $12, doc = $13::jsonb, "
        "updated_at = now() WHERE project_id = $1 AND revision = $2"},
-      {"list_projects", ListSql().c_str()},
-      {"count_projects", CountSql().c_str()},
-      {"summarize_projects", SummarySql().c_str()},
+      {"list_projects", ListSql()},
+      {"count_projects", CountSql()},
+      {"summarize_projects", SummarySql()},
       {"project_history",
        "SELECT revision, project_id, kind, actor, request_id, extract(epoch FROM changed_at)::bigint AS "
        "changed_epoch, before, after, detail FROM registry.project_changes WHERE project_id = $1 ORDER BY revision"},
@@ -352,15 +353,15 @@ absl::StatusOr<ProjectPage> PgRegistryStore::ListProjects(const pb::ProjectFilte
                                                           int limit, absl::Time deadline) {
   ProjectPage page;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
-    auto rows =
-        txn.exec_prepared("list_projects", f.unit_id(), static_cast<int>(f.tier()), static_cast<int>(f.stage()),
-                          static_cast<int>(f.sector()), f.planning_year(), f.name_contains(),
-                          static_cast<int>(f.unit_type()), static_cast<int>(f.ruku_state()), after_project_id, limit);
+    auto rows = txn.exec_prepared("list_projects", f.unit_id(), static_cast<int>(f.tier()), static_cast<int>(f.stage()),
+                                  static_cast<int>(f.sector()), f.planning_year(), f.name_contains(),
+                                  static_cast<int>(f.unit_type()), static_cast<int>(f.ruku_state()), f.project_code(),
+                                  after_project_id, limit);
     for (const auto& row : rows) page.projects.push_back(FromJson<pb::Project>(row[0]));
     page.total =
         txn.exec_prepared1("count_projects", f.unit_id(), static_cast<int>(f.tier()), static_cast<int>(f.stage()),
                            static_cast<int>(f.sector()), f.planning_year(), f.name_contains(),
-                           static_cast<int>(f.unit_type()), static_cast<int>(f.ruku_state()))[0]
+                           static_cast<int>(f.unit_type()), static_cast<int>(f.ruku_state()), f.project_code())[0]
             .as<int32_t>();
     return absl::OkStatus();
   });
@@ -371,9 +372,10 @@ absl::StatusOr<ProjectPage> PgRegistryStore::ListProjects(const pb::ProjectFilte
 absl::StatusOr<pb::ProjectSummary> PgRegistryStore::SummarizeProjects(const pb::ProjectFilter& f, absl::Time deadline) {
   pb::ProjectSummary summary;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
-    auto rows = txn.exec_prepared("summarize_projects", f.unit_id(), static_cast<int>(f.tier()),
-                                  static_cast<int>(f.stage()), static_cast<int>(f.sector()), f.planning_year(),
-                                  f.name_contains(), static_cast<int>(f.unit_type()), static_cast<int>(f.ruku_state()));
+    auto rows =
+        txn.exec_prepared("summarize_projects", f.unit_id(), static_cast<int>(f.tier()), static_cast<int>(f.stage()),
+                          static_cast<int>(f.sector()), f.planning_year(), f.name_contains(),
+                          static_cast<int>(f.unit_type()), static_cast<int>(f.ruku_state()), f.project_code());
     for (const auto& row : rows) {
       const auto sector = static_cast<pb::Sector>(row[0].as<int>());
       const bool manufacturing = row[1].as<bool>();

@@ -89,7 +89,7 @@ System::System() {
   add("registry", {SAIMA_REGISTRY_BIN, absl::StrCat("--listen=127.0.0.1:", registry),
                    absl::StrCat("--db_url=", pg.Url("registry")), "--db_pool_size=4"});
   add("stats", {SAIMA_STATS_BIN, absl::StrCat("--listen=127.0.0.1:", stats), absl::StrCat("--db_url=", pg.Url("stats")),
-                "--db_pool_size=2"});
+                "--db_pool_size=2", absl::StrCat("--registry_addr=127.0.0.1:", registry)});
   add("scoring", {SAIMA_SCORING_BIN, absl::StrCat("--listen=127.0.0.1:", scoring),
                   absl::StrCat("--db_url=", pg.Url("scoring")), "--db_pool_size=2"});
   add("gateway",

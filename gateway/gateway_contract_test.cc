@@ -1,0 +1,97 @@
+// The gateway converts mirrored messages by wire format (gateway.cc, Mirror); this checks that every mirrored
+// pair still agrees field by field, so a change on one side cannot silently drop or garble data.
+
+#include "gtest/gtest.h"
+#include "saima/gateway/v1/gateway.pb.h"
+#include "saima/registry/v1/registry.pb.h"
+#include "saima/stats/v1/stats.pb.h"
+
+namespace saima::gateway {
+namespace {
+
+using google::protobuf::Descriptor;
+
+// Empty when the two messages agree field by field (names, numbers, types, nested types); otherwise why not.
+std::string Mismatch(const Descriptor* gateway, const Descriptor* backend) {
+  const std::string pair = gateway->full_name() + " ~ " + backend->full_name() + ": ";
+  if (gateway->field_count() != backend->field_count()) return pair + "field counts differ";
+  for (int i = 0; i < backend->field_count(); ++i) {
+    const auto* b = backend->field(i);
+    const auto* g = gateway->FindFieldByNumber(b->number());
+    if (g == nullptr) return pair + "missing field " + b->name();
+    if (g->name() != b->name() || g->type() != b->type() || g->is_repeated() != b->is_repeated()) {
+      return pair + "field " + b->name() + " differs";
+    }
+    if (b->is_map()) {
+      if (std::string m = Mismatch(g->message_type(), b->message_type()); !m.empty()) return m;
+    } else if (b->message_type() != nullptr && g->message_type()->full_name() != b->message_type()->full_name()) {
+      return pair + "field " + b->name() + " has another message type";
+    }
+    if (b->enum_type() != nullptr && g->enum_type()->full_name() != b->enum_type()->full_name()) {
+      return pair + "field " + b->name() + " has another enum type";
+    }
+  }
+  return "";
+}
+
+template <typename G, typename B>
+void Pair() {
+  EXPECT_EQ(Mismatch(G::descriptor(), B::descriptor()), "");
+}
+
+TEST(GatewayContractTest, MirroredStatsMessagesAgree) {
+  namespace gw = ::saima::gateway::v1;
+  namespace st = ::saima::stats::v1;
+  Pair<gw::GetIndicatorsRequest, st::GetIndicatorsRequest>();
+  Pair<gw::GetIndicatorsResponse, st::GetIndicatorsResponse>();
+  Pair<gw::GetCityReportRequest, st::GetCityReportRequest>();
+  Pair<gw::GetCityReportResponse, st::GetCityReportResponse>();
+  Pair<gw::ListProjectStatusesRequest, st::ListProjectStatusesRequest>();
+  Pair<gw::ListProjectStatusesResponse, st::ListProjectStatusesResponse>();
+  Pair<gw::RankUnitsRequest, st::RankUnitsRequest>();
+  Pair<gw::RankUnitsResponse, st::RankUnitsResponse>();
+  Pair<gw::SetAnnualPlanRequest, st::SetAnnualPlanRequest>();
+  Pair<gw::SetAnnualPlanResponse, st::SetAnnualPlanResponse>();
+  Pair<gw::SubmitMonthlyReportRequest, st::SubmitMonthlyReportRequest>();
+  Pair<gw::SubmitMonthlyReportResponse, st::SubmitMonthlyReportResponse>();
+  Pair<gw::VerifyMonthlyReportRequest, st::VerifyMonthlyReportRequest>();
+  Pair<gw::VerifyMonthlyReportResponse, st::VerifyMonthlyReportResponse>();
+  Pair<gw::CorrectMonthlyReportRequest, st::CorrectMonthlyReportRequest>();
+  Pair<gw::CorrectMonthlyReportResponse, st::CorrectMonthlyReportResponse>();
+  Pair<gw::GetMonthlyReportRequest, st::GetMonthlyReportRequest>();
+  Pair<gw::GetMonthlyReportResponse, st::GetMonthlyReportResponse>();
+  Pair<gw::ListMonthlyReportVersionsRequest, st::ListMonthlyReportVersionsRequest>();
+  Pair<gw::ListMonthlyReportVersionsResponse, st::ListMonthlyReportVersionsResponse>();
+  Pair<gw::ImportMonthlyReportsRequest, st::ImportMonthlyReportsRequest>();
+  Pair<gw::ImportMonthlyReportsResponse, st::ImportMonthlyReportsResponse>();
+  Pair<gw::LockPeriodRequest, st::LockPeriodRequest>();
+  Pair<gw::LockPeriodResponse, st::LockPeriodResponse>();
+  Pair<gw::SetPeerFiguresRequest, st::SetPeerFiguresRequest>();
+  Pair<gw::SetPeerFiguresResponse, st::SetPeerFiguresResponse>();
+}
+
+TEST(GatewayContractTest, MirroredRegistryMessagesAgree) {
+  namespace gw = ::saima::gateway::v1;
+  namespace reg = ::saima::registry::v1;
+  Pair<gw::CreateRukuApplicationRequest, reg::CreateRukuApplicationRequest>();
+  Pair<gw::CreateRukuApplicationResponse, reg::CreateRukuApplicationResponse>();
+  Pair<gw::GetRukuApplicationRequest, reg::GetRukuApplicationRequest>();
+  Pair<gw::GetRukuApplicationResponse, reg::GetRukuApplicationResponse>();
+  Pair<gw::ListRukuApplicationsRequest, reg::ListRukuApplicationsRequest>();
+  Pair<gw::ListRukuApplicationsResponse, reg::ListRukuApplicationsResponse>();
+  Pair<gw::TransitionRukuApplicationRequest, reg::TransitionRukuApplicationRequest>();
+  Pair<gw::TransitionRukuApplicationResponse, reg::TransitionRukuApplicationResponse>();
+}
+
+TEST(GatewayContractTest, DetectsADivergence) {
+  // The check itself must be able to fail.
+  EXPECT_NE(Mismatch(::saima::gateway::v1::LockPeriodRequest::descriptor(),
+                     ::saima::stats::v1::LockPeriodResponse::descriptor()),
+            "");
+  EXPECT_NE(Mismatch(::saima::gateway::v1::GetProjectRequest::descriptor(),
+                     ::saima::stats::v1::GetMonthlyReportRequest::descriptor()),
+            "");
+}
+
+}  // namespace
+}  // namespace saima::gateway

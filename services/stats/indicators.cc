@@ -1,0 +1,285 @@
+#include "services/stats/indicators.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/csv.h"
+#include "common/embedded.h"
+
+namespace saima {
+extern const EmbeddedFile kCodeTables[];
+}
+
+namespace saima::stats {
+namespace {
+
+using int128 = __int128;
+
+bool HasPrefix(const std::vector<std::string>& prefixes, const std::string& code) {
+  for (const auto& p : prefixes) {
+    if (absl::StartsWith(code, p)) return true;
+  }
+  return false;
+}
+
+// Sign of a/b − c/d for b, d > 0.
+int CompareFractions(int64_t a, int64_t b, int64_t c, int64_t d) {
+  const int128 left = static_cast<int128>(a) * d;
+  const int128 right = static_cast<int128>(c) * b;
+  return left < right ? -1 : (left > right ? 1 : 0);
+}
+
+}  // namespace
+
+bool ProjectFacts::HasTier(reg::ProjectTier tier) const {
+  return std::find(tiers.begin(), tiers.end(), static_cast<int>(tier)) != tiers.end();
+}
+
+const CodeTables& CodeTables::Default() {
+  static const CodeTables* tables = [] {
+    auto* t = new CodeTables();
+    const char* text = kCodeTables[0].contents;
+    auto rows = ParseCsv(text);
+    if (!rows.ok()) std::abort();  // A build defect: the table is compiled in.
+    for (size_t i = 1; i < rows->size(); ++i) {
+      const CsvRow& row = (*rows)[i];
+      if (row.size() < 3) continue;
+      auto* list = row[0] == "transport"   ? &t->transport
+                   : row[0] == "energy"    ? &t->energy
+                   : row[0] == "water"     ? &t->water
+                   : row[0] == "high_tech" ? &t->high_tech
+                                           : nullptr;
+      if (list != nullptr) list->push_back(row[2]);
+    }
+    return t;
+  }();
+  return *tables;
+}
+
+bool InCategory(const ProjectFacts& p, pb::Category category, const CodeTables& tables) {
+  switch (category) {
+    case pb::CATEGORY_PRIVATE:
+      return !p.public_institution &&
+             (p.ownership == reg::OWNERSHIP_COLLECTIVE || p.ownership == reg::OWNERSHIP_PRIVATE);
+    case pb::CATEGORY_STATE:
+      return p.public_institution || p.ownership == reg::OWNERSHIP_STATE;
+    case pb::CATEGORY_INDUSTRIAL_RENOVATION:
+      return p.industrial_renovation;
+    case pb::CATEGORY_MANUFACTURING:
+      return p.manufacturing;
+    case pb::CATEGORY_TRANSPORT_ENERGY_WATER:
+      return HasPrefix(tables.transport, p.industry_code) || HasPrefix(tables.energy, p.industry_code) ||
+             HasPrefix(tables.water, p.industry_code);
+    case pb::CATEGORY_HIGH_TECH:
+      return HasPrefix(tables.high_tech, p.industry_code);
+    case pb::CATEGORY_CONSTRUCTION_INSTALLATION:
+      return true;  // a part of every project's amount
+    case pb::CATEGORY_PRIMARY:
+      return p.sector == reg::SECTOR_PRIMARY;
+    case pb::CATEGORY_SECONDARY:
+      return p.sector == reg::SECTOR_SECONDARY;
+    case pb::CATEGORY_TERTIARY:
+      return p.sector == reg::SECTOR_TERTIARY;
+    default:
+      return false;
+  }
+}
+
+pb::Rate MakeRate(int64_t numerator, int64_t denominator) {
+  pb::Rate rate;
+  rate.set_numerator(numerator);
+  rate.set_denominator(denominator);
+  rate.set_defined(denominator != 0);
+  if (denominator != 0) rate.set_value(static_cast<double>(numerator) / static_cast<double>(denominator));
+  return rate;
+}
+
+pb::GetIndicatorsResponse ComputeIndicators(const std::vector<ProjectFacts>& projects, const Period& period,
+                                            const CodeTables& tables) {
+  pb::GetIndicatorsResponse out;
+  out.set_period(period.ToString());
+  int64_t ytd = 0, last = 0, plan = 0, ytd_with_plan = 0;
+  for (const auto& p : projects) {
+    ytd += p.ytd;
+    last += p.last_ytd;
+    if (p.plan.has_value()) {
+      plan += *p.plan;
+      ytd_with_plan += p.ytd;
+    }
+  }
+  auto* total = out.mutable_total();
+  total->set_ytd_yuan(ytd);
+  total->set_ytd_last_year_yuan(last);
+  *total->mutable_yoy_growth() = MakeRate(ytd - last, last);
+  for (int c = pb::CATEGORY_PRIVATE; c <= pb::CATEGORY_TERTIARY; ++c) {
+    const auto category = static_cast<pb::Category>(c);
+    int64_t cat_ytd = 0, cat_last = 0;
+    for (const auto& p : projects) {
+      if (!InCategory(p, category, tables)) continue;
+      const bool ja = category == pb::CATEGORY_CONSTRUCTION_INSTALLATION;
+      cat_ytd += ja ? p.ytd_ja : p.ytd;
+      cat_last += ja ? p.last_ja : p.last_ytd;
+    }
+    auto* indicator = out.add_categories();
+    indicator->set_category(category);
+    indicator->set_ytd_yuan(cat_ytd);
+    indicator->set_ytd_last_year_yuan(cat_last);
+    *indicator->mutable_yoy_growth() = MakeRate(cat_ytd - cat_last, cat_last);
+  }
+  out.set_annual_plan_yuan(plan);
+  *out.mutable_completion_rate() = MakeRate(ytd_with_plan, plan);
+  *out.mutable_time_progress() = MakeRate(period.month, 12);
+  return out;
+}
+
+pb::ProjectStatus StatusOf(const ProjectFacts& p, const Period& period, const StatusThresholds& t) {
+  pb::ProjectStatus status;
+  status.set_project_id(p.project_id);
+  status.set_project_name(p.name);
+  status.set_unit_id(p.unit_id);
+  if (p.actual_start_date.empty() && !p.planned_start_date.empty() &&
+      p.planned_start_date < period.MonthsBeforeStart(t.overdue_start_months - 1)) {
+    // Planned to start in or before the month `overdue_start_months` before the period, and not started.
+    status.set_status(pb::PROGRESS_STATUS_LAGGING);
+    status.set_reason(
+        absl::StrCat("计划开工 ", p.planned_start_date, " 逾期 ", t.overdue_start_months, " 个月以上未开工"));
+    if (p.plan) *status.mutable_completion_rate() = MakeRate(p.ytd, *p.plan);
+    return status;
+  }
+  if (!p.plan.has_value() || *p.plan <= 0) {
+    status.set_status(pb::PROGRESS_STATUS_UNSPECIFIED);
+    status.set_reason("无年度计划");
+    return status;
+  }
+  const int64_t plan = *p.plan;
+  *status.mutable_completion_rate() = MakeRate(p.ytd, plan);
+  // gap (milli-pp) = 100000 · (12·ytd − M·plan) / (12·plan); compare gap ≥ T as 100000·(12·ytd − M·plan) ≥ T·12·plan.
+  const int128 numerator =
+      static_cast<int128>(100000) * (static_cast<int128>(12) * p.ytd - static_cast<int128>(period.month) * plan);
+  const int128 denominator = static_cast<int128>(12) * plan;
+  auto at_least = [&](int64_t threshold) { return numerator >= static_cast<int128>(threshold) * denominator; };
+  // Rounded half away from zero for display only.
+  const int128 twice = 2 * numerator + (numerator >= 0 ? denominator : -denominator);
+  status.set_gap_milli_points(static_cast<int64_t>(twice / (2 * denominator)));
+  if (at_least(t.ahead_milli_pp)) {
+    status.set_status(pb::PROGRESS_STATUS_AHEAD);
+  } else if (at_least(t.normal_milli_pp)) {
+    status.set_status(pb::PROGRESS_STATUS_NORMAL);
+  } else if (at_least(t.warning_milli_pp)) {
+    status.set_status(pb::PROGRESS_STATUS_WARNING);
+  } else {
+    status.set_status(pb::PROGRESS_STATUS_LAGGING);
+  }
+  return status;
+}
+
+pb::ListProjectStatusesResponse StatusesOf(const std::vector<ProjectFacts>& projects, reg::ProjectTier tier,
+                                           const Period& period, const StatusThresholds& thresholds) {
+  pb::ListProjectStatusesResponse out;
+  for (int s = pb::PROGRESS_STATUS_AHEAD; s <= pb::PROGRESS_STATUS_LAGGING; ++s) {
+    (*out.mutable_count_by_status())[pb::ProgressStatus_Name(static_cast<pb::ProgressStatus>(s))] = 0;
+  }
+  std::vector<const ProjectFacts*> selected;
+  for (const auto& p : projects) {
+    if (p.HasTier(tier)) selected.push_back(&p);
+  }
+  std::sort(selected.begin(), selected.end(),
+            [](const ProjectFacts* a, const ProjectFacts* b) { return a->project_id < b->project_id; });
+  for (const ProjectFacts* p : selected) {
+    pb::ProjectStatus status = StatusOf(*p, period, thresholds);
+    (*out.mutable_count_by_status())[pb::ProgressStatus_Name(status.status())] += 1;
+    *out.add_statuses() = std::move(status);
+  }
+  return out;
+}
+
+pb::RankUnitsResponse RankUnits(const std::vector<ProjectFacts>& projects, int64_t min_plan_yuan, bool ascending,
+                                const std::map<std::string, std::string>& unit_names) {
+  std::map<std::string, std::pair<int64_t, int64_t>> by_unit;  // unit → (plan, ytd)
+  for (const auto& p : projects) {
+    if (!p.plan.has_value()) continue;
+    auto& [plan, ytd] = by_unit[p.unit_id];
+    plan += *p.plan;
+    ytd += p.ytd;
+  }
+  std::vector<pb::UnitRank> ranks;
+  for (const auto& [unit, totals] : by_unit) {
+    if (totals.first <= min_plan_yuan || totals.first <= 0) continue;
+    pb::UnitRank r;
+    r.set_unit_id(unit);
+    auto name = unit_names.find(unit);
+    r.set_unit_name(name == unit_names.end() ? unit : name->second);
+    r.set_annual_plan_yuan(totals.first);
+    r.set_ytd_yuan(totals.second);
+    *r.mutable_completion_rate() = MakeRate(totals.second, totals.first);
+    ranks.push_back(std::move(r));
+  }
+  std::sort(ranks.begin(), ranks.end(), [ascending](const pb::UnitRank& a, const pb::UnitRank& b) {
+    const int c = CompareFractions(a.ytd_yuan(), a.annual_plan_yuan(), b.ytd_yuan(), b.annual_plan_yuan());
+    if (c != 0) return ascending ? c < 0 : c > 0;
+    return a.unit_id() < b.unit_id();
+  });
+  pb::RankUnitsResponse out;
+  for (size_t i = 0; i < ranks.size(); ++i) {
+    ranks[i].set_rank(static_cast<int>(i) + 1);
+    *out.add_units() = std::move(ranks[i]);
+  }
+  return out;
+}
+
+int PrefectureRank(const pb::Rate& growth, const std::vector<int64_t>& peers) {
+  if (!growth.defined() || peers.empty()) return 0;
+  int rank = 1;
+  for (int64_t peer : peers) {
+    // peer/100000 > numerator/denominator (growth as a fraction; peer in thousandths of a percent).
+    if (CompareFractions(peer, 100000, growth.numerator(), growth.denominator()) > 0) ++rank;
+  }
+  return rank;
+}
+
+const char* CategoryName(pb::Category category) {
+  switch (category) {
+    case pb::CATEGORY_PRIVATE:
+      return "民间投资";
+    case pb::CATEGORY_STATE:
+      return "国有投资";
+    case pb::CATEGORY_INDUSTRIAL_RENOVATION:
+      return "工业技改投资";
+    case pb::CATEGORY_MANUFACTURING:
+      return "制造业投资";
+    case pb::CATEGORY_TRANSPORT_ENERGY_WATER:
+      return "交通能源水利投资";
+    case pb::CATEGORY_HIGH_TECH:
+      return "高新技术产业投资";
+    case pb::CATEGORY_CONSTRUCTION_INSTALLATION:
+      return "建安投资";
+    case pb::CATEGORY_PRIMARY:
+      return "第一产业投资";
+    case pb::CATEGORY_SECONDARY:
+      return "第二产业投资";
+    case pb::CATEGORY_TERTIARY:
+      return "第三产业投资";
+    default:
+      return "固定资产投资";
+  }
+}
+
+const char* StatusName(pb::ProgressStatus status) {
+  switch (status) {
+    case pb::PROGRESS_STATUS_AHEAD:
+      return "较快";
+    case pb::PROGRESS_STATUS_NORMAL:
+      return "正常";
+    case pb::PROGRESS_STATUS_WARNING:
+      return "预警";
+    case pb::PROGRESS_STATUS_LAGGING:
+      return "滞后";
+    default:
+      return "无法评价";
+  }
+}
+
+}  // namespace saima::stats

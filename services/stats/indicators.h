@@ -1,0 +1,94 @@
+#ifndef SAIMA_SERVICES_STATS_INDICATORS_H_
+#define SAIMA_SERVICES_STATS_INDICATORS_H_
+
+// The indicators of DOMAIN.md §3 and §8, computed exactly from integer amounts in 元. Free of gRPC and SQL:
+// StatsStore gathers ProjectFacts, these functions aggregate them.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "saima/registry/v1/registry.pb.h"
+#include "saima/stats/v1/stats.pb.h"
+#include "services/stats/period.h"
+
+namespace saima::stats {
+
+namespace pb = ::saima::stats::v1;
+namespace reg = ::saima::registry::v1;
+
+// One counted project: its dimensions (from the registry's change feed) and its figures.
+struct ProjectFacts {
+  int64_t project_id = 0;
+  std::string unit_id;
+  std::string name;
+  std::string industry_code;
+  reg::Sector sector = reg::SECTOR_UNSPECIFIED;
+  bool manufacturing = false;
+  bool industrial_renovation = false;
+  bool public_institution = false;
+  reg::Ownership ownership = reg::OWNERSHIP_UNSPECIFIED;
+  std::vector<int> tiers;
+  std::string planned_start_date;
+  std::string actual_start_date;
+  // The year's annual plan, when set.
+  std::optional<int64_t> plan;
+  // Official 自年初累计 of the period and of the same period last year, and their 建安 part (建筑 + 安装).
+  int64_t ytd = 0;
+  int64_t ytd_ja = 0;
+  int64_t last_ytd = 0;
+  int64_t last_ja = 0;
+
+  bool HasTier(reg::ProjectTier tier) const;
+};
+
+// Versioned code tables for categories without a national definition [default, loadable].
+struct CodeTables {
+  std::vector<std::string> transport;  // 交通
+  std::vector<std::string> energy;     // 能源
+  std::vector<std::string> water;      // 水利
+  std::vector<std::string> high_tech;  // 高新技术产业 (provincial list)
+  // The defaults of DOMAIN.md §2, from data/code-tables.csv.
+  static const CodeTables& Default();
+};
+
+// Progress-status bands in thousandths of a percentage point [default, configurable].
+struct StatusThresholds {
+  int64_t ahead_milli_pp = 10'000;     // 较快: gap ≥ +10
+  int64_t normal_milli_pp = -10'000;   // 正常: −10 ≤ gap < +10
+  int64_t warning_milli_pp = -30'000;  // 预警: −30 ≤ gap < −10; below: 滞后
+  int overdue_start_months = 3;        // planned start overdue by this many months → 滞后
+};
+
+bool InCategory(const ProjectFacts& p, pb::Category category, const CodeTables& tables);
+
+pb::Rate MakeRate(int64_t numerator, int64_t denominator);
+
+// Indicators of a set of projects for a period: totals, growth by category, plan, completion, time progress.
+pb::GetIndicatorsResponse ComputeIndicators(const std::vector<ProjectFacts>& projects, const Period& period,
+                                            const CodeTables& tables);
+
+// One project's progress status for a period (DOMAIN.md §3, compared exactly before any rounding).
+pb::ProjectStatus StatusOf(const ProjectFacts& project, const Period& period, const StatusThresholds& thresholds);
+
+// Statuses of the projects holding `tier`, ordered by project id, with counts per status name.
+pb::ListProjectStatusesResponse StatusesOf(const std::vector<ProjectFacts>& projects, reg::ProjectTier tier,
+                                           const Period& period, const StatusThresholds& thresholds);
+
+// Units ranked by completion rate over their projects with a plan; only units whose plan exceeds
+// `min_plan_yuan`. Ties break on the unit id.
+pb::RankUnitsResponse RankUnits(const std::vector<ProjectFacts>& projects, int64_t min_plan_yuan, bool ascending,
+                                const std::map<std::string, std::string>& unit_names);
+
+// 1 + the number of peers whose growth (milli-percent) is above `growth`; 0 when there are no peers or the
+// growth is undefined.
+int PrefectureRank(const pb::Rate& growth, const std::vector<int64_t>& peer_growth_milli_percent);
+
+// Chinese names.
+const char* CategoryName(pb::Category category);
+const char* StatusName(pb::ProgressStatus status);
+
+}  // namespace saima::stats
+
+#endif  // SAIMA_SERVICES_STATS_INDICATORS_H_

@@ -1,0 +1,31 @@
+#ifndef SAIMA_SERVICES_STATS_PERIOD_H_
+#define SAIMA_SERVICES_STATS_PERIOD_H_
+
+// Reporting periods "YYYY-MM" (DOMAIN.md §8): MM from 02 to 12; the 02 report covers January and February.
+
+#include <optional>
+#include <string>
+
+namespace saima::stats {
+
+struct Period {
+  int year = 0;
+  int month = 0;  // 2..12
+
+  // Parses "YYYY-MM"; nullopt when malformed or the month is 01 or out of range.
+  static std::optional<Period> Parse(const std::string& text);
+  std::string ToString() const;
+  // The period before in the same year, or nullopt for 02.
+  std::optional<Period> PreviousInYear() const;
+  Period SameLastYear() const { return {year - 1, month}; }
+  // Last day of the period, "YYYY-MM-DD".
+  std::string EndDate() const;
+  // The first day of the month `months` before the period's month, "YYYY-MM-01".
+  std::string MonthsBeforeStart(int months) const;
+  bool operator==(const Period& o) const { return year == o.year && month == o.month; }
+  bool operator<(const Period& o) const { return year != o.year ? year < o.year : month < o.month; }
+};
+
+}  // namespace saima::stats
+
+#endif  // SAIMA_SERVICES_STATS_PERIOD_H_

@@ -1,0 +1,38 @@
+#ifndef SAIMA_SERVICES_STATS_REPORT_RULES_H_
+#define SAIMA_SERVICES_STATS_REPORT_RULES_H_
+
+// The checks of a monthly report (DOMAIN.md §3), free of gRPC and SQL.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "saima/stats/v1/stats.pb.h"
+
+namespace saima::stats {
+
+namespace pb = ::saima::stats::v1;
+
+// What a report is checked against.
+struct ReportContext {
+  // 自年初累计 of the previous period of the same year, when reported.
+  std::optional<int64_t> previous_ytd;
+  // 自开始建设累计 of December last year, when reported.
+  std::optional<int64_t> last_december_since_start;
+  // 计划总投资 of the project.
+  int64_t planned_total_yuan = 0;
+};
+
+// Checks the figures of a report; field names are prefixed with `prefix` (e.g. "report"). Violations for
+// broken arithmetic name the rule: 年初累计 = 上月年初累计 + 本月, = 建筑 + 安装 + 设备 + 其他, and
+// 自开始建设累计 = 上年末自开始建设累计 + 年初累计. Returns warnings that do not refuse the report.
+std::vector<std::string> CheckReport(const pb::MonthlyReport& report, const ReportContext& context,
+                                     const std::string& prefix, Violations& v);
+
+// True when two reports carry the same figures (a resubmission to be recorded once).
+bool SameFigures(const pb::MonthlyReport& a, const pb::MonthlyReport& b);
+
+}  // namespace saima::stats
+
+#endif  // SAIMA_SERVICES_STATS_REPORT_RULES_H_

@@ -1,0 +1,413 @@
+#include "services/stats/stats.h"
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+
+namespace saima::stats {
+namespace {
+
+constexpr int64_t kDefaultRankMinimumYuan = 50'000'000;  // 5000万元, as the speech ranks units
+
+bool IsBureau(const Caller& c) { return c.role == kRoleStatsOfficer || c.role == kRoleSysadmin; }
+
+absl::StatusOr<Period> ParsePeriod(const std::string& text, const std::string& field) {
+  auto period = Period::Parse(text);
+  if (!period) return InvalidField(field, "must be YYYY-MM with MM from 02 to 12 (02 covers January and February)");
+  return *period;
+}
+
+}  // namespace
+
+absl::Status CheckRukuForPeriod(const std::optional<ProjectDims>& dims, int64_t project_id, const Period& period) {
+  if (!dims || dims->ruku_state != reg::RUKU_STATE_APPROVED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("先入库,后有数: project ", project_id, " is not 入库, so no figures are accepted for it"));
+  }
+  if (dims->ruku_date > period.EndDate()) {
+    return absl::FailedPreconditionError(absl::StrCat("先入库,后有数: project ", project_id,
+                                                      " entered the database on ", dims->ruku_date, ", after period ",
+                                                      period.ToString()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<pb::SetAnnualPlanResponse> Stats::SetAnnualPlan(const Caller& c, const pb::SetAnnualPlanRequest& q,
+                                                               absl::Time d) {
+  if (!IsBureau(c) && !c.IsAdministrator()) {
+    return absl::PermissionDeniedError("only 发改局 administrators and the statistics bureau set annual plans");
+  }
+  Violations v;
+  const auto& plan = q.plan();
+  if (plan.project_id() <= 0) v.Add("plan.project_id", "is required");
+  if (plan.year() < 2000 || plan.year() > 2100) v.Add("plan.year", "must be between 2000 and 2100");
+  if (plan.planned_yuan() < 0) v.Add("plan.planned_yuan", "must not be negative");
+  if (plan.cumulative_monthly_plan_yuan_size() != 0 && plan.cumulative_monthly_plan_yuan_size() != 11) {
+    v.Add("plan.cumulative_monthly_plan_yuan", "must hold 11 values (February to December) or none");
+  }
+  for (int i = 1; i < plan.cumulative_monthly_plan_yuan_size(); ++i) {
+    if (plan.cumulative_monthly_plan_yuan(i) < plan.cumulative_monthly_plan_yuan(i - 1)) {
+      v.Add("plan.cumulative_monthly_plan_yuan", "must not decrease from month to month");
+      break;
+    }
+  }
+  if (!v.ok()) return v.ToStatus();
+  auto dims = store_.GetDims(plan.project_id(), d);
+  if (!dims.ok()) return dims.status();
+  if (!dims->has_value()) {
+    return InvalidField("plan.project_id", absl::StrCat("project ", plan.project_id(), " is not known to stats"));
+  }
+  auto stored = store_.SetPlan(plan, c.user_id, d);
+  if (!stored.ok()) return stored.status();
+  pb::SetAnnualPlanResponse r;
+  *r.mutable_plan() = *stored;
+  return r;
+}
+
+absl::StatusOr<pb::GetAnnualPlanResponse> Stats::GetAnnualPlan(const Caller&, const pb::GetAnnualPlanRequest& q,
+                                                               absl::Time d) {
+  auto plan = store_.GetPlan(q.project_id(), q.year(), d);
+  if (!plan.ok()) return plan.status();
+  if (!plan->has_value()) {
+    return absl::NotFoundError(absl::StrCat("no annual plan for project ", q.project_id(), " in ", q.year()));
+  }
+  pb::GetAnnualPlanResponse r;
+  *r.mutable_plan() = **plan;
+  return r;
+}
+
+absl::StatusOr<pb::MonthlyReport> Stats::Record(const Caller& caller, const pb::MonthlyReport& report,
+                                                pb::FigureKind kind, const std::string& request_id,
+                                                absl::Time deadline) {
+  Violations v;
+  CheckReport(report, ReportContext{}, "report", v);
+  if (kind == pb::FIGURE_KIND_CORRECTED && report.reason().empty()) v.Add("reason", "is required for a correction");
+  if (!v.ok()) return v.ToStatus();
+  const Period period = *Period::Parse(report.period());
+  const ReportCheck check = [&](const std::optional<ProjectDims>& dims, const ReportContext& context, bool locked,
+                                const std::optional<pb::MonthlyReport>&) -> absl::StatusOr<std::vector<std::string>> {
+    if (absl::Status s = CheckRukuForPeriod(dims, report.project_id(), period); !s.ok()) return s;
+    if (kind == pb::FIGURE_KIND_REPORTED && !(caller.role == kRoleSysadmin || caller.IsAdministrator() ||
+                                              (caller.role == kRoleUnitStaff && caller.unit_id == dims->unit_id))) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("only staff of unit ", dims->unit_id, " report figures for project ", report.project_id()));
+    }
+    if (kind == pb::FIGURE_KIND_CORRECTED && !locked) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("period ", report.period(), " is not locked: submit or verify the figure instead"));
+    }
+    if (kind != pb::FIGURE_KIND_CORRECTED && locked) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "period ", report.period(), " is locked by the statistics bureau: a figure changes only by a correction"));
+    }
+    Violations checks;
+    auto warnings = CheckReport(report, context, "report", checks);
+    if (!checks.ok()) return checks.ToStatus();
+    return warnings;
+  };
+  return store_.RecordReport({report, kind, caller.user_id, request_id}, check, deadline);
+}
+
+absl::StatusOr<pb::SubmitMonthlyReportResponse> Stats::SubmitMonthlyReport(const Caller& c,
+                                                                           const pb::SubmitMonthlyReportRequest& q,
+                                                                           absl::Time d) {
+  if (c.role != kRoleUnitStaff && c.role != kRoleSysadmin && !c.IsAdministrator()) {
+    return absl::PermissionDeniedError(absl::StrCat("role ", c.role, " does not report figures"));
+  }
+  auto stored = Record(c, q.report(), pb::FIGURE_KIND_REPORTED, q.request_id(), d);
+  if (!stored.ok()) return stored.status();
+  pb::SubmitMonthlyReportResponse r;
+  *r.mutable_report() = *std::move(stored);
+  return r;
+}
+
+absl::StatusOr<pb::VerifyMonthlyReportResponse> Stats::VerifyMonthlyReport(const Caller& c,
+                                                                           const pb::VerifyMonthlyReportRequest& q,
+                                                                           absl::Time d) {
+  if (!IsBureau(c)) return absl::PermissionDeniedError("only the statistics bureau verifies figures");
+  auto stored = Record(c, q.report(), pb::FIGURE_KIND_VERIFIED, q.request_id(), d);
+  if (!stored.ok()) return stored.status();
+  pb::VerifyMonthlyReportResponse r;
+  *r.mutable_report() = *std::move(stored);
+  return r;
+}
+
+absl::StatusOr<pb::CorrectMonthlyReportResponse> Stats::CorrectMonthlyReport(const Caller& c,
+                                                                             const pb::CorrectMonthlyReportRequest& q,
+                                                                             absl::Time d) {
+  if (!IsBureau(c)) return absl::PermissionDeniedError("only the statistics bureau corrects locked figures");
+  pb::MonthlyReport report = q.report();
+  report.set_reason(q.reason());
+  auto stored = Record(c, report, pb::FIGURE_KIND_CORRECTED, q.request_id(), d);
+  if (!stored.ok()) return stored.status();
+  pb::CorrectMonthlyReportResponse r;
+  *r.mutable_report() = *std::move(stored);
+  return r;
+}
+
+absl::StatusOr<pb::GetMonthlyReportResponse> Stats::GetMonthlyReport(const Caller&,
+                                                                     const pb::GetMonthlyReportRequest& q,
+                                                                     absl::Time d) {
+  auto period = ParsePeriod(q.period(), "period");
+  if (!period.ok()) return period.status();
+  auto versions = store_.ListVersions(q.project_id(), q.period(), d);
+  if (!versions.ok()) return versions.status();
+  if (versions->empty()) {
+    return absl::NotFoundError(absl::StrCat("no report for project ", q.project_id(), " in ", q.period()));
+  }
+  // The official version: newest verified or corrected, else newest reported.
+  const pb::MonthlyReport* official = nullptr;
+  for (const auto& v : *versions) {
+    if (v.kind() != pb::FIGURE_KIND_REPORTED) official = &v;
+  }
+  if (official == nullptr) official = &versions->back();
+  pb::GetMonthlyReportResponse r;
+  *r.mutable_report() = *official;
+  return r;
+}
+
+absl::StatusOr<pb::ListMonthlyReportVersionsResponse> Stats::ListMonthlyReportVersions(
+    const Caller&, const pb::ListMonthlyReportVersionsRequest& q, absl::Time d) {
+  auto period = ParsePeriod(q.period(), "period");
+  if (!period.ok()) return period.status();
+  auto versions = store_.ListVersions(q.project_id(), q.period(), d);
+  if (!versions.ok()) return versions.status();
+  pb::ListMonthlyReportVersionsResponse r;
+  for (auto& v : *versions) *r.add_versions() = std::move(v);
+  return r;
+}
+
+absl::StatusOr<pb::LockPeriodResponse> Stats::LockPeriod(const Caller& c, const pb::LockPeriodRequest& q,
+                                                         absl::Time d) {
+  if (!IsBureau(c)) return absl::PermissionDeniedError("only the statistics bureau locks a period");
+  auto period = ParsePeriod(q.period(), "period");
+  if (!period.ok()) return period.status();
+  return store_.LockPeriod(q.period(), c.user_id, d);
+}
+
+absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(const Caller& c,
+                                                                             const std::vector<pb::MonthlyReport>& rows,
+                                                                             bool import_valid_rows, absl::Time d) {
+  if (c.role != kRoleUnitStaff && !IsBureau(c) && !c.IsAdministrator()) {
+    return absl::PermissionDeniedError(absl::StrCat("role ", c.role, " does not report figures"));
+  }
+  pb::ImportMonthlyReportsResponse response;
+  response.set_rows_received(static_cast<int64_t>(rows.size()));
+  // Rows are checked in (project, period) order so that a month may rest on the previous month of the same file.
+  std::vector<size_t> order(rows.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&rows](size_t a, size_t b) {
+    if (rows[a].project_id() != rows[b].project_id()) return rows[a].project_id() < rows[b].project_id();
+    return rows[a].period() < rows[b].period();
+  });
+  const ImportCheck check = [&](const ImportContext& context) {
+    std::vector<size_t> accepted;
+    std::map<std::pair<int64_t, std::string>, int64_t> batch_ytd;
+    std::set<std::pair<int64_t, std::string>> seen;
+    auto refuse = [&response](size_t index, const std::string& field, const std::string& rule) {
+      auto* e = response.add_errors();
+      e->set_row(static_cast<int64_t>(index) + 1);
+      e->set_field(field);
+      e->set_rule(rule);
+    };
+    for (size_t i : order) {
+      const pb::MonthlyReport& r = rows[i];
+      Violations v;
+      CheckReport(r, ReportContext{}, "report", v);
+      if (!v.ok()) {
+        for (const auto& [field, rule] : v.items()) refuse(i, field, rule);
+        continue;
+      }
+      const Period period = *Period::Parse(r.period());
+      if (!seen.insert({r.project_id(), r.period()}).second) {
+        refuse(i, "report.period", "the same project and period appear twice in the file");
+        continue;
+      }
+      auto dims_it = context.dims.find(r.project_id());
+      std::optional<ProjectDims> dims;
+      if (dims_it != context.dims.end()) dims = dims_it->second;
+      if (absl::Status s = CheckRukuForPeriod(dims, r.project_id(), period); !s.ok()) {
+        refuse(i, "report.project_id", std::string(s.message()));
+        continue;
+      }
+      if (c.role == kRoleUnitStaff && c.unit_id != dims->unit_id) {
+        refuse(i, "report.project_id", absl::StrCat("belongs to unit ", dims->unit_id, ", not ", c.unit_id));
+        continue;
+      }
+      auto locked = context.locked.find(r.period());
+      if (locked != context.locked.end() && locked->second) {
+        refuse(i, "report.period", "the period is locked: a figure changes only by a correction");
+        continue;
+      }
+      ReportContext rc;
+      rc.planned_total_yuan = dims->planned_total_yuan;
+      if (auto previous = period.PreviousInYear()) {
+        const std::pair<int64_t, std::string> key{r.project_id(), previous->ToString()};
+        if (auto b = batch_ytd.find(key); b != batch_ytd.end()) {
+          rc.previous_ytd = b->second;
+        } else if (auto s = context.stored_ytd.find(key); s != context.stored_ytd.end()) {
+          rc.previous_ytd = s->second;
+        }
+      }
+      if (auto dec = context.december_since_start.find({r.project_id(), period.year - 1});
+          dec != context.december_since_start.end()) {
+        rc.last_december_since_start = dec->second;
+      }
+      Violations checks;
+      CheckReport(r, rc, "report", checks);
+      if (!checks.ok()) {
+        for (const auto& [field, rule] : checks.items()) refuse(i, field, rule);
+        continue;
+      }
+      batch_ytd[{r.project_id(), r.period()}] = r.ytd_yuan();
+      auto newest = context.newest.find({r.project_id(), r.period()});
+      if (newest != context.newest.end() && newest->second.kind() == pb::FIGURE_KIND_REPORTED &&
+          SameFigures(newest->second, r)) {
+        continue;  // Already recorded: importing the same file twice records it once.
+      }
+      accepted.push_back(i);
+    }
+    std::sort(response.mutable_errors()->begin(), response.mutable_errors()->end(),
+              [](const pb::RowError& a, const pb::RowError& b) { return a.row() < b.row(); });
+    if (response.errors_size() > 0 && !import_valid_rows) accepted.clear();
+    return accepted;
+  };
+  auto written = store_.ImportReports(rows, c.user_id, check, d);
+  if (!written.ok()) return written.status();
+  response.set_rows_imported(*written);
+  return response;
+}
+
+absl::StatusOr<pb::GetIndicatorsResponse> Stats::GetIndicators(const Caller&, const pb::GetIndicatorsRequest& q,
+                                                               absl::Time d) {
+  auto period = ParsePeriod(q.period(), "period");
+  if (!period.ok()) return period.status();
+  auto facts = store_.LoadFacts(*period, d);
+  if (!facts.ok()) return facts.status();
+  const std::string scope = q.scope().name().empty() ? "city" : q.scope().name();
+  std::vector<ProjectFacts> selected;
+  if (scope == "city") {
+    selected = *std::move(facts);
+  } else if (absl::StartsWith(scope, "unit:")) {
+    const std::string unit = scope.substr(5);
+    for (auto& f : *facts) {
+      if (f.unit_id == unit) selected.push_back(std::move(f));
+    }
+  } else if (absl::StartsWith(scope, "tier:")) {
+    reg::ProjectTier tier;
+    if (!reg::ProjectTier_Parse(scope.substr(5), &tier)) {
+      return InvalidField("scope", "tier must be a ProjectTier name such as PROJECT_TIER_KEY");
+    }
+    for (auto& f : *facts) {
+      if (f.HasTier(tier)) selected.push_back(std::move(f));
+    }
+  } else if (absl::StartsWith(scope, "category:")) {
+    pb::Category category;
+    if (!pb::Category_Parse(scope.substr(9), &category)) {
+      return InvalidField("scope", "category must be a Category name such as CATEGORY_MANUFACTURING");
+    }
+    for (auto& f : *facts) {
+      if (InCategory(f, category, tables_)) selected.push_back(std::move(f));
+    }
+  } else {
+    return InvalidField("scope", "must be city, unit:<unit_id>, tier:<ProjectTier> or category:<Category>");
+  }
+  pb::GetIndicatorsResponse response = ComputeIndicators(selected, *period, tables_);
+  response.mutable_scope()->set_name(scope);
+  auto locked = store_.IsLocked(q.period(), d);
+  if (!locked.ok()) return locked.status();
+  response.set_provisional(!*locked);
+  if (scope == "city") {
+    auto peers = store_.PeerFigures(q.period(), d);
+    if (!peers.ok()) return peers.status();
+    auto rank = [&](pb::Indicator* indicator, int category) {
+      auto it = peers->find(category);
+      if (it == peers->end()) return;
+      indicator->set_prefecture_rank(PrefectureRank(indicator->yoy_growth(), it->second));
+      indicator->set_prefecture_size(static_cast<int>(it->second.size()) + 1);
+    };
+    rank(response.mutable_total(), pb::CATEGORY_UNSPECIFIED);
+    for (auto& indicator : *response.mutable_categories()) rank(&indicator, indicator.category());
+  }
+  return response;
+}
+
+absl::StatusOr<pb::ListProjectStatusesResponse> Stats::ListProjectStatuses(const Caller&,
+                                                                           const pb::ListProjectStatusesRequest& q,
+                                                                           absl::Time d) {
+  auto period = ParsePeriod(q.period(), "period");
+  if (!period.ok()) return period.status();
+  reg::ProjectTier tier = reg::PROJECT_TIER_KEY;
+  if (!q.tier().empty() && !reg::ProjectTier_Parse(q.tier(), &tier)) {
+    return InvalidField("tier", "must be a ProjectTier name such as PROJECT_TIER_KEY");
+  }
+  auto facts = store_.LoadFacts(*period, d);
+  if (!facts.ok()) return facts.status();
+  return StatusesOf(*facts, tier, *period, thresholds_);
+}
+
+absl::StatusOr<pb::RankUnitsResponse> Stats::RankUnits(const Caller&, const pb::RankUnitsRequest& q, absl::Time d) {
+  auto period = ParsePeriod(q.period(), "period");
+  if (!period.ok()) return period.status();
+  if (q.min_annual_plan_yuan() < 0) return InvalidField("min_annual_plan_yuan", "must not be negative");
+  auto facts = store_.LoadFacts(*period, d);
+  if (!facts.ok()) return facts.status();
+  return stats::RankUnits(*facts, q.min_annual_plan_yuan(), q.ascending(), units_.UnitNames(d));
+}
+
+absl::StatusOr<pb::SetPeerFiguresResponse> Stats::SetPeerFigures(const Caller& c, const pb::SetPeerFiguresRequest& q,
+                                                                 absl::Time d) {
+  if (!IsBureau(c)) return absl::PermissionDeniedError("only the statistics bureau enters peer counties' figures");
+  Violations v;
+  for (int i = 0; i < q.figures_size(); ++i) {
+    const auto& f = q.figures(i);
+    const std::string prefix = absl::StrCat("figures[", i, "]");
+    if (f.region_code().size() != 6) v.Add(prefix + ".region_code", "must be a 6-digit GB/T 2260 county code");
+    if (!Period::Parse(f.period())) v.Add(prefix + ".period", "must be YYYY-MM with MM from 02 to 12");
+    if (!pb::Category_IsValid(f.category())) v.Add(prefix + ".category", "must be a known category");
+  }
+  if (!v.ok()) return v.ToStatus();
+  auto stored = store_.SetPeerFigures({q.figures().begin(), q.figures().end()}, d);
+  if (!stored.ok()) return stored.status();
+  pb::SetPeerFiguresResponse r;
+  r.set_stored(*stored);
+  return r;
+}
+
+absl::StatusOr<pb::GetCityReportResponse> Stats::GetCityReport(const Caller& c, const pb::GetCityReportRequest& q,
+                                                               absl::Time d) {
+  pb::GetIndicatorsRequest indicators_request;
+  indicators_request.set_period(q.period());
+  auto indicators = GetIndicators(c, indicators_request, d);
+  if (!indicators.ok()) return indicators.status();
+  const Period period = *Period::Parse(q.period());
+  auto facts = store_.LoadFacts(period, d);
+  if (!facts.ok()) return facts.status();
+  pb::GetCityReportResponse response;
+  pb::CityReport& report = *response.mutable_report();
+  *report.mutable_indicators() = *std::move(indicators);
+  *report.mutable_key_projects() = StatusesOf(*facts, reg::PROJECT_TIER_KEY, period, thresholds_);
+  const int64_t minimum = q.rank_min_annual_plan_yuan() > 0 ? q.rank_min_annual_plan_yuan() : kDefaultRankMinimumYuan;
+  *report.mutable_lowest_units() = stats::RankUnits(*facts, minimum, /*ascending=*/true, units_.UnitNames(d));
+  // New 重大 projects started in the first half of the year, and those behind (预警 or 滞后).
+  const std::string h1_start = absl::StrCat(period.year, "-01-01");
+  const std::string h1_end = absl::StrCat(period.year, "-06-30");
+  for (const auto& f : *facts) {
+    if (!f.HasTier(reg::PROJECT_TIER_MAJOR) || f.actual_start_date < h1_start || f.actual_start_date > h1_end) {
+      continue;
+    }
+    report.set_new_major_starts(report.new_major_starts() + 1);
+    const auto status = StatusOf(f, period, thresholds_).status();
+    if (status == pb::PROGRESS_STATUS_WARNING || status == pb::PROGRESS_STATUS_LAGGING) {
+      report.set_new_major_starts_behind(report.new_major_starts_behind() + 1);
+    }
+  }
+  return response;
+}
+
+}  // namespace saima::stats

@@ -1,0 +1,79 @@
+#ifndef SAIMA_SERVICES_STATS_STATS_H_
+#define SAIMA_SERVICES_STATS_STATS_H_
+
+// The stats service's use cases: plans, monthly reports under 先入库,后有数, locks and corrections, imports,
+// indicators and the city report. Validation and authorization here; SQL in StatsStore; no gRPC.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/caller.h"
+#include "services/stats/indicators.h"
+#include "services/stats/stats_store.h"
+
+namespace saima::stats {
+
+// Unit names, for rankings (the registry owns them).
+class UnitDirectory {
+ public:
+  virtual ~UnitDirectory() = default;
+  virtual std::map<std::string, std::string> UnitNames(absl::Time deadline) = 0;
+};
+
+class Stats {
+ public:
+  Stats(StatsStore& store, UnitDirectory& units, const CodeTables& tables, StatusThresholds thresholds)
+      : store_(store), units_(units), tables_(tables), thresholds_(thresholds) {}
+
+  absl::StatusOr<pb::SetAnnualPlanResponse> SetAnnualPlan(const Caller& c, const pb::SetAnnualPlanRequest& q,
+                                                          absl::Time d);
+  absl::StatusOr<pb::GetAnnualPlanResponse> GetAnnualPlan(const Caller& c, const pb::GetAnnualPlanRequest& q,
+                                                          absl::Time d);
+  absl::StatusOr<pb::SubmitMonthlyReportResponse> SubmitMonthlyReport(const Caller& c,
+                                                                      const pb::SubmitMonthlyReportRequest& q,
+                                                                      absl::Time d);
+  absl::StatusOr<pb::VerifyMonthlyReportResponse> VerifyMonthlyReport(const Caller& c,
+                                                                      const pb::VerifyMonthlyReportRequest& q,
+                                                                      absl::Time d);
+  absl::StatusOr<pb::CorrectMonthlyReportResponse> CorrectMonthlyReport(const Caller& c,
+                                                                        const pb::CorrectMonthlyReportRequest& q,
+                                                                        absl::Time d);
+  absl::StatusOr<pb::GetMonthlyReportResponse> GetMonthlyReport(const Caller& c, const pb::GetMonthlyReportRequest& q,
+                                                                absl::Time d);
+  absl::StatusOr<pb::ListMonthlyReportVersionsResponse> ListMonthlyReportVersions(
+      const Caller& c, const pb::ListMonthlyReportVersionsRequest& q, absl::Time d);
+  absl::StatusOr<pb::LockPeriodResponse> LockPeriod(const Caller& c, const pb::LockPeriodRequest& q, absl::Time d);
+  // All rows of a streamed import; with import_valid_rows unset, one bad row imports nothing.
+  absl::StatusOr<pb::ImportMonthlyReportsResponse> ImportMonthlyReports(const Caller& c,
+                                                                        const std::vector<pb::MonthlyReport>& rows,
+                                                                        bool import_valid_rows, absl::Time d);
+  absl::StatusOr<pb::GetIndicatorsResponse> GetIndicators(const Caller& c, const pb::GetIndicatorsRequest& q,
+                                                          absl::Time d);
+  absl::StatusOr<pb::ListProjectStatusesResponse> ListProjectStatuses(const Caller& c,
+                                                                      const pb::ListProjectStatusesRequest& q,
+                                                                      absl::Time d);
+  absl::StatusOr<pb::RankUnitsResponse> RankUnits(const Caller& c, const pb::RankUnitsRequest& q, absl::Time d);
+  absl::StatusOr<pb::SetPeerFiguresResponse> SetPeerFigures(const Caller& c, const pb::SetPeerFiguresRequest& q,
+                                                            absl::Time d);
+  absl::StatusOr<pb::GetCityReportResponse> GetCityReport(const Caller& c, const pb::GetCityReportRequest& q,
+                                                          absl::Time d);
+
+ private:
+  // Records one figure of `kind` after the checks of its kind.
+  absl::StatusOr<pb::MonthlyReport> Record(const Caller& caller, const pb::MonthlyReport& report, pb::FigureKind kind,
+                                           const std::string& request_id, absl::Time deadline);
+
+  StatsStore& store_;
+  UnitDirectory& units_;
+  const CodeTables& tables_;
+  const StatusThresholds thresholds_;
+};
+
+// 先入库,后有数: OK when the project is 入库 by the end of `period`; FAILED_PRECONDITION naming the rule if not.
+absl::Status CheckRukuForPeriod(const std::optional<ProjectDims>& dims, int64_t project_id, const Period& period);
+
+}  // namespace saima::stats
+
+#endif  // SAIMA_SERVICES_STATS_STATS_H_

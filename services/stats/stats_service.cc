@@ -1,0 +1,50 @@
+#include "services/stats/stats_service.h"
+
+#include "common/serve.h"
+
+namespace saima::stats {
+
+#define SAIMA_SERVE(Method)                                                                                          \
+  grpc::Status StatsService::Method(grpc::ServerContext* c, const pb::Method##Request* q, pb::Method##Response* r) { \
+    return Serve(c, q, r, [this](const Caller& caller, const pb::Method##Request& request, absl::Time d) {           \
+      return stats_.Method(caller, request, d);                                                                      \
+    });                                                                                                              \
+  }
+SAIMA_SERVE(SetAnnualPlan)
+SAIMA_SERVE(GetAnnualPlan)
+SAIMA_SERVE(SubmitMonthlyReport)
+SAIMA_SERVE(VerifyMonthlyReport)
+SAIMA_SERVE(GetMonthlyReport)
+SAIMA_SERVE(ListMonthlyReportVersions)
+SAIMA_SERVE(CorrectMonthlyReport)
+SAIMA_SERVE(GetIndicators)
+SAIMA_SERVE(ListProjectStatuses)
+SAIMA_SERVE(RankUnits)
+SAIMA_SERVE(SetPeerFigures)
+SAIMA_SERVE(GetCityReport)
+SAIMA_SERVE(LockPeriod)
+#undef SAIMA_SERVE
+
+grpc::Status StatsService::ImportMonthlyReports(grpc::ServerContext* c,
+                                                grpc::ServerReader<pb::ImportMonthlyReportsRequest>* reader,
+                                                pb::ImportMonthlyReportsResponse* r) {
+  auto caller = CallerFromContext(*c);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  std::vector<pb::MonthlyReport> rows;
+  bool import_valid_rows = false;
+  pb::ImportMonthlyReportsRequest message;
+  bool first = true;
+  while (reader->Read(&message)) {
+    if (first) import_valid_rows = message.import_valid_rows();
+    first = false;
+    for (auto& row : *message.mutable_reports()) rows.push_back(std::move(row));
+  }
+  // An import may take longer than a single call: at least a minute, whatever the client's deadline says.
+  const absl::Time deadline = std::max(DeadlineOf(*c), absl::Now() + absl::Minutes(1));
+  auto result = stats_.ImportMonthlyReports(*caller, rows, import_valid_rows, deadline);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *r = *std::move(result);
+  return grpc::Status::OK;
+}
+
+}  // namespace saima::stats

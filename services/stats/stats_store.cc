@@ -1,0 +1,417 @@
+#include "services/stats/stats_store.h"
+
+#include <pqxx/stream_to>
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace saima::stats {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+std::string TiersLiteral(const reg::Project& p) {
+  std::string out = "{";
+  for (int i = 0; i < p.tiers_size(); ++i) absl::StrAppend(&out, i ? "," : "", p.tiers(i));
+  return out + "}";
+}
+
+const char* NullIfEmpty(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
+
+std::vector<int> ParseIntArray(const pqxx::field& field) {
+  std::vector<int> out;
+  auto parser = field.as_array();
+  for (auto item = parser.get_next(); item.first != pqxx::array_parser::done; item = parser.get_next()) {
+    if (item.first == pqxx::array_parser::string_value) out.push_back(std::stoi(item.second));
+  }
+  return out;
+}
+
+pb::MonthlyReport ReportFromRow(const pqxx::row& r) {
+  pb::MonthlyReport m;
+  m.set_project_id(r["project_id"].as<int64_t>());
+  m.set_period(r["period"].c_str());
+  m.set_version(r["version"].as<int>());
+  m.set_kind(static_cast<pb::FigureKind>(r["kind"].as<int>()));
+  m.set_month_yuan(r["month_yuan"].as<int64_t>());
+  m.set_ytd_yuan(r["ytd_yuan"].as<int64_t>());
+  m.mutable_ytd_breakdown()->set_construction_yuan(r["construction_yuan"].as<int64_t>());
+  m.mutable_ytd_breakdown()->set_installation_yuan(r["installation_yuan"].as<int64_t>());
+  m.mutable_ytd_breakdown()->set_equipment_yuan(r["equipment_yuan"].as<int64_t>());
+  m.mutable_ytd_breakdown()->set_other_yuan(r["other_yuan"].as<int64_t>());
+  m.set_since_start_yuan(r["since_start_yuan"].as<int64_t>());
+  m.set_actor(r["actor"].c_str());
+  *m.mutable_record_time() = TimeUtil::SecondsToTimestamp(r["recorded_epoch"].as<int64_t>());
+  m.set_reason(r["reason"].c_str());
+  return m;
+}
+
+constexpr char kReportColumns[] =
+    "project_id, period, version, kind, month_yuan, ytd_yuan, construction_yuan, installation_yuan, equipment_yuan, "
+    "other_yuan, since_start_yuan, actor, extract(epoch FROM recorded_at)::bigint AS recorded_epoch, reason";
+
+ProjectDims DimsFromRow(const pqxx::row& r) {
+  ProjectDims d;
+  d.project_id = r["project_id"].as<int64_t>();
+  d.unit_id = r["unit_id"].c_str();
+  d.ruku_state = static_cast<reg::RukuState>(r["ruku_state"].as<int>());
+  d.ruku_date = r["ruku_date"].is_null() ? "" : r["ruku_date"].c_str();
+  d.planned_total_yuan = r["planned_total_yuan"].as<int64_t>();
+  return d;
+}
+
+// Official figure of a period per project: newest verified/corrected version, else newest reported.
+constexpr char kOfficialOf[] =
+    "SELECT DISTINCT ON (project_id) project_id, ytd_yuan, construction_yuan + installation_yuan AS ja, "
+    "since_start_yuan FROM stats.monthly_reports WHERE period = $1 ORDER BY project_id, (kind <> 1) DESC, version DESC";
+
+}  // namespace
+
+std::vector<NamedStatement> StatsStatements() {
+  static const std::string* facts = new std::string(
+      absl::StrCat("WITH cur AS (", kOfficialOf, "), last AS (",
+                   std::string(kOfficialOf).replace(std::string(kOfficialOf).find("$1"), 2, "$2"),
+                   ") SELECT d.project_id, d.unit_id, d.name, d.industry_code, d.sector, d.manufacturing, "
+                   "d.industrial_renovation, d.ownership, d.public_institution, d.tiers, d.planned_start_date, "
+                   "d.actual_start_date, p.planned_yuan, coalesce(cur.ytd_yuan, 0) AS ytd, coalesce(cur.ja, 0) AS ja, "
+                   "coalesce(last.ytd_yuan, 0) AS last_ytd, coalesce(last.ja, 0) AS last_ja "
+                   "FROM stats.project_dims d LEFT JOIN cur USING (project_id) LEFT JOIN last USING (project_id) "
+                   "LEFT JOIN stats.annual_plans p ON p.project_id = d.project_id AND p.year = $4 "
+                   "WHERE d.ruku_state = 7 AND d.ruku_date <= $3::date"));
+  static const std::string* official = new std::string(
+      absl::StrCat("SELECT ytd_yuan, since_start_yuan FROM (", kOfficialOf, ") o WHERE project_id = $2"));
+  return {
+      {"feed_position", "SELECT revision FROM stats.feed_position"},
+      {"lock_feed_position", "SELECT revision FROM stats.feed_position FOR UPDATE"},
+      {"set_feed_position", "UPDATE stats.feed_position SET revision = $1"},
+      {"upsert_dims",
+       "INSERT INTO stats.project_dims (project_id, unit_id, name, industry_code, sector, manufacturing, "
+       "industrial_renovation, ownership, public_institution, tiers, stage, ruku_state, ruku_date, "
+       "planned_total_yuan, planned_start_date, actual_start_date, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+       "$9, $10::int[], $11, $12, $13::date, $14, $15::date, $16::date, $17) ON CONFLICT (project_id) DO UPDATE SET "
+       "unit_id = EXCLUDED.unit_id, name = EXCLUDED.name, industry_code = EXCLUDED.industry_code, "
+       "sector = EXCLUDED.sector, manufacturing = EXCLUDED.manufacturing, "
+       "industrial_renovation = EXCLUDED.industrial_renovation, ownership = EXCLUDED.ownership, "
+       "public_institution = EXCLUDED.public_institution, tiers = EXCLUDED.tiers, stage = EXCLUDED.stage, "
+       "ruku_state = EXCLUDED.ruku_state, ruku_date = EXCLUDED.ruku_date, "
+       "planned_total_yuan = EXCLUDED.planned_total_yuan, planned_start_date = EXCLUDED.planned_start_date, "
+       "actual_start_date = EXCLUDED.actual_start_date, revision = EXCLUDED.revision"},
+      {"get_dims",
+       "SELECT project_id, unit_id, ruku_state, ruku_date, planned_total_yuan FROM stats.project_dims "
+       "WHERE project_id = $1"},
+      {"all_dims", "SELECT project_id, unit_id, ruku_state, ruku_date, planned_total_yuan FROM stats.project_dims"},
+      {"upsert_plan",
+       "INSERT INTO stats.annual_plans (project_id, year, planned_yuan, monthly, actor) VALUES ($1, $2, $3, "
+       "$4::bigint[], $5) ON CONFLICT (project_id, year) DO UPDATE SET planned_yuan = EXCLUDED.planned_yuan, "
+       "monthly = EXCLUDED.monthly, actor = EXCLUDED.actor, updated_at = now()"},
+      {"get_plan", "SELECT planned_yuan, monthly FROM stats.annual_plans WHERE project_id = $1 AND year = $2"},
+      {"period_lock_shared", "SELECT pg_advisory_xact_lock_shared(hashtext('saima.stats.period.' || $1))"},
+      {"period_lock_exclusive", "SELECT pg_advisory_xact_lock(hashtext('saima.stats.period.' || $1))"},
+      {"is_locked", "SELECT 1 FROM stats.period_locks WHERE period = $1"},
+      {"get_lock",
+       "SELECT period, extract(epoch FROM locked_at)::bigint, actor FROM stats.period_locks WHERE period = $1"},
+      {"insert_lock", "INSERT INTO stats.period_locks (period, actor) VALUES ($1, $2) ON CONFLICT DO NOTHING"},
+      {"report_by_request",
+       absl::StrCat("SELECT ", kReportColumns, " FROM stats.monthly_reports WHERE request_id = $1")},
+      {"newest_version",
+       absl::StrCat("SELECT ", kReportColumns,
+                    " FROM stats.monthly_reports WHERE period = $1 AND project_id = $2 ORDER BY version DESC LIMIT 1")},
+      {"official_figure", *official},
+      {"insert_report",
+       absl::StrCat("INSERT INTO stats.monthly_reports (project_id, period, version, kind, month_yuan, ytd_yuan, "
+                    "construction_yuan, installation_yuan, equipment_yuan, other_yuan, since_start_yuan, actor, "
+                    "reason, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+                    "RETURNING ",
+                    kReportColumns)},
+      {"list_versions",
+       absl::StrCat("SELECT ", kReportColumns,
+                    " FROM stats.monthly_reports WHERE period = $1 AND project_id = $2 ORDER BY version")},
+      {"official_of_period", kOfficialOf},
+      {"newest_of_period",
+       absl::StrCat("SELECT DISTINCT ON (project_id) ", kReportColumns,
+                    " FROM stats.monthly_reports WHERE period = $1 ORDER BY project_id, version DESC")},
+      {"load_facts", *facts},
+      {"upsert_peer",
+       "INSERT INTO stats.peer_figures (region_code, period, category, yoy_growth_milli_percent) VALUES ($1, $2, $3, "
+       "$4) ON CONFLICT (period, category, region_code) DO UPDATE SET "
+       "yoy_growth_milli_percent = EXCLUDED.yoy_growth_milli_percent"},
+      {"peers", "SELECT category, yoy_growth_milli_percent FROM stats.peer_figures WHERE period = $1"},
+  };
+}
+
+absl::StatusOr<int64_t> StatsStore::FeedPosition(absl::Time deadline) {
+  int64_t revision = 0;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    revision = txn.exec_prepared1("feed_position")[0].as<int64_t>();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return revision;
+}
+
+absl::Status StatsStore::ApplyChange(const reg::ProjectChange& change, absl::Time deadline) {
+  return pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    const int64_t position = txn.exec_prepared1("lock_feed_position")[0].as<int64_t>();
+    if (change.revision() <= position) return absl::OkStatus();  // Already applied.
+    const reg::Project& p = change.after();
+    if (p.project_id() != 0) {
+      txn.exec_prepared0("upsert_dims", p.project_id(), p.unit_id(), p.name(), p.industry_code(),
+                         static_cast<int>(p.sector()), p.manufacturing(), p.industrial_renovation(),
+                         static_cast<int>(p.ownership()), p.public_institution(), TiersLiteral(p),
+                         static_cast<int>(p.stage()), static_cast<int>(p.ruku_state()), NullIfEmpty(p.ruku_date()),
+                         p.planned_total_investment_yuan(), NullIfEmpty(p.planned_start_date()),
+                         NullIfEmpty(p.actual_start_date()), change.revision());
+    }
+    txn.exec_prepared0("set_feed_position", change.revision());
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::optional<ProjectDims>> StatsStore::GetDims(int64_t project_id, absl::Time deadline) {
+  std::optional<ProjectDims> dims;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    auto rows = txn.exec_prepared("get_dims", project_id);
+    if (!rows.empty()) dims = DimsFromRow(rows[0]);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return dims;
+}
+
+absl::StatusOr<pb::AnnualPlan> StatsStore::SetPlan(const pb::AnnualPlan& plan, const std::string& actor,
+                                                   absl::Time deadline) {
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    std::string monthly = "{";
+    for (int i = 0; i < plan.cumulative_monthly_plan_yuan_size(); ++i) {
+      absl::StrAppend(&monthly, i ? "," : "", plan.cumulative_monthly_plan_yuan(i));
+    }
+    monthly += "}";
+    txn.exec_prepared0("upsert_plan", plan.project_id(), plan.year(), plan.planned_yuan(), monthly, actor);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return plan;
+}
+
+absl::StatusOr<std::optional<pb::AnnualPlan>> StatsStore::GetPlan(int64_t project_id, int year, absl::Time deadline) {
+  std::optional<pb::AnnualPlan> plan;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    auto rows = txn.exec_prepared("get_plan", project_id, year);
+    if (rows.empty()) return absl::OkStatus();
+    pb::AnnualPlan p;
+    p.set_project_id(project_id);
+    p.set_year(year);
+    p.set_planned_yuan(rows[0][0].as<int64_t>());
+    for (int v : ParseIntArray(rows[0][1])) p.add_cumulative_monthly_plan_yuan(v);
+    plan = p;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return plan;
+}
+
+absl::StatusOr<pb::MonthlyReport> StatsStore::RecordReport(const ReportWrite& write, const ReportCheck& check,
+                                                           absl::Time deadline) {
+  pb::MonthlyReport stored;
+  const pb::MonthlyReport& r = write.report;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
+    if (!write.request_id.empty()) {
+      auto seen = txn.exec_prepared("report_by_request", write.request_id);
+      if (!seen.empty()) {
+        stored = ReportFromRow(seen[0]);
+        return absl::OkStatus();
+      }
+    }
+    // Shared with other writers of the period, exclusive with LockPeriod: no figure slips in during a lock.
+    txn.exec_prepared("period_lock_shared", r.period());
+    const bool locked = !txn.exec_prepared("is_locked", r.period()).empty();
+    std::optional<ProjectDims> dims;
+    auto dims_rows = txn.exec_prepared("get_dims", r.project_id());
+    if (!dims_rows.empty()) dims = DimsFromRow(dims_rows[0]);
+    ReportContext context;
+    if (dims) context.planned_total_yuan = dims->planned_total_yuan;
+    const auto period = Period::Parse(r.period());
+    if (period) {
+      if (auto previous = period->PreviousInYear()) {
+        auto rows = txn.exec_prepared("official_figure", previous->ToString(), r.project_id());
+        if (!rows.empty()) context.previous_ytd = rows[0][0].as<int64_t>();
+      }
+      auto december = txn.exec_prepared("official_figure", Period{period->year - 1, 12}.ToString(), r.project_id());
+      if (!december.empty()) context.last_december_since_start = december[0][1].as<int64_t>();
+    }
+    std::optional<pb::MonthlyReport> newest;
+    auto newest_rows = txn.exec_prepared("newest_version", r.period(), r.project_id());
+    if (!newest_rows.empty()) newest = ReportFromRow(newest_rows[0]);
+    auto warnings = check(dims, context, locked, newest);
+    if (!warnings.ok()) return warnings.status();
+    if (newest && newest->kind() == write.kind && SameFigures(*newest, r)) {
+      stored = *newest;  // The same report again: recorded once.
+    } else {
+      auto row = txn.exec_prepared1("insert_report", r.project_id(), r.period(), newest ? newest->version() + 1 : 1,
+                                    static_cast<int>(write.kind), r.month_yuan(), r.ytd_yuan(),
+                                    r.ytd_breakdown().construction_yuan(), r.ytd_breakdown().installation_yuan(),
+                                    r.ytd_breakdown().equipment_yuan(), r.ytd_breakdown().other_yuan(),
+                                    r.since_start_yuan(), write.actor, r.reason(), NullIfEmpty(write.request_id));
+      stored = ReportFromRow(row);
+    }
+    for (auto& w : *warnings) stored.add_warnings(w);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return stored;
+}
+
+absl::StatusOr<int64_t> StatsStore::ImportReports(const std::vector<pb::MonthlyReport>& rows, const std::string& actor,
+                                                  const ImportCheck& check, absl::Time deadline) {
+  int64_t written = 0;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
+    ImportContext context;
+    std::set<std::string> periods;
+    std::set<int> years;
+    for (const auto& r : rows) {
+      periods.insert(r.period());
+      if (auto p = Period::Parse(r.period())) {
+        years.insert(p->year);
+        if (auto prev = p->PreviousInYear()) periods.insert(prev->ToString());
+      }
+    }
+    for (int year : years) periods.insert(Period{year - 1, 12}.ToString());
+    for (const auto& period : periods) {
+      txn.exec_prepared("period_lock_shared", period);
+      context.locked[period] = !txn.exec_prepared("is_locked", period).empty();
+      for (const auto& row : txn.exec_prepared("official_of_period", period)) {
+        const int64_t project = row[0].as<int64_t>();
+        context.stored_ytd[{project, period}] = row[1].as<int64_t>();
+        if (period.size() == 7 && period.substr(5) == "12") {
+          context.december_since_start[{project, std::stoi(period.substr(0, 4))}] = row[3].as<int64_t>();
+        }
+      }
+      for (const auto& row : txn.exec_prepared("newest_of_period", period)) {
+        pb::MonthlyReport m = ReportFromRow(row);
+        context.newest[{m.project_id(), period}] = std::move(m);
+      }
+    }
+    for (const auto& row : txn.exec_prepared("all_dims")) {
+      ProjectDims d = DimsFromRow(row);
+      context.dims[d.project_id] = std::move(d);
+    }
+    const std::vector<size_t> accepted = check(context);
+    if (accepted.empty()) return absl::OkStatus();
+    pqxx::stream_to stream(txn, "stats.monthly_reports",
+                           std::vector<std::string>{"project_id", "period", "version", "kind", "month_yuan", "ytd_yuan",
+                                                    "construction_yuan", "installation_yuan", "equipment_yuan",
+                                                    "other_yuan", "since_start_yuan", "actor"});
+    for (size_t i : accepted) {
+      const auto& r = rows[i];
+      auto newest = context.newest.find({r.project_id(), r.period()});
+      const int version = newest == context.newest.end() ? 1 : newest->second.version() + 1;
+      stream << std::make_tuple(r.project_id(), r.period(), version, static_cast<int>(pb::FIGURE_KIND_REPORTED),
+                                r.month_yuan(), r.ytd_yuan(), r.ytd_breakdown().construction_yuan(),
+                                r.ytd_breakdown().installation_yuan(), r.ytd_breakdown().equipment_yuan(),
+                                r.ytd_breakdown().other_yuan(), r.since_start_yuan(), actor);
+      ++written;
+    }
+    stream.complete();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return written;
+}
+
+absl::StatusOr<std::vector<pb::MonthlyReport>> StatsStore::ListVersions(int64_t project_id, const std::string& period,
+                                                                        absl::Time deadline) {
+  std::vector<pb::MonthlyReport> out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    for (const auto& row : txn.exec_prepared("list_versions", period, project_id)) out.push_back(ReportFromRow(row));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<pb::LockPeriodResponse> StatsStore::LockPeriod(const std::string& period, const std::string& actor,
+                                                              absl::Time deadline) {
+  pb::LockPeriodResponse out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    txn.exec_prepared("period_lock_exclusive", period);
+    txn.exec_prepared0("insert_lock", period, actor);
+    auto row = txn.exec_prepared1("get_lock", period);
+    out.set_period(row[0].c_str());
+    *out.mutable_lock_time() = TimeUtil::SecondsToTimestamp(row[1].as<int64_t>());
+    out.set_actor(row[2].c_str());
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<bool> StatsStore::IsLocked(const std::string& period, absl::Time deadline) {
+  bool locked = false;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    locked = !txn.exec_prepared("is_locked", period).empty();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return locked;
+}
+
+absl::StatusOr<std::vector<ProjectFacts>> StatsStore::LoadFacts(const Period& period, absl::Time deadline) {
+  std::vector<ProjectFacts> out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    auto rows = txn.exec_prepared("load_facts", period.ToString(), period.SameLastYear().ToString(), period.EndDate(),
+                                  period.year);
+    out.reserve(rows.size());
+    for (const auto& r : rows) {
+      ProjectFacts f;
+      f.project_id = r[0].as<int64_t>();
+      f.unit_id = r[1].c_str();
+      f.name = r[2].c_str();
+      f.industry_code = r[3].c_str();
+      f.sector = static_cast<reg::Sector>(r[4].as<int>());
+      f.manufacturing = r[5].as<bool>();
+      f.industrial_renovation = r[6].as<bool>();
+      f.ownership = static_cast<reg::Ownership>(r[7].as<int>());
+      f.public_institution = r[8].as<bool>();
+      f.tiers = ParseIntArray(r[9]);
+      f.planned_start_date = r[10].is_null() ? "" : r[10].c_str();
+      f.actual_start_date = r[11].is_null() ? "" : r[11].c_str();
+      if (!r[12].is_null()) f.plan = r[12].as<int64_t>();
+      f.ytd = r[13].as<int64_t>();
+      f.ytd_ja = r[14].as<int64_t>();
+      f.last_ytd = r[15].as<int64_t>();
+      f.last_ja = r[16].as<int64_t>();
+      out.push_back(std::move(f));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<int> StatsStore::SetPeerFigures(const std::vector<pb::PeerFigure>& figures, absl::Time deadline) {
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    for (const auto& f : figures) {
+      txn.exec_prepared0("upsert_peer", f.region_code(), f.period(), static_cast<int>(f.category()),
+                         f.yoy_growth_milli_percent());
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return static_cast<int>(figures.size());
+}
+
+absl::StatusOr<std::map<int, std::vector<int64_t>>> StatsStore::PeerFigures(const std::string& period,
+                                                                            absl::Time deadline) {
+  std::map<int, std::vector<int64_t>> out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    for (const auto& row : txn.exec_prepared("peers", period)) {
+      out[row[0].as<int>()].push_back(row[1].as<int64_t>());
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+}  // namespace saima::stats

@@ -1,0 +1,101 @@
+#ifndef SAIMA_SERVICES_STATS_STATS_STORE_H_
+#define SAIMA_SERVICES_STATS_STATS_STORE_H_
+
+// Where the stats service keeps its records, on PostgreSQL (schema `stats`). Each method is one transaction
+// bounded by `deadline`. Thread-safe.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/pg.h"
+#include "saima/registry/v1/registry.pb.h"
+#include "saima/stats/v1/stats.pb.h"
+#include "services/stats/indicators.h"
+#include "services/stats/report_rules.h"
+
+namespace saima::stats {
+
+std::vector<NamedStatement> StatsStatements();
+
+// What stats knows of a project from the change feed, for the rules of a report.
+struct ProjectDims {
+  int64_t project_id = 0;
+  std::string unit_id;
+  reg::RukuState ruku_state = reg::RUKU_STATE_UNSPECIFIED;
+  std::string ruku_date;
+  int64_t planned_total_yuan = 0;
+};
+
+// A figure to record, and who records it.
+struct ReportWrite {
+  pb::MonthlyReport report;
+  pb::FigureKind kind = pb::FIGURE_KIND_REPORTED;
+  std::string actor;
+  std::string request_id;
+};
+
+// Checks a report inside the recording transaction: the dims, the context the arithmetic needs, whether the
+// period is locked, and the newest version so far. Returns the warnings to attach, or the refusal.
+using ReportCheck = std::function<absl::StatusOr<std::vector<std::string>>(
+    const std::optional<ProjectDims>& dims, const ReportContext& context, bool locked,
+    const std::optional<pb::MonthlyReport>& newest)>;
+
+// Checks a whole import at once; returns the indexes of the rows to write (all or none, or the good ones).
+struct ImportContext {
+  std::map<int64_t, ProjectDims> dims;
+  // (project, period) → official 自年初累计 already stored; (project, year) → December's 自开始建设累计.
+  std::map<std::pair<int64_t, std::string>, int64_t> stored_ytd;
+  std::map<std::pair<int64_t, int>, int64_t> december_since_start;
+  std::map<std::pair<int64_t, std::string>, pb::MonthlyReport> newest;
+  std::map<std::string, bool> locked;
+};
+using ImportCheck = std::function<std::vector<size_t>(const ImportContext& context)>;
+
+class StatsStore {
+ public:
+  explicit StatsStore(PgPool& pool) : pool_(pool) {}
+
+  // The change feed: the last revision applied, and applying one change (dims and position together; a change
+  // at or below the position is skipped, so replays are harmless).
+  absl::StatusOr<int64_t> FeedPosition(absl::Time deadline);
+  absl::Status ApplyChange(const reg::ProjectChange& change, absl::Time deadline);
+
+  absl::StatusOr<std::optional<ProjectDims>> GetDims(int64_t project_id, absl::Time deadline);
+
+  absl::StatusOr<pb::AnnualPlan> SetPlan(const pb::AnnualPlan& plan, const std::string& actor, absl::Time deadline);
+  absl::StatusOr<std::optional<pb::AnnualPlan>> GetPlan(int64_t project_id, int year, absl::Time deadline);
+
+  // Records a new version after `check` accepts it; a request id seen before returns its version unchanged, and
+  // a report equal to the newest version of its kind returns that version (recorded once).
+  absl::StatusOr<pb::MonthlyReport> RecordReport(const ReportWrite& write, const ReportCheck& check,
+                                                 absl::Time deadline);
+  // Writes the accepted rows of an import with COPY in one transaction. Returns the number written.
+  absl::StatusOr<int64_t> ImportReports(const std::vector<pb::MonthlyReport>& rows, const std::string& actor,
+                                        const ImportCheck& check, absl::Time deadline);
+  absl::StatusOr<std::vector<pb::MonthlyReport>> ListVersions(int64_t project_id, const std::string& period,
+                                                              absl::Time deadline);
+
+  // Locks a period; locking it again returns the first lock.
+  absl::StatusOr<pb::LockPeriodResponse> LockPeriod(const std::string& period, const std::string& actor,
+                                                    absl::Time deadline);
+  absl::StatusOr<bool> IsLocked(const std::string& period, absl::Time deadline);
+
+  // The counted projects (入库 by the period's end) with their official figures and plans.
+  absl::StatusOr<std::vector<ProjectFacts>> LoadFacts(const Period& period, absl::Time deadline);
+
+  absl::StatusOr<int> SetPeerFigures(const std::vector<pb::PeerFigure>& figures, absl::Time deadline);
+  // category → peers' growth in milli-percent, for a period.
+  absl::StatusOr<std::map<int, std::vector<int64_t>>> PeerFigures(const std::string& period, absl::Time deadline);
+
+ private:
+  PgPool& pool_;
+};
+
+}  // namespace saima::stats
+
+#endif  // SAIMA_SERVICES_STATS_STATS_STORE_H_
