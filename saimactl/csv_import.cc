@@ -163,4 +163,130 @@ absl::StatusOr<std::vector<ParsedRow<pb::Project>>> ParseProjectsCsv(const std::
   return out;
 }
 
+bool ParsePercentMilli(const std::string& text, int64_t* out) {
+  std::string t(absl::StripAsciiWhitespace(text));
+  bool negative = false;
+  if (!t.empty() && (t[0] == '-' || t[0] == '+')) {
+    negative = t[0] == '-';
+    t = t.substr(1);
+  }
+  const auto dot = t.find('.');
+  std::string whole = t.substr(0, dot);
+  std::string fraction = dot == std::string::npos ? "" : t.substr(dot + 1);
+  if (whole.empty() || fraction.size() > 3) return false;
+  fraction.resize(3, '0');
+  int64_t w = 0, f = 0;
+  if (!absl::SimpleAtoi(whole, &w) || !absl::SimpleAtoi(fraction, &f) || w < 0 || f < 0) return false;
+  *out = (negative ? -1 : 1) * (w * 1000 + f);
+  return true;
+}
+
+namespace {
+
+// Reads a file of statistics rows: header check, then `fill` per data row.
+template <typename T, typename Fill>
+absl::StatusOr<std::vector<ParsedRow<T>>> ParseRows(const std::string& text, const std::vector<std::string>& columns,
+                                                    Fill fill) {
+  auto rows = ParseCsv(text);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return absl::InvalidArgumentError("文件为空");
+  auto index = HeaderIndex((*rows)[0], columns, columns);
+  if (!index.ok()) return index.status();
+  std::vector<ParsedRow<T>> out;
+  for (size_t i = 1; i < rows->size(); ++i) {
+    if ((*rows)[i].size() == 1 && (*rows)[i][0].empty()) continue;
+    RowReader r((*rows)[i], *index);
+    ParsedRow<T> parsed{static_cast<int>(i + 1), {}, Fingerprint((*rows)[i]), {}};
+    fill(r, parsed);
+    out.push_back(std::move(parsed));
+  }
+  return out;
+}
+
+template <typename T>
+void Amount(const RowReader& r, ParsedRow<T>& parsed, const char* column, int64_t* out) {
+  if (!absl::SimpleAtoi(r.Get(column), out)) parsed.errors.push_back({parsed.line, column, "须为以元为单位的整数"});
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ParsedRow<RukuRow>>> ParseRukuCsv(const std::string& text) {
+  return ParseRows<RukuRow>(text, {"项目代码", "主管部门", "入库日期"}, [](const RowReader& r, auto& parsed) {
+    parsed.value = {r.Get("项目代码"), r.Get("主管部门"), r.Get("入库日期")};
+  });
+}
+
+absl::StatusOr<std::vector<ParsedRow<PlanRow>>> ParsePlansCsv(const std::string& text) {
+  return ParseRows<PlanRow>(text, {"项目代码", "年度", "年度计划投资(元)"}, [](const RowReader& r, auto& parsed) {
+    parsed.value.project_code = r.Get("项目代码");
+    int year = 0;
+    if (!absl::SimpleAtoi(r.Get("年度"), &year)) parsed.errors.push_back({parsed.line, "年度", "须为四位年份"});
+    parsed.value.plan.set_year(year);
+    int64_t yuan = 0;
+    Amount(r, parsed, "年度计划投资(元)", &yuan);
+    parsed.value.plan.set_planned_yuan(yuan);
+  });
+}
+
+absl::StatusOr<std::vector<ParsedRow<MonthlyRow>>> ParseMonthlyCsv(const std::string& text) {
+  return ParseRows<MonthlyRow>(text,
+                               {"项目代码", "报告期", "本月完成投资(元)", "自年初累计(元)", "建筑工程(元)",
+                                "安装工程(元)", "设备工器具购置(元)", "其他费用(元)", "自开始建设累计(元)"},
+                               [](const RowReader& r, auto& parsed) {
+                                 parsed.value.project_code = r.Get("项目代码");
+                                 auto& m = parsed.value.report;
+                                 m.set_period(r.Get("报告期"));
+                                 int64_t v = 0;
+                                 Amount(r, parsed, "本月完成投资(元)", &v);
+                                 m.set_month_yuan(v);
+                                 Amount(r, parsed, "自年初累计(元)", &v);
+                                 m.set_ytd_yuan(v);
+                                 Amount(r, parsed, "建筑工程(元)", &v);
+                                 m.mutable_ytd_breakdown()->set_construction_yuan(v);
+                                 Amount(r, parsed, "安装工程(元)", &v);
+                                 m.mutable_ytd_breakdown()->set_installation_yuan(v);
+                                 Amount(r, parsed, "设备工器具购置(元)", &v);
+                                 m.mutable_ytd_breakdown()->set_equipment_yuan(v);
+                                 Amount(r, parsed, "其他费用(元)", &v);
+                                 m.mutable_ytd_breakdown()->set_other_yuan(v);
+                                 Amount(r, parsed, "自开始建设累计(元)", &v);
+                                 m.set_since_start_yuan(v);
+                               });
+}
+
+absl::StatusOr<std::vector<ParsedRow<::saima::stats::v1::PeerFigure>>> ParsePeersCsv(const std::string& text) {
+  namespace st = ::saima::stats::v1;
+  return ParseRows<st::PeerFigure>(
+      text, {"行政区划代码", "报告期", "指标", "同比增速(%)"}, [](const RowReader& r, auto& parsed) {
+        auto& f = parsed.value;
+        f.set_region_code(r.Get("行政区划代码"));
+        f.set_period(r.Get("报告期"));
+        static const std::map<std::string, st::Category> kNames = {
+            {"固定资产投资", st::CATEGORY_UNSPECIFIED},
+            {"民间投资", st::CATEGORY_PRIVATE},
+            {"国有投资", st::CATEGORY_STATE},
+            {"工业技改投资", st::CATEGORY_INDUSTRIAL_RENOVATION},
+            {"制造业投资", st::CATEGORY_MANUFACTURING},
+            {"交通能源水利投资", st::CATEGORY_TRANSPORT_ENERGY_WATER},
+            {"高新技术产业投资", st::CATEGORY_HIGH_TECH},
+            {"建安投资", st::CATEGORY_CONSTRUCTION_INSTALLATION},
+            {"第一产业投资", st::CATEGORY_PRIMARY},
+            {"第二产业投资", st::CATEGORY_SECONDARY},
+            {"第三产业投资", st::CATEGORY_TERTIARY}};
+        auto it = kNames.find(r.Get("指标"));
+        if (it == kNames.end()) {
+          parsed.errors.push_back({parsed.line, "指标",
+                                   "须为 固定资产投资/民间投资/国有投资/工业技改投资/制造业投资/"
+                                   "交通能源水利投资/高新技术产业投资/建安投资 等"});
+        } else {
+          f.set_category(it->second);
+        }
+        int64_t milli = 0;
+        if (!ParsePercentMilli(r.Get("同比增速(%)"), &milli)) {
+          parsed.errors.push_back({parsed.line, "同比增速(%)", "须为百分数, 如 12.3 或 -3.5"});
+        }
+        f.set_yoy_growth_milli_percent(milli);
+      });
+}
+
 }  // namespace saima::ctl

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "common/csv.h"
 #include "saima/registry/v1/registry.pb.h"
+#include "saima/stats/v1/stats.pb.h"
 
 namespace saima::ctl {
 
@@ -36,6 +37,34 @@ absl::StatusOr<std::vector<ParsedRow<pb::Unit>>> ParseUnitsCsv(const std::string
 // 计划总投资(元),计划开工日期,实际开工日期,计划竣工日期,实际竣工日期,建设地点,行政区划代码,技改,事业单位,退出原因.
 // 项目层级 holds tier names separated by '|'; 技改 and 事业单位 are 是/否.
 absl::StatusOr<std::vector<ParsedRow<pb::Project>>> ParseProjectsCsv(const std::string& text);
+
+// Statistics files refer to projects by 项目代码 (resolved through the registry before sending).
+struct RukuRow {
+  std::string project_code;
+  std::string reviewing_department_id;
+  std::string ruku_date;
+};
+struct PlanRow {
+  std::string project_code;
+  ::saima::stats::v1::AnnualPlan plan;
+};
+struct MonthlyRow {
+  std::string project_code;
+  ::saima::stats::v1::MonthlyReport report;
+};
+
+// 项目代码,主管部门,入库日期
+absl::StatusOr<std::vector<ParsedRow<RukuRow>>> ParseRukuCsv(const std::string& text);
+// 项目代码,年度,年度计划投资(元)
+absl::StatusOr<std::vector<ParsedRow<PlanRow>>> ParsePlansCsv(const std::string& text);
+// 项目代码,报告期,本月完成投资(元),自年初累计(元),建筑工程(元),安装工程(元),设备工器具购置(元),其他费用(元),
+// 自开始建设累计(元)
+absl::StatusOr<std::vector<ParsedRow<MonthlyRow>>> ParseMonthlyCsv(const std::string& text);
+// 行政区划代码,报告期,指标,同比增速(%)  — 指标 is a Chinese category name (固定资产投资, 制造业投资, 建安投资 ...).
+absl::StatusOr<std::vector<ParsedRow<::saima::stats::v1::PeerFigure>>> ParsePeersCsv(const std::string& text);
+
+// "12.3" or "-3.5" (percent, up to three decimals) → thousandths of a percent; false when malformed.
+bool ParsePercentMilli(const std::string& text, int64_t* out);
 
 // The header line of a projects file, for writing one.
 std::string ProjectsCsvHeader();

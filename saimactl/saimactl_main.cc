@@ -24,13 +24,13 @@
 #include "common/flags.h"
 #include "common/status.h"
 #include "saima/gateway/v1/gateway.grpc.pb.h"
+#include "saimactl/cli.h"
 #include "saimactl/csv_import.h"
+#include "saimactl/stats_commands.h"
 #include "saimactl/table.h"
 #include "services/registry/names.h"
 #include "services/registry/project_rules.h"
 
-ABSL_FLAG(std::string, gateway_grpc, "127.0.0.1:50050", "gateway gRPC address");
-ABSL_FLAG(std::string, token, "", "bearer token");
 ABSL_FLAG(std::string, unit, "", "filter: unit id");
 ABSL_FLAG(int, planning_year, 0, "filter: planning year (谋划年度)");
 ABSL_FLAG(std::string, stage, "", "filter: stage, e.g. 在建");
@@ -43,78 +43,6 @@ namespace {
 namespace gw = ::saima::gateway::v1;
 using registry::SectorName;
 using registry::StageName;
-
-class Client {
- public:
-  Client() : stub_(gw::GatewayService::NewStub(MakeChannel(absl::GetFlag(FLAGS_gateway_grpc)))) {}
-
-  template <typename Request, typename Response>
-  absl::Status Call(grpc::Status (gw::GatewayService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    const Request& request, Response* response) {
-    auto context = CallContext(std::chrono::seconds(30));
-    context->AddMetadata("authorization", "Bearer " + absl::GetFlag(FLAGS_token));
-    return FromGrpcStatus((stub_.get()->*method)(context.get(), request, response));
-  }
-
- private:
-  std::unique_ptr<gw::GatewayService::Stub> stub_;
-};
-
-std::string Wan(int64_t yuan) { return absl::StrFormat("%.1f", static_cast<double>(yuan) / 10000.0); }
-
-// Prints an error for an official: the message, then each field that was refused.
-int Fail(const absl::Status& status) {
-  std::cerr << "错误 (" << absl::StatusCodeToString(status.code()) << "): " << status.message() << "\n";
-  for (const auto& [field, rule] : FieldViolationsOf(status)) std::cerr << "  字段 " << field << ": " << rule << "\n";
-  return 1;
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("无法读取文件 ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// A progress bar on stderr: [#####.....] 50/100, redrawn in place on a terminal; elsewhere (logs, CI) only
-// the final line is written.
-void Progress(size_t done, size_t total) {
-  static const bool terminal = isatty(fileno(stderr));
-  if (!terminal && done != total) return;
-  const int width = 30;
-  const int filled = total == 0 ? width : static_cast<int>(width * done / total);
-  std::fprintf(stderr, "\r[%s%s] %zu/%zu", std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
-               done, total);
-  if (done == total) std::fprintf(stderr, "\n");
-}
-
-// Maps a request field path to the CSV column an official sees.
-std::string ColumnOf(const std::string& field) {
-  static const std::map<std::string, std::string> columns = {
-      {"project.project_code", "项目代码"},
-      {"project.name", "项目名称"},
-      {"project.unit_id", "单位代码"},
-      {"project.industry_code", "行业代码"},
-      {"project.construction_nature", "建设性质"},
-      {"project.ownership", "控股情况"},
-      {"project.tiers", "项目层级"},
-      {"project.stage", "项目阶段"},
-      {"project.planning_year", "谋划年度"},
-      {"project.planned_total_investment_yuan", "计划总投资(元)"},
-      {"project.planned_start_date", "计划开工日期"},
-      {"project.actual_start_date", "实际开工日期"},
-      {"project.planned_completion_date", "计划竣工日期"},
-      {"project.actual_completion_date", "实际竣工日期"},
-      {"project.region_code", "行政区划代码"},
-      {"project.withdrawal_reason", "退出原因"},
-      {"unit.unit_id", "单位代码"},
-      {"unit.name", "单位名称"},
-      {"unit.type", "单位类型"},
-      {"unit.region_code", "行政区划代码"}};
-  auto it = columns.find(field);
-  return it == columns.end() ? field : it->second;
-}
 
 // Sends each parsed row; prints a progress bar, then every refused row with its line, column and rule.
 template <typename T, typename Send>
@@ -275,7 +203,9 @@ int Summary(Client& client) {
 }
 
 int Usage() {
-  std::cerr << "用法: saimactl units list | projects list|show ID|summary | import units|projects FILE.csv\n";
+  std::cerr << "用法: saimactl units list | projects list|show ID|summary\n"
+               "       saimactl import units|projects|ruku|plans|monthly|peers FILE.csv\n"
+               "       saimactl lock YYYY-MM | report city --period=YYYY-MM [--format=json]\n";
   return 2;
 }
 
@@ -294,5 +224,8 @@ int main(int argc, char** argv) {
   if (words[0] == "projects" && words[1] == "summary") return Summary(client);
   if (words[0] == "import" && words[1] == "units" && words.size() == 3) return ImportUnits(client, words[2]);
   if (words[0] == "import" && words[1] == "projects" && words.size() == 3) return ImportProjects(client, words[2]);
+  if (words[0] == "import" && words.size() == 3) return ImportStatistics(client, words[1], words[2]);
+  if (words[0] == "lock" && words.size() == 2) return LockPeriod(client, words[1]);
+  if (words[0] == "report" && words[1] == "city") return CityReport(client);
   return Usage();
 }

@@ -130,6 +130,7 @@ pb::GetIndicatorsResponse ComputeIndicators(const std::vector<ProjectFacts>& pro
     *indicator->mutable_yoy_growth() = MakeRate(cat_ytd - cat_last, cat_last);
   }
   out.set_annual_plan_yuan(plan);
+  out.set_project_count(static_cast<int32_t>(projects.size()));
   *out.mutable_completion_rate() = MakeRate(ytd_with_plan, plan);
   *out.mutable_time_progress() = MakeRate(period.month, 12);
   return out;

@@ -239,6 +239,12 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(con
         refuse(i, "report.project_id", absl::StrCat("belongs to unit ", dims->unit_id, ", not ", c.unit_id));
         continue;
       }
+      auto newest = context.newest.find({r.project_id(), r.period()});
+      if (newest != context.newest.end() && newest->second.kind() == pb::FIGURE_KIND_REPORTED &&
+          SameFigures(newest->second, r)) {
+        batch_ytd[{r.project_id(), r.period()}] = r.ytd_yuan();
+        continue;  // Already recorded: importing the same file twice records it once, locked or not.
+      }
       auto locked = context.locked.find(r.period());
       if (locked != context.locked.end() && locked->second) {
         refuse(i, "report.period", "the period is locked: a figure changes only by a correction");
@@ -265,11 +271,6 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(con
         continue;
       }
       batch_ytd[{r.project_id(), r.period()}] = r.ytd_yuan();
-      auto newest = context.newest.find({r.project_id(), r.period()});
-      if (newest != context.newest.end() && newest->second.kind() == pb::FIGURE_KIND_REPORTED &&
-          SameFigures(newest->second, r)) {
-        continue;  // Already recorded: importing the same file twice records it once.
-      }
       accepted.push_back(i);
     }
     std::sort(response.mutable_errors()->begin(), response.mutable_errors()->end(),
@@ -392,6 +393,14 @@ absl::StatusOr<pb::GetCityReportResponse> Stats::GetCityReport(const Caller& c, 
   pb::CityReport& report = *response.mutable_report();
   *report.mutable_indicators() = *std::move(indicators);
   *report.mutable_key_projects() = StatusesOf(*facts, reg::PROJECT_TIER_KEY, period, thresholds_);
+  int64_t key_ytd = 0, key_plan = 0;
+  for (const auto& f : *facts) {
+    if (f.HasTier(reg::PROJECT_TIER_KEY) && f.plan.has_value()) {
+      key_ytd += f.ytd;
+      key_plan += *f.plan;
+    }
+  }
+  *report.mutable_key_projects_completion_rate() = MakeRate(key_ytd, key_plan);
   const int64_t minimum = q.rank_min_annual_plan_yuan() > 0 ? q.rank_min_annual_plan_yuan() : kDefaultRankMinimumYuan;
   *report.mutable_lowest_units() = stats::RankUnits(*facts, minimum, /*ascending=*/true, units_.UnitNames(d));
   // New 重大 projects started in the first half of the year, and those behind (预警 or 滞后).

@@ -89,6 +89,244 @@ class Codes:
         return f"{year}-{CITY}-{(self.serial % 30) + 1:02d}-{(self.serial % 4) + 1:02d}-{self.serial:05d}{self.serial % 10}"
 
 
+WAN = 10_000  # 元 per 万元
+
+# The investment the speech reports for Jan–May, designed as cells of (category, ownership) in 万元: last year
+# (2022-05) and this year (2023-05). The services compute every growth rate and rank from the records below;
+# these targets only decide how much each record carries. Check: Σ last 258,400 → Σ this 298,700 (29.87亿, +15.6%);
+# 民间 167,240 → 200,521 (+19.9%); 国有 91,160 → 98,179 (+7.7%); 工业技改 15,000 → 24,360 (+62.4%);
+# 制造业 95,000 → 105,355 (+10.9%); 交通能源水利 30,000 → 62,580 (+108.6%); 高新 20,000 → 19,300 (−3.5%).
+CELLS = {
+    # cell: (last year 万元, this year 万元, ownership, nature, industry pool)
+    "HT": (20_000, 19_300, "私人", "新建", "high_tech"),
+    "REN": (15_000, 24_360, "私人", "改建和技术改造", "manufacturing"),
+    "MFG": (60_000, 61_695, "私人", "扩建", "manufacturing"),
+    "TEW": (30_000, 62_580, "国有", "新建", "tew"),
+    "OTHER_PRIV": (72_240, 95_166, "私人", "新建", "tertiary"),
+    "OTHER_STATE": (61_160, 35_599, "国有", "新建", "tertiary"),
+}
+JIANAN_GROWTH = 1.036  # 建安: +3.6%
+KEY_COMPLETION = 0.352  # 76 key projects: 35.2% of the annual plan
+
+# Growth of the prefecture's other eight counties (%), entered by the bureau; the city's rank is computed.
+PEERS = ["331102", "331121", "331122", "331123", "331124", "331125", "331126", "331127"]
+PEER_GROWTH = {
+    "固定资产投资": [12.1, 18.3, 9.7, 16.2, 11.0, 20.4, 8.8, 13.5],
+    "建安投资": [5.1, 6.3, 7.8, 9.0, 12.4, 4.2, 8.8, -1.2],
+    "高新技术产业投资": [2.5, -1.0, 6.4, 10.2, 0.8, 3.3, 15.0, -8.1],
+    "制造业投资": [12.0, 15.5, 13.2, 18.9, 11.4, 20.1, 6.2, 3.4],
+    "民间投资": [15.2, 22.0, 10.3, 17.8, 12.5, 25.1, 9.9, 14.0],
+}
+
+# Key projects the speech names: (name, unit, industry, nature, ownership, cell, status, 年度计划 万元, rate).
+# The five lowest units of the speech hold one lagging project each, so their completion is that project's.
+NAMED = [
+    ("国镜药业年产2亿瓶口服溶液剂项目", "Z01", "2720", "新建", "私人", "HT", "较快", 9_000, 0.60),
+    ("鹤思医疗注射器及输液器生产线项目", "Z01", "3584", "新建", "私人", "HT", "较快", 6_000, 0.58),
+    ("城市文化客厅项目", "G01", "8870", "新建", "国有", "OTHER_STATE", "较快", 12_000, 0.62),
+    ("南大洋水厂扩建增容工程", "D08", "4610", "扩建", "国有", "OTHER_STATE", "较快", 8_000, 0.56),
+    ("水南未来社区水南地块项目", "331181002", "7010", "新建", "国有", "OTHER_STATE", "滞后", 10_000, 0.076),
+    ("凤起路区块拆迁安置房项目", "D05", "4710", "新建", "国有", "OTHER_STATE", "滞后", 8_000, 0.023),
+    ("浙大路安置房项目", "331181003", "4710", "新建", "国有", "OTHER_STATE", "滞后", 9_000, 0.094),
+    ("中医医院迁建工程", "D10", "8412", "迁建", "国有", "OTHER_STATE", "滞后", 2_500, 0.05),
+    ("公共卫生应急救治中心项目", "D10", "8411", "新建", "国有", "OTHER_STATE", "滞后", 2_000, 0.04),
+    ("交通物流快递服务中心项目", "D07", "6020", "新建", "国有", "TEW", "滞后", 3_000, 0.05),
+    ("小梅镇集镇综合体项目", "331181102", "7010", "新建", "集体", "OTHER_PRIV", "滞后", 6_000, 0.092),
+    ("食用菌共富双创园项目", "D06", "0142", "新建", "集体", "OTHER_PRIV", "滞后", 6_000, 0.053),
+]
+# Units that hold only the named projects above: no other planned project may change their completion rate.
+RESERVED_UNITS = {"D05", "D06", "D10", "331181002", "331181003", "331181102"}
+
+
+def partition(rng, total, parts):
+    """Splits an integer total into `parts` positive integers (random weights), exactly."""
+    weights = [rng.uniform(0.5, 1.5) for _ in range(parts)]
+    shares = [int(total * w / sum(weights)) for w in weights]
+    shares[-1] += total - sum(shares)
+    assert all(x > 0 for x in shares), (total, shares)
+    return shares
+
+
+class CountedProjects:
+    """The projects in the statistical database (入库) with their plans and monthly figures for 2022 and 2023."""
+
+    def __init__(self, rng, codes_by_sector, towns):
+        self.rng = rng
+        self.projects, self.ruku, self.plans, self.monthly = [], [], [], []
+        self.serial = 0
+        pools = {
+            "high_tech": [c for c in codes_by_sector["manufacturing"] if c[:2] in ("27", "39", "40") or c[:3] == "358"],
+            # 25 (fuel processing) counts as 能源 and so stays out of the plain manufacturing cells.
+            "manufacturing": [c for c in codes_by_sector["manufacturing"]
+                              if not (c[:2] in ("25", "27", "39", "40") or c[:3] in ("358", "374"))],
+            "tew": [c for c in codes_by_sector["tertiary"] if c[:2] in ("53", "54", "55", "58", "60", "76")],
+            "tertiary": [c for c in codes_by_sector["tertiary"]
+                         if c[:2] not in ("53", "54", "55", "56", "57", "58", "60", "76")],
+        }
+        self.pools = pools
+        units = [c for c, _, _ in towns] + [c for c, _, _ in DEPARTMENTS] + ["G01", "Z01"]
+        self.open_units = [u for u in units if u not in RESERVED_UNITS and u != "D04"]
+        # cell → lists of (this-year 元, last-year 元) already placed
+        self.placed = {cell: [0, 0] for cell in CELLS}
+        self.series = []  # (code, planned_total, last_ytd 元, this_ytd 元, first_month_2023)
+
+        key = []
+        for name, unit, industry, nature, ownership, cell, status, plan, rate in NAMED:
+            key.append(dict(name=name, unit=unit, industry=industry, nature=nature, ownership=ownership, cell=cell,
+                            status=status, plan=plan * WAN, rate=rate))
+        # 64 more key projects (48 正常, 16 预警) and 36 new 重大 projects (30 on time, 6 预警) in the open units.
+        # Each cell gives them a share of its this-year amount; continuing projects carry the rest.
+        generic_cells = ["MFG"] * 16 + ["REN"] * 6 + ["HT"] * 4 + ["TEW"] * 6 + ["OTHER_PRIV"] * 28 + ["OTHER_STATE"] * 4
+        new_major_cells = ["TEW"] * 14 + ["REN"] * 3 + ["OTHER_PRIV"] * 10 + ["MFG"] * 9
+        key_share = {"HT": 0.55, "REN": 0.45, "MFG": 0.45, "TEW": 0.30, "OTHER_PRIV": 0.45, "OTHER_STATE": 0.50}
+        new_major_share = {"HT": 0.0, "REN": 0.15, "MFG": 0.15, "TEW": 0.45, "OTHER_PRIV": 0.15, "OTHER_STATE": 0.0}
+        rng.shuffle(generic_cells)
+        statuses = ["预警" if i % 4 == 3 else "正常" for i in range(len(generic_cells))]
+        new_majors = []
+        for cell in CELLS:
+            this_wan = CELLS[cell][1]
+            named_this = sum(k["plan"] * k["rate"] for k in key if k["cell"] == cell)
+            members = [i for i, c in enumerate(generic_cells) if c == cell]
+            budget = key_share[cell] * this_wan * WAN - named_this
+            assert budget > 0, (cell, budget)
+            weights = [rng.uniform(0.7, 1.3) for _ in members]
+            for i, w in zip(members, weights):
+                _, _, ownership, nature, pool = CELLS[cell]
+                unit = self.open_units[i % len(self.open_units)]
+                rate = rng.uniform(0.15, 0.28) if statuses[i] == "预警" else rng.uniform(0.36, 0.46)
+                ytd = budget * w / sum(weights)
+                key.append(dict(name=f"{unit_label(unit)}{rng.choice(WORDS_BY_POOL[pool])}重点工程({i + 1})",
+                                unit=unit, industry=rng.choice(pools[pool]), nature=nature, ownership=ownership,
+                                cell=cell, status=statuses[i], plan=round(ytd / rate / WAN) * WAN, rate=rate))
+            nm_members = [i for i, c in enumerate(new_major_cells) if c == cell]
+            nm_weights = [rng.uniform(0.7, 1.3) for _ in nm_members]
+            for i, w in zip(nm_members, nm_weights):
+                ytd = new_major_share[cell] * this_wan * WAN * w / sum(nm_weights)
+                new_majors.append((i, cell, ytd))
+        # Aim the 正常 rates so that the 76 together complete KEY_COMPLETION of their plan.
+        # Scale the 正常 rates, keeping each inside its band (31.67%–51.67%, with a margin); a few rounds settle it.
+        target = KEY_COMPLETION * sum(k["plan"] for k in key)
+        for _ in range(20):
+            free = [k for k in key if k["status"] == "正常" and 0.33 < k["rate"] < 0.50]
+            fixed = sum(k["plan"] * k["rate"] for k in key if k not in free)
+            factor = (target - fixed) / sum(k["plan"] * k["rate"] for k in free)
+            for k in free:
+                k["rate"] = min(0.50, max(0.33, k["rate"] * factor))
+        for k in key:
+            if k["status"] == "正常":
+                assert 0.3167 < k["rate"] < 0.5166, (k["name"], k["rate"])
+            k["ytd"] = round(k["plan"] * k["rate"] / 100) * 100
+        # One 正常 project absorbs the rounding so that Σ ytd / Σ plan is KEY_COMPLETION to the 元.
+        normal_keys = [k for k in key if k["status"] == "正常"]
+        normal_keys[-1]["ytd"] += round(KEY_COMPLETION * sum(k["plan"] for k in key)) - sum(k["ytd"] for k in key)
+        for k in key:
+            tiers = ["重点项目"] + (["重大项目"] if rng.random() < 0.4 else [])
+            last = round(k["ytd"] * rng.uniform(0.7, 1.1) / 100) * 100
+            self.place(k, tiers, planning_year=rng.choice([2020, 2021]), start="2021-09-15", ruku="2021-10-20",
+                       this_ytd=k["ytd"], last_ytd=last, plan=k["plan"], first_month=2)
+
+        # The new 重大 projects started January to April 2023; the first six are behind (预警).
+        for i, cell, ytd in sorted(new_majors):
+            _, _, ownership, nature, pool = CELLS[cell]
+            unit = self.open_units[(i * 7) % len(self.open_units)]
+            rate = rng.uniform(0.15, 0.28) if i < 6 else rng.uniform(0.36, 0.50)
+            month = 1 + i % 4
+            this_ytd = round(ytd / 100) * 100
+            k = dict(name=f"{unit_label(unit)}{rng.choice(WORDS_BY_POOL[pool])}新开工项目({i + 1})", unit=unit,
+                     industry=rng.choice(pools[pool]), nature=nature, ownership=ownership, cell=cell)
+            self.place(k, ["重大项目"], planning_year=2021, start=f"2023-{month:02d}-10", ruku=f"2023-{month:02d}-20",
+                       this_ytd=this_ytd, last_ytd=0, plan=round(this_ytd / rate / WAN) * WAN,
+                       first_month=max(2, month))
+
+        # Continuing projects (续建, no plan this year) carry the rest of each cell.
+        for cell, (last_wan, this_wan, ownership, nature, pool) in CELLS.items():
+            rest_this = this_wan * WAN - self.placed[cell][0]
+            rest_last = last_wan * WAN - self.placed[cell][1]
+            assert rest_this > 0 and rest_last > 0, (cell, rest_this, rest_last)
+            parts = 8
+            for j, (t, l) in enumerate(zip(partition(rng, rest_this, parts), partition(rng, rest_last, parts))):
+                unit = self.open_units[(j * 11 + len(cell)) % len(self.open_units)]
+                k = dict(name=f"{unit_label(unit)}{rng.choice(WORDS_BY_POOL[pool])}续建项目({cell[:3]}{j + 1})",
+                         unit=unit, industry=rng.choice(pools[pool]), nature=nature, ownership=ownership, cell=cell)
+                self.place(k, [], planning_year=2020, start="2020-11-01", ruku="2020-12-15", this_ytd=t,
+                           last_ytd=l, plan=None, first_month=2)
+        self.check()
+
+    def place(self, k, tiers, planning_year, start, ruku, this_ytd, last_ytd, plan, first_month):
+        self.serial += 1
+        code = f"{planning_year}-{CITY}-{(self.serial % 30) + 1:02d}-0{(self.serial % 4) + 1}-{70000 + self.serial:05d}{self.serial % 10}"
+        planned_total = max(plan or 0, this_ytd + last_ytd) * 4 + 50_000_000
+        self.projects.append(dict(name=k["name"], unit=k["unit"], industry=k["industry"], nature=k["nature"],
+                                  ownership=k["ownership"], tiers=tiers, stage="在建", year=planning_year,
+                                  total=planned_total, planned_start=start, actual_start=start,
+                                  location=unit_label(k["unit"]), code=code))
+        dept = {"TEW": "D07", "OTHER_STATE": "D03", "OTHER_PRIV": "D01"}.get(k["cell"], "D02")
+        self.ruku.append([code, dept, ruku])
+        if plan is not None:
+            self.plans.append([code, 2023, plan])
+        self.placed[k["cell"]][0] += this_ytd
+        self.placed[k["cell"]][1] += last_ytd
+        self.series.append((code, planned_total, last_ytd, this_ytd, first_month))
+
+    def check(self):
+        for cell, (last_wan, this_wan, *_rest) in CELLS.items():
+            assert self.placed[cell] == [this_wan * WAN, last_wan * WAN], (cell, self.placed[cell])
+
+    def write(self, out_dir):
+        rng = self.rng
+        last_total = sum(s[2] for s in self.series)
+        this_total = sum(s[3] for s in self.series)
+        ja_last_share = 0.60
+        ja_this_share = JIANAN_GROWTH * ja_last_share * last_total / this_total
+        curve = {2: 0.34, 3: 0.58, 4: 0.80, 5: 1.0}
+        rows = []
+        for code, planned_total, last_ytd, this_ytd, first_month in self.series:
+            base = planned_total // 5
+            for year, ytd_may, share, start_month in ((2022, last_ytd, ja_last_share, 2),
+                                                      (2023, this_ytd, ja_this_share, first_month)):
+                if ytd_may == 0:
+                    continue
+                previous = 0
+                for month in range(start_month, 6):
+                    fraction = curve[month] if start_month == 2 else (month - start_month + 1) / (6 - start_month)
+                    ytd = ytd_may if month == 5 else round(ytd_may * fraction / 100) * 100
+                    ja = round(ytd * share / 100) * 100
+                    construction = round(ja * 5 / 6 / 100) * 100
+                    equipment = round(ytd * 0.25 / 100) * 100
+                    other = ytd - ja - equipment
+                    since_start = base + (0 if year == 2022 else last_ytd * 2) + ytd
+                    rows.append([code, f"{year}-{month:02d}", ytd - previous, ytd, construction, ja - construction,
+                                 equipment, other, since_start])
+                    previous = ytd
+        with open(os.path.join(out_dir, "ruku.csv"), "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["项目代码", "主管部门", "入库日期"])
+            w.writerows(self.ruku)
+        with open(os.path.join(out_dir, "plans.csv"), "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["项目代码", "年度", "年度计划投资(元)"])
+            w.writerows(self.plans)
+        with open(os.path.join(out_dir, "monthly.csv"), "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["项目代码", "报告期", "本月完成投资(元)", "自年初累计(元)", "建筑工程(元)", "安装工程(元)",
+                        "设备工器具购置(元)", "其他费用(元)", "自开始建设累计(元)"])
+            w.writerows(rows)
+        with open(os.path.join(out_dir, "peers.csv"), "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["行政区划代码", "报告期", "指标", "同比增速(%)"])
+            for indicator, growths in PEER_GROWTH.items():
+                for region, growth in zip(PEERS, growths):
+                    w.writerow([region, "2023-05", indicator, f"{growth:.1f}"])
+
+
+WORDS_BY_POOL = {}
+UNIT_LABELS = {}
+
+
+def unit_label(unit):
+    return UNIT_LABELS.get(unit, unit)
+
+
 def main():
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
@@ -96,6 +334,12 @@ def main():
     codes = Codes()
     codes_by_sector = industries()
     towns = townships()
+    UNIT_LABELS.update({c: n for c, n, _ in towns})
+    UNIT_LABELS.update({c: n for c, n, _ in DEPARTMENTS})
+    UNIT_LABELS.update({c: n for c, n, _ in OTHER_UNITS})
+    WORDS_BY_POOL.update(high_tech=["生物医药生产线", "电子元器件生产线", "精密仪器研发制造"],
+                         manufacturing=SECONDARY_WORDS, tew=["公路改建", "水利枢纽", "物流枢纽", "客运站改造"],
+                         tertiary=TERTIARY_WORDS)
 
     with open(os.path.join(out_dir, "units.csv"), "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
@@ -113,8 +357,9 @@ def main():
     rows = []
 
     def add(name, unit, industry, nature, ownership, tiers, stage, year, total, planned_start="", actual_start="",
-            location="", renovation=False, public=False):
-        code = "" if stage == "谋划" else codes.next(year)
+            location="", renovation=False, public=False, code=None):
+        if code is None:
+            code = "" if stage == "谋划" else codes.next(year)
         planned_completion = f"{year + 3}-12-31" if planned_start else ""
         rows.append([code, name, unit, industry, nature, ownership, "|".join(tiers), stage, year, total,
                      planned_start, actual_start, planned_completion, "", location, CITY,
@@ -153,26 +398,14 @@ def main():
                 "新建", rng.choice(["国有", "集体", "私人"]), [], rng.choice(["谋划", "谋划", "前期"]), 2023,
                 rng.randrange(500, 80000) * 10000)
 
-    # 76 key projects (重点项目), planned in earlier years and now under construction; the named ones first.
-    for i, (name, unit, industry, nature, ownership) in enumerate(NAMED_KEY_PROJECTS):
-        tiers = ["重点项目"] + (["重大项目"] if i % 2 == 0 else [])
-        add(name, unit, industry, nature, ownership, tiers, "在建", 2021, rng.randrange(20000, 200000) * 10000,
-            "2022-03-01", "2022-04-18", unit_names.get(unit, ""), public=ownership == "国有")
-    key_units = [c for c, _, _ in towns] + [c for c, _, _ in DEPARTMENTS] + ["G01", "Z01"]
-    for i in range(76 - len(NAMED_KEY_PROJECTS)):
-        unit = key_units[rng.randrange(len(key_units))]
-        sector = rng.choice(["manufacturing", "tertiary", "tertiary", "primary"])
-        word = rng.choice({"manufacturing": SECONDARY_WORDS, "tertiary": TERTIARY_WORDS,
-                           "primary": PRIMARY_WORDS}[sector])
-        tiers = ["重点项目"] + (["重大项目"] if rng.random() < 0.5 else []) + (["省重大项目"] if rng.random() < 0.15 else [])
-        add(f"{unit_names.get(unit, '城发')}{word}重点工程({i + 1})", unit, rng.choice(codes_by_sector[sector]),
-            rng.choice(["新建", "扩建", "改建和技术改造"]), rng.choice(["国有", "私人", "集体"]), tiers, "在建",
-            rng.choice([2020, 2021]), rng.randrange(5000, 150000) * 10000, "2022-06-01", "2022-07-20")
-
+    counted = CountedProjects(rng, codes_by_sector, towns)
+    for project in counted.projects:
+        add(**project)
     with open(os.path.join(out_dir, "projects.csv"), "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(header)
         w.writerows(rows)
+    counted.write(out_dir)
     print(f"demo data: {len(rows)} projects, {19 + len(DEPARTMENTS) + len(OTHER_UNITS)} units -> {out_dir}",
           file=sys.stderr)
 

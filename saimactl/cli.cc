@@ -1,0 +1,120 @@
+#include "saimactl/cli.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+ABSL_FLAG(std::string, gateway_grpc, "127.0.0.1:50050", "gateway gRPC address");
+ABSL_FLAG(std::string, token, "", "bearer token");
+
+namespace saima::ctl {
+namespace {
+
+// value / 10^scale_digits of (numerator/denominator), rounded half away from zero, as text with `decimals`.
+std::string RoundedRatio(int64_t numerator, int64_t denominator, int decimals, int64_t scale) {
+  using int128 = __int128;
+  int128 n = static_cast<int128>(numerator) * scale;
+  int128 d = denominator;
+  if (d < 0) {
+    n = -n;
+    d = -d;
+  }
+  const bool negative = n < 0;
+  if (negative) n = -n;
+  const int128 rounded = (2 * n + d) / (2 * d);
+  int128 unit = 1;
+  for (int i = 0; i < decimals; ++i) unit *= 10;
+  const int64_t whole = static_cast<int64_t>(rounded / unit);
+  const int64_t fraction = static_cast<int64_t>(rounded % unit);
+  std::string out = absl::StrCat(negative && rounded != 0 ? "-" : "", whole);
+  if (decimals > 0) absl::StrAppend(&out, ".", absl::StrFormat("%0*d", decimals, fraction));
+  return out;
+}
+
+}  // namespace
+
+Client::Client() : stub_(gw::GatewayService::NewStub(MakeChannel(absl::GetFlag(FLAGS_gateway_grpc)))) {}
+
+std::unique_ptr<grpc::ClientContext> Client::Context(std::chrono::seconds timeout) const {
+  auto context = CallContext(timeout);
+  context->AddMetadata("authorization", "Bearer " + absl::GetFlag(FLAGS_token));
+  return context;
+}
+
+std::string Wan(int64_t yuan) { return RoundedRatio(yuan, 10000, 1, 10); }
+std::string Yi(int64_t yuan) { return RoundedRatio(yuan, 100000000, 2, 100); }
+
+std::string Percent(int64_t numerator, int64_t denominator) {
+  if (denominator == 0) return "—";
+  return RoundedRatio(numerator, denominator, 1, 1000) + "%";
+}
+
+std::string Growth(int64_t numerator, int64_t denominator) {
+  if (denominator == 0) return "—";
+  const std::string p = Percent(numerator, denominator);
+  return (p[0] == '-' || p == "0.0%") ? p : "+" + p;
+}
+
+// Prints an error for an official: the message, then each field that was refused.
+int Fail(const absl::Status& status) {
+  std::cerr << "错误 (" << absl::StatusCodeToString(status.code()) << "): " << status.message() << "\n";
+  for (const auto& [field, rule] : FieldViolationsOf(status)) std::cerr << "  字段 " << field << ": " << rule << "\n";
+  return 1;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("无法读取文件 ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A progress bar on stderr: [#####.....] 50/100, redrawn in place on a terminal; elsewhere (logs, CI) only
+// the final line is written.
+void Progress(size_t done, size_t total) {
+  static const bool terminal = isatty(fileno(stderr));
+  if (!terminal && done != total) return;
+  const int width = 30;
+  const int filled = total == 0 ? width : static_cast<int>(width * done / total);
+  std::fprintf(stderr, "\r[%s%s] %zu/%zu", std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
+               done, total);
+  if (done == total) std::fprintf(stderr, "\n");
+}
+
+// Maps a request field path to the CSV column an official sees.
+std::string ColumnOf(const std::string& field) {
+  static const std::map<std::string, std::string> columns = {
+      {"project.project_code", "项目代码"},
+      {"project.name", "项目名称"},
+      {"project.unit_id", "单位代码"},
+      {"project.industry_code", "行业代码"},
+      {"project.construction_nature", "建设性质"},
+      {"project.ownership", "控股情况"},
+      {"project.tiers", "项目层级"},
+      {"project.stage", "项目阶段"},
+      {"project.planning_year", "谋划年度"},
+      {"project.planned_total_investment_yuan", "计划总投资(元)"},
+      {"project.planned_start_date", "计划开工日期"},
+      {"project.actual_start_date", "实际开工日期"},
+      {"project.planned_completion_date", "计划竣工日期"},
+      {"project.actual_completion_date", "实际竣工日期"},
+      {"project.region_code", "行政区划代码"},
+      {"project.withdrawal_reason", "退出原因"},
+      {"unit.unit_id", "单位代码"},
+      {"unit.name", "单位名称"},
+      {"unit.type", "单位类型"},
+      {"unit.region_code", "行政区划代码"}};
+  auto it = columns.find(field);
+  return it == columns.end() ? field : it->second;
+}
+
+}  // namespace saima::ctl

@@ -1,0 +1,335 @@
+#include "saimactl/stats_commands.h"
+
+#include <iostream>
+#include <map>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/util/json_util.h"
+#include "saimactl/csv_import.h"
+#include "services/stats/indicators.h"
+
+ABSL_FLAG(std::string, period, "", "report period YYYY-MM");
+ABSL_FLAG(std::string, format, "text", "report format: text or json");
+ABSL_FLAG(bool, import_valid_rows, false, "import monthly: import the good rows even when some rows are bad");
+
+namespace saima::ctl {
+namespace {
+
+namespace reg = ::saima::registry::v1;
+namespace st = ::saima::stats::v1;
+
+// 项目代码 → project id, from the registry through the gateway.
+absl::StatusOr<std::map<std::string, int64_t>> ProjectIdsByCode(Client& client) {
+  std::map<std::string, int64_t> ids;
+  gw::ListProjectsRequest request;
+  request.set_page_size(1000);
+  do {
+    gw::ListProjectsResponse response;
+    if (absl::Status s = client.Call(&gw::GatewayService::Stub::ListProjects, request, &response); !s.ok()) return s;
+    for (const auto& p : response.projects()) {
+      if (!p.project_code().empty()) ids[p.project_code()] = p.project_id();
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return ids;
+}
+
+// Prints the summary and every refused row; returns the exit code.
+int Report(const char* what, size_t total, size_t imported, std::vector<RowError> errors) {
+  std::sort(errors.begin(), errors.end(), [](const RowError& a, const RowError& b) { return a.line < b.line; });
+  std::cout << absl::StrFormat("导入%s: 共 %d 行, 成功 %d 行, 失败 %d 行\n", what, total, imported,
+                               errors.empty() ? 0 : total - imported);
+  for (const auto& e : errors) std::cout << absl::StrFormat("  第%d行 [%s] %s\n", e.line, e.column, e.rule);
+  return errors.empty() ? 0 : 1;
+}
+
+template <typename T>
+bool Resolve(const std::map<std::string, int64_t>& ids, ParsedRow<T>& row, const std::string& code, int64_t* id) {
+  auto it = ids.find(code);
+  if (it == ids.end()) {
+    row.errors.push_back({row.line, "项目代码", absl::StrCat("项目代码 ", code, " 未在项目库中登记")});
+    return false;
+  }
+  *id = it->second;
+  return true;
+}
+
+// Drives one 入库 application from wherever it stands to APPROVED, taking the steps the project's size requires.
+absl::Status ApproveThroughWorkflow(Client& client, int64_t project_id, const RukuRow& row,
+                                    const std::string& request_id) {
+  gw::CreateRukuApplicationRequest create;
+  create.mutable_application()->set_project_id(project_id);
+  create.mutable_application()->set_reviewing_department_id(row.reviewing_department_id);
+  create.set_request_id(request_id);
+  gw::CreateRukuApplicationResponse created;
+  if (absl::Status s = client.Call(&gw::GatewayService::Stub::CreateRukuApplication, create, &created); !s.ok()) {
+    return s;
+  }
+  reg::RukuApplication app = created.application();
+  for (int step = 0; step < 8 && app.state() != reg::RUKU_STATE_APPROVED; ++step) {
+    std::vector<reg::RukuState> candidates;
+    switch (app.state()) {
+      case reg::RUKU_STATE_DRAFT:
+      case reg::RUKU_STATE_RETURNED:
+        candidates = {reg::RUKU_STATE_SUBMITTED};
+        break;
+      case reg::RUKU_STATE_SUBMITTED:
+        candidates = {reg::RUKU_STATE_DEPT_REVIEWED};
+        break;
+      case reg::RUKU_STATE_DEPT_REVIEWED:
+        candidates = {reg::RUKU_STATE_STATS_REVIEW};
+        break;
+      case reg::RUKU_STATE_STATS_REVIEW:
+        candidates = {reg::RUKU_STATE_APPROVED, reg::RUKU_STATE_PROVINCE_REVIEW};
+        break;
+      case reg::RUKU_STATE_PROVINCE_REVIEW:
+        candidates = {reg::RUKU_STATE_APPROVED, reg::RUKU_STATE_NBS_REVIEW};
+        break;
+      case reg::RUKU_STATE_NBS_REVIEW:
+        candidates = {reg::RUKU_STATE_APPROVED};
+        break;
+      default:
+        return absl::FailedPreconditionError(absl::StrCat("申请处于无法推进的状态 ", app.state()));
+    }
+    absl::Status last;
+    for (reg::RukuState to : candidates) {
+      gw::TransitionRukuApplicationRequest t;
+      t.set_application_id(app.application_id());
+      t.set_to_state(to);
+      t.set_expected_state(app.state());
+      if (to == reg::RUKU_STATE_APPROVED) t.set_effective_date(row.ruku_date);
+      t.set_request_id(absl::StrCat(request_id, "-", step, "-", to));
+      gw::TransitionRukuApplicationResponse moved;
+      last = client.Call(&gw::GatewayService::Stub::TransitionRukuApplication, t, &moved);
+      if (last.ok()) {
+        app = moved.application();
+        break;
+      }
+      if (!absl::IsFailedPrecondition(last)) return last;
+    }
+    if (!last.ok()) return last;
+  }
+  return absl::OkStatus();
+}
+
+int ImportRuku(Client& client, const std::string& text) {
+  auto rows = ParseRukuCsv(text);
+  if (!rows.ok()) return Fail(rows.status());
+  auto ids = ProjectIdsByCode(client);
+  if (!ids.ok()) return Fail(ids.status());
+  std::vector<RowError> errors;
+  size_t imported = 0;
+  for (size_t i = 0; i < rows->size(); ++i) {
+    auto& row = (*rows)[i];
+    int64_t id = 0;
+    if (row.errors.empty() && Resolve(*ids, row, row.value.project_code, &id)) {
+      absl::Status s = ApproveThroughWorkflow(client, id, row.value, "ruku-" + row.fingerprint);
+      if (s.ok()) {
+        ++imported;
+      } else {
+        row.errors.push_back({row.line, "入库", std::string(s.message())});
+      }
+    }
+    errors.insert(errors.end(), row.errors.begin(), row.errors.end());
+    Progress(i + 1, rows->size());
+  }
+  return Report("入库记录", rows->size(), imported, errors);
+}
+
+int ImportPlans(Client& client, const std::string& text) {
+  auto rows = ParsePlansCsv(text);
+  if (!rows.ok()) return Fail(rows.status());
+  auto ids = ProjectIdsByCode(client);
+  if (!ids.ok()) return Fail(ids.status());
+  std::vector<RowError> errors;
+  size_t imported = 0;
+  for (size_t i = 0; i < rows->size(); ++i) {
+    auto& row = (*rows)[i];
+    int64_t id = 0;
+    if (row.errors.empty() && Resolve(*ids, row, row.value.project_code, &id)) {
+      gw::SetAnnualPlanRequest request;
+      *request.mutable_plan() = row.value.plan;
+      request.mutable_plan()->set_project_id(id);
+      gw::SetAnnualPlanResponse response;
+      absl::Status s = client.Call(&gw::GatewayService::Stub::SetAnnualPlan, request, &response);
+      if (s.ok()) {
+        ++imported;
+      } else {
+        row.errors.push_back({row.line, "年度计划投资(元)", std::string(s.message())});
+      }
+    }
+    errors.insert(errors.end(), row.errors.begin(), row.errors.end());
+    Progress(i + 1, rows->size());
+  }
+  return Report("年度计划", rows->size(), imported, errors);
+}
+
+std::string MonthlyColumnOf(const std::string& field) {
+  static const std::map<std::string, std::string> columns = {
+      {"report.project_id", "项目代码"},
+      {"report.period", "报告期"},
+      {"report.month_yuan", "本月完成投资(元)"},
+      {"report.ytd_yuan", "自年初累计(元)"},
+      {"report.ytd_breakdown.construction_yuan", "建筑工程(元)"},
+      {"report.ytd_breakdown.installation_yuan", "安装工程(元)"},
+      {"report.ytd_breakdown.equipment_yuan", "设备工器具购置(元)"},
+      {"report.ytd_breakdown.other_yuan", "其他费用(元)"},
+      {"report.since_start_yuan", "自开始建设累计(元)"}};
+  auto it = columns.find(field);
+  return it == columns.end() ? field : it->second;
+}
+
+// Streams the rows to stats through the gateway; one bad row imports nothing unless --import_valid_rows.
+int ImportMonthly(Client& client, const std::string& text) {
+  auto rows = ParseMonthlyCsv(text);
+  if (!rows.ok()) return Fail(rows.status());
+  auto ids = ProjectIdsByCode(client);
+  if (!ids.ok()) return Fail(ids.status());
+  std::vector<RowError> errors;
+  std::vector<int> lines;  // file line of each streamed row
+  auto context = client.Context(std::chrono::seconds(600));
+  gw::ImportMonthlyReportsResponse response;
+  auto writer = client.stub().ImportMonthlyReports(context.get(), &response);
+  gw::ImportMonthlyReportsRequest message;
+  message.set_import_valid_rows(absl::GetFlag(FLAGS_import_valid_rows));
+  bool local_errors = false;
+  for (size_t i = 0; i < rows->size(); ++i) {
+    auto& row = (*rows)[i];
+    int64_t id = 0;
+    if (row.errors.empty() && Resolve(*ids, row, row.value.project_code, &id)) {
+      *message.add_reports() = row.value.report;
+      message.mutable_reports()->rbegin()->set_project_id(id);
+      lines.push_back(row.line);
+    }
+    if (!row.errors.empty()) local_errors = true;
+    errors.insert(errors.end(), row.errors.begin(), row.errors.end());
+    if (message.reports_size() >= 1000 || i + 1 == rows->size()) {
+      writer->Write(message);
+      message.Clear();
+    }
+    Progress(i + 1, rows->size());
+  }
+  writer->WritesDone();
+  absl::Status status = FromGrpcStatus(writer->Finish());
+  if (!status.ok()) return Fail(status);
+  for (const auto& e : response.errors()) {
+    const int line = e.row() >= 1 && e.row() <= static_cast<int64_t>(lines.size()) ? lines[e.row() - 1] : 0;
+    errors.push_back({line, MonthlyColumnOf(e.field()), e.rule()});
+  }
+  if (local_errors && !absl::GetFlag(FLAGS_import_valid_rows) && response.rows_imported() > 0) {
+    std::cerr << "注意: 本地校验失败的行未发送\n";
+  }
+  return Report("月报", rows->size(), response.rows_imported(), errors);
+}
+
+int ImportPeers(Client& client, const std::string& text) {
+  auto rows = ParsePeersCsv(text);
+  if (!rows.ok()) return Fail(rows.status());
+  std::vector<RowError> errors;
+  gw::SetPeerFiguresRequest request;
+  for (auto& row : *rows) {
+    if (row.errors.empty()) *request.add_figures() = row.value;
+    errors.insert(errors.end(), row.errors.begin(), row.errors.end());
+  }
+  if (!errors.empty()) return Report("周边县市数据", rows->size(), 0, errors);
+  gw::SetPeerFiguresResponse response;
+  if (absl::Status s = client.Call(&gw::GatewayService::Stub::SetPeerFigures, request, &response); !s.ok()) {
+    return Fail(s);
+  }
+  return Report("周边县市数据", rows->size(), response.stored(), errors);
+}
+
+std::string PeriodTitle(const std::string& period) {
+  const int month = std::stoi(period.substr(5, 2));
+  return absl::StrCat(period.substr(0, 4), "年1-", month, "月");
+}
+
+std::string RateText(const st::Rate& rate) { return Percent(rate.numerator(), rate.denominator()); }
+
+std::string RankText(const st::Indicator& indicator) {
+  if (indicator.prefecture_rank() == 0) return "";
+  return absl::StrCat(" (丽水市第", indicator.prefecture_rank(), "/", indicator.prefecture_size(), ")");
+}
+
+}  // namespace
+
+int ImportStatistics(Client& client, const std::string& kind, const std::string& path) {
+  auto text = ReadFile(path);
+  if (!text.ok()) return Fail(text.status());
+  if (kind == "ruku") return ImportRuku(client, *text);
+  if (kind == "plans") return ImportPlans(client, *text);
+  if (kind == "monthly") return ImportMonthly(client, *text);
+  if (kind == "peers") return ImportPeers(client, *text);
+  return Fail(InvalidField("import", "须为 units/projects/ruku/plans/monthly/peers 之一"));
+}
+
+int LockPeriod(Client& client, const std::string& period) {
+  gw::LockPeriodRequest request;
+  request.set_period(period);
+  gw::LockPeriodResponse response;
+  if (absl::Status s = client.Call(&gw::GatewayService::Stub::LockPeriod, request, &response); !s.ok()) return Fail(s);
+  std::cout << "报告期 " << response.period() << " 已锁定 (操作人 " << response.actor() << ")\n";
+  return 0;
+}
+
+int CityReport(Client& client) {
+  gw::GetCityReportRequest request;
+  request.set_period(absl::GetFlag(FLAGS_period));
+  gw::GetCityReportResponse response;
+  if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetCityReport, request, &response); !s.ok()) {
+    return Fail(s);
+  }
+  if (absl::GetFlag(FLAGS_format) == "json") {
+    std::string json;
+    google::protobuf::util::JsonPrintOptions options;
+    options.add_whitespace = true;
+    (void)google::protobuf::util::MessageToJsonString(response, &json, options);
+    std::cout << json;
+    return 0;
+  }
+  const auto& report = response.report();
+  const auto& ind = report.indicators();
+  std::cout << "龙泉市固定资产投资月度报告 (" << PeriodTitle(ind.period()) << ")"
+            << (ind.provisional() ? "  [初步数, 统计局尚未锁定]" : "  [统计局已锁定]") << "\n\n";
+  const auto& total = ind.total();
+  std::cout << "一、总体情况\n  固定资产投资完成 " << Yi(total.ytd_yuan()) << " 亿元, 同比增长 "
+            << Growth(total.yoy_growth().numerator(), total.yoy_growth().denominator()) << RankText(total)
+            << "; 上年同期 " << Yi(total.ytd_last_year_yuan()) << " 亿元。\n";
+  std::cout << "  年度计划 " << Yi(ind.annual_plan_yuan()) << " 亿元, 完成率 " << RateText(ind.completion_rate())
+            << ", 序时进度 " << RateText(ind.time_progress()) << "。\n\n二、分类增长\n";
+  for (const auto& c : ind.categories()) {
+    std::cout << "  " << stats::CategoryName(c.category()) << ": " << Yi(c.ytd_yuan()) << " 亿元, 同比 "
+              << Growth(c.yoy_growth().numerator(), c.yoy_growth().denominator()) << RankText(c) << "\n";
+  }
+  const auto& key = report.key_projects();
+  auto count = [&key](st::ProgressStatus s) {
+    auto it = key.count_by_status().find(st::ProgressStatus_Name(s));
+    return it == key.count_by_status().end() ? 0 : it->second;
+  };
+  std::cout << "\n三、重点项目\n  " << key.statuses_size() << " 个重点项目完成年度计划投资的 "
+            << RateText(report.key_projects_completion_rate()) << "; 较快 " << count(st::PROGRESS_STATUS_AHEAD)
+            << " 个, 正常 " << count(st::PROGRESS_STATUS_NORMAL) << " 个, 预警 " << count(st::PROGRESS_STATUS_WARNING)
+            << " 个, 滞后 " << count(st::PROGRESS_STATUS_LAGGING) << " 个。\n";
+  for (st::ProgressStatus s : {st::PROGRESS_STATUS_AHEAD, st::PROGRESS_STATUS_LAGGING}) {
+    std::vector<std::string> names;
+    for (const auto& p : key.statuses()) {
+      if (p.status() == s) names.push_back(absl::StrCat(p.project_name(), "(", RateText(p.completion_rate()), ")"));
+    }
+    std::cout << "  " << stats::StatusName(s) << ": " << absl::StrJoin(names, "、") << "\n";
+  }
+  std::cout << "\n四、年计划投资5000万元以上单位中完成率最低的单位\n";
+  int shown = 0;
+  for (const auto& u : report.lowest_units().units()) {
+    if (++shown > 5) break;
+    std::cout << "  " << u.rank() << ". " << u.unit_name() << " " << RateText(u.completion_rate()) << " (计划 "
+              << Wan(u.annual_plan_yuan()) << " 万元, 完成 " << Wan(u.ytd_yuan()) << " 万元)\n";
+  }
+  std::cout << "\n五、新开工重大项目\n  一、二季度新开工重大项目 " << report.new_major_starts() << " 个, 其中进度落后 "
+            << report.new_major_starts_behind() << " 个。\n";
+  return 0;
+}
+
+}  // namespace saima::ctl

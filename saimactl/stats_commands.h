@@ -1,0 +1,21 @@
+#ifndef SAIMA_SAIMACTL_STATS_COMMANDS_H_
+#define SAIMA_SAIMACTL_STATS_COMMANDS_H_
+
+// saimactl's statistics commands: imports of 入库 records, plans, monthly figures and peer figures; locking a
+// period; the city report.
+
+#include <string>
+
+#include "saimactl/cli.h"
+
+namespace saima::ctl {
+
+// kind: ruku, plans, monthly, peers.
+int ImportStatistics(Client& client, const std::string& kind, const std::string& path);
+int LockPeriod(Client& client, const std::string& period);
+// --period, --format=text|json
+int CityReport(Client& client);
+
+}  // namespace saima::ctl
+
+#endif  // SAIMA_SAIMACTL_STATS_COMMANDS_H_
