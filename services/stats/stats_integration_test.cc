@@ -1,0 +1,242 @@
+// The stats use cases on a real PostgreSQL: 先入库,后有数, the checks, locks, corrections, versions, imports and
+// the change feed's dims.
+
+#include "common/embedded.h"
+#include "common/status.h"
+#include "gtest/gtest.h"
+#include "services/stats/stats.h"
+#include "tests/pg_harness.h"
+
+namespace saima {
+extern const EmbeddedFile kStatsMigrations[];
+}
+
+namespace saima::stats {
+namespace {
+
+using ::saima::testing::PgHarness;
+
+absl::Time Deadline() { return absl::Now() + absl::Seconds(10); }
+
+class FixedUnits : public UnitDirectory {
+ public:
+  std::map<std::string, std::string> UnitNames(absl::Time) override { return {{"331181001", "龙渊街道"}}; }
+};
+
+const Caller kUnitStaff{"staff-1", kRoleUnitStaff, "331181001"};
+const Caller kOtherStaff{"staff-2", kRoleUnitStaff, "331181100"};
+const Caller kBureau{"tjj-1", kRoleStatsOfficer, ""};
+const Caller kLeader{"leader-1", kRoleLeader, ""};
+
+class StatsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ASSERT_TRUE(Migrate(PgHarness::Shared().Url("stats"), "stats", kStatsMigrations).ok());
+  }
+
+  void SetUp() override {
+    pqxx::connection admin(PgHarness::Shared().Url("postgres"));
+    pqxx::work txn(admin);
+    txn.exec(
+        "TRUNCATE stats.project_dims, stats.annual_plans, stats.monthly_reports, stats.period_locks, "
+        "stats.peer_figures");
+    txn.exec("UPDATE stats.feed_position SET revision = 0");
+    txn.commit();
+    pool_ = std::make_unique<PgPool>(PgHarness::Shared().Url("stats"), 4, StatsStatements());
+    store_ = std::make_unique<StatsStore>(*pool_);
+    stats_ = std::make_unique<Stats>(*store_, units_, CodeTables::Default(), StatusThresholds{});
+  }
+
+  // Feeds one project change as the registry's change feed would.
+  void Feed(int64_t revision, int64_t project_id, reg::RukuState state, const std::string& ruku_date) {
+    reg::ProjectChange change;
+    change.set_revision(revision);
+    auto* p = change.mutable_after();
+    p->set_project_id(project_id);
+    p->set_unit_id("331181001");
+    p->set_name("测试项目");
+    p->set_industry_code("2720");
+    p->set_sector(reg::SECTOR_SECONDARY);
+    p->set_manufacturing(true);
+    p->set_ownership(reg::OWNERSHIP_PRIVATE);
+    p->add_tiers(reg::PROJECT_TIER_KEY);
+    p->set_stage(reg::PROJECT_STAGE_CONSTRUCTION);
+    p->set_planned_total_investment_yuan(100'000'000);
+    p->set_actual_start_date("2023-01-05");
+    p->set_ruku_state(state);
+    p->set_ruku_date(ruku_date);
+    ASSERT_TRUE(store_->ApplyChange(change, Deadline()).ok());
+  }
+
+  static pb::MonthlyReport Report(const std::string& period, int64_t month, int64_t ytd) {
+    pb::MonthlyReport r;
+    r.set_project_id(1);
+    r.set_period(period);
+    r.set_month_yuan(month);
+    r.set_ytd_yuan(ytd);
+    r.mutable_ytd_breakdown()->set_construction_yuan(ytd / 2);
+    r.mutable_ytd_breakdown()->set_installation_yuan(ytd / 4);
+    r.mutable_ytd_breakdown()->set_equipment_yuan(ytd - ytd / 2 - ytd / 4);
+    r.set_since_start_yuan(ytd + 1'000'000);
+    return r;
+  }
+
+  absl::StatusOr<pb::MonthlyReport> Submit(const Caller& caller, const pb::MonthlyReport& r,
+                                           const std::string& request_id = "") {
+    pb::SubmitMonthlyReportRequest request;
+    *request.mutable_report() = r;
+    request.set_request_id(request_id);
+    auto response = stats_->SubmitMonthlyReport(caller, request, Deadline());
+    if (!response.ok()) return response.status();
+    return response->report();
+  }
+
+  int64_t Versions(const std::string& period) {
+    pb::ListMonthlyReportVersionsRequest request;
+    request.set_project_id(1);
+    request.set_period(period);
+    return stats_->ListMonthlyReportVersions(kLeader, request, Deadline())->versions_size();
+  }
+
+  FixedUnits units_;
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<StatsStore> store_;
+  std::unique_ptr<Stats> stats_;
+};
+
+TEST_F(StatsTest, FiguresWaitForRuku) {
+  Feed(1, 1, reg::RUKU_STATE_STATS_REVIEW, "");
+  auto refused = Submit(kUnitStaff, Report("2023-02", 100, 100));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("先入库"), std::string::npos);
+  Feed(2, 1, reg::RUKU_STATE_APPROVED, "2023-03-10");
+  // 入库 in March: February's figure is still refused, March's accepted.
+  EXPECT_EQ(Submit(kUnitStaff, Report("2023-02", 100, 100)).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(Submit(kUnitStaff, Report("2023-03", 100, 100)).ok());
+  EXPECT_EQ(Versions("2023-02"), 0);
+}
+
+TEST_F(StatsTest, ChangeFeedReplaysAreHarmless) {
+  Feed(5, 1, reg::RUKU_STATE_APPROVED, "2023-01-10");
+  Feed(4, 1, reg::RUKU_STATE_DRAFT, "");  // older revision, delivered again: ignored
+  EXPECT_EQ(*store_->FeedPosition(Deadline()), 5);
+  auto dims = store_->GetDims(1, Deadline());
+  EXPECT_EQ((*dims)->ruku_state, reg::RUKU_STATE_APPROVED);
+}
+
+TEST_F(StatsTest, OnlyTheProjectsUnitReports) {
+  Feed(1, 1, reg::RUKU_STATE_APPROVED, "2023-01-10");
+  EXPECT_EQ(Submit(kOtherStaff, Report("2023-02", 100, 100)).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Submit(kLeader, Report("2023-02", 100, 100)).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Versions("2023-02"), 0);
+}
+
+TEST_F(StatsTest, MonthsChainAndTheSameReportIsRecordedOnce) {
+  Feed(1, 1, reg::RUKU_STATE_APPROVED, "2023-01-10");
+  ASSERT_TRUE(Submit(kUnitStaff, Report("2023-02", 100, 100)).ok());
+  auto broken = Submit(kUnitStaff, Report("2023-03", 50, 160));  // 100 + 50 ≠ 160
+  ASSERT_EQ(broken.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(broken.status())[0].first, "report.ytd_yuan");
+  ASSERT_TRUE(Submit(kUnitStaff, Report("2023-03", 60, 160)).ok());
+  ASSERT_TRUE(Submit(kUnitStaff, Report("2023-03", 60, 160)).ok());
+  EXPECT_EQ(Versions("2023-03"), 1);
+  // A retried request id returns its first result even if the body changed meanwhile.
+  auto first = Submit(kUnitStaff, Report("2023-03", 70, 170), "req-1");
+  ASSERT_TRUE(first.ok());
+  auto retry = Submit(kUnitStaff, Report("2023-03", 70, 170), "req-1");
+  EXPECT_EQ(retry->version(), first->version());
+  EXPECT_EQ(Versions("2023-03"), 2);
+}
+
+TEST_F(StatsTest, ALockedPeriodChangesOnlyByACorrectionAndKeepsEveryVersion) {
+  Feed(1, 1, reg::RUKU_STATE_APPROVED, "2023-01-10");
+  ASSERT_TRUE(Submit(kUnitStaff, Report("2023-02", 100, 100)).ok());
+  pb::LockPeriodRequest lock;
+  lock.set_period("2023-02");
+  EXPECT_EQ(stats_->LockPeriod(kUnitStaff, lock, Deadline()).status().code(), absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(stats_->LockPeriod(kBureau, lock, Deadline()).ok());
+  EXPECT_EQ(Submit(kUnitStaff, Report("2023-02", 120, 120)).status().code(), absl::StatusCode::kFailedPrecondition);
+  pb::CorrectMonthlyReportRequest correct;
+  *correct.mutable_report() = Report("2023-02", 120, 120);
+  EXPECT_EQ(stats_->CorrectMonthlyReport(kBureau, correct, Deadline()).status().code(),
+            absl::StatusCode::kInvalidArgument);  // a reason is required
+  correct.set_reason("核定时发现漏报设备购置");
+  auto corrected = stats_->CorrectMonthlyReport(kBureau, correct, Deadline());
+  ASSERT_TRUE(corrected.ok()) << corrected.status();
+  EXPECT_EQ(corrected->report().kind(), pb::FIGURE_KIND_CORRECTED);
+  pb::GetMonthlyReportRequest get;
+  get.set_project_id(1);
+  get.set_period("2023-02");
+  EXPECT_EQ(stats_->GetMonthlyReport(kLeader, get, Deadline())->report().ytd_yuan(), 120);
+  EXPECT_EQ(Versions("2023-02"), 2);
+  // A correction of an unlocked period is refused: submit instead.
+  correct.mutable_report()->set_period("2023-03");
+  correct.mutable_report()->set_month_yuan(20);
+  EXPECT_EQ(stats_->CorrectMonthlyReport(kBureau, correct, Deadline()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(StatsTest, VerifiedFigureIsOfficialOverReported) {
+  Feed(1, 1, reg::RUKU_STATE_APPROVED, "2023-01-10");
+  ASSERT_TRUE(Submit(kUnitStaff, Report("2023-02", 100, 100)).ok());
+  pb::VerifyMonthlyReportRequest verify;
+  *verify.mutable_report() = Report("2023-02", 90, 90);
+  EXPECT_EQ(stats_->VerifyMonthlyReport(kUnitStaff, verify, Deadline()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(stats_->VerifyMonthlyReport(kBureau, verify, Deadline()).ok());
+  ASSERT_TRUE(Submit(kUnitStaff, Report("2023-02", 110, 110)).ok());  // the unit's later figure stays reported
+  pb::GetMonthlyReportRequest get;
+  get.set_project_id(1);
+  get.set_period("2023-02");
+  auto official = stats_->GetMonthlyReport(kLeader, get, Deadline());
+  EXPECT_EQ(official->report().ytd_yuan(), 90);
+  EXPECT_EQ(official->report().kind(), pb::FIGURE_KIND_VERIFIED);
+}
+
+TEST_F(StatsTest, ImportWithABadRowImportsNothingUnlessAsked) {
+  Feed(1, 1, reg::RUKU_STATE_APPROVED, "2023-01-10");
+  std::vector<pb::MonthlyReport> rows = {Report("2023-02", 100, 100), Report("2023-03", 60, 160),
+                                         Report("2023-04", 50, 999)};  // 160 + 50 ≠ 999
+  auto all_or_nothing = stats_->ImportMonthlyReports(kUnitStaff, rows, false, Deadline());
+  ASSERT_TRUE(all_or_nothing.ok()) << all_or_nothing.status();
+  EXPECT_EQ(all_or_nothing->rows_imported(), 0);
+  ASSERT_EQ(all_or_nothing->errors_size(), 1);
+  EXPECT_EQ(all_or_nothing->errors(0).row(), 3);
+  EXPECT_EQ(all_or_nothing->errors(0).field(), "report.ytd_yuan");
+  EXPECT_EQ(Versions("2023-02"), 0);
+  auto good_rows = stats_->ImportMonthlyReports(kUnitStaff, rows, true, Deadline());
+  EXPECT_EQ(good_rows->rows_imported(), 2);
+  EXPECT_EQ(Versions("2023-03"), 1);
+  // The same file again records nothing more.
+  auto again = stats_->ImportMonthlyReports(kUnitStaff, rows, true, Deadline());
+  EXPECT_EQ(again->rows_imported(), 0);
+  EXPECT_EQ(Versions("2023-03"), 1);
+}
+
+TEST_F(StatsTest, IndicatorsCountOnlyProjectsInTheDatabase) {
+  Feed(1, 1, reg::RUKU_STATE_APPROVED, "2022-01-10");
+  ASSERT_TRUE(Submit(kUnitStaff, Report("2022-02", 100, 100)).ok());
+  ASSERT_TRUE(Submit(kUnitStaff, Report("2023-02", 150, 150)).ok());
+  pb::SetAnnualPlanRequest plan;
+  plan.mutable_plan()->set_project_id(1);
+  plan.mutable_plan()->set_year(2023);
+  plan.mutable_plan()->set_planned_yuan(1000);
+  EXPECT_EQ(stats_->SetAnnualPlan(kUnitStaff, plan, Deadline()).status().code(), absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(stats_->SetAnnualPlan(kBureau, plan, Deadline()).ok());
+  pb::GetIndicatorsRequest request;
+  request.set_period("2023-02");
+  auto out = stats_->GetIndicators(kLeader, request, Deadline());
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TRUE(out->provisional());
+  EXPECT_EQ(out->total().ytd_yuan(), 150);
+  EXPECT_EQ(out->total().ytd_last_year_yuan(), 100);
+  EXPECT_EQ(out->completion_rate().numerator(), 150);
+  EXPECT_EQ(out->completion_rate().denominator(), 1000);
+  request.mutable_scope()->set_name("unit:331181100");
+  EXPECT_EQ(stats_->GetIndicators(kLeader, request, Deadline())->total().ytd_yuan(), 0);
+  request.mutable_scope()->set_name("galaxy");
+  EXPECT_EQ(stats_->GetIndicators(kLeader, request, Deadline()).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace saima::stats
