@@ -72,12 +72,16 @@ System::System() {
       std::abort();
     }
   }
-  tokens_ = {{"admin", "admin-token-e2e"}, {"unit", "unit-token-e2e"}, {"leader", "leader-token-e2e"}};
+  tokens_ = {{"admin", "admin-token-e2e"}, {"unit", "unit-token-e2e"},   {"leader", "leader-token-e2e"},
+             {"dept", "dept-token-e2e"},   {"stats", "stats-token-e2e"}, {"other_unit", "other-unit-token-e2e"}};
   {
     std::ofstream file(dir_ + "/tokens.tsv");
     file << gateway::Sha256Hex(tokens_["admin"]) << "\tadmin-1\tadmin\t\t管理员\n"
          << gateway::Sha256Hex(tokens_["unit"]) << "\tstaff-1\tunit_staff\t331181001\t龙渊街道填报员\n"
-         << gateway::Sha256Hex(tokens_["leader"]) << "\tleader-1\tleader\t\t市领导\n";
+         << gateway::Sha256Hex(tokens_["leader"]) << "\tleader-1\tleader\t\t市领导\n"
+         << gateway::Sha256Hex(tokens_["dept"]) << "\tdept-1\tdept_reviewer\tD01\t发改局审核员\n"
+         << gateway::Sha256Hex(tokens_["stats"]) << "\ttjj-1\tstats_officer\t\t统计局\n"
+         << gateway::Sha256Hex(tokens_["other_unit"]) << "\tstaff-2\tunit_staff\t331181100\t八都镇填报员\n";
   }
   const int registry = FreePort(), stats = FreePort(), scoring = FreePort();
   gateway_port_ = FreePort();

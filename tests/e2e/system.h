@@ -40,7 +40,8 @@ class System {
   ChildProcess& process(const std::string& name) { return *processes_.at(name); }
   std::string log_dir() const { return dir_; }
 
-  // Tokens of the demo users: "admin", "unit" (staff of 331181001), "leader".
+  // Tokens: "admin", "unit" (staff of 331181001), "other_unit" (staff of 331181100), "leader", "dept" (reviewer
+  // of D01), "stats" (statistics bureau).
   std::string token(const std::string& user) const { return tokens_.at(user); }
 
   // Waits until GET /healthz answers 200 or `seconds` pass.
