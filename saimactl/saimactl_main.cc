@@ -205,7 +205,8 @@ int Summary(Client& client) {
 int Usage() {
   std::cerr << "用法: saimactl units list | projects list|show ID|summary\n"
                "       saimactl import units|projects|ruku|plans|monthly|peers FILE.csv\n"
-               "       saimactl lock YYYY-MM | report city --period=YYYY-MM [--format=json]\n";
+               "       saimactl lock YYYY-MM | report city --period=YYYY-MM [--format=json]\n"
+               "       saimactl indicators --period=YYYY-MM [--scope=city|unit:ID|tier:T|category:C]\n";
   return 2;
 }
 
@@ -216,7 +217,7 @@ int main(int argc, char** argv) {
   using namespace saima::ctl;
   std::vector<char*> args = saima::ParseFlags(argc, argv, "saimactl units|projects|import ...");
   std::vector<std::string> words(args.begin() + 1, args.end());
-  if (words.size() < 2) return Usage();
+  if (words.empty() || (words.size() < 2 && words[0] != "indicators")) return Usage();
   Client client;
   if (words[0] == "units" && words[1] == "list") return ListUnits(client);
   if (words[0] == "projects" && words[1] == "list") return ListProjects(client);
@@ -227,5 +228,6 @@ int main(int argc, char** argv) {
   if (words[0] == "import" && words.size() == 3) return ImportStatistics(client, words[1], words[2]);
   if (words[0] == "lock" && words.size() == 2) return LockPeriod(client, words[1]);
   if (words[0] == "report" && words[1] == "city") return CityReport(client);
+  if (words[0] == "indicators") return Indicators(client);
   return Usage();
 }

@@ -9,10 +9,12 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/json_util.h"
 #include "saimactl/csv_import.h"
+#include "saimactl/table.h"
 #include "services/stats/indicators.h"
 
 ABSL_FLAG(std::string, period, "", "report period YYYY-MM");
 ABSL_FLAG(std::string, format, "text", "report format: text or json");
+ABSL_FLAG(std::string, scope, "city", "indicators: city, unit:<id>, tier:<ProjectTier>, category:<Category>");
 ABSL_FLAG(bool, import_valid_rows, false, "import monthly: import the good rows even when some rows are bad");
 
 namespace saima::ctl {
@@ -272,6 +274,38 @@ int LockPeriod(Client& client, const std::string& period) {
   gw::LockPeriodResponse response;
   if (absl::Status s = client.Call(&gw::GatewayService::Stub::LockPeriod, request, &response); !s.ok()) return Fail(s);
   std::cout << "报告期 " << response.period() << " 已锁定 (操作人 " << response.actor() << ")\n";
+  return 0;
+}
+
+int Indicators(Client& client) {
+  gw::GetIndicatorsRequest request;
+  request.set_period(absl::GetFlag(FLAGS_period));
+  request.mutable_scope()->set_name(absl::GetFlag(FLAGS_scope));
+  gw::GetIndicatorsResponse response;
+  if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetIndicators, request, &response); !s.ok()) {
+    return Fail(s);
+  }
+  if (absl::GetFlag(FLAGS_format) == "json") {
+    std::string json;
+    google::protobuf::util::JsonPrintOptions options;
+    options.add_whitespace = true;
+    (void)google::protobuf::util::MessageToJsonString(response, &json, options);
+    std::cout << json;
+    return 0;
+  }
+  std::cout << PeriodTitle(response.period()) << " 指标 (范围 " << response.scope().name() << ", "
+            << response.project_count() << " 个入库项目" << (response.provisional() ? ", 初步数" : "") << ")\n";
+  Table table({"指标", "本年累计(万元)", "上年同期(万元)", "同比增长", "丽水排名"});
+  auto add = [&table](const char* name, const st::Indicator& i) {
+    table.AddRow({name, Wan(i.ytd_yuan()), Wan(i.ytd_last_year_yuan()),
+                  Growth(i.yoy_growth().numerator(), i.yoy_growth().denominator()),
+                  i.prefecture_rank() ? absl::StrCat(i.prefecture_rank(), "/", i.prefecture_size()) : "—"});
+  };
+  add("固定资产投资", response.total());
+  for (const auto& c : response.categories()) add(stats::CategoryName(c.category()), c);
+  std::cout << table.Render();
+  std::cout << "年度计划 " << Wan(response.annual_plan_yuan()) << " 万元, 完成率 "
+            << RateText(response.completion_rate()) << ", 序时进度 " << RateText(response.time_progress()) << "\n";
   return 0;
 }
 

@@ -15,6 +15,8 @@ int ImportStatistics(Client& client, const std::string& kind, const std::string&
 int LockPeriod(Client& client, const std::string& period);
 // --period, --format=text|json
 int CityReport(Client& client);
+// --period, --scope, --format=text|json
+int Indicators(Client& client);
 
 }  // namespace saima::ctl
 

@@ -4,6 +4,7 @@
 #include <numeric>
 #include <set>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -25,6 +26,10 @@ absl::StatusOr<Period> ParsePeriod(const std::string& text, const std::string& f
 }  // namespace
 
 absl::Status CheckRukuForPeriod(const std::optional<ProjectDims>& dims, int64_t project_id, const Period& period) {
+  return CheckRukuForPeriod(dims ? &*dims : nullptr, project_id, period);
+}
+
+absl::Status CheckRukuForPeriod(const ProjectDims* dims, int64_t project_id, const Period& period) {
   if (!dims || dims->ruku_state != reg::RUKU_STATE_APPROVED) {
     return absl::FailedPreconditionError(
         absl::StrCat("先入库,后有数: project ", project_id, " is not 入库, so no figures are accepted for it"));
@@ -201,37 +206,43 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(con
   // Rows are checked in (project, period) order so that a month may rest on the previous month of the same file.
   std::vector<size_t> order(rows.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&rows](size_t a, size_t b) {
-    if (rows[a].project_id() != rows[b].project_id()) return rows[a].project_id() < rows[b].project_id();
-    return rows[a].period() < rows[b].period();
-  });
+  std::vector<int64_t> sort_keys(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto period = Period::Parse(rows[i].period());
+    sort_keys[i] = period ? ImportContext::Key(rows[i].project_id(), *period) : rows[i].project_id() * 1'000'000;
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&sort_keys](size_t a, size_t b) { return sort_keys[a] < sort_keys[b]; });
   const ImportCheck check = [&](const ImportContext& context) {
     std::vector<size_t> accepted;
-    std::map<std::pair<int64_t, std::string>, int64_t> batch_ytd;
-    std::set<std::pair<int64_t, std::string>> seen;
+    absl::flat_hash_map<int64_t, int64_t> batch_ytd;  // by ImportContext::Key
+    absl::flat_hash_set<int64_t> seen;
     auto refuse = [&response](size_t index, const std::string& field, const std::string& rule) {
       auto* e = response.add_errors();
       e->set_row(static_cast<int64_t>(index) + 1);
       e->set_field(field);
       e->set_rule(rule);
     };
+    absl::flat_hash_map<int, std::string> period_ends;  // YYYYMM → last day, computed once per period
     for (size_t i : order) {
       const pb::MonthlyReport& r = rows[i];
-      Violations v;
-      CheckReport(r, ReportContext{}, "report", v);
-      if (!v.ok()) {
-        for (const auto& [field, rule] : v.items()) refuse(i, field, rule);
+      const auto parsed = Period::Parse(r.period());
+      if (!parsed) {
+        refuse(i, "report.period", "must be YYYY-MM with MM from 02 to 12");
         continue;
       }
-      const Period period = *Period::Parse(r.period());
-      if (!seen.insert({r.project_id(), r.period()}).second) {
+      const Period period = *parsed;
+      const int64_t key = ImportContext::Key(r.project_id(), period);
+      if (!seen.insert(key).second) {
         refuse(i, "report.period", "the same project and period appear twice in the file");
         continue;
       }
       auto dims_it = context.dims.find(r.project_id());
-      std::optional<ProjectDims> dims;
-      if (dims_it != context.dims.end()) dims = dims_it->second;
-      if (absl::Status s = CheckRukuForPeriod(dims, r.project_id(), period); !s.ok()) {
+      const ProjectDims* dims = dims_it == context.dims.end() ? nullptr : &dims_it->second;
+      auto end = period_ends.find(period.year * 100 + period.month);
+      if (end == period_ends.end()) end = period_ends.emplace(period.year * 100 + period.month, period.EndDate()).first;
+      if (!dims || dims->ruku_state != reg::RUKU_STATE_APPROVED || dims->ruku_date > end->second) {
+        absl::Status s = CheckRukuForPeriod(dims, r.project_id(), period);
         refuse(i, "report.project_id", std::string(s.message()));
         continue;
       }
@@ -239,10 +250,10 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(con
         refuse(i, "report.project_id", absl::StrCat("belongs to unit ", dims->unit_id, ", not ", c.unit_id));
         continue;
       }
-      auto newest = context.newest.find({r.project_id(), r.period()});
+      auto newest = context.newest.find(key);
       if (newest != context.newest.end() && newest->second.kind() == pb::FIGURE_KIND_REPORTED &&
           SameFigures(newest->second, r)) {
-        batch_ytd[{r.project_id(), r.period()}] = r.ytd_yuan();
+        batch_ytd[key] = r.ytd_yuan();
         continue;  // Already recorded: importing the same file twice records it once, locked or not.
       }
       auto locked = context.locked.find(r.period());
@@ -253,14 +264,14 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(con
       ReportContext rc;
       rc.planned_total_yuan = dims->planned_total_yuan;
       if (auto previous = period.PreviousInYear()) {
-        const std::pair<int64_t, std::string> key{r.project_id(), previous->ToString()};
-        if (auto b = batch_ytd.find(key); b != batch_ytd.end()) {
+        const int64_t previous_key = ImportContext::Key(r.project_id(), *previous);
+        if (auto b = batch_ytd.find(previous_key); b != batch_ytd.end()) {
           rc.previous_ytd = b->second;
-        } else if (auto s = context.stored_ytd.find(key); s != context.stored_ytd.end()) {
+        } else if (auto s = context.stored_ytd.find(previous_key); s != context.stored_ytd.end()) {
           rc.previous_ytd = s->second;
         }
       }
-      if (auto dec = context.december_since_start.find({r.project_id(), period.year - 1});
+      if (auto dec = context.december_since_start.find(ImportContext::Key(r.project_id(), {period.year - 1, 12}));
           dec != context.december_since_start.end()) {
         rc.last_december_since_start = dec->second;
       }
@@ -270,9 +281,14 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(con
         for (const auto& [field, rule] : checks.items()) refuse(i, field, rule);
         continue;
       }
-      batch_ytd[{r.project_id(), r.period()}] = r.ytd_yuan();
+      batch_ytd[key] = r.ytd_yuan();
       accepted.push_back(i);
     }
+    // Written in (period, project) order: the primary key's order, so the index grows at its end.
+    std::sort(accepted.begin(), accepted.end(), [&rows, &sort_keys](size_t a, size_t b) {
+      const int64_t pa = sort_keys[a] % 1'000'000, pb = sort_keys[b] % 1'000'000;
+      return pa != pb ? pa < pb : rows[a].project_id() < rows[b].project_id();
+    });
     std::sort(response.mutable_errors()->begin(), response.mutable_errors()->end(),
               [](const pb::RowError& a, const pb::RowError& b) { return a.row() < b.row(); });
     if (response.errors_size() > 0 && !import_valid_rows) accepted.clear();
@@ -290,41 +306,44 @@ absl::StatusOr<pb::GetIndicatorsResponse> Stats::GetIndicators(const Caller&, co
   if (!period.ok()) return period.status();
   auto facts = store_.LoadFacts(*period, d);
   if (!facts.ok()) return facts.status();
-  const std::string scope = q.scope().name().empty() ? "city" : q.scope().name();
+  return IndicatorsOf(*facts, *period, q.scope().name().empty() ? "city" : q.scope().name(), d);
+}
+
+absl::StatusOr<pb::GetIndicatorsResponse> Stats::IndicatorsOf(const std::vector<ProjectFacts>& facts,
+                                                              const Period& period, const std::string& scope,
+                                                              absl::Time d) {
   std::vector<ProjectFacts> selected;
-  if (scope == "city") {
-    selected = *std::move(facts);
-  } else if (absl::StartsWith(scope, "unit:")) {
+  if (absl::StartsWith(scope, "unit:")) {
     const std::string unit = scope.substr(5);
-    for (auto& f : *facts) {
-      if (f.unit_id == unit) selected.push_back(std::move(f));
+    for (const auto& f : facts) {
+      if (f.unit_id == unit) selected.push_back(f);
     }
   } else if (absl::StartsWith(scope, "tier:")) {
     reg::ProjectTier tier;
     if (!reg::ProjectTier_Parse(scope.substr(5), &tier)) {
       return InvalidField("scope", "tier must be a ProjectTier name such as PROJECT_TIER_KEY");
     }
-    for (auto& f : *facts) {
-      if (f.HasTier(tier)) selected.push_back(std::move(f));
+    for (const auto& f : facts) {
+      if (f.HasTier(tier)) selected.push_back(f);
     }
   } else if (absl::StartsWith(scope, "category:")) {
     pb::Category category;
     if (!pb::Category_Parse(scope.substr(9), &category)) {
       return InvalidField("scope", "category must be a Category name such as CATEGORY_MANUFACTURING");
     }
-    for (auto& f : *facts) {
-      if (InCategory(f, category, tables_)) selected.push_back(std::move(f));
+    for (const auto& f : facts) {
+      if (InCategory(f, category, tables_)) selected.push_back(f);
     }
-  } else {
+  } else if (scope != "city") {
     return InvalidField("scope", "must be city, unit:<unit_id>, tier:<ProjectTier> or category:<Category>");
   }
-  pb::GetIndicatorsResponse response = ComputeIndicators(selected, *period, tables_);
+  pb::GetIndicatorsResponse response = ComputeIndicators(scope == "city" ? facts : selected, period, tables_);
   response.mutable_scope()->set_name(scope);
-  auto locked = store_.IsLocked(q.period(), d);
+  auto locked = store_.IsLocked(period.ToString(), d);
   if (!locked.ok()) return locked.status();
   response.set_provisional(!*locked);
   if (scope == "city") {
-    auto peers = store_.PeerFigures(q.period(), d);
+    auto peers = store_.PeerFigures(period.ToString(), d);
     if (!peers.ok()) return peers.status();
     auto rank = [&](pb::Indicator* indicator, int category) {
       auto it = peers->find(category);
@@ -380,15 +399,15 @@ absl::StatusOr<pb::SetPeerFiguresResponse> Stats::SetPeerFigures(const Caller& c
   return r;
 }
 
-absl::StatusOr<pb::GetCityReportResponse> Stats::GetCityReport(const Caller& c, const pb::GetCityReportRequest& q,
+absl::StatusOr<pb::GetCityReportResponse> Stats::GetCityReport(const Caller&, const pb::GetCityReportRequest& q,
                                                                absl::Time d) {
-  pb::GetIndicatorsRequest indicators_request;
-  indicators_request.set_period(q.period());
-  auto indicators = GetIndicators(c, indicators_request, d);
-  if (!indicators.ok()) return indicators.status();
-  const Period period = *Period::Parse(q.period());
+  auto parsed = ParsePeriod(q.period(), "period");
+  if (!parsed.ok()) return parsed.status();
+  const Period period = *parsed;
   auto facts = store_.LoadFacts(period, d);
   if (!facts.ok()) return facts.status();
+  auto indicators = IndicatorsOf(*facts, period, "city", d);
+  if (!indicators.ok()) return indicators.status();
   pb::GetCityReportResponse response;
   pb::CityReport& report = *response.mutable_report();
   *report.mutable_indicators() = *std::move(indicators);

@@ -61,6 +61,9 @@ class Stats {
                                                           absl::Time d);
 
  private:
+  // Indicators of the facts in `scope` (city, unit:<id>, tier:<ProjectTier>, category:<Category>).
+  absl::StatusOr<pb::GetIndicatorsResponse> IndicatorsOf(const std::vector<ProjectFacts>& facts, const Period& period,
+                                                         const std::string& scope, absl::Time d);
   // Records one figure of `kind` after the checks of its kind.
   absl::StatusOr<pb::MonthlyReport> Record(const Caller& caller, const pb::MonthlyReport& report, pb::FigureKind kind,
                                            const std::string& request_id, absl::Time deadline);
@@ -73,6 +76,7 @@ class Stats {
 
 // 先入库,后有数: OK when the project is 入库 by the end of `period`; FAILED_PRECONDITION naming the rule if not.
 absl::Status CheckRukuForPeriod(const std::optional<ProjectDims>& dims, int64_t project_id, const Period& period);
+absl::Status CheckRukuForPeriod(const ProjectDims* dims, int64_t project_id, const Period& period);
 
 }  // namespace saima::stats
 

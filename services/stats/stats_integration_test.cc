@@ -38,7 +38,8 @@ class StatsTest : public ::testing::Test {
     pqxx::connection admin(PgHarness::Shared().Url("postgres"));
     pqxx::work txn(admin);
     txn.exec(
-        "TRUNCATE stats.project_dims, stats.annual_plans, stats.monthly_reports, stats.period_locks, "
+        "TRUNCATE stats.project_dims, stats.annual_plans, stats.monthly_reports, stats.report_requests, "
+        "stats.period_locks, "
         "stats.peer_figures");
     txn.exec("UPDATE stats.feed_position SET revision = 0");
     txn.commit();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/pg.h"
@@ -47,11 +48,15 @@ using ReportCheck = std::function<absl::StatusOr<std::vector<std::string>>(
 
 // Checks a whole import at once; returns the indexes of the rows to write (all or none, or the good ones).
 struct ImportContext {
-  std::map<int64_t, ProjectDims> dims;
-  // (project, period) → official 自年初累计 already stored; (project, year) → December's 自开始建设累计.
-  std::map<std::pair<int64_t, std::string>, int64_t> stored_ytd;
-  std::map<std::pair<int64_t, int>, int64_t> december_since_start;
-  std::map<std::pair<int64_t, std::string>, pb::MonthlyReport> newest;
+  // A (project, period) pair as one number: project · 10^6 + YYYYMM.
+  static int64_t Key(int64_t project_id, const Period& period) {
+    return project_id * 1'000'000 + period.year * 100 + period.month;
+  }
+  absl::flat_hash_map<int64_t, ProjectDims> dims;
+  // Official 自年初累计 already stored, by Key; December's 自开始建设累计 by Key(project, {year, 12}).
+  absl::flat_hash_map<int64_t, int64_t> stored_ytd;
+  absl::flat_hash_map<int64_t, int64_t> december_since_start;
+  absl::flat_hash_map<int64_t, pb::MonthlyReport> newest;
   std::map<std::string, bool> locked;
 };
 using ImportCheck = std::function<std::vector<size_t>(const ImportContext& context)>;

@@ -57,8 +57,16 @@ CREATE TABLE stats.monthly_reports (
   actor             text NOT NULL,
   recorded_at       timestamptz NOT NULL DEFAULT now(),
   reason            text NOT NULL DEFAULT '',
-  request_id        text UNIQUE,
   PRIMARY KEY (period, project_id, version)
+);
+
+-- Request ids of single submissions, so that a retried request returns its first result. Bulk imports carry none,
+-- which keeps their COPY free of a second index.
+CREATE TABLE stats.report_requests (
+  request_id text PRIMARY KEY,
+  period     text NOT NULL,
+  project_id bigint NOT NULL,
+  version    integer NOT NULL
 );
 
 CREATE TABLE stats.period_locks (

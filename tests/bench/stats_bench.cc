@@ -1,0 +1,271 @@
+// Benchmark of the stats service (not a test: it prints figures; nothing here asserts a time).
+//
+//   1. Ingest of N monthly rows (default 1,000,000: 100,000 projects × 10 months) through the streaming import
+//      of a running saima-stats, beside a raw COPY of the same rows into a bare table on the same PostgreSQL.
+//   2. The city report over those 100,000 projects, beside the same aggregates as one hand-tuned SQL query.
+//   3. Peak resident memory (VmHWM) of the saima-stats process after each phase.
+//
+// Usage: stats_bench [--projects=100000] [--months=10] [--runs=5]
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <pqxx/pqxx>
+#include <pqxx/stream_to>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/caller.h"
+#include "common/client.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "saima/stats/v1/stats.grpc.pb.h"
+#include "tests/pg_harness.h"
+
+ABSL_FLAG(int, projects, 100000, "projects in the database");
+ABSL_FLAG(int, months, 10, "months per project (2023-02 onwards), at most 11");
+ABSL_FLAG(int, runs, 5, "runs of each report query; the median is printed");
+
+namespace {
+
+namespace st = ::saima::stats::v1;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+long PeakRssKb(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+// The figures of project p for month m (2 = February): a chain that passes every check.
+void Row(int64_t p, int m, int64_t* month, int64_t* ytd) {
+  const int64_t base = 100'000 + (p % 97) * 1'000;
+  *month = m == 2 ? 2 * base : base;
+  *ytd = base * m;
+}
+
+std::string Period(int m) { return absl::StrFormat("2023-%02d", m); }
+
+template <typename F>
+double Median(int runs, F f) {
+  std::vector<double> times;
+  for (int i = 0; i < runs; ++i) {
+    const auto start = Clock::now();
+    f();
+    times.push_back(Seconds(Clock::now() - start));
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const int projects = absl::GetFlag(FLAGS_projects);
+  const int months = std::min(11, absl::GetFlag(FLAGS_months));
+  const int64_t rows = static_cast<int64_t>(projects) * months;
+  saima::testing::PgHarness& pg = saima::testing::PgHarness::Shared();
+  if (saima::testing::Run(absl::StrCat(SAIMA_STATS_BIN, " migrate --db_url=", pg.Url("stats"), " 2>/dev/null")) != 0) {
+    std::fprintf(stderr, "migration failed\n");
+    return 1;
+  }
+
+  // Setup (not measured): dims of 入库 projects as the change feed would leave them, and their annual plans.
+  {
+    pqxx::connection conn(pg.Url("stats"));
+    pqxx::work txn(conn);
+    pqxx::stream_to dims(txn, "stats.project_dims",
+                         std::vector<std::string>{
+                             "project_id", "unit_id", "name", "industry_code", "sector", "manufacturing",
+                             "industrial_renovation", "ownership", "public_institution", "tiers", "stage", "ruku_state",
+                             "ruku_date", "planned_total_yuan", "planned_start_date", "actual_start_date", "revision"});
+    for (int64_t p = 1; p <= projects; ++p) {
+      const bool mfg = p % 5 == 0;
+      dims << std::make_tuple(p, absl::StrCat("U", p % 300), absl::StrCat("项目", p), mfg ? "2720" : "7010",
+                              mfg ? 2 : 3, mfg, p % 15 == 0, p % 3 == 0 ? 1 : 3, false,
+                              std::string(p % 10 == 0 ? "{1}" : "{}"), 3, 7, std::string("2022-01-01"),
+                              int64_t{500'000'000}, std::string("2022-01-01"), std::string("2022-01-10"), p);
+    }
+    dims.complete();
+    pqxx::stream_to plans(txn, "stats.annual_plans",
+                          std::vector<std::string>{"project_id", "year", "planned_yuan", "actor"});
+    for (int64_t p = 1; p <= projects; ++p) plans << std::make_tuple(p, 2023, int64_t{3'000'000}, std::string("bench"));
+    plans.complete();
+    txn.commit();
+  }
+
+  // The real saima-stats binary on a free port.
+  const int port = saima::testing::FreePort();
+  const pid_t stats = fork();
+  if (stats == 0) {
+    freopen("/tmp/saima-bench-stats.log", "w", stderr);
+    execl(SAIMA_STATS_BIN, SAIMA_STATS_BIN, absl::StrCat("--listen=127.0.0.1:", port).c_str(),
+          absl::StrCat("--db_url=", pg.Url("stats")).c_str(), "--registry_addr=127.0.0.1:9", nullptr);
+    _exit(127);
+  }
+  auto channel = saima::MakeChannel(absl::StrCat("127.0.0.1:", port));
+  auto health = grpc::health::v1::Health::NewStub(channel);
+  for (int i = 0; i < 100; ++i) {
+    auto context = saima::CallContext(std::chrono::seconds(1));
+    grpc::health::v1::HealthCheckResponse response;
+    if (health->Check(context.get(), {}, &response).ok() &&
+        response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  auto stub = st::StatsService::NewStub(channel);
+  const saima::Caller loader{"bench", saima::kRoleSysadmin, ""};
+  std::printf("stats_bench: %d projects × %d months = %lld rows\n", projects, months, static_cast<long long>(rows));
+  std::printf("saima-stats peak RSS at start: %ld KiB\n", PeakRssKb(stats));
+
+  // 1a. The streaming import.
+  double import_seconds = 0;
+  {
+    auto start = Clock::now();
+    auto context = saima::CallContext(std::chrono::seconds(3600));
+    saima::AttachCaller(loader, "bench-import", *context);
+    st::ImportMonthlyReportsResponse response;
+    auto writer = stub->ImportMonthlyReports(context.get(), &response);
+    st::ImportMonthlyReportsRequest message;
+    for (int m = 2; m < 2 + months; ++m) {
+      for (int64_t p = 1; p <= projects; ++p) {
+        auto* r = message.add_reports();
+        int64_t month = 0, ytd = 0;
+        Row(p, m, &month, &ytd);
+        r->set_project_id(p);
+        r->set_period(Period(m));
+        r->set_month_yuan(month);
+        r->set_ytd_yuan(ytd);
+        r->mutable_ytd_breakdown()->set_construction_yuan(ytd / 2);
+        r->mutable_ytd_breakdown()->set_installation_yuan(ytd / 4);
+        r->mutable_ytd_breakdown()->set_equipment_yuan(ytd - ytd / 2 - ytd / 4);
+        r->set_since_start_yuan(ytd);
+        if (message.reports_size() == 2000) {
+          writer->Write(message);
+          message.Clear();
+        }
+      }
+    }
+    if (message.reports_size() > 0) writer->Write(message);
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    import_seconds = Seconds(Clock::now() - start);
+    if (!status.ok() || response.rows_imported() != rows) {
+      std::fprintf(stderr, "import failed: %s; imported %lld, %d errors\n", status.error_message().c_str(),
+                   static_cast<long long>(response.rows_imported()), response.errors_size());
+      kill(stats, SIGTERM);
+      return 1;
+    }
+  }
+  std::printf("streaming import: %.1f s, %.0f rows/s\n", import_seconds, rows / import_seconds);
+  std::printf("saima-stats peak RSS after the import: %ld KiB\n", PeakRssKb(stats));
+
+  // 1b. Raw COPY of the same rows into a bare table.
+  double copy_seconds = 0;
+  {
+    pqxx::connection conn(pg.Url("stats"));
+    {
+      pqxx::work txn(conn);
+      txn.exec("DROP TABLE IF EXISTS stats.bench_raw");
+      txn.exec(
+          "CREATE TABLE stats.bench_raw (project_id bigint, period text, version integer, kind integer, "
+          "month_yuan bigint, ytd_yuan bigint, construction_yuan bigint, installation_yuan bigint, "
+          "equipment_yuan bigint, other_yuan bigint, since_start_yuan bigint, actor text)");
+      txn.commit();
+    }
+    auto start = Clock::now();
+    pqxx::work txn(conn);
+    pqxx::stream_to copy(txn, "stats.bench_raw",
+                         std::vector<std::string>{"project_id", "period", "version", "kind", "month_yuan", "ytd_yuan",
+                                                  "construction_yuan", "installation_yuan", "equipment_yuan",
+                                                  "other_yuan", "since_start_yuan", "actor"});
+    for (int m = 2; m < 2 + months; ++m) {
+      for (int64_t p = 1; p <= projects; ++p) {
+        int64_t month = 0, ytd = 0;
+        Row(p, m, &month, &ytd);
+        copy << std::make_tuple(p, Period(m), 1, 1, month, ytd, ytd / 2, ytd / 4, ytd - ytd / 2 - ytd / 4, int64_t{0},
+                                ytd, std::string("bench"));
+      }
+    }
+    copy.complete();
+    txn.commit();
+    copy_seconds = Seconds(Clock::now() - start);
+  }
+  std::printf("raw COPY into a bare table: %.1f s, %.0f rows/s\n", copy_seconds, rows / copy_seconds);
+  std::printf("import speed / raw COPY speed: %.2f (target ≥ 0.50)\n", copy_seconds / import_seconds);
+
+  // 2a. The city report through the service.
+  const std::string period = Period(1 + months);
+  st::GetCityReportResponse report;
+  const double report_seconds = Median(absl::GetFlag(FLAGS_runs), [&] {
+    auto context = saima::CallContext(std::chrono::seconds(600));
+    saima::AttachCaller(loader, "bench-report", *context);
+    st::GetCityReportRequest request;
+    request.set_period(period);
+    grpc::Status status = stub->GetCityReport(context.get(), request, &report);
+    if (!status.ok()) std::fprintf(stderr, "report failed: %s\n", status.error_message().c_str());
+  });
+  std::printf("city report %s via saima-stats: median %.0f ms (total %lld 元, %d key projects)\n", period.c_str(),
+              report_seconds * 1000, static_cast<long long>(report.report().indicators().total().ytd_yuan()),
+              report.report().key_projects().statuses_size());
+  std::printf("saima-stats peak RSS after the reports: %ld KiB\n", PeakRssKb(stats));
+
+  // 2b. The same aggregates as one hand-tuned SQL query: totals and growth per category, plan and completion,
+  // key-project status counts, and per-unit completion.
+  const std::string sql = absl::StrCat(
+      "WITH cur AS (SELECT DISTINCT ON (project_id) project_id, ytd_yuan, construction_yuan + installation_yuan ja "
+      "FROM stats.monthly_reports WHERE period = '",
+      period,
+      "' ORDER BY project_id, (kind <> 1) DESC, version DESC), "
+      "last AS (SELECT DISTINCT ON (project_id) project_id, ytd_yuan, construction_yuan + installation_yuan ja "
+      "FROM stats.monthly_reports WHERE period = '2022-",
+      period.substr(5),
+      "' ORDER BY project_id, (kind <> 1) DESC, "
+      "version DESC), f AS (SELECT d.*, coalesce(c.ytd_yuan, 0) ytd, coalesce(c.ja, 0) ja, coalesce(l.ytd_yuan, 0) "
+      "lytd, coalesce(l.ja, 0) lja, p.planned_yuan plan FROM stats.project_dims d LEFT JOIN cur c USING (project_id) "
+      "LEFT JOIN last l USING (project_id) LEFT JOIN stats.annual_plans p ON p.project_id = d.project_id AND "
+      "p.year = 2023 WHERE d.ruku_state = 7 AND d.ruku_date <= '2023-",
+      period.substr(5),
+      "-28') "
+      "SELECT (SELECT json_build_object('ytd', sum(ytd), 'last', sum(lytd), 'ja', sum(ja), 'lja', sum(lja), "
+      "'priv', sum(ytd) FILTER (WHERE ownership IN (2, 3) AND NOT public_institution), "
+      "'state', sum(ytd) FILTER (WHERE ownership = 1 OR public_institution), "
+      "'mfg', sum(ytd) FILTER (WHERE manufacturing), 'ren', sum(ytd) FILTER (WHERE industrial_renovation), "
+      "'tew', sum(ytd) FILTER (WHERE left(industry_code, 2) IN ('53','54','55','56','57','58','60','44','45','06',"
+      "'07','25','76')), 'ht', sum(ytd) FILTER (WHERE left(industry_code, 2) IN ('27','39','40') OR "
+      "left(industry_code, 3) IN ('358','374')), 'plan', sum(plan), 'ytd_planned', sum(ytd) FILTER (WHERE plan IS NOT "
+      "NULL), 'ahead', count(*) FILTER (WHERE 1 = ANY (tiers) AND 1200 * ytd - ",
+      10 * (1 + months), " * plan >= 120 * plan), 'lagging', count(*) FILTER (WHERE 1 = ANY (tiers) AND 1200 * ytd - ",
+      10 * (1 + months),
+      " * plan < -360 * plan)) FROM f), (SELECT json_agg(u) FROM (SELECT unit_id, sum(ytd) ytd, sum(plan) plan FROM f "
+      "WHERE plan IS NOT NULL GROUP BY unit_id HAVING sum(plan) > 50000000 ORDER BY sum(ytd)::numeric / sum(plan) "
+      "LIMIT 5) u)");
+  pqxx::connection conn(pg.Url("stats"));
+  std::string sql_total;
+  const double sql_seconds = Median(absl::GetFlag(FLAGS_runs), [&] {
+    pqxx::work txn(conn);
+    sql_total = txn.exec1(sql)[0].c_str();
+  });
+  std::printf("hand-tuned SQL of the same aggregates: median %.0f ms\n", sql_seconds * 1000);
+  std::printf("report time / SQL time: %.2f (target ≤ 2.00)\n", report_seconds / sql_seconds);
+  std::printf("saima-stats peak RSS at the end: %ld KiB\n", PeakRssKb(stats));
+  kill(stats, SIGTERM);
+  waitpid(stats, nullptr, 0);
+  return 0;
+}
