@@ -1,12 +1,16 @@
 #include "saimactl/csv_import.h"
 
+#include <fstream>
 #include <map>
+#include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/xlsx.h"
 #include "gateway/auth.h"
 #include "services/registry/names.h"
 
@@ -63,11 +67,19 @@ std::string Fingerprint(const CsvRow& row) { return gateway::Sha256Hex(absl::Str
 
 }  // namespace
 
+absl::StatusOr<std::vector<CsvRow>> ReadTable(const std::string& path) {
+  if (absl::EndsWith(path, ".xlsx")) return ReadXlsx(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("无法读取文件 ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseCsv(text.str());
+}
+
 std::string ProjectsCsvHeader() { return absl::StrJoin(ProjectColumns(), ","); }
 
-absl::StatusOr<std::vector<ParsedRow<pb::Unit>>> ParseUnitsCsv(const std::string& text) {
-  auto rows = ParseCsv(text);
-  if (!rows.ok()) return rows.status();
+absl::StatusOr<std::vector<ParsedRow<pb::Unit>>> ParseUnitsCsv(const std::vector<CsvRow>& table) {
+  const std::vector<CsvRow>* rows = &table;
   if (rows->empty()) return absl::InvalidArgumentError("文件为空");
   auto index = HeaderIndex((*rows)[0], {"单位代码", "单位名称", "单位类型", "行政区划代码", "主管行业"},
                            {"单位代码", "单位名称", "单位类型", "行政区划代码"});
@@ -91,9 +103,8 @@ absl::StatusOr<std::vector<ParsedRow<pb::Unit>>> ParseUnitsCsv(const std::string
   return out;
 }
 
-absl::StatusOr<std::vector<ParsedRow<pb::Project>>> ParseProjectsCsv(const std::string& text) {
-  auto rows = ParseCsv(text);
-  if (!rows.ok()) return rows.status();
+absl::StatusOr<std::vector<ParsedRow<pb::Project>>> ParseProjectsCsv(const std::vector<CsvRow>& table) {
+  const std::vector<CsvRow>* rows = &table;
   if (rows->empty()) return absl::InvalidArgumentError("文件为空");
   auto index = HeaderIndex((*rows)[0], ProjectColumns(),
                            {"项目名称", "单位代码", "行业代码", "建设性质", "控股情况", "项目阶段", "谋划年度"});
@@ -185,10 +196,9 @@ namespace {
 
 // Reads a file of statistics rows: header check, then `fill` per data row.
 template <typename T, typename Fill>
-absl::StatusOr<std::vector<ParsedRow<T>>> ParseRows(const std::string& text, const std::vector<std::string>& columns,
-                                                    Fill fill) {
-  auto rows = ParseCsv(text);
-  if (!rows.ok()) return rows.status();
+absl::StatusOr<std::vector<ParsedRow<T>>> ParseRows(const std::vector<CsvRow>& table,
+                                                    const std::vector<std::string>& columns, Fill fill) {
+  const std::vector<CsvRow>* rows = &table;
   if (rows->empty()) return absl::InvalidArgumentError("文件为空");
   auto index = HeaderIndex((*rows)[0], columns, columns);
   if (!index.ok()) return index.status();
@@ -210,14 +220,14 @@ void Amount(const RowReader& r, ParsedRow<T>& parsed, const char* column, int64_
 
 }  // namespace
 
-absl::StatusOr<std::vector<ParsedRow<RukuRow>>> ParseRukuCsv(const std::string& text) {
-  return ParseRows<RukuRow>(text, {"项目代码", "主管部门", "入库日期"}, [](const RowReader& r, auto& parsed) {
+absl::StatusOr<std::vector<ParsedRow<RukuRow>>> ParseRukuCsv(const std::vector<CsvRow>& table) {
+  return ParseRows<RukuRow>(table, {"项目代码", "主管部门", "入库日期"}, [](const RowReader& r, auto& parsed) {
     parsed.value = {r.Get("项目代码"), r.Get("主管部门"), r.Get("入库日期")};
   });
 }
 
-absl::StatusOr<std::vector<ParsedRow<PlanRow>>> ParsePlansCsv(const std::string& text) {
-  return ParseRows<PlanRow>(text, {"项目代码", "年度", "年度计划投资(元)"}, [](const RowReader& r, auto& parsed) {
+absl::StatusOr<std::vector<ParsedRow<PlanRow>>> ParsePlansCsv(const std::vector<CsvRow>& table) {
+  return ParseRows<PlanRow>(table, {"项目代码", "年度", "年度计划投资(元)"}, [](const RowReader& r, auto& parsed) {
     parsed.value.project_code = r.Get("项目代码");
     int year = 0;
     if (!absl::SimpleAtoi(r.Get("年度"), &year)) parsed.errors.push_back({parsed.line, "年度", "须为四位年份"});
@@ -228,8 +238,8 @@ absl::StatusOr<std::vector<ParsedRow<PlanRow>>> ParsePlansCsv(const std::string&
   });
 }
 
-absl::StatusOr<std::vector<ParsedRow<MonthlyRow>>> ParseMonthlyCsv(const std::string& text) {
-  return ParseRows<MonthlyRow>(text,
+absl::StatusOr<std::vector<ParsedRow<MonthlyRow>>> ParseMonthlyCsv(const std::vector<CsvRow>& table) {
+  return ParseRows<MonthlyRow>(table,
                                {"项目代码", "报告期", "本月完成投资(元)", "自年初累计(元)", "建筑工程(元)",
                                 "安装工程(元)", "设备工器具购置(元)", "其他费用(元)", "自开始建设累计(元)"},
                                [](const RowReader& r, auto& parsed) {
@@ -254,10 +264,10 @@ absl::StatusOr<std::vector<ParsedRow<MonthlyRow>>> ParseMonthlyCsv(const std::st
                                });
 }
 
-absl::StatusOr<std::vector<ParsedRow<::saima::stats::v1::PeerFigure>>> ParsePeersCsv(const std::string& text) {
+absl::StatusOr<std::vector<ParsedRow<::saima::stats::v1::PeerFigure>>> ParsePeersCsv(const std::vector<CsvRow>& table) {
   namespace st = ::saima::stats::v1;
   return ParseRows<st::PeerFigure>(
-      text, {"行政区划代码", "报告期", "指标", "同比增速(%)"}, [](const RowReader& r, auto& parsed) {
+      table, {"行政区划代码", "报告期", "指标", "同比增速(%)"}, [](const RowReader& r, auto& parsed) {
         auto& f = parsed.value;
         f.set_region_code(r.Get("行政区划代码"));
         f.set_period(r.Get("报告期"));

@@ -1,8 +1,8 @@
 #ifndef SAIMA_SAIMACTL_CSV_IMPORT_H_
 #define SAIMA_SAIMACTL_CSV_IMPORT_H_
 
-// Reading units and projects from the CSV files officials keep (Chinese headers and values). Each data row
-// becomes a request or a list of errors naming the row, the column and the rule.
+// Reading units, projects and statistics from the CSV or XLSX files officials keep (Chinese headers and values). Each
+// data row becomes a request or a list of errors naming the row, the column and the rule.
 
 #include <string>
 #include <vector>
@@ -31,12 +31,12 @@ struct ParsedRow {
 };
 
 // Columns: 单位代码,单位名称,单位类型,行政区划代码[,主管行业]
-absl::StatusOr<std::vector<ParsedRow<pb::Unit>>> ParseUnitsCsv(const std::string& text);
+absl::StatusOr<std::vector<ParsedRow<pb::Unit>>> ParseUnitsCsv(const std::vector<CsvRow>& table);
 
 // Columns (any order, by header): 项目代码,项目名称,单位代码,行业代码,建设性质,控股情况,项目层级,项目阶段,谋划年度,
 // 计划总投资(元),计划开工日期,实际开工日期,计划竣工日期,实际竣工日期,建设地点,行政区划代码,技改,事业单位,退出原因.
 // 项目层级 holds tier names separated by '|'; 技改 and 事业单位 are 是/否.
-absl::StatusOr<std::vector<ParsedRow<pb::Project>>> ParseProjectsCsv(const std::string& text);
+absl::StatusOr<std::vector<ParsedRow<pb::Project>>> ParseProjectsCsv(const std::vector<CsvRow>& table);
 
 // Statistics files refer to projects by 项目代码 (resolved through the registry before sending).
 struct RukuRow {
@@ -54,17 +54,20 @@ struct MonthlyRow {
 };
 
 // 项目代码,主管部门,入库日期
-absl::StatusOr<std::vector<ParsedRow<RukuRow>>> ParseRukuCsv(const std::string& text);
+absl::StatusOr<std::vector<ParsedRow<RukuRow>>> ParseRukuCsv(const std::vector<CsvRow>& table);
 // 项目代码,年度,年度计划投资(元)
-absl::StatusOr<std::vector<ParsedRow<PlanRow>>> ParsePlansCsv(const std::string& text);
+absl::StatusOr<std::vector<ParsedRow<PlanRow>>> ParsePlansCsv(const std::vector<CsvRow>& table);
 // 项目代码,报告期,本月完成投资(元),自年初累计(元),建筑工程(元),安装工程(元),设备工器具购置(元),其他费用(元),
 // 自开始建设累计(元)
-absl::StatusOr<std::vector<ParsedRow<MonthlyRow>>> ParseMonthlyCsv(const std::string& text);
+absl::StatusOr<std::vector<ParsedRow<MonthlyRow>>> ParseMonthlyCsv(const std::vector<CsvRow>& table);
 // 行政区划代码,报告期,指标,同比增速(%)  — 指标 is a Chinese category name (固定资产投资, 制造业投资, 建安投资 ...).
-absl::StatusOr<std::vector<ParsedRow<::saima::stats::v1::PeerFigure>>> ParsePeersCsv(const std::string& text);
+absl::StatusOr<std::vector<ParsedRow<::saima::stats::v1::PeerFigure>>> ParsePeersCsv(const std::vector<CsvRow>& table);
 
 // "12.3" or "-3.5" (percent, up to three decimals) → thousandths of a percent; false when malformed.
 bool ParsePercentMilli(const std::string& text, int64_t* out);
+
+// The rows of a .csv or .xlsx file (by its name), first row the header.
+absl::StatusOr<std::vector<CsvRow>> ReadTable(const std::string& path);
 
 // The header line of a projects file, for writing one.
 std::string ProjectsCsvHeader();

@@ -1,5 +1,10 @@
 #include "saimactl/csv_import.h"
 
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include <cstdio>
+
 #include "gtest/gtest.h"
 
 namespace saima::ctl {
@@ -7,8 +12,8 @@ namespace {
 
 TEST(CsvImportTest, ParsesChineseValues) {
   auto rows = ParseProjectsCsv(
-      "项目名称,单位代码,行业代码,建设性质,控股情况,项目层级,项目阶段,谋划年度,计划总投资(元),技改\n"
-      "城市文化客厅,331181001,8870,新建,国有,重点项目|重大项目,谋划,2023,120000000,否\n");
+      *ParseCsv("项目名称,单位代码,行业代码,建设性质,控股情况,项目层级,项目阶段,谋划年度,计划总投资(元),技改\n"
+                "城市文化客厅,331181001,8870,新建,国有,重点项目|重大项目,谋划,2023,120000000,否\n"));
   ASSERT_TRUE(rows.ok()) << rows.status();
   ASSERT_EQ(rows->size(), 1u);
   const auto& row = (*rows)[0];
@@ -21,10 +26,10 @@ TEST(CsvImportTest, ParsesChineseValues) {
 }
 
 TEST(CsvImportTest, NamesLineAndColumnOfBadValues) {
-  auto rows = ParseProjectsCsv(
-      "项目名称,单位代码,行业代码,建设性质,控股情况,项目阶段,谋划年度\n"
-      "好项目,331181001,8870,新建,国有,谋划,2023\n"
-      "坏项目,331181001,8870,翻新,国有,施工中,二〇二三\n");
+  auto rows =
+      ParseProjectsCsv(*ParseCsv("项目名称,单位代码,行业代码,建设性质,控股情况,项目阶段,谋划年度\n"
+                                 "好项目,331181001,8870,新建,国有,谋划,2023\n"
+                                 "坏项目,331181001,8870,翻新,国有,施工中,二〇二三\n"));
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 2u);
   EXPECT_TRUE((*rows)[0].errors.empty());
@@ -37,8 +42,54 @@ TEST(CsvImportTest, NamesLineAndColumnOfBadValues) {
 }
 
 TEST(CsvImportTest, RefusesUnknownOrMissingColumns) {
-  EXPECT_FALSE(ParseProjectsCsv("项目名称,颜色\nx,红\n").ok());
-  EXPECT_FALSE(ParseProjectsCsv("项目名称\nx\n").ok());
+  EXPECT_FALSE(ParseProjectsCsv(*ParseCsv("项目名称,颜色\nx,红\n")).ok());
+  EXPECT_FALSE(ParseProjectsCsv(*ParseCsv("项目名称\nx\n")).ok());
+}
+
+TEST(CsvImportTest, MonthlyRowsFromAnXlsxWorkbook) {
+  char path[] = "/tmp/saima-monthly-XXXXXX.xlsx";
+  close(mkstemps(path, 5));
+  lxw_workbook* workbook = workbook_new(path);
+  lxw_worksheet* sheet = workbook_add_worksheet(workbook, nullptr);
+  const char* headers[] = {"项目代码",           "报告期",       "本月完成投资(元)",
+                           "自年初累计(元)",     "建筑工程(元)", "安装工程(元)",
+                           "设备工器具购置(元)", "其他费用(元)", "自开始建设累计(元)"};
+  for (int c = 0; c < 9; ++c) worksheet_write_string(sheet, 0, c, headers[c], nullptr);
+  worksheet_write_string(sheet, 1, 0, "2023-331181-04-01-000123", nullptr);
+  worksheet_write_string(sheet, 1, 1, "2023-05", nullptr);
+  const double values[] = {500000, 2000000, 1000000, 500000, 400000, 100000, 9000000};
+  for (int c = 0; c < 7; ++c) worksheet_write_number(sheet, 1, 2 + c, values[c], nullptr);
+  worksheet_write_string(sheet, 2, 0, "2023-331181-04-01-000124", nullptr);
+  worksheet_write_string(sheet, 2, 1, "2023-05", nullptr);
+  worksheet_write_string(sheet, 2, 2, "五十万", nullptr);
+  ASSERT_EQ(workbook_close(workbook), LXW_NO_ERROR);
+
+  auto table = ReadTable(path);
+  ASSERT_TRUE(table.ok()) << table.status();
+  auto rows = ParseMonthlyCsv(*table);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 2u);
+  const auto& good = (*rows)[0];
+  EXPECT_TRUE(good.errors.empty());
+  EXPECT_EQ(good.value.report.ytd_yuan(), 2000000);
+  EXPECT_EQ(good.value.report.ytd_breakdown().other_yuan(), 100000);
+  EXPECT_EQ(good.value.report.since_start_yuan(), 9000000);
+  ASSERT_FALSE((*rows)[1].errors.empty());
+  EXPECT_EQ((*rows)[1].errors[0].line, 3);
+  EXPECT_EQ((*rows)[1].errors[0].column, "本月完成投资(元)");
+  std::remove(path);
+}
+
+TEST(CsvImportTest, PeerGrowthIsReadExactly) {
+  int64_t milli = 0;
+  EXPECT_TRUE(ParsePercentMilli("15.6", &milli));
+  EXPECT_EQ(milli, 15600);
+  EXPECT_TRUE(ParsePercentMilli("-3.5", &milli));
+  EXPECT_EQ(milli, -3500);
+  EXPECT_TRUE(ParsePercentMilli("108.625", &milli));
+  EXPECT_EQ(milli, 108625);
+  EXPECT_FALSE(ParsePercentMilli("1.2345", &milli));
+  EXPECT_FALSE(ParsePercentMilli("abc", &milli));
 }
 
 }  // namespace

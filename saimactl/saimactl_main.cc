@@ -69,9 +69,9 @@ int ImportRows(const std::vector<ParsedRow<T>>& rows, const char* what, Send sen
 }
 
 int ImportUnits(Client& client, const std::string& path) {
-  auto text = ReadFile(path);
-  if (!text.ok()) return Fail(text.status());
-  auto rows = ParseUnitsCsv(*text);
+  auto table = ReadTable(path);
+  if (!table.ok()) return Fail(table.status());
+  auto rows = ParseUnitsCsv(*table);
   if (!rows.ok()) return Fail(rows.status());
   return ImportRows(*rows, "单位", [&client](const ParsedRow<pb::Unit>& row) {
     gw::CreateUnitRequest request;
@@ -82,9 +82,9 @@ int ImportUnits(Client& client, const std::string& path) {
 }
 
 int ImportProjects(Client& client, const std::string& path) {
-  auto text = ReadFile(path);
-  if (!text.ok()) return Fail(text.status());
-  auto rows = ParseProjectsCsv(*text);
+  auto table = ReadTable(path);
+  if (!table.ok()) return Fail(table.status());
+  auto rows = ParseProjectsCsv(*table);
   if (!rows.ok()) return Fail(rows.status());
   return ImportRows(*rows, "项目", [&client](const ParsedRow<pb::Project>& row) {
     gw::CreateProjectRequest request;

@@ -117,8 +117,8 @@ absl::Status ApproveThroughWorkflow(Client& client, int64_t project_id, const Ru
   return absl::OkStatus();
 }
 
-int ImportRuku(Client& client, const std::string& text) {
-  auto rows = ParseRukuCsv(text);
+int ImportRuku(Client& client, const std::vector<CsvRow>& table) {
+  auto rows = ParseRukuCsv(table);
   if (!rows.ok()) return Fail(rows.status());
   auto ids = ProjectIdsByCode(client);
   if (!ids.ok()) return Fail(ids.status());
@@ -141,8 +141,8 @@ int ImportRuku(Client& client, const std::string& text) {
   return Report("入库记录", rows->size(), imported, errors);
 }
 
-int ImportPlans(Client& client, const std::string& text) {
-  auto rows = ParsePlansCsv(text);
+int ImportPlans(Client& client, const std::vector<CsvRow>& table) {
+  auto rows = ParsePlansCsv(table);
   if (!rows.ok()) return Fail(rows.status());
   auto ids = ProjectIdsByCode(client);
   if (!ids.ok()) return Fail(ids.status());
@@ -185,8 +185,8 @@ std::string MonthlyColumnOf(const std::string& field) {
 }
 
 // Streams the rows to stats through the gateway; one bad row imports nothing unless --import_valid_rows.
-int ImportMonthly(Client& client, const std::string& text) {
-  auto rows = ParseMonthlyCsv(text);
+int ImportMonthly(Client& client, const std::vector<CsvRow>& table) {
+  auto rows = ParseMonthlyCsv(table);
   if (!rows.ok()) return Fail(rows.status());
   auto ids = ProjectIdsByCode(client);
   if (!ids.ok()) return Fail(ids.status());
@@ -227,8 +227,8 @@ int ImportMonthly(Client& client, const std::string& text) {
   return Report("月报", rows->size(), response.rows_imported(), errors);
 }
 
-int ImportPeers(Client& client, const std::string& text) {
-  auto rows = ParsePeersCsv(text);
+int ImportPeers(Client& client, const std::vector<CsvRow>& table) {
+  auto rows = ParsePeersCsv(table);
   if (!rows.ok()) return Fail(rows.status());
   std::vector<RowError> errors;
   gw::SetPeerFiguresRequest request;
@@ -259,12 +259,12 @@ std::string RankText(const st::Indicator& indicator) {
 }  // namespace
 
 int ImportStatistics(Client& client, const std::string& kind, const std::string& path) {
-  auto text = ReadFile(path);
-  if (!text.ok()) return Fail(text.status());
-  if (kind == "ruku") return ImportRuku(client, *text);
-  if (kind == "plans") return ImportPlans(client, *text);
-  if (kind == "monthly") return ImportMonthly(client, *text);
-  if (kind == "peers") return ImportPeers(client, *text);
+  auto table = ReadTable(path);
+  if (!table.ok()) return Fail(table.status());
+  if (kind == "ruku") return ImportRuku(client, *table);
+  if (kind == "plans") return ImportPlans(client, *table);
+  if (kind == "monthly") return ImportMonthly(client, *table);
+  if (kind == "peers") return ImportPeers(client, *table);
   return Fail(InvalidField("import", "须为 units/projects/ruku/plans/monthly/peers 之一"));
 }
 

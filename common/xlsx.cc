@@ -1,0 +1,155 @@
+#include "common/xlsx.h"
+
+#include <expat.h>
+#include <zip.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+
+namespace saima {
+namespace {
+
+absl::StatusOr<std::string> ReadEntry(zip_t* archive, const char* name) {
+  zip_stat_t stat;
+  if (zip_stat(archive, name, 0, &stat) != 0) return absl::NotFoundError(name);
+  std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> file(zip_fopen(archive, name, 0), zip_fclose);
+  if (!file) return absl::InvalidArgumentError(absl::StrCat("cannot open ", name, " in the workbook"));
+  std::string data(stat.size, '\0');
+  if (zip_fread(file.get(), data.data(), stat.size) != static_cast<zip_int64_t>(stat.size)) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot read ", name, " in the workbook"));
+  }
+  return data;
+}
+
+// Collects text of <t> elements inside each <si> (shared strings).
+struct SharedStrings {
+  std::vector<std::string> values;
+  bool in_t = false;
+};
+
+// Collects cells of <sheetData>: <row><c r="B3" t="s"><v>0</v></c>...; inline strings in <is><t>.
+struct Sheet {
+  const std::vector<std::string>* shared = nullptr;
+  std::map<int, std::map<int, std::string>> cells;
+  int row = 0;
+  int column = 0;
+  std::string type;
+  std::string text;
+  bool in_value = false;
+};
+
+int ColumnIndex(const char* ref) {
+  int column = 0;
+  for (; *ref >= 'A' && *ref <= 'Z'; ++ref) column = column * 26 + (*ref - 'A' + 1);
+  return column - 1;
+}
+
+int RowIndex(const char* ref) {
+  while (*ref >= 'A' && *ref <= 'Z') ++ref;
+  return std::atoi(ref) - 1;
+}
+
+const char* Attribute(const char** attrs, const char* name) {
+  for (int i = 0; attrs[i] != nullptr; i += 2) {
+    if (std::strcmp(attrs[i], name) == 0) return attrs[i + 1];
+  }
+  return nullptr;
+}
+
+void XMLCALL SharedStart(void* data, const char* name, const char**) {
+  auto* s = static_cast<SharedStrings*>(data);
+  if (std::strcmp(name, "si") == 0) s->values.emplace_back();
+  if (std::strcmp(name, "t") == 0) s->in_t = true;
+}
+void XMLCALL SharedEnd(void* data, const char* name) {
+  if (std::strcmp(name, "t") == 0) static_cast<SharedStrings*>(data)->in_t = false;
+}
+void XMLCALL SharedText(void* data, const char* text, int length) {
+  auto* s = static_cast<SharedStrings*>(data);
+  if (s->in_t && !s->values.empty()) s->values.back().append(text, length);
+}
+
+void XMLCALL SheetStart(void* data, const char* name, const char** attrs) {
+  auto* s = static_cast<Sheet*>(data);
+  if (std::strcmp(name, "c") == 0) {
+    const char* ref = Attribute(attrs, "r");
+    const char* type = Attribute(attrs, "t");
+    s->row = ref ? RowIndex(ref) : s->row;
+    s->column = ref ? ColumnIndex(ref) : s->column + 1;
+    s->type = type ? type : "";
+    s->text.clear();
+  } else if (std::strcmp(name, "v") == 0 || std::strcmp(name, "t") == 0) {
+    s->in_value = true;
+  } else if (std::strcmp(name, "row") == 0) {
+    const char* r = Attribute(attrs, "r");
+    if (r) s->row = std::atoi(r) - 1;
+    s->column = -1;
+  }
+}
+void XMLCALL SheetEnd(void* data, const char* name) {
+  auto* s = static_cast<Sheet*>(data);
+  if (std::strcmp(name, "v") == 0 || std::strcmp(name, "t") == 0) {
+    s->in_value = false;
+  } else if (std::strcmp(name, "c") == 0) {
+    std::string value = s->text;
+    if (s->type == "s") {
+      const size_t index = static_cast<size_t>(std::atol(value.c_str()));
+      value = index < s->shared->size() ? (*s->shared)[index] : "";
+    }
+    s->cells[s->row][s->column] = value;
+  }
+}
+void XMLCALL SheetText(void* data, const char* text, int length) {
+  auto* s = static_cast<Sheet*>(data);
+  if (s->in_value) s->text.append(text, length);
+}
+
+absl::Status Parse(const std::string& xml, void* data, XML_StartElementHandler start, XML_EndElementHandler end,
+                   XML_CharacterDataHandler text) {
+  std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreate("UTF-8"), XML_ParserFree);
+  XML_SetUserData(parser.get(), data);
+  XML_SetElementHandler(parser.get(), start, end);
+  XML_SetCharacterDataHandler(parser.get(), text);
+  if (XML_Parse(parser.get(), xml.data(), static_cast<int>(xml.size()), 1) == XML_STATUS_ERROR) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("malformed workbook XML: ", XML_ErrorString(XML_GetErrorCode(parser.get()))));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<CsvRow>> ReadXlsx(const std::string& path) {
+  int error = 0;
+  std::unique_ptr<zip_t, int (*)(zip_t*)> archive(zip_open(path.c_str(), ZIP_RDONLY, &error), zip_close);
+  if (!archive) return absl::InvalidArgumentError(absl::StrCat(path, " is not an .xlsx workbook"));
+  SharedStrings shared;
+  if (auto xml = ReadEntry(archive.get(), "xl/sharedStrings.xml"); xml.ok()) {
+    if (absl::Status s = Parse(*xml, &shared, SharedStart, SharedEnd, SharedText); !s.ok()) return s;
+  }
+  auto sheet_xml = ReadEntry(archive.get(), "xl/worksheets/sheet1.xml");
+  if (!sheet_xml.ok()) return absl::InvalidArgumentError(absl::StrCat(path, " has no first worksheet"));
+  Sheet sheet;
+  sheet.shared = &shared.values;
+  if (absl::Status s = Parse(*sheet_xml, &sheet, SheetStart, SheetEnd, SheetText); !s.ok()) return s;
+  std::vector<CsvRow> rows;
+  int last_row = sheet.cells.empty() ? -1 : sheet.cells.rbegin()->first;
+  for (int r = 0; r <= last_row; ++r) {
+    CsvRow row;
+    auto it = sheet.cells.find(r);
+    if (it != sheet.cells.end() && !it->second.empty()) {
+      row.resize(it->second.rbegin()->first + 1);
+      for (const auto& [column, value] : it->second) row[column] = value;
+    } else {
+      row.push_back("");
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace saima
