@@ -195,80 +195,80 @@ absl::StatusOr<pb::LockPeriodResponse> Stats::LockPeriod(const Caller& c, const 
   return store_.LockPeriod(q.period(), c.user_id, d);
 }
 
-absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(const Caller& c,
-                                                                             const std::vector<pb::MonthlyReport>& rows,
-                                                                             bool import_valid_rows, absl::Time d) {
+absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
+    const Caller& c, const std::function<bool(pb::MonthlyReport*)>& next, bool import_valid_rows, absl::Time d) {
   if (c.role != kRoleUnitStaff && !IsBureau(c) && !c.IsAdministrator()) {
     return absl::PermissionDeniedError(absl::StrCat("role ", c.role, " does not report figures"));
   }
   pb::ImportMonthlyReportsResponse response;
-  response.set_rows_received(static_cast<int64_t>(rows.size()));
-  // Rows are checked in (project, period) order so that a month may rest on the previous month of the same file.
-  std::vector<size_t> order(rows.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::vector<int64_t> sort_keys(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    auto period = Period::Parse(rows[i].period());
-    sort_keys[i] = period ? ImportContext::Key(rows[i].project_id(), *period) : rows[i].project_id() * 1'000'000;
-  }
-  std::stable_sort(order.begin(), order.end(),
-                   [&sort_keys](size_t a, size_t b) { return sort_keys[a] < sort_keys[b]; });
-  const ImportCheck check = [&](const ImportContext& context) {
-    std::vector<size_t> accepted;
-    absl::flat_hash_map<int64_t, int64_t> batch_ytd;  // by ImportContext::Key
-    absl::flat_hash_set<int64_t> seen;
-    auto refuse = [&response](size_t index, const std::string& field, const std::string& rule) {
-      auto* e = response.add_errors();
-      e->set_row(static_cast<int64_t>(index) + 1);
-      e->set_field(field);
-      e->set_rule(rule);
-    };
+  auto refuse = [&response](int64_t index, const std::string& field, const std::string& rule) {
+    auto* e = response.add_errors();
+    e->set_row(index + 1);
+    e->set_field(field);
+    e->set_rule(rule);
+  };
+  const auto body = [&](ImportSession& session) -> absl::Status {
+    const ImportContext& context = session.context();
+    absl::flat_hash_map<int64_t, int64_t> batch_ytd;  // accepted or already stored rows of this import, by Key
+    absl::flat_hash_set<int64_t> seen, refused;
     absl::flat_hash_map<int, std::string> period_ends;  // YYYYMM → last day, computed once per period
-    for (size_t i : order) {
-      const pb::MonthlyReport& r = rows[i];
+    // A row whose previous month is neither stored nor yet seen waits for the end of the stream.
+    std::vector<std::pair<int64_t, pb::MonthlyReport>> deferred;
+    // Checks one row; writes it when accepted. Returns false when it must wait for the rest of the stream.
+    auto process = [&](int64_t index, const pb::MonthlyReport& r, bool may_defer) {
       const auto parsed = Period::Parse(r.period());
       if (!parsed) {
-        refuse(i, "report.period", "must be YYYY-MM with MM from 02 to 12");
-        continue;
+        refuse(index, "report.period", "must be YYYY-MM with MM from 02 to 12");
+        return true;
       }
       const Period period = *parsed;
       const int64_t key = ImportContext::Key(r.project_id(), period);
-      if (!seen.insert(key).second) {
-        refuse(i, "report.period", "the same project and period appear twice in the file");
-        continue;
+      if (may_defer && !seen.insert(key).second) {
+        refuse(index, "report.period", "the same project and period appear twice in the file");
+        return true;
       }
       auto dims_it = context.dims.find(r.project_id());
       const ProjectDims* dims = dims_it == context.dims.end() ? nullptr : &dims_it->second;
       auto end = period_ends.find(period.year * 100 + period.month);
       if (end == period_ends.end()) end = period_ends.emplace(period.year * 100 + period.month, period.EndDate()).first;
       if (!dims || dims->ruku_state != reg::RUKU_STATE_APPROVED || dims->ruku_date > end->second) {
-        absl::Status s = CheckRukuForPeriod(dims, r.project_id(), period);
-        refuse(i, "report.project_id", std::string(s.message()));
-        continue;
+        refuse(index, "report.project_id", std::string(CheckRukuForPeriod(dims, r.project_id(), period).message()));
+        refused.insert(key);
+        return true;
       }
       if (c.role == kRoleUnitStaff && c.unit_id != dims->unit_id) {
-        refuse(i, "report.project_id", absl::StrCat("belongs to unit ", dims->unit_id, ", not ", c.unit_id));
-        continue;
+        refuse(index, "report.project_id", absl::StrCat("belongs to unit ", dims->unit_id, ", not ", c.unit_id));
+        refused.insert(key);
+        return true;
       }
+      session.LoadPeriod(period);
       auto newest = context.newest.find(key);
       if (newest != context.newest.end() && newest->second.kind() == pb::FIGURE_KIND_REPORTED &&
           SameFigures(newest->second, r)) {
         batch_ytd[key] = r.ytd_yuan();
-        continue;  // Already recorded: importing the same file twice records it once, locked or not.
+        return true;  // Already recorded: importing the same file twice records it once, locked or not.
       }
       auto locked = context.locked.find(r.period());
       if (locked != context.locked.end() && locked->second) {
-        refuse(i, "report.period", "the period is locked: a figure changes only by a correction");
-        continue;
+        refuse(index, "report.period", "the period is locked: a figure changes only by a correction");
+        refused.insert(key);
+        return true;
       }
       ReportContext rc;
       rc.planned_total_yuan = dims->planned_total_yuan;
       if (auto previous = period.PreviousInYear()) {
         const int64_t previous_key = ImportContext::Key(r.project_id(), *previous);
+        if (refused.contains(previous_key)) {
+          refuse(index, "report.ytd_yuan", absl::StrCat("the row of ", previous->ToString(), " was refused"));
+          refused.insert(key);
+          return true;
+        }
         if (auto b = batch_ytd.find(previous_key); b != batch_ytd.end()) {
           rc.previous_ytd = b->second;
         } else if (auto s = context.stored_ytd.find(previous_key); s != context.stored_ytd.end()) {
           rc.previous_ytd = s->second;
+        } else if (may_defer) {
+          return false;
         }
       }
       if (auto dec = context.december_since_start.find(ImportContext::Key(r.project_id(), {period.year - 1, 12}));
@@ -278,23 +278,37 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(con
       Violations checks;
       CheckReport(r, rc, "report", checks);
       if (!checks.ok()) {
-        for (const auto& [field, rule] : checks.items()) refuse(i, field, rule);
-        continue;
+        for (const auto& [field, rule] : checks.items()) refuse(index, field, rule);
+        refused.insert(key);
+        return true;
       }
       batch_ytd[key] = r.ytd_yuan();
-      accepted.push_back(i);
+      // Once a row is refused in an all-or-nothing import nothing will be kept: stop writing, keep checking.
+      if (import_valid_rows || response.errors_size() == 0) session.Write(r);
+      return true;
+    };
+    pb::MonthlyReport row;
+    int64_t index = 0;
+    for (; next(&row); ++index) {
+      if (!process(index, row, /*may_defer=*/true)) deferred.emplace_back(index, row);
     }
-    // Written in (period, project) order: the primary key's order, so the index grows at its end.
-    std::sort(accepted.begin(), accepted.end(), [&rows, &sort_keys](size_t a, size_t b) {
-      const int64_t pa = sort_keys[a] % 1'000'000, pb = sort_keys[b] % 1'000'000;
-      return pa != pb ? pa < pb : rows[a].project_id() < rows[b].project_id();
+    response.set_rows_received(index);
+    // The waiting rows in (project, period) order: each month's predecessor is then settled first.
+    std::sort(deferred.begin(), deferred.end(), [](const auto& a, const auto& b) {
+      const auto pa = Period::Parse(a.second.period()), pb = Period::Parse(b.second.period());
+      return ImportContext::Key(a.second.project_id(), *pa) < ImportContext::Key(b.second.project_id(), *pb);
     });
+    for (const auto& [i, r] : deferred) process(i, r, /*may_defer=*/false);
     std::sort(response.mutable_errors()->begin(), response.mutable_errors()->end(),
               [](const pb::RowError& a, const pb::RowError& b) { return a.row() < b.row(); });
-    if (response.errors_size() > 0 && !import_valid_rows) accepted.clear();
-    return accepted;
+    if (response.errors_size() > 0 && !import_valid_rows) return absl::AbortedError("refused rows: roll back");
+    return absl::OkStatus();
   };
-  auto written = store_.ImportReports(rows, c.user_id, check, d);
+  auto written = store_.Import(c.user_id, body, d);
+  if (absl::IsAborted(written.status()) && response.errors_size() > 0 && !import_valid_rows) {
+    response.set_rows_imported(0);  // Everything rolled back; the errors say why.
+    return response;
+  }
   if (!written.ok()) return written.status();
   response.set_rows_imported(*written);
   return response;

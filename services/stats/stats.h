@@ -4,6 +4,7 @@
 // The stats service's use cases: plans, monthly reports under 先入库,后有数, locks and corrections, imports,
 // indicators and the city report. Validation and authorization here; SQL in StatsStore; no gRPC.
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -45,10 +46,10 @@ class Stats {
   absl::StatusOr<pb::ListMonthlyReportVersionsResponse> ListMonthlyReportVersions(
       const Caller& c, const pb::ListMonthlyReportVersionsRequest& q, absl::Time d);
   absl::StatusOr<pb::LockPeriodResponse> LockPeriod(const Caller& c, const pb::LockPeriodRequest& q, absl::Time d);
-  // All rows of a streamed import; with import_valid_rows unset, one bad row imports nothing.
-  absl::StatusOr<pb::ImportMonthlyReportsResponse> ImportMonthlyReports(const Caller& c,
-                                                                        const std::vector<pb::MonthlyReport>& rows,
-                                                                        bool import_valid_rows, absl::Time d);
+  // A streamed import: `next` yields the rows in the order received (false at the end). Rows are checked and
+  // written as they arrive, in one transaction; with import_valid_rows unset, one bad row imports nothing.
+  absl::StatusOr<pb::ImportMonthlyReportsResponse> ImportMonthlyReports(
+      const Caller& c, const std::function<bool(pb::MonthlyReport*)>& next, bool import_valid_rows, absl::Time d);
   absl::StatusOr<pb::GetIndicatorsResponse> GetIndicators(const Caller& c, const pb::GetIndicatorsRequest& q,
                                                           absl::Time d);
   absl::StatusOr<pb::ListProjectStatusesResponse> ListProjectStatuses(const Caller& c,

@@ -198,20 +198,44 @@ TEST_F(StatsTest, ImportWithABadRowImportsNothingUnlessAsked) {
   Feed(1, 1, reg::RUKU_STATE_APPROVED, "2023-01-10");
   std::vector<pb::MonthlyReport> rows = {Report("2023-02", 100, 100), Report("2023-03", 60, 160),
                                          Report("2023-04", 50, 999)};  // 160 + 50 ≠ 999
-  auto all_or_nothing = stats_->ImportMonthlyReports(kUnitStaff, rows, false, Deadline());
+  auto from = [](const std::vector<pb::MonthlyReport>& rows) {
+    return [rows, i = size_t{0}](pb::MonthlyReport* row) mutable {
+      if (i >= rows.size()) return false;
+      *row = rows[i++];
+      return true;
+    };
+  };
+  auto all_or_nothing = stats_->ImportMonthlyReports(kUnitStaff, from(rows), false, Deadline());
   ASSERT_TRUE(all_or_nothing.ok()) << all_or_nothing.status();
   EXPECT_EQ(all_or_nothing->rows_imported(), 0);
   ASSERT_EQ(all_or_nothing->errors_size(), 1);
   EXPECT_EQ(all_or_nothing->errors(0).row(), 3);
   EXPECT_EQ(all_or_nothing->errors(0).field(), "report.ytd_yuan");
   EXPECT_EQ(Versions("2023-02"), 0);
-  auto good_rows = stats_->ImportMonthlyReports(kUnitStaff, rows, true, Deadline());
+  auto good_rows = stats_->ImportMonthlyReports(kUnitStaff, from(rows), true, Deadline());
   EXPECT_EQ(good_rows->rows_imported(), 2);
   EXPECT_EQ(Versions("2023-03"), 1);
   // The same file again records nothing more.
-  auto again = stats_->ImportMonthlyReports(kUnitStaff, rows, true, Deadline());
+  auto again = stats_->ImportMonthlyReports(kUnitStaff, from(rows), true, Deadline());
   EXPECT_EQ(again->rows_imported(), 0);
   EXPECT_EQ(Versions("2023-03"), 1);
+}
+
+TEST_F(StatsTest, ImportAcceptsMonthsInAnyOrder) {
+  Feed(1, 1, reg::RUKU_STATE_APPROVED, "2023-01-10");
+  std::vector<pb::MonthlyReport> rows = {Report("2023-04", 50, 210), Report("2023-02", 100, 100),
+                                         Report("2023-03", 60, 160)};
+  size_t i = 0;
+  auto next = [&](pb::MonthlyReport* row) {
+    if (i >= rows.size()) return false;
+    *row = rows[i++];
+    return true;
+  };
+  auto result = stats_->ImportMonthlyReports(kUnitStaff, next, false, Deadline());
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->errors_size(), 0) << result->DebugString();
+  EXPECT_EQ(result->rows_imported(), 3);
+  EXPECT_EQ(Versions("2023-04"), 1);
 }
 
 TEST_F(StatsTest, IndicatorsCountOnlyProjectsInTheDatabase) {

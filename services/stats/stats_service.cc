@@ -30,18 +30,24 @@ grpc::Status StatsService::ImportMonthlyReports(grpc::ServerContext* c,
                                                 pb::ImportMonthlyReportsResponse* r) {
   auto caller = CallerFromContext(*c);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  std::vector<pb::MonthlyReport> rows;
-  bool import_valid_rows = false;
+  // The first message carries the options; rows are passed on as they arrive.
   pb::ImportMonthlyReportsRequest message;
-  bool first = true;
-  while (reader->Read(&message)) {
-    if (first) import_valid_rows = message.import_valid_rows();
-    first = false;
-    for (auto& row : *message.mutable_reports()) rows.push_back(std::move(row));
-  }
+  const bool any = reader->Read(&message);
+  const bool import_valid_rows = any && message.import_valid_rows();
+  int position = 0;
+  bool more = any;
+  auto next = [&](pb::MonthlyReport* row) {
+    while (more && position >= message.reports_size()) {
+      more = reader->Read(&message);
+      position = 0;
+    }
+    if (!more) return false;
+    row->Swap(message.mutable_reports(position++));
+    return true;
+  };
   // An import may take longer than a single call: at least a minute, whatever the client's deadline says.
   const absl::Time deadline = std::max(DeadlineOf(*c), absl::Now() + absl::Minutes(1));
-  auto result = stats_.ImportMonthlyReports(*caller, rows, import_valid_rows, deadline);
+  auto result = stats_.ImportMonthlyReports(*caller, next, import_valid_rows, deadline);
   if (!result.ok()) return ToGrpcStatus(result.status());
   *r = *std::move(result);
   return grpc::Status::OK;

@@ -2,6 +2,7 @@
 
 #include <pqxx/stream_to>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
@@ -270,65 +271,91 @@ absl::StatusOr<pb::MonthlyReport> StatsStore::RecordReport(const ReportWrite& wr
   return stored;
 }
 
-absl::StatusOr<int64_t> StatsStore::ImportReports(const std::vector<pb::MonthlyReport>& rows, const std::string& actor,
-                                                  const ImportCheck& check, absl::Time deadline) {
-  int64_t written = 0;
-  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
-    ImportContext context;
-    std::set<std::string> periods;
-    std::set<int> years;
-    for (const auto& r : rows) {
-      periods.insert(r.period());
-      if (auto p = Period::Parse(r.period())) {
-        years.insert(p->year);
-        if (auto prev = p->PreviousInYear()) periods.insert(prev->ToString());
-      }
-    }
-    for (int year : years) periods.insert(Period{year - 1, 12}.ToString());
-    for (const auto& period : periods) {
-      txn.exec_prepared("period_lock_shared", period);
-      context.locked[period] = !txn.exec_prepared("is_locked", period).empty();
-      const auto parsed = Period::Parse(period);
-      if (!parsed) continue;
-      for (const auto& row : txn.exec_prepared("official_of_period", period)) {
-        const int64_t key = ImportContext::Key(row[0].as<int64_t>(), *parsed);
-        context.stored_ytd[key] = row[1].as<int64_t>();
-        if (parsed->month == 12) context.december_since_start[key] = row[3].as<int64_t>();
-      }
-      for (const auto& row : txn.exec_prepared("newest_of_period", period)) {
-        pb::MonthlyReport m = ReportFromRow(row);
-        context.newest[ImportContext::Key(m.project_id(), *parsed)] = std::move(m);
-      }
-    }
-    for (const auto& row : txn.exec_prepared("all_dims")) {
+namespace {
+
+class PgImportSession : public ImportSession {
+ public:
+  PgImportSession(pqxx::work& txn, std::string actor) : txn_(txn), actor_(std::move(actor)) {
+    for (const auto& row : txn_.exec_prepared("all_dims")) {
       ProjectDims d = DimsFromRow(row);
-      context.dims[d.project_id] = std::move(d);
+      context_.dims[d.project_id] = std::move(d);
     }
-    const absl::Time checked_from = absl::Now();
-    const std::vector<size_t> accepted = check(context);
-    const absl::Time copy_from = absl::Now();
-    if (accepted.empty()) return absl::OkStatus();
-    pqxx::stream_to stream(txn, "stats.monthly_reports",
-                           std::vector<std::string>{"project_id", "period", "version", "kind", "month_yuan", "ytd_yuan",
-                                                    "construction_yuan", "installation_yuan", "equipment_yuan",
-                                                    "other_yuan", "since_start_yuan", "actor"});
-    for (size_t i : accepted) {
-      const auto& r = rows[i];
-      auto newest = context.newest.find(ImportContext::Key(r.project_id(), *Period::Parse(r.period())));
-      const int version = newest == context.newest.end() ? 1 : newest->second.version() + 1;
-      stream << std::make_tuple(r.project_id(), r.period(), version, static_cast<int>(pb::FIGURE_KIND_REPORTED),
+  }
+
+  void LoadPeriod(const Period& period) override {
+    std::vector<Period> needed = {period, Period{period.year - 1, 12}};
+    if (auto previous = period.PreviousInYear()) needed.push_back(*previous);
+    for (const Period& p : needed) {
+      if (!loaded_.insert(p.year * 100 + p.month).second) continue;
+      FinishCopy();  // A connection in COPY mode runs no other statement.
+      const std::string text = p.ToString();
+      txn_.exec_prepared("period_lock_shared", text);
+      context_.locked[text] = !txn_.exec_prepared("is_locked", text).empty();
+      for (const auto& row : txn_.exec_prepared("official_of_period", text)) {
+        const int64_t key = ImportContext::Key(row[0].as<int64_t>(), p);
+        context_.stored_ytd[key] = row[1].as<int64_t>();
+        if (p.month == 12) context_.december_since_start[key] = row[3].as<int64_t>();
+      }
+      for (const auto& row : txn_.exec_prepared("newest_of_period", text)) {
+        pb::MonthlyReport m = ReportFromRow(row);
+        context_.newest[ImportContext::Key(m.project_id(), p)] = std::move(m);
+      }
+    }
+  }
+
+  const ImportContext& context() const override { return context_; }
+
+  void Write(const pb::MonthlyReport& r) override {
+    if (!stream_) {
+      stream_ = std::make_unique<pqxx::stream_to>(
+          txn_, "stats.monthly_reports",
+          std::vector<std::string>{"project_id", "period", "version", "kind", "month_yuan", "ytd_yuan",
+                                   "construction_yuan", "installation_yuan", "equipment_yuan", "other_yuan",
+                                   "since_start_yuan", "actor"});
+    }
+    auto newest = context_.newest.find(ImportContext::Key(r.project_id(), *Period::Parse(r.period())));
+    const int version = newest == context_.newest.end() ? 1 : newest->second.version() + 1;
+    *stream_ << std::make_tuple(r.project_id(), r.period(), version, static_cast<int>(pb::FIGURE_KIND_REPORTED),
                                 r.month_yuan(), r.ytd_yuan(), r.ytd_breakdown().construction_yuan(),
                                 r.ytd_breakdown().installation_yuan(), r.ytd_breakdown().equipment_yuan(),
-                                r.ytd_breakdown().other_yuan(), r.since_start_yuan(), actor);
-      ++written;
+                                r.ytd_breakdown().other_yuan(), r.since_start_yuan(), actor_);
+    ++written_;
+  }
+
+  int64_t written() const override { return written_; }
+
+  void FinishCopy() {
+    if (stream_) {
+      stream_->complete();
+      stream_.reset();
     }
-    stream.complete();
-    spdlog::info("import: {} rows checked in {:.0f} ms, {} written by COPY in {:.0f} ms", rows.size(),
-                 absl::ToDoubleMilliseconds(copy_from - checked_from), written,
-                 absl::ToDoubleMilliseconds(absl::Now() - copy_from));
-    return absl::OkStatus();
+  }
+
+ private:
+  pqxx::work& txn_;
+  const std::string actor_;
+  ImportContext context_;
+  absl::flat_hash_set<int> loaded_;
+  std::unique_ptr<pqxx::stream_to> stream_;
+  int64_t written_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<int64_t> StatsStore::Import(const std::string& actor,
+                                           const std::function<absl::Status(ImportSession&)>& body,
+                                           absl::Time deadline) {
+  int64_t written = 0;
+  const absl::Time start = absl::Now();
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
+    PgImportSession session(txn, actor);
+    absl::Status outcome = body(session);
+    session.FinishCopy();
+    written = session.written();
+    return outcome;
   });
   if (!status.ok()) return status;
+  spdlog::info("import: {} rows written in {:.0f} ms", written, absl::ToDoubleMilliseconds(absl::Now() - start));
   return written;
 }
 

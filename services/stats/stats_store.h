@@ -59,7 +59,19 @@ struct ImportContext {
   absl::flat_hash_map<int64_t, pb::MonthlyReport> newest;
   std::map<std::string, bool> locked;
 };
-using ImportCheck = std::function<std::vector<size_t>(const ImportContext& context)>;
+// An import in progress inside one transaction: the context rows are checked against, loaded as periods appear,
+// and a COPY of the accepted rows into monthly_reports.
+class ImportSession {
+ public:
+  virtual ~ImportSession() = default;
+  // Loads the lock of `period` and the stored figures rows of it are checked against (the period itself, the
+  // month before, last December). Idempotent.
+  virtual void LoadPeriod(const Period& period) = 0;
+  virtual const ImportContext& context() const = 0;
+  // Writes an accepted row as a reported figure, with the next version of its (project, period).
+  virtual void Write(const pb::MonthlyReport& row) = 0;
+  virtual int64_t written() const = 0;
+};
 
 class StatsStore {
  public:
@@ -79,9 +91,10 @@ class StatsStore {
   // a report equal to the newest version of its kind returns that version (recorded once).
   absl::StatusOr<pb::MonthlyReport> RecordReport(const ReportWrite& write, const ReportCheck& check,
                                                  absl::Time deadline);
-  // Writes the accepted rows of an import with COPY in one transaction. Returns the number written.
-  absl::StatusOr<int64_t> ImportReports(const std::vector<pb::MonthlyReport>& rows, const std::string& actor,
-                                        const ImportCheck& check, absl::Time deadline);
+  // Runs an import in one transaction: `body` checks rows against the session's context and writes the accepted
+  // ones with COPY. OK from `body` commits; any other status rolls everything back and is returned.
+  absl::StatusOr<int64_t> Import(const std::string& actor, const std::function<absl::Status(ImportSession&)>& body,
+                                 absl::Time deadline);
   absl::StatusOr<std::vector<pb::MonthlyReport>> ListVersions(int64_t project_id, const std::string& period,
                                                               absl::Time deadline);
 
