@@ -117,56 +117,49 @@ absl::Status ApproveThroughWorkflow(Client& client, int64_t project_id, const Ru
   return absl::OkStatus();
 }
 
-int ImportRuku(Client& client, const std::vector<CsvRow>& table) {
-  auto rows = ParseRukuCsv(table);
-  if (!rows.ok()) return Fail(rows.status());
+// Sends each row that names a registered project with `send(row, project_id)`; a refusal is reported under
+// `column`. Prints the progress bar and the report; returns the exit code.
+template <typename T, typename Send>
+int SendEachRow(Client& client, std::vector<ParsedRow<T>>& rows, const char* what, const char* column, Send send) {
   auto ids = ProjectIdsByCode(client);
   if (!ids.ok()) return Fail(ids.status());
   std::vector<RowError> errors;
   size_t imported = 0;
-  for (size_t i = 0; i < rows->size(); ++i) {
-    auto& row = (*rows)[i];
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto& row = rows[i];
     int64_t id = 0;
     if (row.errors.empty() && Resolve(*ids, row, row.value.project_code, &id)) {
-      absl::Status s = ApproveThroughWorkflow(client, id, row.value, "ruku-" + row.fingerprint);
-      if (s.ok()) {
+      if (absl::Status s = send(row, id); s.ok()) {
         ++imported;
       } else {
-        row.errors.push_back({row.line, "入库", std::string(s.message())});
+        row.errors.push_back({row.line, column, std::string(s.message())});
       }
     }
     errors.insert(errors.end(), row.errors.begin(), row.errors.end());
-    Progress(i + 1, rows->size());
+    Progress(i + 1, rows.size());
   }
-  return Report("入库记录", rows->size(), imported, errors);
+  return Report(what, rows.size(), imported, errors);
+}
+
+int ImportRuku(Client& client, const std::vector<CsvRow>& table) {
+  auto rows = ParseRukuCsv(table);
+  if (!rows.ok()) return Fail(rows.status());
+  return SendEachRow(client, *rows, "入库记录", "入库", [&client](const ParsedRow<RukuRow>& row, int64_t id) {
+    return ApproveThroughWorkflow(client, id, row.value, "ruku-" + row.fingerprint);
+  });
 }
 
 int ImportPlans(Client& client, const std::vector<CsvRow>& table) {
   auto rows = ParsePlansCsv(table);
   if (!rows.ok()) return Fail(rows.status());
-  auto ids = ProjectIdsByCode(client);
-  if (!ids.ok()) return Fail(ids.status());
-  std::vector<RowError> errors;
-  size_t imported = 0;
-  for (size_t i = 0; i < rows->size(); ++i) {
-    auto& row = (*rows)[i];
-    int64_t id = 0;
-    if (row.errors.empty() && Resolve(*ids, row, row.value.project_code, &id)) {
-      gw::SetAnnualPlanRequest request;
-      *request.mutable_plan() = row.value.plan;
-      request.mutable_plan()->set_project_id(id);
-      gw::SetAnnualPlanResponse response;
-      absl::Status s = client.Call(&gw::GatewayService::Stub::SetAnnualPlan, request, &response);
-      if (s.ok()) {
-        ++imported;
-      } else {
-        row.errors.push_back({row.line, "年度计划投资(元)", std::string(s.message())});
-      }
-    }
-    errors.insert(errors.end(), row.errors.begin(), row.errors.end());
-    Progress(i + 1, rows->size());
-  }
-  return Report("年度计划", rows->size(), imported, errors);
+  return SendEachRow(client, *rows, "年度计划", "年度计划投资(元)",
+                     [&client](const ParsedRow<PlanRow>& row, int64_t id) {
+                       gw::SetAnnualPlanRequest request;
+                       *request.mutable_plan() = row.value.plan;
+                       request.mutable_plan()->set_project_id(id);
+                       gw::SetAnnualPlanResponse response;
+                       return client.Call(&gw::GatewayService::Stub::SetAnnualPlan, request, &response);
+                     });
 }
 
 std::string MonthlyColumnOf(const std::string& field) {
