@@ -73,6 +73,16 @@ TEST(GatewayContractTest, MirroredStatsMessagesAgree) {
 TEST(GatewayContractTest, MirroredRegistryMessagesAgree) {
   namespace gw = ::saima::gateway::v1;
   namespace reg = ::saima::registry::v1;
+  Pair<gw::AddMilestoneRequest, reg::AddMilestoneRequest>();
+  Pair<gw::AddMilestoneResponse, reg::AddMilestoneResponse>();
+  Pair<gw::UpdateMilestoneRequest, reg::UpdateMilestoneRequest>();
+  Pair<gw::UpdateMilestoneResponse, reg::UpdateMilestoneResponse>();
+  Pair<gw::ListMilestonesRequest, reg::ListMilestonesRequest>();
+  Pair<gw::ListMilestonesResponse, reg::ListMilestonesResponse>();
+  Pair<gw::AddDocumentRequest, reg::AddDocumentRequest>();
+  Pair<gw::AddDocumentResponse, reg::AddDocumentResponse>();
+  Pair<gw::ListDocumentsRequest, reg::ListDocumentsRequest>();
+  Pair<gw::ListDocumentsResponse, reg::ListDocumentsResponse>();
   Pair<gw::CreateRukuApplicationRequest, reg::CreateRukuApplicationRequest>();
   Pair<gw::CreateRukuApplicationResponse, reg::CreateRukuApplicationResponse>();
   Pair<gw::GetRukuApplicationRequest, reg::GetRukuApplicationRequest>();

@@ -357,6 +357,52 @@ void HttpApi::Register(httplib::Server& server) {
                 Reply(res, gateway_.SetPeerFigures(call, request));
               }));
 
+  // Milestones and documents of a project.
+  server.Post(R"(/v1/projects/(\d+)/milestones)",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::AddMilestoneRequest request;
+                if (absl::Status s = ParseBody(req.body, *request.mutable_milestone()); !s.ok())
+                  return WriteError(res, s);
+                request.mutable_milestone()->set_project_id(std::stoll(req.matches[1].str()));
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
+                Reply(res, gateway_.AddMilestone(call, request));
+              }));
+  server.Get(R"(/v1/projects/(\d+)/milestones)",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               gw::ListMilestonesRequest request;
+               request.set_project_id(std::stoll(req.matches[1].str()));
+               Reply(res, gateway_.ListMilestones(call, request));
+             }));
+  server.Patch(R"(/v1/milestones/(\d+))",
+               authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                 gw::UpdateMilestoneRequest request;
+                 nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+                 if (!body.is_object()) return WriteError(res, InvalidField("body", "must be a JSON object"));
+                 for (const auto& item : body.items()) {
+                   const auto* field = FindField(reg::Milestone::descriptor(), item.key());
+                   request.mutable_update_mask()->add_paths(field ? field->name() : item.key());
+                 }
+                 if (absl::Status s = ParseBody(req.body, *request.mutable_milestone()); !s.ok())
+                   return WriteError(res, s);
+                 request.mutable_milestone()->set_milestone_id(std::stoll(req.matches[1].str()));
+                 Reply(res, gateway_.UpdateMilestone(call, request));
+               }));
+  server.Post(R"(/v1/projects/(\d+)/documents)",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::AddDocumentRequest request;
+                if (absl::Status s = ParseBody(req.body, *request.mutable_document()); !s.ok())
+                  return WriteError(res, s);
+                request.mutable_document()->set_project_id(std::stoll(req.matches[1].str()));
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
+                Reply(res, gateway_.AddDocument(call, request));
+              }));
+  server.Get(R"(/v1/projects/(\d+)/documents)",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               gw::ListDocumentsRequest request;
+               request.set_project_id(std::stoll(req.matches[1].str()));
+               Reply(res, gateway_.ListDocuments(call, request));
+             }));
+
   // 入库 applications.
   server.Post("/v1/ruku/applications",
               authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {

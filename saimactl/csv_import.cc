@@ -13,6 +13,7 @@
 #include "common/xlsx.h"
 #include "gateway/auth.h"
 #include "services/registry/names.h"
+#include "services/registry/ruku_rules.h"
 
 namespace saima::ctl {
 namespace {
@@ -224,6 +225,33 @@ absl::StatusOr<std::vector<ParsedRow<RukuRow>>> ParseRukuCsv(const std::vector<C
   return ParseRows<RukuRow>(table, {"项目代码", "主管部门", "入库日期"}, [](const RowReader& r, auto& parsed) {
     parsed.value = {r.Get("项目代码"), r.Get("主管部门"), r.Get("入库日期")};
   });
+}
+
+absl::StatusOr<std::vector<ParsedRow<DocumentRow>>> ParseDocumentsCsv(const std::vector<CsvRow>& table) {
+  return ParseRows<DocumentRow>(
+      table,
+      {"项目代码", "材料类型", "文号", "发文机关", "日期", "内容SHA256", "存储位置", "说明", "拍摄时间", "拍摄地点"},
+      [](const RowReader& r, auto& parsed) {
+        parsed.value.project_code = r.Get("项目代码");
+        auto& d = parsed.value.document;
+        bool known = false;
+        for (int t = pb::DOCUMENT_TYPE_APPROVAL; t <= pb::DOCUMENT_TYPE_DELIVERY_PHOTO; ++t) {
+          if (r.Get("材料类型") == registry::DocumentTypeName(static_cast<pb::DocumentType>(t))) {
+            d.set_type(static_cast<pb::DocumentType>(t));
+            known = true;
+          }
+        }
+        if (!known)
+          parsed.errors.push_back({parsed.line, "材料类型", "须为 现场照片/施工合同/项目审批核准备案文件 等材料名称"});
+        d.set_number(r.Get("文号"));
+        d.set_issuer(r.Get("发文机关"));
+        d.set_issued_date(r.Get("日期"));
+        d.set_content_sha256(r.Get("内容SHA256"));
+        d.set_storage_ref(r.Get("存储位置"));
+        d.set_explanation(r.Get("说明"));
+        d.set_taken_at(r.Get("拍摄时间"));
+        d.set_taken_place(r.Get("拍摄地点"));
+      });
 }
 
 absl::StatusOr<std::vector<ParsedRow<PlanRow>>> ParsePlansCsv(const std::vector<CsvRow>& table) {

@@ -48,6 +48,10 @@ struct PlanRow {
   std::string project_code;
   ::saima::stats::v1::AnnualPlan plan;
 };
+struct DocumentRow {
+  std::string project_code;
+  ::saima::registry::v1::Document document;
+};
 struct MonthlyRow {
   std::string project_code;
   ::saima::stats::v1::MonthlyReport report;
@@ -55,6 +59,9 @@ struct MonthlyRow {
 
 // 项目代码,主管部门,入库日期
 absl::StatusOr<std::vector<ParsedRow<RukuRow>>> ParseRukuCsv(const std::vector<CsvRow>& table);
+// 项目代码,材料类型,文号,发文机关,日期,内容SHA256,存储位置,说明,拍摄时间,拍摄地点 (材料类型 in Chinese: 现场照片,
+// 施工合同 …)
+absl::StatusOr<std::vector<ParsedRow<DocumentRow>>> ParseDocumentsCsv(const std::vector<CsvRow>& table);
 // 项目代码,年度,年度计划投资(元)
 absl::StatusOr<std::vector<ParsedRow<PlanRow>>> ParsePlansCsv(const std::vector<CsvRow>& table);
 // 项目代码,报告期,本月完成投资(元),自年初累计(元),建筑工程(元),安装工程(元),设备工器具购置(元),其他费用(元),

@@ -204,7 +204,7 @@ int Summary(Client& client) {
 
 int Usage() {
   std::cerr << "用法: saimactl units list | projects list|show ID|summary\n"
-               "       saimactl import units|projects|ruku|plans|monthly|peers FILE.csv\n"
+               "       saimactl import units|projects|documents|ruku|plans|monthly|peers FILE.csv|FILE.xlsx\n"
                "       saimactl lock YYYY-MM | report city --period=YYYY-MM [--format=json]\n"
                "       saimactl indicators --period=YYYY-MM [--scope=city|unit:ID|tier:T|category:C]\n";
   return 2;

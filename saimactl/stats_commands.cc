@@ -149,6 +149,19 @@ int ImportRuku(Client& client, const std::vector<CsvRow>& table) {
   });
 }
 
+int ImportDocuments(Client& client, const std::vector<CsvRow>& table) {
+  auto rows = ParseDocumentsCsv(table);
+  if (!rows.ok()) return Fail(rows.status());
+  return SendEachRow(client, *rows, "材料", "材料类型", [&client](const ParsedRow<DocumentRow>& row, int64_t id) {
+    gw::AddDocumentRequest request;
+    *request.mutable_document() = row.value.document;
+    request.mutable_document()->set_project_id(id);
+    request.set_request_id("document-" + row.fingerprint);
+    gw::AddDocumentResponse response;
+    return client.Call(&gw::GatewayService::Stub::AddDocument, request, &response);
+  });
+}
+
 int ImportPlans(Client& client, const std::vector<CsvRow>& table) {
   auto rows = ParsePlansCsv(table);
   if (!rows.ok()) return Fail(rows.status());
@@ -255,10 +268,11 @@ int ImportStatistics(Client& client, const std::string& kind, const std::string&
   auto table = ReadTable(path);
   if (!table.ok()) return Fail(table.status());
   if (kind == "ruku") return ImportRuku(client, *table);
+  if (kind == "documents") return ImportDocuments(client, *table);
   if (kind == "plans") return ImportPlans(client, *table);
   if (kind == "monthly") return ImportMonthly(client, *table);
   if (kind == "peers") return ImportPeers(client, *table);
-  return Fail(InvalidField("import", "须为 units/projects/ruku/plans/monthly/peers 之一"));
+  return Fail(InvalidField("import", "须为 units/projects/documents/ruku/plans/monthly/peers 之一"));
 }
 
 int LockPeriod(Client& client, const std::string& period) {

@@ -325,7 +325,7 @@ absl::StatusOr<pb::TransitionRukuApplicationResponse> Registry::TransitionRukuAp
   auto documents = store_.ListDocuments(app->project_id(), deadline);
   if (!documents.ok()) return documents.status();
   RukuFacts facts;
-  for (const auto& d : *documents) facts.documents.push_back(d.type());
+  facts.documents = *std::move(documents);
   if (absl::Status s = CheckRukuTransition(caller, *project, *app, request.to_state(), request.reason(), facts);
       !s.ok()) {
     return s;

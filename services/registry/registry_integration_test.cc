@@ -453,6 +453,21 @@ class RukuTest : public RegistryTest {
     return response->application();
   }
 
+  // Files the materials a construction project needs, the provincial-size ones included.
+  void FileMaterials(int64_t project_id) {
+    for (auto type :
+         {pb::DOCUMENT_TYPE_SITE_PHOTO, pb::DOCUMENT_TYPE_CONSTRUCTION_CONTRACT, pb::DOCUMENT_TYPE_APPROVAL,
+          pb::DOCUMENT_TYPE_CONSTRUCTION_PERMIT, pb::DOCUMENT_TYPE_DESIGN, pb::DOCUMENT_TYPE_FEASIBILITY_STUDY}) {
+      pb::AddDocumentRequest request;
+      request.mutable_document()->set_project_id(project_id);
+      request.mutable_document()->set_type(type);
+      request.mutable_document()->set_content_sha256(std::string(64, 'c'));
+      request.mutable_document()->set_taken_at("2023-03-01T10:00:00+08:00");
+      request.mutable_document()->set_taken_place("龙渊街道");
+      ASSERT_TRUE(registry_->AddDocument(kAdmin, request, Deadline()).ok());
+    }
+  }
+
   absl::StatusOr<pb::RukuApplication> Apply(const pb::Project& project) {
     pb::CreateRukuApplicationRequest request;
     request.mutable_application()->set_project_id(project.project_id());
@@ -470,6 +485,10 @@ TEST_F(RukuTest, ProjectOverOneYiPassesTheProvinceAndBecomesRuku) {
   auto project = Create(ValidProject());  // 3.5亿: province review, no national review
   ASSERT_TRUE(project.ok());
   auto app = Apply(*project);
+  // Without its materials the application cannot be submitted.
+  EXPECT_EQ(Step(kLongyuanStaff, app->application_id(), pb::RUKU_STATE_SUBMITTED).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  FileMaterials(project->project_id());
   ASSERT_TRUE(app.ok()) << app.status();
   const int64_t id = app->application_id();
   ASSERT_TRUE(Step(kLongyuanStaff, id, pb::RUKU_STATE_SUBMITTED).ok());
@@ -488,11 +507,13 @@ TEST_F(RukuTest, ProjectOverOneYiPassesTheProvinceAndBecomesRuku) {
   EXPECT_EQ(read->project().ruku_date(), "2023-03-15");
   pb::ListProjectHistoryRequest history;
   history.set_project_id(project->project_id());
-  EXPECT_EQ(registry_->ListProjectHistory(kLeader, history, Deadline())->changes_size(), 1 + 5);
+  // Created, six documents filed, five steps.
+  EXPECT_EQ(registry_->ListProjectHistory(kLeader, history, Deadline())->changes_size(), 1 + 6 + 5);
 }
 
 TEST_F(RukuTest, EachStepBelongsToOneRoleAndAWrongRoleChangesNothing) {
   auto project = Create(ValidProject());
+  FileMaterials(project->project_id());
   auto app = Apply(*project);
   ASSERT_TRUE(app.ok());
   const int64_t id = app->application_id();
@@ -538,6 +559,13 @@ TEST_F(RukuTest, GuardRefusesSmallOrUnstartedProjects) {
   photo.mutable_document()->set_taken_at("2023-03-01T10:00:00+08:00");
   photo.mutable_document()->set_taken_place("龙渊街道");
   ASSERT_TRUE(registry_->AddDocument(kLongyuanStaff, photo, Deadline()).ok());
+  auto missing = Step(kLongyuanStaff, app2->application_id(), pb::RUKU_STATE_SUBMITTED);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(missing.status().message().find("购置合同"), std::string::npos) << missing.status();
+  for (auto type : {pb::DOCUMENT_TYPE_PURCHASE_CONTRACT, pb::DOCUMENT_TYPE_PAYMENT_VOUCHER}) {
+    photo.mutable_document()->set_type(type);
+    ASSERT_TRUE(registry_->AddDocument(kLongyuanStaff, photo, Deadline()).ok());
+  }
   EXPECT_TRUE(Step(kLongyuanStaff, app2->application_id(), pb::RUKU_STATE_SUBMITTED).ok());
 }
 

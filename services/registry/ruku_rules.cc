@@ -3,13 +3,20 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/status.h"
 
 namespace saima::registry {
 namespace {
 
 bool Has(const RukuFacts& facts, pb::DocumentType type) {
-  return std::find(facts.documents.begin(), facts.documents.end(), type) != facts.documents.end();
+  return std::any_of(facts.documents.begin(), facts.documents.end(),
+                     [type](const pb::Document& d) { return d.type() == type; });
+}
+
+bool HasExplained(const RukuFacts& facts, pb::DocumentType type) {
+  return std::any_of(facts.documents.begin(), facts.documents.end(),
+                     [type](const pb::Document& d) { return d.type() == type && !d.explanation().empty(); });
 }
 
 bool IsReviewState(pb::RukuState s) {
@@ -80,8 +87,69 @@ absl::Status CheckRukuTransition(const Caller& caller, const pb::Project& projec
       return absl::FailedPreconditionError(purchase ? "单纯购置 requires proof of delivery (到货照片) before 入库"
                                                     : "入库 requires a proven start (actual_start_date)");
     }
+    if (auto missing = MissingMaterials(project, facts); !missing.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat("入库 materials missing: ", absl::StrJoin(missing, "、")));
+    }
   }
   return absl::OkStatus();
+}
+
+std::vector<std::string> MissingMaterials(const pb::Project& project, const RukuFacts& facts) {
+  std::vector<std::string> missing;
+  auto need = [&](pb::DocumentType type) {
+    if (!Has(facts, type)) missing.push_back(DocumentTypeName(type));
+  };
+  if (project.construction_nature() == pb::CONSTRUCTION_NATURE_PURCHASE_ONLY) {
+    need(pb::DOCUMENT_TYPE_PURCHASE_CONTRACT);
+    need(pb::DOCUMENT_TYPE_PAYMENT_VOUCHER);
+    need(pb::DOCUMENT_TYPE_DELIVERY_PHOTO);
+    return missing;
+  }
+  need(pb::DOCUMENT_TYPE_SITE_PHOTO);
+  need(pb::DOCUMENT_TYPE_CONSTRUCTION_CONTRACT);
+  const bool approval =
+      Has(facts, pb::DOCUMENT_TYPE_APPROVAL) || HasExplained(facts, pb::DOCUMENT_TYPE_CONSTRUCTION_PERMIT) ||
+      HasExplained(facts, pb::DOCUMENT_TYPE_DESIGN) || HasExplained(facts, pb::DOCUMENT_TYPE_FEASIBILITY_STUDY);
+  if (!approval) {
+    missing.push_back("项目审批核准备案文件(或附说明的施工许可证/设计文件/可研报告)");
+  }
+  if (project.planned_total_investment_yuan() >= kProvinceReviewYuan) {
+    need(pb::DOCUMENT_TYPE_CONSTRUCTION_PERMIT);
+    need(pb::DOCUMENT_TYPE_DESIGN);
+    need(pb::DOCUMENT_TYPE_FEASIBILITY_STUDY);
+  }
+  return missing;
+}
+
+const char* DocumentTypeName(pb::DocumentType type) {
+  switch (type) {
+    case pb::DOCUMENT_TYPE_APPROVAL:
+      return "项目审批核准备案文件";
+    case pb::DOCUMENT_TYPE_CONSTRUCTION_CONTRACT:
+      return "施工合同";
+    case pb::DOCUMENT_TYPE_DESIGN:
+      return "设计文件";
+    case pb::DOCUMENT_TYPE_FEASIBILITY_STUDY:
+      return "可研报告";
+    case pb::DOCUMENT_TYPE_PROPOSAL:
+      return "项目建议书";
+    case pb::DOCUMENT_TYPE_CONSTRUCTION_PERMIT:
+      return "施工许可证";
+    case pb::DOCUMENT_TYPE_LAND_CONTRACT:
+      return "征地购地合同";
+    case pb::DOCUMENT_TYPE_EQUIPMENT_VOUCHER:
+      return "设备购置凭证";
+    case pb::DOCUMENT_TYPE_SITE_PHOTO:
+      return "现场照片";
+    case pb::DOCUMENT_TYPE_PURCHASE_CONTRACT:
+      return "购置合同";
+    case pb::DOCUMENT_TYPE_PAYMENT_VOUCHER:
+      return "付款凭证";
+    case pb::DOCUMENT_TYPE_DELIVERY_PHOTO:
+      return "到货照片";
+    default:
+      return "未知材料";
+  }
 }
 
 std::vector<std::string> ConsistencyFlags(const pb::Project& project, const pb::Unit& unit,

@@ -22,9 +22,19 @@ inline constexpr int64_t kNationalReviewYuan = 1'000'000'000;  // 10亿元
 
 // Facts the guards need beyond the project itself.
 struct RukuFacts {
-  // Document types on file for the project.
-  std::vector<pb::DocumentType> documents;
+  // The project's documents on file.
+  std::vector<pb::Document> documents;
 };
+
+// The materials an application needs before it is submitted (DOMAIN.md §4), as Chinese names of what is missing:
+//  - 单纯购置: 购置合同, 付款凭证, 到货照片;
+//  - otherwise: 现场照片, 施工合同, and 项目审批核准备案文件 — which 施工许可证, 设计文件 or 可研报告 may replace when
+//    that document carries an explanation;
+//  - from 1亿元 (provincial review) [default]: also 施工许可证, 设计文件 and 可研报告.
+std::vector<std::string> MissingMaterials(const pb::Project& project, const RukuFacts& facts);
+
+// The Chinese name of a document type.
+const char* DocumentTypeName(pb::DocumentType type);
 
 // OK when `caller` may move `application` of `project` to `to`. PERMISSION_DENIED names the role that may;
 // FAILED_PRECONDITION names the broken rule (illegal step, guard); INVALID_ARGUMENT when a reason is missing.

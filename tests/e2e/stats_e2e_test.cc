@@ -65,8 +65,24 @@ class StatsEndToEndTest : public ::testing::Test {
     return body["project"]["projectId"];
   }
 
+  // Files, over HTTP, the materials a construction project of 1亿元 or more needs for 入库.
+  static void FileMaterials(const std::string& project_id) {
+    for (const char* type :
+         {"DOCUMENT_TYPE_SITE_PHOTO", "DOCUMENT_TYPE_CONSTRUCTION_CONTRACT", "DOCUMENT_TYPE_APPROVAL",
+          "DOCUMENT_TYPE_CONSTRUCTION_PERMIT", "DOCUMENT_TYPE_DESIGN", "DOCUMENT_TYPE_FEASIBILITY_STUDY"}) {
+      json document = {{"type", type},
+                       {"number", "龙发改〔2023〕12号"},
+                       {"contentSha256", std::string(64, 'e')},
+                       {"takenAt", "2023-03-01T10:00:00+08:00"},
+                       {"takenPlace", "龙渊街道"}};
+      auto [status, body] = Post("unit", "/v1/projects/" + project_id + "/documents", document);
+      ASSERT_EQ(status, 200) << body.dump();
+    }
+  }
+
   // Takes a project through the whole 入库 workflow with the role each step needs.
   static void Approve(const std::string& project_id, const std::string& date) {
+    FileMaterials(project_id);
     auto [status, created] =
         Post("unit", "/v1/ruku/applications", {{"projectId", project_id}, {"reviewingDepartmentId", "D01"}});
     ASSERT_EQ(status, 200) << created.dump();
@@ -132,6 +148,11 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
   EXPECT_EQ(Post("other_unit", path, {{"toState", "RUKU_STATE_SUBMITTED"}}).first, 403);
   EXPECT_EQ(Post("leader", path, {{"toState", "RUKU_STATE_SUBMITTED"}}).first, 403);
   EXPECT_EQ(Get("leader", "/v1/ruku/applications/" + app_id).second["application"]["state"], "RUKU_STATE_DRAFT");
+  auto [no_materials, refusal] = Post("unit", path, {{"toState", "RUKU_STATE_SUBMITTED"}});
+  EXPECT_EQ(no_materials, 409);
+  EXPECT_NE(refusal["message"].get<std::string>().find("现场照片"), std::string::npos) << refusal.dump();
+  FileMaterials(id);
+  EXPECT_EQ(Get("leader", "/v1/projects/" + id + "/documents").second["documents"].size(), 6u);
   ASSERT_EQ(Post("unit", path, {{"toState", "RUKU_STATE_SUBMITTED"}}).first, 200);
   EXPECT_EQ(Post("stats", path, {{"toState", "RUKU_STATE_DEPT_REVIEWED"}}).first, 403);
   EXPECT_EQ(Post("dept", path, {{"toState", "RUKU_STATE_RETURNED"}}).first, 400);  // a reason is required

@@ -9,6 +9,7 @@ speech quotes are computed from these records by the services, never written her
 Usage: generate.py OUT_DIR
 """
 import csv
+import hashlib
 import os
 import random
 import sys
@@ -152,7 +153,7 @@ class CountedProjects:
 
     def __init__(self, rng, codes_by_sector, towns):
         self.rng = rng
-        self.projects, self.ruku, self.plans, self.monthly = [], [], [], []
+        self.projects, self.ruku, self.plans, self.monthly, self.documents = [], [], [], [], []
         self.serial = 0
         pools = {
             "high_tech": [c for c in codes_by_sector["manufacturing"] if c[:2] in ("27", "39", "40") or c[:3] == "358"],
@@ -262,6 +263,16 @@ class CountedProjects:
                                   location=unit_label(k["unit"]), code=code))
         dept = {"TEW": "D07", "OTHER_STATE": "D03", "OTHER_PRIV": "D01"}.get(k["cell"], "D02")
         self.ruku.append([code, dept, ruku])
+        # The materials 入库 requires (DOMAIN.md §4): photo, contract, approval; from 1亿 also permit, design, study.
+        materials = ["现场照片", "施工合同", "项目审批核准备案文件"]
+        if planned_total >= 100_000_000:
+            materials += ["施工许可证", "设计文件", "可研报告"]
+        for kind in materials:
+            digest = hashlib.sha256(f"{code}:{kind}".encode()).hexdigest()
+            photo = kind == "现场照片"
+            self.documents.append([code, kind, "" if photo else f"龙{self.serial:04d}号", "" if photo else "龙泉市发展和改革局",
+                                   ruku[:8] + "01", digest, f"demo://{code}/{digest[:12]}", "",
+                                   f"{ruku}T10:00:00+08:00" if photo else "", unit_label(k["unit"]) if photo else ""])
         if plan is not None:
             self.plans.append([code, 2023, plan])
         self.placed[k["cell"]][0] += this_ytd
@@ -302,6 +313,10 @@ class CountedProjects:
             w = csv.writer(f)
             w.writerow(["项目代码", "主管部门", "入库日期"])
             w.writerows(self.ruku)
+        with open(os.path.join(out_dir, "documents.csv"), "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["项目代码", "材料类型", "文号", "发文机关", "日期", "内容SHA256", "存储位置", "说明", "拍摄时间", "拍摄地点"])
+            w.writerows(self.documents)
         with open(os.path.join(out_dir, "plans.csv"), "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
             w.writerow(["项目代码", "年度", "年度计划投资(元)"])
