@@ -74,6 +74,7 @@ class Gateway {
   SAIMA_MIRRORED(ListMilestones)
   SAIMA_MIRRORED(AddDocument)
   SAIMA_MIRRORED(ListDocuments)
+  SAIMA_MIRRORED(ListMissingRuku)
   SAIMA_MIRRORED(CreateRukuApplication)
   SAIMA_MIRRORED(GetRukuApplication)
   SAIMA_MIRRORED(ListRukuApplications)

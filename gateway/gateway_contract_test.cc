@@ -83,6 +83,8 @@ TEST(GatewayContractTest, MirroredRegistryMessagesAgree) {
   Pair<gw::AddDocumentResponse, reg::AddDocumentResponse>();
   Pair<gw::ListDocumentsRequest, reg::ListDocumentsRequest>();
   Pair<gw::ListDocumentsResponse, reg::ListDocumentsResponse>();
+  Pair<gw::ListMissingRukuRequest, reg::ListMissingRukuRequest>();
+  Pair<gw::ListMissingRukuResponse, reg::ListMissingRukuResponse>();
   Pair<gw::CreateRukuApplicationRequest, reg::CreateRukuApplicationRequest>();
   Pair<gw::CreateRukuApplicationResponse, reg::CreateRukuApplicationResponse>();
   Pair<gw::GetRukuApplicationRequest, reg::GetRukuApplicationRequest>();

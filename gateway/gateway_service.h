@@ -40,6 +40,7 @@ class GatewayService final : public gw::GatewayService::Service {
   SAIMA_DECLARE(ListMilestones)
   SAIMA_DECLARE(AddDocument)
   SAIMA_DECLARE(ListDocuments)
+  SAIMA_DECLARE(ListMissingRuku)
   SAIMA_DECLARE(CreateRukuApplication)
   SAIMA_DECLARE(GetRukuApplication)
   SAIMA_DECLARE(ListRukuApplications)

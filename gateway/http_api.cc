@@ -302,6 +302,7 @@ void HttpApi::Register(httplib::Server& server) {
   Query<gw::ListProjectStatusesRequest>(server, "/v1/project-statuses", &Gateway::ListProjectStatuses);
   Query<gw::RankUnitsRequest>(server, "/v1/unit-rankings", &Gateway::RankUnits);
   Query<gw::ListRukuApplicationsRequest>(server, "/v1/ruku/applications", &Gateway::ListRukuApplications);
+  Query<gw::ListMissingRukuRequest>(server, "/v1/ruku/missing", &Gateway::ListMissingRuku);
 
   server.Put("/v1/plans", authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
                gw::SetAnnualPlanRequest request;

@@ -184,6 +184,9 @@ std::vector<NamedStatement> RegistryStatements() {
        "storage_ref, explanation, taken_at, taken_place, request_id) "
        "VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, $11) RETURNING *"},
       {"list_documents", "SELECT * FROM registry.documents WHERE project_id = $1 ORDER BY document_id"},
+      {"started_not_ruku",
+       "SELECT doc FROM registry.projects WHERE stage IN (3, 4, 5) AND ruku_state <> 7 AND ($1 = '' OR unit_id = $1) "
+       "ORDER BY project_id"},
       {"application_by_request", "SELECT application_id FROM registry.ruku_applications WHERE request_id = $1"},
       {"insert_application",
        "INSERT INTO registry.ruku_applications (project_id, unit_id, state, reviewing_department_id, "
@@ -572,6 +575,17 @@ absl::StatusOr<pb::RukuApplication> LoadApplication(pqxx::work& txn, int64_t app
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<pb::Project>> PgRegistryStore::ListStartedNotRuku(const std::string& unit_id,
+                                                                             absl::Time deadline) {
+  std::vector<pb::Project> out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    for (const auto& row : txn.exec_prepared("started_not_ruku", unit_id)) out.push_back(FromJson<pb::Project>(row[0]));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
 
 absl::StatusOr<pb::RukuApplication> PgRegistryStore::CreateRukuApplication(const pb::RukuApplication& application,
                                                                            const ChangeOrigin& origin,

@@ -44,6 +44,7 @@ class PgRegistryStore : public RegistryStore {
   absl::StatusOr<pb::Document> AddDocument(const pb::Document& document, const ChangeOrigin& origin,
                                            absl::Time deadline) override;
   absl::StatusOr<std::vector<pb::Document>> ListDocuments(int64_t project_id, absl::Time deadline) override;
+  absl::StatusOr<std::vector<pb::Project>> ListStartedNotRuku(const std::string& unit_id, absl::Time deadline) override;
   absl::StatusOr<pb::RukuApplication> CreateRukuApplication(const pb::RukuApplication& application,
                                                             const ChangeOrigin& origin, absl::Time deadline) override;
   absl::StatusOr<pb::RukuApplication> GetRukuApplication(int64_t application_id, absl::Time deadline) override;

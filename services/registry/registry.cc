@@ -349,6 +349,42 @@ absl::StatusOr<pb::TransitionRukuApplicationResponse> Registry::TransitionRukuAp
   return response;
 }
 
+absl::StatusOr<pb::ListMissingRukuResponse> Registry::ListMissingRuku(const Caller&,
+                                                                      const pb::ListMissingRukuRequest& request,
+                                                                      absl::Time deadline) {
+  std::string as_of = request.as_of_date();
+  if (as_of.empty()) {
+    as_of = absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()));
+  } else if (!IsIsoDate(as_of)) {
+    return InvalidField("as_of_date", "must be a date written YYYY-MM-DD");
+  }
+  auto projects = store_.ListStartedNotRuku(request.unit_id(), deadline);
+  if (!projects.ok()) return projects.status();
+  pb::ListMissingRukuResponse response;
+  response.set_as_of_date(as_of);
+  for (auto& p : *projects) {
+    // 应统尽统 covers projects of 500万元 or more whose start is proven and not after the as-of date.
+    if (p.planned_total_investment_yuan() < kRukuMinimumYuan || p.actual_start_date().empty() ||
+        p.actual_start_date() > as_of) {
+      continue;
+    }
+    pb::MissingRukuEntry entry;
+    int months = 0;
+    entry.set_light(MissingLight(p.actual_start_date(), as_of, &months));
+    entry.set_months_since_start(months);
+    if (entry.light() == pb::MISSING_RUKU_LIGHT_YELLOW) (*response.mutable_yellow_by_unit())[p.unit_id()] += 1;
+    if (entry.light() == pb::MISSING_RUKU_LIGHT_RED) (*response.mutable_red_by_unit())[p.unit_id()] += 1;
+    *entry.mutable_project() = std::move(p);
+    *response.add_entries() = std::move(entry);
+  }
+  std::stable_sort(response.mutable_entries()->begin(), response.mutable_entries()->end(),
+                   [](const pb::MissingRukuEntry& a, const pb::MissingRukuEntry& b) {
+                     if (a.light() != b.light()) return a.light() > b.light();
+                     return a.project().unit_id() < b.project().unit_id();
+                   });
+  return response;
+}
+
 absl::Status Registry::WatchProjectChanges(const Caller&, const pb::WatchProjectChangesRequest& request,
                                            const std::function<bool(const pb::ProjectChange&)>& send,
                                            const std::function<bool()>& cancelled) {

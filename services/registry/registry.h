@@ -62,6 +62,10 @@ class Registry {
   absl::StatusOr<pb::TransitionRukuApplicationResponse> TransitionRukuApplication(
       const Caller& caller, const pb::TransitionRukuApplicationRequest& request, absl::Time deadline);
 
+  absl::StatusOr<pb::ListMissingRukuResponse> ListMissingRuku(const Caller& caller,
+                                                              const pb::ListMissingRukuRequest& request,
+                                                              absl::Time deadline);
+
   // Sends every change after `from_revision` to `send`, then waits for new ones, until `send` returns false or
   // `cancelled` returns true. Returns the error that ended the stream, if any.
   absl::Status WatchProjectChanges(const Caller& caller, const pb::WatchProjectChangesRequest& request,

@@ -569,6 +569,45 @@ TEST_F(RukuTest, GuardRefusesSmallOrUnstartedProjects) {
   EXPECT_TRUE(Step(kLongyuanStaff, app2->application_id(), pb::RUKU_STATE_SUBMITTED).ok());
 }
 
+TEST_F(RukuTest, MissingListsStartedProjectsNotYetRukuWithTheirLight) {
+  pb::Project started = ValidProject();  // started 2023-02-18, 3.5亿
+  auto a = Create(started);
+  pb::Project small = ValidProject();
+  small.set_project_code("2023-331181-04-01-000601");
+  small.set_planned_total_investment_yuan(4'000'000);  // below 500万: not 应统
+  ASSERT_TRUE(Create(small).ok());
+  pb::Project recent = ValidProject();
+  recent.set_project_code("2023-331181-04-01-000602");
+  recent.set_unit_id("331181100");
+  recent.set_actual_start_date("2023-04-01");
+  auto b = Create(recent);
+  ASSERT_TRUE(a.ok() && b.ok());
+  pb::ListMissingRukuRequest request;
+  request.set_as_of_date("2023-05-01");
+  auto missing = registry_->ListMissingRuku(kLeader, request, Deadline());
+  ASSERT_TRUE(missing.ok()) << missing.status();
+  ASSERT_EQ(missing->entries_size(), 2);
+  EXPECT_EQ(missing->entries(0).project().project_id(), a->project_id());
+  EXPECT_EQ(missing->entries(0).light(), pb::MISSING_RUKU_LIGHT_RED);
+  EXPECT_EQ(missing->entries(1).light(), pb::MISSING_RUKU_LIGHT_YELLOW);
+  EXPECT_EQ(missing->red_by_unit().at("331181001"), 1);
+  EXPECT_EQ(missing->yellow_by_unit().at("331181100"), 1);
+  // Once 入库, a project leaves the list.
+  FileMaterials(a->project_id());
+  auto app = Apply(*a);
+  for (auto [who, to] : {std::pair{kLongyuanStaff, pb::RUKU_STATE_SUBMITTED},
+                         {kDeptReviewer, pb::RUKU_STATE_DEPT_REVIEWED},
+                         {kStats, pb::RUKU_STATE_STATS_REVIEW},
+                         {kStats, pb::RUKU_STATE_PROVINCE_REVIEW},
+                         {kStats, pb::RUKU_STATE_APPROVED}}) {
+    ASSERT_TRUE(Step(who, app->application_id(), to).ok());
+  }
+  EXPECT_EQ(registry_->ListMissingRuku(kLeader, request, Deadline())->entries_size(), 1);
+  request.set_as_of_date("2023-13-01");
+  EXPECT_EQ(registry_->ListMissingRuku(kLeader, request, Deadline()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(RukuTest, OneLiveApplicationPerProject) {
   auto project = Create(ValidProject());
   ASSERT_TRUE(Apply(*project).ok());

@@ -31,6 +31,7 @@ SAIMA_SERVE(CreateRukuApplication)
 SAIMA_SERVE(GetRukuApplication)
 SAIMA_SERVE(ListRukuApplications)
 SAIMA_SERVE(TransitionRukuApplication)
+SAIMA_SERVE(ListMissingRuku)
 #undef SAIMA_SERVE
 
 grpc::Status RegistryService::WatchProjectChanges(grpc::ServerContext* c, const pb::WatchProjectChangesRequest* q,

@@ -43,6 +43,8 @@ class RegistryService final : public pb::RegistryService::Service {
                                     pb::ListRukuApplicationsResponse* r) override;
   grpc::Status TransitionRukuApplication(grpc::ServerContext* c, const pb::TransitionRukuApplicationRequest* q,
                                          pb::TransitionRukuApplicationResponse* r) override;
+  grpc::Status ListMissingRuku(grpc::ServerContext* c, const pb::ListMissingRukuRequest* q,
+                               pb::ListMissingRukuResponse* r) override;
   grpc::Status WatchProjectChanges(grpc::ServerContext* c, const pb::WatchProjectChangesRequest* q,
                                    grpc::ServerWriter<pb::WatchProjectChangesResponse>* writer) override;
 

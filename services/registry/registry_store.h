@@ -68,6 +68,10 @@ class RegistryStore {
                                                    absl::Time deadline) = 0;
   virtual absl::StatusOr<std::vector<pb::Document>> ListDocuments(int64_t project_id, absl::Time deadline) = 0;
 
+  // Started projects (在建, 竣工, 投产) that are not 入库.
+  virtual absl::StatusOr<std::vector<pb::Project>> ListStartedNotRuku(const std::string& unit_id,
+                                                                      absl::Time deadline) = 0;
+
   // Creates an application in state DRAFT. ALREADY_EXISTS when the project has one that is not rejected.
   virtual absl::StatusOr<pb::RukuApplication> CreateRukuApplication(const pb::RukuApplication& application,
                                                                     const ChangeOrigin& origin,

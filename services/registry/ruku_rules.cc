@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "common/status.h"
 
 namespace saima::registry {
@@ -167,6 +168,32 @@ std::vector<std::string> ConsistencyFlags(const pb::Project& project, const pb::
     flags.push_back("实际开工日期早于谋划年度");
   }
   return flags;
+}
+
+namespace {
+
+// `months` after `day`, keeping the day of month or taking the month's last day when it has fewer days.
+absl::CivilDay AddMonths(absl::CivilDay day, int months) {
+  const absl::CivilMonth month = absl::CivilMonth(day) + months;
+  const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
+  const absl::CivilDay same = absl::CivilDay(month.year(), month.month(), day.day());
+  return absl::CivilMonth(same) == month ? same : last;
+}
+
+}  // namespace
+
+pb::MissingRukuLight MissingLight(const std::string& start, const std::string& as_of, int* whole_months) {
+  absl::CivilDay s, a;
+  if (!absl::ParseCivilTime(start, &s) || !absl::ParseCivilTime(as_of, &a) || a < s) {
+    if (whole_months) *whole_months = 0;
+    return pb::MISSING_RUKU_LIGHT_PENDING;
+  }
+  int months = 0;
+  while (AddMonths(s, months + 1) <= a) ++months;
+  if (whole_months) *whole_months = months;
+  if (months >= 2) return pb::MISSING_RUKU_LIGHT_RED;
+  if (months >= 1) return pb::MISSING_RUKU_LIGHT_YELLOW;
+  return pb::MISSING_RUKU_LIGHT_PENDING;
 }
 
 const char* RukuStateName(pb::RukuState state) {

@@ -48,6 +48,10 @@ std::vector<std::string> ConsistencyFlags(const pb::Project& project, const pb::
 
 const char* RukuStateName(pb::RukuState state);
 
+// The 应统尽统 light of a project started on `start` (YYYY-MM-DD) and still not 入库 on `as_of`: 黄 from the same day
+// one month later (the last day of that month when it is shorter), 红 from two months. Also the whole months.
+pb::MissingRukuLight MissingLight(const std::string& start, const std::string& as_of, int* whole_months);
+
 }  // namespace saima::registry
 
 #endif  // SAIMA_SERVICES_REGISTRY_RUKU_RULES_H_

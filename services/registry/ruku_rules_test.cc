@@ -133,5 +133,22 @@ TEST(RukuGuardTest, SmallOrUnstartedProjectsCannotBeSubmitted) {
   EXPECT_EQ(Submit(unstarted, {}), absl::StatusCode::kFailedPrecondition);
 }
 
+TEST(MissingLightTest, YellowAfterOneMonthRedAfterTwoOnTheirDays) {
+  int months = -1;
+  EXPECT_EQ(MissingLight("2023-03-15", "2023-04-14", &months), pb::MISSING_RUKU_LIGHT_PENDING);
+  EXPECT_EQ(months, 0);
+  EXPECT_EQ(MissingLight("2023-03-15", "2023-04-15", &months), pb::MISSING_RUKU_LIGHT_YELLOW);
+  EXPECT_EQ(months, 1);
+  EXPECT_EQ(MissingLight("2023-03-15", "2023-05-14", &months), pb::MISSING_RUKU_LIGHT_YELLOW);
+  EXPECT_EQ(MissingLight("2023-03-15", "2023-05-15", &months), pb::MISSING_RUKU_LIGHT_RED);
+  EXPECT_EQ(months, 2);
+  // A start on the 31st: one month later is the last day of a shorter month.
+  EXPECT_EQ(MissingLight("2023-01-31", "2023-02-27", nullptr), pb::MISSING_RUKU_LIGHT_PENDING);
+  EXPECT_EQ(MissingLight("2023-01-31", "2023-02-28", nullptr), pb::MISSING_RUKU_LIGHT_YELLOW);
+  EXPECT_EQ(MissingLight("2023-01-31", "2023-03-30", nullptr), pb::MISSING_RUKU_LIGHT_YELLOW);
+  EXPECT_EQ(MissingLight("2023-01-31", "2023-03-31", nullptr), pb::MISSING_RUKU_LIGHT_RED);
+  EXPECT_EQ(MissingLight("2023-03-15", "2023-03-01", &months), pb::MISSING_RUKU_LIGHT_PENDING);
+}
+
 }  // namespace
 }  // namespace saima::registry

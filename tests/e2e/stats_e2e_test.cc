@@ -140,6 +140,15 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
   EXPECT_EQ(early, 409);
   EXPECT_NE(early_body["message"].get<std::string>().find("先入库"), std::string::npos);
 
+  // 应统尽统: started in January, not 入库 by March: 红.
+  auto [missing_status, missing] = Get("leader", "/v1/ruku/missing?asOfDate=2023-03-10&unitId=331181001");
+  ASSERT_EQ(missing_status, 200) << missing.dump();
+  ASSERT_EQ(missing["entries"].size(), 1u);
+  EXPECT_EQ(missing["entries"][0]["light"], "MISSING_RUKU_LIGHT_RED");
+  EXPECT_EQ(missing["redByUnit"]["331181001"], 1);
+  EXPECT_EQ(Get("leader", "/v1/ruku/missing?asOfDate=2023-02-10").second["entries"][0]["light"],
+            "MISSING_RUKU_LIGHT_YELLOW");
+
   auto [created, app] = Post("unit", "/v1/ruku/applications", {{"projectId", id}, {"reviewingDepartmentId", "D01"}});
   ASSERT_EQ(created, 200) << app.dump();
   const std::string app_id = app["application"]["applicationId"];
