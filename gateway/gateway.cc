@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/client.h"
 #include "common/status.h"
+#include "gateway/provincial_package.h"
 
 namespace saima::gateway {
 namespace {
@@ -211,6 +212,21 @@ SAIMA_MIRROR(GetRukuApplication, "registry", registry_, reg::RegistryService::St
 SAIMA_MIRROR(ListRukuApplications, "registry", registry_, reg::RegistryService::Stub)
 SAIMA_MIRROR(TransitionRukuApplication, "registry", registry_, reg::RegistryService::Stub)
 #undef SAIMA_MIRROR
+
+absl::StatusOr<gw::GetProvincialPackageResponse> Gateway::GetProvincialPackage(
+    const CallInfo& call, const gw::GetProvincialPackageRequest& request) {
+  saima::stats::v1::GetProvincialPackageRequest down;
+  down.set_period(request.period());
+  auto context = Downstream(call);
+  auto snapshot =
+      CallBackend("stats", stats_.get(), &saima::stats::v1::StatsService::Stub::GetProvincialPackage, *context, down);
+  if (!snapshot.ok()) return snapshot.status();
+  auto units = ListUnits(call, gw::ListUnitsRequest());
+  if (!units.ok()) return units.status();
+  std::map<std::string, std::string> names;
+  for (const auto& u : units->units()) names[u.unit_id()] = u.name();
+  return BuildProvincialPackage(*snapshot, request.format(), names);
+}
 
 absl::StatusOr<gw::ImportMonthlyReportsResponse> Gateway::ImportMonthlyReports(
     const CallInfo& call, const std::function<bool(gw::ImportMonthlyReportsRequest*)>& next) {

@@ -81,6 +81,10 @@ class Gateway {
   SAIMA_MIRRORED(TransitionRukuApplication)
 #undef SAIMA_MIRRORED
 
+  // The provincial report package of a locked period (CSV files in a ZIP, or one XLSX workbook).
+  absl::StatusOr<gw::GetProvincialPackageResponse> GetProvincialPackage(const CallInfo& call,
+                                                                        const gw::GetProvincialPackageRequest& request);
+
   // Forwards an import stream to stats: `next` yields the client's messages until it returns false.
   absl::StatusOr<gw::ImportMonthlyReportsResponse> ImportMonthlyReports(
       const CallInfo& call, const std::function<bool(gw::ImportMonthlyReportsRequest*)>& next);

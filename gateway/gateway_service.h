@@ -25,6 +25,7 @@ class GatewayService final : public gw::GatewayService::Service {
   SAIMA_DECLARE(ListProjectHistory)
   SAIMA_DECLARE(GetIndicators)
   SAIMA_DECLARE(GetCityReport)
+  SAIMA_DECLARE(GetProvincialPackage)
   SAIMA_DECLARE(ListProjectStatuses)
   SAIMA_DECLARE(RankUnits)
   SAIMA_DECLARE(SetAnnualPlan)

@@ -299,6 +299,16 @@ void HttpApi::Register(httplib::Server& server) {
                Reply(res, gateway_.GetIndicators(call, request));
              }));
   Query<gw::GetCityReportRequest>(server, "/v1/reports/city", &Gateway::GetCityReport);
+  server.Get("/v1/reports/provincial",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               gw::GetProvincialPackageRequest request;
+               if (absl::Status s = ParseQuery(req, request); !s.ok()) return WriteError(res, s);
+               auto package = gateway_.GetProvincialPackage(call, request);
+               if (!package.ok()) return WriteError(res, package.status());
+               res.status = 200;
+               res.set_header("Content-Disposition", "attachment; filename=\"" + package->file_name() + "\"");
+               res.set_content(package->content(), package->content_type().c_str());
+             }));
   Query<gw::ListProjectStatusesRequest>(server, "/v1/project-statuses", &Gateway::ListProjectStatuses);
   Query<gw::RankUnitsRequest>(server, "/v1/unit-rankings", &Gateway::RankUnits);
   Query<gw::ListRukuApplicationsRequest>(server, "/v1/ruku/applications", &Gateway::ListRukuApplications);

@@ -16,30 +16,6 @@ ABSL_FLAG(std::string, gateway_grpc, "127.0.0.1:50050", "gateway gRPC address");
 ABSL_FLAG(std::string, token, "", "bearer token");
 
 namespace saima::ctl {
-namespace {
-
-// value / 10^scale_digits of (numerator/denominator), rounded half away from zero, as text with `decimals`.
-std::string RoundedRatio(int64_t numerator, int64_t denominator, int decimals, int64_t scale) {
-  using int128 = __int128;
-  int128 n = static_cast<int128>(numerator) * scale;
-  int128 d = denominator;
-  if (d < 0) {
-    n = -n;
-    d = -d;
-  }
-  const bool negative = n < 0;
-  if (negative) n = -n;
-  const int128 rounded = (2 * n + d) / (2 * d);
-  int128 unit = 1;
-  for (int i = 0; i < decimals; ++i) unit *= 10;
-  const int64_t whole = static_cast<int64_t>(rounded / unit);
-  const int64_t fraction = static_cast<int64_t>(rounded % unit);
-  std::string out = absl::StrCat(negative && rounded != 0 ? "-" : "", whole);
-  if (decimals > 0) absl::StrAppend(&out, ".", absl::StrFormat("%0*d", decimals, fraction));
-  return out;
-}
-
-}  // namespace
 
 Client::Client() : stub_(gw::GatewayService::NewStub(MakeChannel(absl::GetFlag(FLAGS_gateway_grpc)))) {}
 
@@ -47,20 +23,6 @@ std::unique_ptr<grpc::ClientContext> Client::Context(std::chrono::seconds timeou
   auto context = CallContext(timeout);
   context->AddMetadata("authorization", "Bearer " + absl::GetFlag(FLAGS_token));
   return context;
-}
-
-std::string Wan(int64_t yuan) { return RoundedRatio(yuan, 10000, 1, 10); }
-std::string Yi(int64_t yuan) { return RoundedRatio(yuan, 100000000, 2, 100); }
-
-std::string Percent(int64_t numerator, int64_t denominator) {
-  if (denominator == 0) return "—";
-  return RoundedRatio(numerator, denominator, 1, 1000) + "%";
-}
-
-std::string Growth(int64_t numerator, int64_t denominator) {
-  if (denominator == 0) return "—";
-  const std::string p = Percent(numerator, denominator);
-  return (p[0] == '-' || p == "0.0%") ? p : "+" + p;
 }
 
 // Prints an error for an official: the message, then each field that was refused.

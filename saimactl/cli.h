@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/client.h"
+#include "common/format.h"
 #include "common/status.h"
 #include "saima/gateway/v1/gateway.grpc.pb.h"
 
@@ -35,14 +36,6 @@ class Client {
  private:
   std::unique_ptr<gw::GatewayService::Stub> stub_;
 };
-
-// 元 → 万元 with one decimal, 亿元 with two (DOMAIN.md §8: rounded half away from zero from the exact amount).
-std::string Wan(int64_t yuan);
-std::string Yi(int64_t yuan);
-// numerator/denominator as a percentage with one decimal, rounded half away from zero; "—" when undefined.
-std::string Percent(int64_t numerator, int64_t denominator);
-// A growth (numerator/denominator) with its sign, e.g. "+15.6%", "-3.5%"; "—" when undefined.
-std::string Growth(int64_t numerator, int64_t denominator);
 
 // Prints an error for an official: the message, then each field that was refused. Returns 1.
 int Fail(const absl::Status& status);

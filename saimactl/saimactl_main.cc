@@ -206,6 +206,7 @@ int Usage() {
   std::cerr << "用法: saimactl units list | projects list|show ID|summary\n"
                "       saimactl import units|projects|documents|ruku|plans|monthly|peers FILE.csv|FILE.xlsx\n"
                "       saimactl lock YYYY-MM | report city --period=YYYY-MM [--format=json]\n"
+               "       saimactl report provincial --period=YYYY-MM --out=DIR\n"
                "       saimactl indicators --period=YYYY-MM [--scope=city|unit:ID|tier:T|category:C]\n";
   return 2;
 }
@@ -228,6 +229,7 @@ int main(int argc, char** argv) {
   if (words[0] == "import" && words.size() == 3) return ImportStatistics(client, words[1], words[2]);
   if (words[0] == "lock" && words.size() == 2) return LockPeriod(client, words[1]);
   if (words[0] == "report" && words[1] == "city") return CityReport(client);
+  if (words[0] == "report" && words[1] == "provincial") return ProvincialPackage(client);
   if (words[0] == "indicators") return Indicators(client);
   return Usage();
 }

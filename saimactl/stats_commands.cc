@@ -1,5 +1,6 @@
 #include "saimactl/stats_commands.h"
 
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -15,6 +16,7 @@
 ABSL_FLAG(std::string, period, "", "report period YYYY-MM");
 ABSL_FLAG(std::string, format, "text", "report format: text or json");
 ABSL_FLAG(std::string, scope, "city", "indicators: city, unit:<id>, tier:<ProjectTier>, category:<Category>");
+ABSL_FLAG(std::string, out, ".", "report provincial: the folder to write the package to");
 ABSL_FLAG(bool, import_valid_rows, false, "import monthly: import the good rows even when some rows are bad");
 
 namespace saima::ctl {
@@ -313,6 +315,41 @@ int Indicators(Client& client) {
   std::cout << table.Render();
   std::cout << "年度计划 " << Wan(response.annual_plan_yuan()) << " 万元, 完成率 "
             << RateText(response.completion_rate()) << ", 序时进度 " << RateText(response.time_progress()) << "\n";
+  return 0;
+}
+
+int ProvincialPackage(Client& client) {
+  const std::string dir = absl::GetFlag(FLAGS_out);
+  int64_t city_total = 0;
+  for (const char* format : {"csv", "xlsx"}) {
+    gw::GetProvincialPackageRequest request;
+    request.set_period(absl::GetFlag(FLAGS_period));
+    request.set_format(format);
+    gw::GetProvincialPackageResponse response;
+    if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetProvincialPackage, request, &response); !s.ok()) {
+      return Fail(s);
+    }
+    const std::string path = dir + "/" + response.file_name();
+    std::ofstream out(path, std::ios::binary);
+    out << response.content();
+    if (!out) return Fail(absl::UnavailableError("无法写入 " + path));
+    std::cout << "已写入 " << path << "\n";
+    if (std::string(format) == "csv") {
+      Table table({"表", "行数", "自年初累计(元)", "本月(元)", "SHA-256"});
+      for (const auto& t : response.tables()) {
+        table.AddRow({t.name(), absl::StrCat(t.rows()), absl::StrCat(t.total_ytd_yuan()),
+                      absl::StrCat(t.total_month_yuan()), t.sha256().substr(0, 16) + "…"});
+      }
+      std::cout << table.Render();
+      city_total = response.city_total_ytd_yuan();
+      int64_t forms = 0;
+      for (const auto& t : response.tables()) {
+        if (t.name() != "汇总") forms += t.total_ytd_yuan();
+      }
+      std::cout << "206-1 与 206-2 合计 " << forms << " 元; 城市报告 " << city_total << " 元"
+                << (forms == city_total ? " (一致)" : " (不一致!)") << "\n";
+    }
+  }
   return 0;
 }
 

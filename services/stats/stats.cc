@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace saima::stats {
 namespace {
@@ -411,6 +412,31 @@ absl::StatusOr<pb::SetPeerFiguresResponse> Stats::SetPeerFigures(const Caller& c
   pb::SetPeerFiguresResponse r;
   r.set_stored(*stored);
   return r;
+}
+
+absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(const Caller&,
+                                                                             const pb::GetProvincialPackageRequest& q,
+                                                                             absl::Time d) {
+  auto period = ParsePeriod(q.period(), "period");
+  if (!period.ok()) return period.status();
+  auto locked = store_.IsLocked(q.period(), d);
+  if (!locked.ok()) return locked.status();
+  if (!*locked) {
+    return absl::FailedPreconditionError(absl::StrCat("period ", q.period(),
+                                                      " is not locked: the provincial package is made from the "
+                                                      "statistics bureau's locked figures only"));
+  }
+  std::vector<ProjectFacts> facts;
+  pb::GetProvincialPackageResponse response;
+  std::vector<pb::PackageRow> rows;
+  if (absl::Status s = store_.LoadPackage(*period, &facts, &rows, d); !s.ok()) return s;
+  response.set_period(q.period());
+  for (auto& r : rows) *response.add_rows() = std::move(r);
+  auto city = IndicatorsOf(facts, *period, "city", d);
+  if (!city.ok()) return city.status();
+  *response.mutable_city() = *std::move(city);
+  *response.mutable_snapshot_time() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  return response;
 }
 
 absl::StatusOr<pb::GetCityReportResponse> Stats::GetCityReport(const Caller&, const pb::GetCityReportRequest& q,

@@ -58,6 +58,9 @@ class Stats {
   absl::StatusOr<pb::RankUnitsResponse> RankUnits(const Caller& c, const pb::RankUnitsRequest& q, absl::Time d);
   absl::StatusOr<pb::SetPeerFiguresResponse> SetPeerFigures(const Caller& c, const pb::SetPeerFiguresRequest& q,
                                                             absl::Time d);
+  absl::StatusOr<pb::GetProvincialPackageResponse> GetProvincialPackage(const Caller& c,
+                                                                        const pb::GetProvincialPackageRequest& q,
+                                                                        absl::Time d);
   absl::StatusOr<pb::GetCityReportResponse> GetCityReport(const Caller& c, const pb::GetCityReportRequest& q,
                                                           absl::Time d);
 

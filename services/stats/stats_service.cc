@@ -22,6 +22,7 @@ SAIMA_SERVE(ListProjectStatuses)
 SAIMA_SERVE(RankUnits)
 SAIMA_SERVE(SetPeerFigures)
 SAIMA_SERVE(GetCityReport)
+SAIMA_SERVE(GetProvincialPackage)
 SAIMA_SERVE(LockPeriod)
 #undef SAIMA_SERVE
 

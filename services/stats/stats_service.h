@@ -25,6 +25,7 @@ class StatsService final : public pb::StatsService::Service {
   SAIMA_DECLARE(RankUnits)
   SAIMA_DECLARE(SetPeerFigures)
   SAIMA_DECLARE(GetCityReport)
+  SAIMA_DECLARE(GetProvincialPackage)
 #undef SAIMA_DECLARE
   grpc::Status LockPeriod(grpc::ServerContext* c, const pb::LockPeriodRequest* q, pb::LockPeriodResponse* r) override;
   grpc::Status ImportMonthlyReports(grpc::ServerContext* c, grpc::ServerReader<pb::ImportMonthlyReportsRequest>* reader,

@@ -90,8 +90,9 @@ std::vector<NamedStatement> StatsStatements() {
       {"upsert_dims",
        "INSERT INTO stats.project_dims (project_id, unit_id, name, industry_code, sector, manufacturing, "
        "industrial_renovation, ownership, public_institution, tiers, stage, ruku_state, ruku_date, "
-       "planned_total_yuan, planned_start_date, actual_start_date, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-       "$9, $10::int[], $11, $12, $13::date, $14, $15::date, $16::date, $17) ON CONFLICT (project_id) DO UPDATE SET "
+       "planned_total_yuan, planned_start_date, actual_start_date, revision, project_code) VALUES ($1, $2, $3, $4, $5, "
+       "$6, $7, $8, $9, $10::int[], $11, $12, $13::date, $14, $15::date, $16::date, $17, $18) "
+       "ON CONFLICT (project_id) DO UPDATE SET project_code = EXCLUDED.project_code, "
        "unit_id = EXCLUDED.unit_id, name = EXCLUDED.name, industry_code = EXCLUDED.industry_code, "
        "sector = EXCLUDED.sector, manufacturing = EXCLUDED.manufacturing, "
        "industrial_renovation = EXCLUDED.industrial_renovation, ownership = EXCLUDED.ownership, "
@@ -138,6 +139,13 @@ std::vector<NamedStatement> StatsStatements() {
        absl::StrCat("SELECT DISTINCT ON (project_id) ", kReportColumns,
                     " FROM stats.monthly_reports WHERE period = $1 ORDER BY project_id, version DESC")},
       {"load_facts", *facts},
+      {"package_rows",
+       absl::StrCat(
+           "WITH cur AS (SELECT DISTINCT ON (project_id) ", kReportColumns,
+           " FROM stats.monthly_reports WHERE period = $1 ORDER BY project_id, (kind <> 1) DESC, version DESC) "
+           "SELECT d.project_id AS dim_id, d.project_code, d.name, d.unit_id AS dim_unit, d.industry_code, "
+           "d.planned_total_yuan, cur.* FROM stats.project_dims d LEFT JOIN cur USING (project_id) "
+           "WHERE d.ruku_state = 7 AND d.ruku_date <= $2::date ORDER BY d.project_code, d.project_id")},
       {"upsert_peer",
        "INSERT INTO stats.peer_figures (region_code, period, category, yoy_growth_milli_percent) VALUES ($1, $2, $3, "
        "$4) ON CONFLICT (period, category, region_code) DO UPDATE SET "
@@ -167,7 +175,7 @@ absl::Status StatsStore::ApplyChange(const reg::ProjectChange& change, absl::Tim
                          static_cast<int>(p.ownership()), p.public_institution(), TiersLiteral(p),
                          static_cast<int>(p.stage()), static_cast<int>(p.ruku_state()), NullIfEmpty(p.ruku_date()),
                          p.planned_total_investment_yuan(), NullIfEmpty(p.planned_start_date()),
-                         NullIfEmpty(p.actual_start_date()), change.revision());
+                         NullIfEmpty(p.actual_start_date()), change.revision(), p.project_code());
     }
     txn.exec_prepared0("set_feed_position", change.revision());
     return absl::OkStatus();
@@ -413,37 +421,73 @@ absl::StatusOr<bool> StatsStore::IsLocked(const std::string& period, absl::Time 
   return locked;
 }
 
+namespace {
+
+std::vector<ProjectFacts> ReadFacts(pqxx::work& txn, const Period& period) {
+  std::vector<ProjectFacts> out;
+  auto rows = txn.exec_prepared("load_facts", period.ToString(), period.SameLastYear().ToString(), period.EndDate(),
+                                period.year);
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    ProjectFacts f;
+    f.project_id = r[0].as<int64_t>();
+    f.unit_id = r[1].c_str();
+    f.name = r[2].c_str();
+    f.industry_code = r[3].c_str();
+    f.sector = static_cast<reg::Sector>(r[4].as<int>());
+    f.manufacturing = r[5].as<bool>();
+    f.industrial_renovation = r[6].as<bool>();
+    f.ownership = static_cast<reg::Ownership>(r[7].as<int>());
+    f.public_institution = r[8].as<bool>();
+    f.tiers = ParseIntArray(r[9]);
+    f.planned_start_date = r[10].is_null() ? "" : r[10].c_str();
+    f.actual_start_date = r[11].is_null() ? "" : r[11].c_str();
+    if (!r[12].is_null()) f.plan = r[12].as<int64_t>();
+    f.ytd = r[13].as<int64_t>();
+    f.ytd_ja = r[14].as<int64_t>();
+    f.last_ytd = r[15].as<int64_t>();
+    f.last_ja = r[16].as<int64_t>();
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<ProjectFacts>> StatsStore::LoadFacts(const Period& period, absl::Time deadline) {
   std::vector<ProjectFacts> out;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
-    auto rows = txn.exec_prepared("load_facts", period.ToString(), period.SameLastYear().ToString(), period.EndDate(),
-                                  period.year);
-    out.reserve(rows.size());
-    for (const auto& r : rows) {
-      ProjectFacts f;
-      f.project_id = r[0].as<int64_t>();
-      f.unit_id = r[1].c_str();
-      f.name = r[2].c_str();
-      f.industry_code = r[3].c_str();
-      f.sector = static_cast<reg::Sector>(r[4].as<int>());
-      f.manufacturing = r[5].as<bool>();
-      f.industrial_renovation = r[6].as<bool>();
-      f.ownership = static_cast<reg::Ownership>(r[7].as<int>());
-      f.public_institution = r[8].as<bool>();
-      f.tiers = ParseIntArray(r[9]);
-      f.planned_start_date = r[10].is_null() ? "" : r[10].c_str();
-      f.actual_start_date = r[11].is_null() ? "" : r[11].c_str();
-      if (!r[12].is_null()) f.plan = r[12].as<int64_t>();
-      f.ytd = r[13].as<int64_t>();
-      f.ytd_ja = r[14].as<int64_t>();
-      f.last_ytd = r[15].as<int64_t>();
-      f.last_ja = r[16].as<int64_t>();
-      out.push_back(std::move(f));
-    }
+    out = ReadFacts(txn, period);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   return out;
+}
+
+absl::Status StatsStore::LoadPackage(const Period& period, std::vector<ProjectFacts>* facts,
+                                     std::vector<pb::PackageRow>* rows, absl::Time deadline) {
+  return pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    txn.exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    *facts = ReadFacts(txn, period);
+    rows->clear();
+    for (const auto& r : txn.exec_prepared("package_rows", period.ToString(), period.EndDate())) {
+      pb::PackageRow row;
+      row.set_project_id(r["dim_id"].as<int64_t>());
+      row.set_project_code(r["project_code"].c_str());
+      row.set_project_name(r["name"].c_str());
+      row.set_unit_id(r["dim_unit"].c_str());
+      row.set_industry_code(r["industry_code"].c_str());
+      row.set_planned_total_yuan(r["planned_total_yuan"].as<int64_t>());
+      if (!r["period"].is_null()) {
+        *row.mutable_figure() = ReportFromRow(r);
+      } else {
+        row.mutable_figure()->set_project_id(row.project_id());
+        row.mutable_figure()->set_period(period.ToString());
+      }
+      rows->push_back(std::move(row));
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<int> StatsStore::SetPeerFigures(const std::vector<pb::PeerFigure>& figures, absl::Time deadline) {

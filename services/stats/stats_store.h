@@ -106,6 +106,11 @@ class StatsStore {
   // The counted projects (入库 by the period's end) with their official figures and plans.
   absl::StatusOr<std::vector<ProjectFacts>> LoadFacts(const Period& period, absl::Time deadline);
 
+  // The counted projects of a period and their package rows, read in one REPEATABLE READ transaction so that
+  // both come from the same snapshot.
+  absl::Status LoadPackage(const Period& period, std::vector<ProjectFacts>* facts, std::vector<pb::PackageRow>* rows,
+                           absl::Time deadline);
+
   absl::StatusOr<int> SetPeerFigures(const std::vector<pb::PeerFigure>& figures, absl::Time deadline);
   // category → peers' growth in milli-percent, for a period.
   absl::StatusOr<std::map<int, std::vector<int64_t>>> PeerFigures(const std::string& period, absl::Time deadline);

@@ -4,10 +4,12 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <fstream>
 #include <pqxx/pqxx>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/xlsx.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/e2e/system.h"
@@ -205,6 +207,28 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
       Post("stats", "/v1/monthly-reports:correct",
            {{"report", Report(id, "2023-03", 2'500'000, 5'500'000)}, {"reason", "核定时补录设备款"}});
   ASSERT_EQ(corrected, 200) << corrected_body.dump();
+  // The provincial package of the locked period: its forms add up to the city report.
+  {
+    httplib::Client http("127.0.0.1", system_->http_port());
+    httplib::Headers auth = {{"Authorization", "Bearer " + system_->token("stats")}};
+    auto xlsx = http.Get("/v1/reports/provincial?period=2023-03&format=xlsx", auth);
+    ASSERT_TRUE(xlsx);
+    ASSERT_EQ(xlsx->status, 200) << xlsx->body;
+    EXPECT_NE(xlsx->get_header_value("Content-Type").find("spreadsheetml"), std::string::npos);
+    const std::string path = system_->log_dir() + "/provincial.xlsx";
+    std::ofstream(path, std::ios::binary) << xlsx->body;
+    auto sheet = ReadXlsx(path);  // the first sheet: 206-1
+    ASSERT_TRUE(sheet.ok()) << sheet.status();
+    ASSERT_EQ(sheet->size(), 2u);  // header and the one project of 2亿
+    EXPECT_EQ((*sheet)[0][7], "自年初累计完成投资(元)");
+    EXPECT_EQ((*sheet)[1][7], "5500000");
+    auto zip = http.Get("/v1/reports/provincial?period=2023-03&format=csv", auth);
+    ASSERT_TRUE(zip);
+    EXPECT_EQ(zip->status, 200);
+    EXPECT_EQ(zip->body.substr(0, 2), "PK");
+    EXPECT_EQ(Get("stats", "/v1/reports/provincial?period=2023-04").first, 409);  // not locked
+    EXPECT_EQ(Get("stats", "/v1/reports/provincial?period=2023-03&format=pdf").first, 400);
+  }
   auto [listed, versions] = Get("leader", "/v1/monthly-reports/" + id + "/2023-03/versions");
   ASSERT_EQ(listed, 200);
   ASSERT_EQ(versions["versions"].size(), 2u);

@@ -256,7 +256,11 @@ class CountedProjects:
     def place(self, k, tiers, planning_year, start, ruku, this_ytd, last_ytd, plan, first_month):
         self.serial += 1
         code = f"{planning_year}-{CITY}-{(self.serial % 30) + 1:02d}-0{(self.serial % 4) + 1}-{70000 + self.serial:05d}{self.serial % 10}"
-        planned_total = max(plan or 0, this_ytd + last_ytd) * 4 + 50_000_000
+        # Planned projects are large (206-1 form); some continuing ones are below 5000万 (206-2 form).
+        if plan is None:
+            planned_total = (this_ytd + last_ytd) * 3 + 10_000_000
+        else:
+            planned_total = max(plan, this_ytd + last_ytd) * 4 + 50_000_000
         self.projects.append(dict(name=k["name"], unit=k["unit"], industry=k["industry"], nature=k["nature"],
                                   ownership=k["ownership"], tiers=tiers, stage="在建", year=planning_year,
                                   total=planned_total, planned_start=start, actual_start=start,

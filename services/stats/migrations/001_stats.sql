@@ -11,6 +11,7 @@ INSERT INTO stats.feed_position VALUES (true, 0);
 
 CREATE TABLE stats.project_dims (
   project_id            bigint PRIMARY KEY,
+  project_code          text NOT NULL DEFAULT '',
   unit_id               text NOT NULL,
   name                  text NOT NULL,
   industry_code         text NOT NULL,

@@ -1,0 +1,25 @@
+#ifndef SAIMA_GATEWAY_PROVINCIAL_PACKAGE_H_
+#define SAIMA_GATEWAY_PROVINCIAL_PACKAGE_H_
+
+// The provincial report package built from stats' snapshot of a locked period: the 206-1 form (projects of
+// 5000万元 or more), the 206-2 form (500万 to 5000万元), the city summary, and a manifest with row counts, totals
+// and checksums. Amounts are in 元 so that the tables' totals equal the city report's exactly.
+
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "saima/gateway/v1/gateway.pb.h"
+#include "saima/stats/v1/stats.pb.h"
+
+namespace saima::gateway {
+
+// `format` is "csv" (a ZIP of CSV files and manifest.json) or "xlsx" (one workbook). `unit_names` maps unit ids
+// to names for the 建设单位 column.
+absl::StatusOr<::saima::gateway::v1::GetProvincialPackageResponse> BuildProvincialPackage(
+    const ::saima::stats::v1::GetProvincialPackageResponse& snapshot, const std::string& format,
+    const std::map<std::string, std::string>& unit_names);
+
+}  // namespace saima::gateway
+
+#endif  // SAIMA_GATEWAY_PROVINCIAL_PACKAGE_H_

@@ -1,0 +1,81 @@
+#include "gateway/provincial_package.h"
+
+#include <zip.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "common/status.h"
+#include "gateway/auth.h"
+#include "gtest/gtest.h"
+
+namespace saima::gateway {
+namespace {
+
+namespace st = ::saima::stats::v1;
+
+st::GetProvincialPackageResponse Snapshot() {
+  st::GetProvincialPackageResponse s;
+  s.set_period("2023-05");
+  const int64_t totals[] = {50'000'000, 49'999'999, 200'000'000};  // 206-1, 206-2, 206-1
+  for (int i = 0; i < 3; ++i) {
+    auto* row = s.add_rows();
+    row->set_project_id(i + 1);
+    row->set_project_code("2023-331181-04-01-00010" + std::to_string(i));
+    row->set_project_name("项目" + std::to_string(i));
+    row->set_unit_id("331181001");
+    row->set_planned_total_yuan(totals[i]);
+    row->mutable_figure()->set_ytd_yuan(1000 * (i + 1));
+    row->mutable_figure()->set_month_yuan(100 * (i + 1));
+  }
+  s.mutable_city()->mutable_total()->set_ytd_yuan(6000);
+  return s;
+}
+
+// The bytes of one file inside a ZIP held in memory.
+std::string Unzip(const std::string& archive_bytes, const std::string& name) {
+  zip_error_t error;
+  zip_source_t* source = zip_source_buffer_create(archive_bytes.data(), archive_bytes.size(), 0, &error);
+  zip_t* archive = zip_open_from_source(source, ZIP_RDONLY, &error);
+  zip_stat_t stat;
+  std::string out;
+  if (archive != nullptr && zip_stat(archive, name.c_str(), 0, &stat) == 0) {
+    zip_file_t* file = zip_fopen(archive, name.c_str(), 0);
+    out.resize(stat.size);
+    zip_fread(file, out.data(), stat.size);
+    zip_fclose(file);
+  }
+  if (archive != nullptr) zip_close(archive);
+  return out;
+}
+
+TEST(ProvincialPackageTest, FormsSplitAtFiftyMillionAndAddUpToTheCity) {
+  auto package = BuildProvincialPackage(Snapshot(), "csv", {{"331181001", "龙渊街道"}});
+  ASSERT_TRUE(package.ok()) << package.status();
+  ASSERT_EQ(package->tables_size(), 3);
+  EXPECT_EQ(package->tables(0).name(), "206-1");
+  EXPECT_EQ(package->tables(0).rows(), 2);  // 5000万 exactly and 2亿
+  EXPECT_EQ(package->tables(0).total_ytd_yuan(), 1000 + 3000);
+  EXPECT_EQ(package->tables(1).rows(), 1);
+  EXPECT_EQ(package->tables(1).total_ytd_yuan(), 2000);
+  EXPECT_EQ(package->tables(0).total_ytd_yuan() + package->tables(1).total_ytd_yuan(), package->city_total_ytd_yuan());
+  // The manifest's checksums are those of the files in the archive.
+  const std::string csv = Unzip(package->content(), "206-1.csv");
+  ASSERT_FALSE(csv.empty());
+  EXPECT_EQ(Sha256Hex(csv), package->tables(0).sha256());
+  EXPECT_NE(csv.find("龙渊街道"), std::string::npos);
+  EXPECT_NE(Unzip(package->content(), "manifest.json").find(package->tables(1).sha256()), std::string::npos);
+}
+
+TEST(ProvincialPackageTest, XlsxAndRefusedFormats) {
+  auto xlsx = BuildProvincialPackage(Snapshot(), "xlsx", {});
+  ASSERT_TRUE(xlsx.ok());
+  EXPECT_EQ(xlsx->content().substr(0, 2), "PK");
+  EXPECT_EQ(xlsx->file_name(), "provincial-2023-05.xlsx");
+  auto pdf = BuildProvincialPackage(Snapshot(), "pdf", {});
+  EXPECT_EQ(pdf.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(pdf.status())[0].first, "format");
+}
+
+}  // namespace
+}  // namespace saima::gateway
