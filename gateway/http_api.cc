@@ -5,7 +5,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/status.h"
+#include "gateway/sdmx.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 #include "spdlog/spdlog.h"
@@ -14,6 +17,7 @@ namespace saima::gateway {
 namespace {
 
 namespace reg = ::saima::registry::v1;
+namespace st = ::saima::stats::v1;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
@@ -367,6 +371,54 @@ void HttpApi::Register(httplib::Server& server) {
                 if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
                 Reply(res, gateway_.SetPeerFigures(call, request));
               }));
+
+  // SDMX: the city indicators as the dataflow SAIMA:FAI(1.0) in SDMX-CSV 2.0 (see gateway/sdmx.h).
+  server.Get(
+      R"(/sdmx/data/dataflow/([^/]+)/([^/]+)/([^/]+)(?:/([^/]*))?)",
+      authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+        const std::string accept = req.get_header_value("Accept");
+        if (!accept.empty() && accept.find("csv") == std::string::npos && accept.find("*/*") == std::string::npos) {
+          res.status = 406;
+          res.set_content(StatusToJson(absl::InvalidArgumentError(
+                              "only SDMX-CSV 2.0 (application/vnd.sdmx.data+csv;version=2.0.0) is served")),
+                          kJson);
+          return;
+        }
+        auto query = sdmx::ParseDataQuery(req.matches[1].str(), req.matches[2].str(), req.matches[3].str(),
+                                          req.matches[4].str(), req.get_param_value("c[TIME_PERIOD]"));
+        if (!query.ok()) return WriteError(res, query.status());
+        std::string body = sdmx::CsvHeader() + "\n";
+        int rows = 0;
+        // Reporting periods from February 2000 to the current month.
+        const std::string now = absl::FormatTime("%Y-%m", absl::Now(), absl::LocalTimeZone());
+        const auto periods = sdmx::PeriodsOf(*query, query->from.value_or(now), query->to.value_or(now));
+        if (periods.size() > 120) {
+          return WriteError(res, InvalidField("c[TIME_PERIOD]", "may span at most 120 periods"));
+        }
+        for (const std::string& period : periods) {
+          gw::GetIndicatorsRequest request;
+          request.set_period(period);
+          auto indicators = gateway_.GetIndicators(call, request);
+          if (!indicators.ok()) return WriteError(res, indicators.status());
+          st::GetIndicatorsResponse city;
+          city.ParseFromString(indicators->SerializeAsString());
+          if (city.project_count() == 0) continue;  // no data for that period
+          for (const std::string& row : sdmx::CsvRows(*query, "331181", city)) {
+            body += row + "\n";
+            ++rows;
+          }
+        }
+        if (rows == 0) {
+          res.status = 204;
+          return;
+        }
+        res.status = 200;
+        res.set_content(body, sdmx::kMediaType);
+      }));
+  server.Get(R"(/sdmx/structure/codelist/SAIMA/(CL_INDICATOR|CL_FREQ|all)(?:/[^/]*)?)",
+             [](const httplib::Request&, httplib::Response& res) {
+               res.set_content(sdmx::IndicatorCodelistJson(), "application/vnd.sdmx.structure+json;version=2.0.0");
+             });
 
   // Milestones and documents of a project.
   server.Post(R"(/v1/projects/(\d+)/milestones)",

@@ -228,6 +228,24 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
     EXPECT_EQ(zip->body.substr(0, 2), "PK");
     EXPECT_EQ(Get("stats", "/v1/reports/provincial?period=2023-04").first, 409);  // not locked
     EXPECT_EQ(Get("stats", "/v1/reports/provincial?period=2023-03&format=pdf").first, 400);
+
+    // SDMX-CSV 2.0 at the SDMX REST shape.
+    auto csv =
+        http.Get("/sdmx/data/dataflow/SAIMA/FAI/1.0/M.331181.FAI_YTD?c%5BTIME_PERIOD%5D=ge:2023-03+le:2023-03", auth);
+    ASSERT_TRUE(csv);
+    ASSERT_EQ(csv->status, 200) << csv->body;
+    EXPECT_EQ(csv->body,
+              "STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,UNIT_MULT,"
+              "OBS_STATUS\ndataflow,SAIMA:FAI(1.0),I,M,331181,FAI_YTD,2023-03,5500000,CNY,0,A\n");
+    auto empty = http.Get("/sdmx/data/dataflow/SAIMA/FAI/1.0/all?c%5BTIME_PERIOD%5D=ge:2019-02+le:2019-03", auth);
+    ASSERT_TRUE(empty);
+    EXPECT_EQ(empty->status, 204);
+    httplib::Headers xml = auth;
+    xml.emplace("Accept", "application/vnd.sdmx.genericdata+xml");
+    auto refused = http.Get("/sdmx/data/dataflow/SAIMA/FAI/1.0/all", xml);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 406);
+    EXPECT_EQ(Get("leader", "/sdmx/data/dataflow/NBS/FAI/1.0/all").first, 404);
   }
   auto [listed, versions] = Get("leader", "/v1/monthly-reports/" + id + "/2023-03/versions");
   ASSERT_EQ(listed, 200);

@@ -1,0 +1,174 @@
+#include "gateway/sdmx.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "common/format.h"
+#include "common/status.h"
+#include "nlohmann/json.hpp"
+#include "services/stats/indicators.h"
+#include "services/stats/period.h"
+
+namespace saima::gateway::sdmx {
+namespace {
+
+namespace st = ::saima::stats::v1;
+
+// INDICATOR codes: a category and a measure (_YTD in 元, _YOY in percent).
+std::string CategoryCode(st::Category c) {
+  switch (c) {
+    case st::CATEGORY_UNSPECIFIED:
+      return "FAI";
+    case st::CATEGORY_PRIVATE:
+      return "FAI_PRIVATE";
+    case st::CATEGORY_STATE:
+      return "FAI_STATE";
+    case st::CATEGORY_INDUSTRIAL_RENOVATION:
+      return "FAI_IND_RENOVATION";
+    case st::CATEGORY_MANUFACTURING:
+      return "FAI_MANUFACTURING";
+    case st::CATEGORY_TRANSPORT_ENERGY_WATER:
+      return "FAI_TRANSPORT_ENERGY_WATER";
+    case st::CATEGORY_HIGH_TECH:
+      return "FAI_HIGH_TECH";
+    case st::CATEGORY_CONSTRUCTION_INSTALLATION:
+      return "FAI_CONSTRUCTION_INSTALLATION";
+    case st::CATEGORY_PRIMARY:
+      return "FAI_PRIMARY";
+    case st::CATEGORY_SECONDARY:
+      return "FAI_SECONDARY";
+    case st::CATEGORY_TERTIARY:
+      return "FAI_TERTIARY";
+    default:
+      return "";
+  }
+}
+
+std::set<std::string> Values(absl::string_view part) {
+  std::set<std::string> out;
+  if (part.empty() || part == "*") return out;
+  for (absl::string_view v : absl::StrSplit(part, absl::ByAnyChar("+ "), absl::SkipEmpty())) out.emplace(v);
+  return out;
+}
+
+bool Allowed(const std::set<std::string>& set, const std::string& value) { return set.empty() || set.count(value); }
+
+// A growth as a percentage with four decimals, rounded half away from zero from the exact fraction.
+std::string PercentValue(const st::Rate& rate) {
+  using int128 = __int128;
+  int128 n = static_cast<int128>(rate.numerator()) * 1'000'000;  // percent × 10^4
+  int128 d = rate.denominator();
+  if (d < 0) {
+    n = -n;
+    d = -d;
+  }
+  const bool negative = n < 0;
+  if (negative) n = -n;
+  const int64_t scaled = static_cast<int64_t>((2 * n + d) / (2 * d));
+  return absl::StrCat(negative && scaled != 0 ? "-" : "", scaled / 10000, ".", absl::StrFormat("%04d", scaled % 10000));
+}
+
+}  // namespace
+
+absl::StatusOr<DataQuery> ParseDataQuery(const std::string& agency, const std::string& flow, const std::string& version,
+                                         const std::string& key, const std::string& time_filter) {
+  if (agency != kAgency || flow != kFlow || (version != kVersion && version != "latest" && version != "~")) {
+    return absl::NotFoundError(absl::StrCat("no dataflow ", agency, ":", flow, "(", version, "); this service has ",
+                                            kAgency, ":", kFlow, "(", kVersion, ")"));
+  }
+  DataQuery q;
+  if (!key.empty() && key != "all" && key != "*") {
+    std::vector<std::string> parts = absl::StrSplit(key, '.');
+    if (parts.size() != 3) return InvalidField("key", "must have 3 dimensions: FREQ.REF_AREA.INDICATOR");
+    q.freq = Values(parts[0]);
+    q.ref_area = Values(parts[1]);
+    q.indicator = Values(parts[2]);
+  }
+  if (!time_filter.empty()) {
+    for (absl::string_view clause : absl::StrSplit(time_filter, absl::ByAnyChar("+ "), absl::SkipEmpty())) {
+      std::pair<std::string, std::string> op = absl::StrSplit(clause, absl::MaxSplits(':', 1));
+      const std::string value = op.second.substr(0, 7);
+      if (!stats::Period::Parse(value) &&
+          !(value.size() == 7 && value.substr(5) == "01" && stats::Period::Parse(value.substr(0, 5) + "02"))) {
+        return InvalidField("c[TIME_PERIOD]", absl::StrCat("'", std::string(clause), "' is not ge:|le:|eq: YYYY-MM"));
+      }
+      if (op.first == "ge" || op.first == "gt") {
+        q.from = value;
+      } else if (op.first == "le" || op.first == "lt") {
+        q.to = value;
+      } else if (op.first == "eq") {
+        q.from = q.to = value;
+      } else {
+        return InvalidField("c[TIME_PERIOD]", absl::StrCat("operator '", op.first, "' is not ge, le or eq"));
+      }
+    }
+  }
+  return q;
+}
+
+std::vector<std::string> PeriodsOf(const DataQuery& query, const std::string& first, const std::string& last) {
+  std::vector<std::string> out;
+  auto start = stats::Period::Parse(first);
+  auto end = stats::Period::Parse(last);
+  if (!start || !end) return out;
+  for (stats::Period p = *start; !(*end < p);
+       p = p.month == 12 ? stats::Period{p.year + 1, 2} : stats::Period{p.year, p.month + 1}) {
+    const std::string text = p.ToString();
+    if (query.from && text < *query.from) continue;
+    if (query.to && text > *query.to) continue;
+    out.push_back(text);
+  }
+  return out;
+}
+
+std::string CsvHeader() {
+  return "STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,UNIT_MULT,"
+         "OBS_STATUS";
+}
+
+std::vector<std::string> CsvRows(const DataQuery& query, const std::string& region,
+                                 const st::GetIndicatorsResponse& indicators) {
+  std::vector<std::string> rows;
+  if (!Allowed(query.freq, "M") || !Allowed(query.ref_area, region)) return rows;
+  const std::string status = indicators.provisional() ? "P" : "A";
+  const std::string prefix = absl::StrCat("dataflow,", kAgency, ":", kFlow, "(", kVersion, "),I,M,", region, ",");
+  auto add = [&](st::Category category, const st::Indicator& i) {
+    const std::string code = CategoryCode(category);
+    if (Allowed(query.indicator, code + "_YTD")) {
+      rows.push_back(absl::StrCat(prefix, code, "_YTD,", indicators.period(), ",", i.ytd_yuan(), ",CNY,0,", status));
+    }
+    if (i.yoy_growth().defined() && Allowed(query.indicator, code + "_YOY")) {
+      rows.push_back(absl::StrCat(prefix, code, "_YOY,", indicators.period(), ",", PercentValue(i.yoy_growth()),
+                                  ",PC,0,", status));
+    }
+  };
+  add(st::CATEGORY_UNSPECIFIED, indicators.total());
+  for (const auto& c : indicators.categories()) add(c.category(), c);
+  return rows;
+}
+
+std::string IndicatorCodelistJson() {
+  nlohmann::json codes = nlohmann::json::array();
+  for (int c = st::CATEGORY_UNSPECIFIED; c <= st::CATEGORY_TERTIARY; ++c) {
+    const auto category = static_cast<st::Category>(c);
+    const std::string name = stats::CategoryName(category);
+    codes.push_back({{"id", CategoryCode(category) + "_YTD"}, {"names", {{"zh", name + " 自年初累计 (元)"}}}});
+    codes.push_back({{"id", CategoryCode(category) + "_YOY"}, {"names", {{"zh", name + " 同比增长 (%)"}}}});
+  }
+  nlohmann::json message = {{"meta", {{"schema", "https://json.sdmx.org/2.0.0/sdmx-json-structure-schema.json"}}},
+                            {"data",
+                             {{"codelists",
+                               {{{"id", "CL_INDICATOR"},
+                                 {"agencyID", kAgency},
+                                 {"version", kVersion},
+                                 {"names", {{"zh", "固定资产投资指标"}}},
+                                 {"codes", codes}},
+                                {{"id", "CL_FREQ"},
+                                 {"agencyID", kAgency},
+                                 {"version", kVersion},
+                                 {"names", {{"zh", "频率"}}},
+                                 {"codes", {{{"id", "M"}, {"names", {{"zh", "月"}}}}}}}}}}}};
+  return message.dump(2);
+}
+
+}  // namespace saima::gateway::sdmx
