@@ -198,10 +198,13 @@ namespace {
 // Reads a file of statistics rows: header check, then `fill` per data row.
 template <typename T, typename Fill>
 absl::StatusOr<std::vector<ParsedRow<T>>> ParseRows(const std::vector<CsvRow>& table,
-                                                    const std::vector<std::string>& columns, Fill fill) {
+                                                    const std::vector<std::string>& columns, Fill fill,
+                                                    const std::vector<std::string>& optional = {}) {
   const std::vector<CsvRow>* rows = &table;
   if (rows->empty()) return absl::InvalidArgumentError("文件为空");
-  auto index = HeaderIndex((*rows)[0], columns, columns);
+  std::vector<std::string> known = columns;
+  known.insert(known.end(), optional.begin(), optional.end());
+  auto index = HeaderIndex((*rows)[0], known, columns);
   if (!index.ok()) return index.status();
   std::vector<ParsedRow<T>> out;
   for (size_t i = 1; i < rows->size(); ++i) {
@@ -222,9 +225,24 @@ void Amount(const RowReader& r, ParsedRow<T>& parsed, const char* column, int64_
 }  // namespace
 
 absl::StatusOr<std::vector<ParsedRow<RukuRow>>> ParseRukuCsv(const std::vector<CsvRow>& table) {
-  return ParseRows<RukuRow>(table, {"项目代码", "主管部门", "入库日期"}, [](const RowReader& r, auto& parsed) {
-    parsed.value = {r.Get("项目代码"), r.Get("主管部门"), r.Get("入库日期")};
-  });
+  return ParseRows<RukuRow>(
+      table, {"项目代码", "主管部门", "入库日期"},
+      [](const RowReader& r, auto& parsed) {
+        parsed.value = {r.Get("项目代码"), r.Get("主管部门"), r.Get("入库日期"), registry::pb::RUKU_STATE_APPROVED};
+        const std::string target = r.Get("目标状态");
+        if (target.empty()) return;
+        bool known = false;
+        for (int s = registry::pb::RUKU_STATE_DRAFT; s <= registry::pb::RUKU_STATE_REJECTED; ++s) {
+          if (target == registry::RukuStateName(static_cast<registry::pb::RukuState>(s))) {
+            parsed.value.target = static_cast<registry::pb::RukuState>(s);
+            known = true;
+          }
+        }
+        if (!known)
+          parsed.errors.push_back(
+              {parsed.line, "目标状态", "须为 草稿/已提交/主管部门已审核/统计局审核中/已入库/退回补正/不予入库 等"});
+      },
+      {"目标状态"});
 }
 
 absl::StatusOr<std::vector<ParsedRow<DocumentRow>>> ParseDocumentsCsv(const std::vector<CsvRow>& table) {

@@ -43,6 +43,8 @@ struct RukuRow {
   std::string project_code;
   std::string reviewing_department_id;
   std::string ruku_date;
+  // Where the workflow stops (optional column 目标状态; 已入库 by default).
+  ::saima::registry::v1::RukuState target = ::saima::registry::v1::RUKU_STATE_APPROVED;
 };
 struct PlanRow {
   std::string project_code;
@@ -57,7 +59,7 @@ struct MonthlyRow {
   ::saima::stats::v1::MonthlyReport report;
 };
 
-// 项目代码,主管部门,入库日期
+// 项目代码,主管部门,入库日期[,目标状态]
 absl::StatusOr<std::vector<ParsedRow<RukuRow>>> ParseRukuCsv(const std::vector<CsvRow>& table);
 // 项目代码,材料类型,文号,发文机关,日期,内容SHA256,存储位置,说明,拍摄时间,拍摄地点 (材料类型 in Chinese: 现场照片,
 // 施工合同 …)

@@ -17,6 +17,7 @@ ABSL_FLAG(std::string, period, "", "report period YYYY-MM");
 ABSL_FLAG(std::string, format, "text", "report format: text or json");
 ABSL_FLAG(std::string, scope, "city", "indicators: city, unit:<id>, tier:<ProjectTier>, category:<Category>");
 ABSL_FLAG(std::string, out, ".", "report provincial: the folder to write the package to");
+ABSL_FLAG(std::string, as_of, "", "ruku missing: as-of date YYYY-MM-DD (default today)");
 ABSL_FLAG(bool, import_valid_rows, false, "import monthly: import the good rows even when some rows are bad");
 
 namespace saima::ctl {
@@ -61,9 +62,10 @@ bool Resolve(const std::map<std::string, int64_t>& ids, ParsedRow<T>& row, const
   return true;
 }
 
-// Drives one 入库 application from wherever it stands to APPROVED, taking the steps the project's size requires.
-absl::Status ApproveThroughWorkflow(Client& client, int64_t project_id, const RukuRow& row,
-                                    const std::string& request_id) {
+// Drives one 入库 application from wherever it stands to the row's target state, taking the steps the project's
+// size requires: forward to APPROVED, or to SUBMITTED and back (RETURNED, by the department), or through the
+// bureau's review to REJECTED.
+absl::Status DriveWorkflow(Client& client, int64_t project_id, const RukuRow& row, const std::string& request_id) {
   gw::CreateRukuApplicationRequest create;
   create.mutable_application()->set_project_id(project_id);
   create.mutable_application()->set_reviewing_department_id(row.reviewing_department_id);
@@ -73,30 +75,38 @@ absl::Status ApproveThroughWorkflow(Client& client, int64_t project_id, const Ru
     return s;
   }
   reg::RukuApplication app = created.application();
-  for (int step = 0; step < 8 && app.state() != reg::RUKU_STATE_APPROVED; ++step) {
+  // Where the forward path turns back, for the targets off it.
+  const reg::RukuState turn = row.target == reg::RUKU_STATE_RETURNED   ? reg::RUKU_STATE_SUBMITTED
+                              : row.target == reg::RUKU_STATE_REJECTED ? reg::RUKU_STATE_STATS_REVIEW
+                                                                       : reg::RUKU_STATE_UNSPECIFIED;
+  for (int step = 0; step < 8 && app.state() != row.target; ++step) {
     std::vector<reg::RukuState> candidates;
-    switch (app.state()) {
-      case reg::RUKU_STATE_DRAFT:
-      case reg::RUKU_STATE_RETURNED:
-        candidates = {reg::RUKU_STATE_SUBMITTED};
-        break;
-      case reg::RUKU_STATE_SUBMITTED:
-        candidates = {reg::RUKU_STATE_DEPT_REVIEWED};
-        break;
-      case reg::RUKU_STATE_DEPT_REVIEWED:
-        candidates = {reg::RUKU_STATE_STATS_REVIEW};
-        break;
-      case reg::RUKU_STATE_STATS_REVIEW:
-        candidates = {reg::RUKU_STATE_APPROVED, reg::RUKU_STATE_PROVINCE_REVIEW};
-        break;
-      case reg::RUKU_STATE_PROVINCE_REVIEW:
-        candidates = {reg::RUKU_STATE_APPROVED, reg::RUKU_STATE_NBS_REVIEW};
-        break;
-      case reg::RUKU_STATE_NBS_REVIEW:
-        candidates = {reg::RUKU_STATE_APPROVED};
-        break;
-      default:
-        return absl::FailedPreconditionError(absl::StrCat("申请处于无法推进的状态 ", app.state()));
+    if (app.state() == turn) {
+      candidates = {row.target};
+    } else {
+      switch (app.state()) {
+        case reg::RUKU_STATE_DRAFT:
+        case reg::RUKU_STATE_RETURNED:
+          candidates = {reg::RUKU_STATE_SUBMITTED};
+          break;
+        case reg::RUKU_STATE_SUBMITTED:
+          candidates = {reg::RUKU_STATE_DEPT_REVIEWED};
+          break;
+        case reg::RUKU_STATE_DEPT_REVIEWED:
+          candidates = {reg::RUKU_STATE_STATS_REVIEW};
+          break;
+        case reg::RUKU_STATE_STATS_REVIEW:
+          candidates = {reg::RUKU_STATE_APPROVED, reg::RUKU_STATE_PROVINCE_REVIEW};
+          break;
+        case reg::RUKU_STATE_PROVINCE_REVIEW:
+          candidates = {reg::RUKU_STATE_APPROVED, reg::RUKU_STATE_NBS_REVIEW};
+          break;
+        case reg::RUKU_STATE_NBS_REVIEW:
+          candidates = {reg::RUKU_STATE_APPROVED};
+          break;
+        default:
+          return absl::FailedPreconditionError(absl::StrCat("申请处于无法推进的状态 ", app.state()));
+      }
     }
     absl::Status last;
     for (reg::RukuState to : candidates) {
@@ -105,6 +115,8 @@ absl::Status ApproveThroughWorkflow(Client& client, int64_t project_id, const Ru
       t.set_to_state(to);
       t.set_expected_state(app.state());
       if (to == reg::RUKU_STATE_APPROVED) t.set_effective_date(row.ruku_date);
+      if (to == reg::RUKU_STATE_RETURNED) t.set_reason("材料需补正: 现场照片未显示开工日期");
+      if (to == reg::RUKU_STATE_REJECTED) t.set_reason("经核查未达到入库条件");
       t.set_request_id(absl::StrCat(request_id, "-", step, "-", to));
       gw::TransitionRukuApplicationResponse moved;
       last = client.Call(&gw::GatewayService::Stub::TransitionRukuApplication, t, &moved);
@@ -147,7 +159,7 @@ int ImportRuku(Client& client, const std::vector<CsvRow>& table) {
   auto rows = ParseRukuCsv(table);
   if (!rows.ok()) return Fail(rows.status());
   return SendEachRow(client, *rows, "入库记录", "入库", [&client](const ParsedRow<RukuRow>& row, int64_t id) {
-    return ApproveThroughWorkflow(client, id, row.value, "ruku-" + row.fingerprint);
+    return DriveWorkflow(client, id, row.value, "ruku-" + row.fingerprint);
   });
 }
 
@@ -350,6 +362,33 @@ int ProvincialPackage(Client& client) {
                 << (forms == city_total ? " (一致)" : " (不一致!)") << "\n";
     }
   }
+  return 0;
+}
+
+int RukuMissing(Client& client) {
+  gw::ListMissingRukuRequest request;
+  request.set_as_of_date(absl::GetFlag(FLAGS_as_of));
+  gw::ListMissingRukuResponse response;
+  if (absl::Status s = client.Call(&gw::GatewayService::Stub::ListMissingRuku, request, &response); !s.ok()) {
+    return Fail(s);
+  }
+  gw::ListUnitsResponse units;
+  (void)client.Call(&gw::GatewayService::Stub::ListUnits, gw::ListUnitsRequest(), &units);
+  std::map<std::string, std::string> names;
+  for (const auto& u : units.units()) names[u.unit_id()] = u.name();
+  std::map<std::string, std::pair<int, int>> by_unit;  // unit → (黄, 红)
+  for (const auto& [unit, n] : response.yellow_by_unit()) by_unit[unit].first = n;
+  for (const auto& [unit, n] : response.red_by_unit()) by_unit[unit].second = n;
+  int yellow = 0, red = 0;
+  Table table({"单位", "黄(≥1个月)", "红(≥2个月)"});
+  for (const auto& [unit, counts] : by_unit) {
+    table.AddRow({names.count(unit) ? names[unit] : unit, absl::StrCat(counts.first), absl::StrCat(counts.second)});
+    yellow += counts.first;
+    red += counts.second;
+  }
+  std::cout << "应统尽统 (截至 " << response.as_of_date() << "): 已开工、计划总投资500万元以上未入库项目 "
+            << response.entries_size() << " 个, 其中黄灯 " << yellow << " 个, 红灯 " << red << " 个\n"
+            << table.Render();
   return 0;
 }
 

@@ -17,6 +17,8 @@ int LockPeriod(Client& client, const std::string& period);
 int CityReport(Client& client);
 // --period, --scope, --format=text|json
 int Indicators(Client& client);
+// 应统尽统 by unit; --as_of=YYYY-MM-DD.
+int RukuMissing(Client& client);
 // --period, --out=DIR: writes the provincial package as ZIP (CSV + manifest) and XLSX.
 int ProvincialPackage(Client& client);
 

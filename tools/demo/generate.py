@@ -267,21 +267,25 @@ class CountedProjects:
                                   location=unit_label(k["unit"]), code=code))
         dept = {"TEW": "D07", "OTHER_STATE": "D03", "OTHER_PRIV": "D01"}.get(k["cell"], "D02")
         self.ruku.append([code, dept, ruku])
-        # The materials 入库 requires (DOMAIN.md §4): photo, contract, approval; from 1亿 also permit, design, study.
+        self.add_documents(code, planned_total, ruku, unit_label(k["unit"]))
+        if plan is not None:
+            self.plans.append([code, 2023, plan])
+        self.placed[k["cell"]][0] += this_ytd
+        self.placed[k["cell"]][1] += last_ytd
+        self.series.append((code, planned_total, last_ytd, this_ytd, first_month))
+
+    def add_documents(self, code, planned_total, date, place):
+        """The materials 入库 requires (DOMAIN.md §4): photo, contract, approval; from 1亿 also permit, design, study."""
         materials = ["现场照片", "施工合同", "项目审批核准备案文件"]
         if planned_total >= 100_000_000:
             materials += ["施工许可证", "设计文件", "可研报告"]
         for kind in materials:
             digest = hashlib.sha256(f"{code}:{kind}".encode()).hexdigest()
             photo = kind == "现场照片"
-            self.documents.append([code, kind, "" if photo else f"龙{self.serial:04d}号", "" if photo else "龙泉市发展和改革局",
-                                   ruku[:8] + "01", digest, f"demo://{code}/{digest[:12]}", "",
-                                   f"{ruku}T10:00:00+08:00" if photo else "", unit_label(k["unit"]) if photo else ""])
-        if plan is not None:
-            self.plans.append([code, 2023, plan])
-        self.placed[k["cell"]][0] += this_ytd
-        self.placed[k["cell"]][1] += last_ytd
-        self.series.append((code, planned_total, last_ytd, this_ytd, first_month))
+            self.documents.append([code, kind, "" if photo else f"龙{len(self.documents):04d}号",
+                                   "" if photo else "龙泉市发展和改革局", date[:8] + "01", digest,
+                                   f"demo://{code}/{digest[:12]}", "", f"{date}T10:00:00+08:00" if photo else "",
+                                   place if photo else ""])
 
     def check(self):
         for cell, (last_wan, this_wan, *_rest) in CELLS.items():
@@ -315,8 +319,8 @@ class CountedProjects:
                     previous = ytd
         with open(os.path.join(out_dir, "ruku.csv"), "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
-            w.writerow(["项目代码", "主管部门", "入库日期"])
-            w.writerows(self.ruku)
+            w.writerow(["项目代码", "主管部门", "入库日期", "目标状态"])
+            w.writerows([r + ["已入库"] if len(r) == 3 else r for r in self.ruku])
         with open(os.path.join(out_dir, "documents.csv"), "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
             w.writerow(["项目代码", "材料类型", "文号", "发文机关", "日期", "内容SHA256", "存储位置", "说明", "拍摄时间", "拍摄地点"])
@@ -420,6 +424,14 @@ def main():
     counted = CountedProjects(rng, codes_by_sector, towns)
     for project in counted.projects:
         add(**project)
+
+    # Applications in every state of the workflow, on projects of last year's list that have started: the 入库
+    # queue has something in each column, and the rest of those projects show in 应统尽统 as missing.
+    targets = ["草稿", "已提交", "主管部门已审核", "统计局审核中", "退回补正", "不予入库", "已提交", "主管部门已审核"]
+    started = [r for r in rows if r[7] == "在建" and r[8] == 2022 and r[0]][:len(targets)]
+    for row, target in zip(started, targets):
+        counted.ruku.append([row[0], "D01", "", target])
+        counted.add_documents(row[0], row[9], "2022-10-20", row[14] or row[2])
     with open(os.path.join(out_dir, "projects.csv"), "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(header)
