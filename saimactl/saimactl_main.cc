@@ -203,11 +203,13 @@ int Summary(Client& client) {
 }
 
 int Usage() {
-  std::cerr << "用法: saimactl units list | projects list|show ID|summary\n"
-               "       saimactl import units|projects|documents|ruku|plans|monthly|peers FILE.csv|FILE.xlsx\n"
-               "       saimactl lock YYYY-MM | report city --period=YYYY-MM [--format=json]\n"
-               "       saimactl report provincial --period=YYYY-MM --out=DIR | ruku missing [--as_of=YYYY-MM-DD]\n"
-               "       saimactl indicators --period=YYYY-MM [--scope=city|unit:ID|tier:T|category:C]\n";
+  std::cerr
+      << "用法: saimactl units list | projects list|show ID|summary\n"
+         "       saimactl import units|projects|documents|ruku|plans|monthly|peers FILE.csv|FILE.xlsx\n"
+         "       saimactl lock YYYY-MM | report city --period=YYYY-MM [--format=json]\n"
+         "       saimactl report provincial --period=YYYY-MM --out=DIR\n"
+         "       saimactl ruku apply PROJECT_ID --dept=D01 | step APP STATE [--reason=] | show APP | list | missing\n"
+         "       saimactl indicators --period=YYYY-MM [--scope=city|unit:ID|tier:T|category:C]\n";
   return 2;
 }
 
@@ -231,6 +233,6 @@ int main(int argc, char** argv) {
   if (words[0] == "report" && words[1] == "city") return CityReport(client);
   if (words[0] == "report" && words[1] == "provincial") return ProvincialPackage(client);
   if (words[0] == "indicators") return Indicators(client);
-  if (words[0] == "ruku" && words[1] == "missing") return RukuMissing(client);
+  if (words[0] == "ruku") return Ruku(client, words);
   return Usage();
 }

@@ -5,12 +5,14 @@
 #include <map>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/json_util.h"
 #include "saimactl/csv_import.h"
 #include "saimactl/table.h"
+#include "services/registry/ruku_rules.h"
 #include "services/stats/indicators.h"
 
 ABSL_FLAG(std::string, period, "", "report period YYYY-MM");
@@ -18,6 +20,10 @@ ABSL_FLAG(std::string, format, "text", "report format: text or json");
 ABSL_FLAG(std::string, scope, "city", "indicators: city, unit:<id>, tier:<ProjectTier>, category:<Category>");
 ABSL_FLAG(std::string, out, ".", "report provincial: the folder to write the package to");
 ABSL_FLAG(std::string, as_of, "", "ruku missing: as-of date YYYY-MM-DD (default today)");
+ABSL_FLAG(std::string, dept, "", "ruku: the reviewing department (主管部门) unit id");
+ABSL_FLAG(std::string, reason, "", "ruku step: the reason of a return or rejection");
+ABSL_FLAG(std::string, effective_date, "", "ruku step: the 入库 date when recording an earlier approval");
+ABSL_FLAG(std::string, state, "", "ruku list: only applications in this state");
 ABSL_FLAG(bool, import_valid_rows, false, "import monthly: import the good rows even when some rows are bad");
 
 namespace saima::ctl {
@@ -363,6 +369,108 @@ int ProvincialPackage(Client& client) {
     }
   }
   return 0;
+}
+
+namespace {
+
+bool ParseRukuState(const std::string& text, reg::RukuState* out) {
+  if (reg::RukuState_Parse(text, out)) return true;
+  for (int s = reg::RUKU_STATE_DRAFT; s <= reg::RUKU_STATE_REJECTED; ++s) {
+    if (text == registry::RukuStateName(static_cast<reg::RukuState>(s))) {
+      *out = static_cast<reg::RukuState>(s);
+      return true;
+    }
+  }
+  return false;
+}
+
+void PrintApplication(const reg::RukuApplication& app) {
+  std::cout << "入库申请 " << app.application_id() << ": 项目 " << app.project_id() << ", 单位 " << app.unit_id()
+            << ", 主管部门 " << app.reviewing_department_id() << ", 状态 " << registry::RukuStateName(app.state())
+            << "\n";
+  for (const auto& flag : app.consistency_flags()) std::cout << "  一致性提示: " << flag << "\n";
+  Table table({"从", "到", "操作人", "角色", "原因"});
+  for (const auto& t : app.history()) {
+    table.AddRow({registry::RukuStateName(t.from_state()), registry::RukuStateName(t.to_state()), t.actor(),
+                  t.actor_role(), t.reason().empty() ? "—" : t.reason()});
+  }
+  if (app.history_size() > 0) std::cout << table.Render();
+}
+
+}  // namespace
+
+int Ruku(Client& client, const std::vector<std::string>& words) {
+  const std::string& verb = words.size() > 1 ? words[1] : "";
+  if (verb == "apply" && words.size() == 3) {
+    gw::CreateRukuApplicationRequest request;
+    int64_t project = 0;
+    if (!absl::SimpleAtoi(words[2], &project)) return Fail(InvalidField("PROJECT_ID", "须为项目编号"));
+    request.mutable_application()->set_project_id(project);
+    request.mutable_application()->set_reviewing_department_id(absl::GetFlag(FLAGS_dept));
+    gw::CreateRukuApplicationResponse response;
+    if (absl::Status s = client.Call(&gw::GatewayService::Stub::CreateRukuApplication, request, &response); !s.ok()) {
+      return Fail(s);
+    }
+    PrintApplication(response.application());
+    return 0;
+  }
+  if (verb == "step" && words.size() == 4) {
+    gw::TransitionRukuApplicationRequest request;
+    int64_t id = 0;
+    reg::RukuState to;
+    if (!absl::SimpleAtoi(words[2], &id)) return Fail(InvalidField("APPLICATION_ID", "须为申请编号"));
+    if (!ParseRukuState(words[3], &to))
+      return Fail(InvalidField("STATE", "须为 已提交/主管部门已审核/统计局审核中 等"));
+    request.set_application_id(id);
+    request.set_to_state(to);
+    request.set_reason(absl::GetFlag(FLAGS_reason));
+    request.set_effective_date(absl::GetFlag(FLAGS_effective_date));
+    gw::TransitionRukuApplicationResponse response;
+    if (absl::Status s = client.Call(&gw::GatewayService::Stub::TransitionRukuApplication, request, &response);
+        !s.ok()) {
+      return Fail(s);
+    }
+    PrintApplication(response.application());
+    return 0;
+  }
+  if (verb == "show" && words.size() == 3) {
+    gw::GetRukuApplicationRequest request;
+    int64_t id = 0;
+    if (!absl::SimpleAtoi(words[2], &id)) return Fail(InvalidField("APPLICATION_ID", "须为申请编号"));
+    request.set_application_id(id);
+    gw::GetRukuApplicationResponse response;
+    if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetRukuApplication, request, &response); !s.ok()) {
+      return Fail(s);
+    }
+    PrintApplication(response.application());
+    return 0;
+  }
+  if (verb == "list") {
+    gw::ListRukuApplicationsRequest request;
+    if (!absl::GetFlag(FLAGS_state).empty()) {
+      reg::RukuState state;
+      if (!ParseRukuState(absl::GetFlag(FLAGS_state), &state)) {
+        return Fail(InvalidField("--state", "须为 草稿/已提交/主管部门已审核 等"));
+      }
+      request.set_state(state);
+    }
+    request.set_reviewing_department_id(absl::GetFlag(FLAGS_dept));
+    gw::ListRukuApplicationsResponse response;
+    if (absl::Status s = client.Call(&gw::GatewayService::Stub::ListRukuApplications, request, &response); !s.ok()) {
+      return Fail(s);
+    }
+    Table table({"申请编号", "项目", "单位", "主管部门", "状态"});
+    for (const auto& a : response.applications()) {
+      table.AddRow({absl::StrCat(a.application_id()), absl::StrCat(a.project_id()), a.unit_id(),
+                    a.reviewing_department_id(), registry::RukuStateName(a.state())});
+    }
+    std::cout << table.Render() << "共 " << response.applications_size() << " 件\n";
+    return 0;
+  }
+  if (verb == "missing") return RukuMissing(client);
+  std::cerr << "用法: saimactl ruku apply PROJECT_ID --dept=D01 | step APPLICATION_ID STATE [--reason=] "
+               "[--effective_date=] | show APPLICATION_ID | list [--state=] [--dept=] | missing [--as_of=]\n";
+  return 2;
 }
 
 int RukuMissing(Client& client) {

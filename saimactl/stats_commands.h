@@ -5,6 +5,7 @@
 // period; the city report.
 
 #include <string>
+#include <vector>
 
 #include "saimactl/cli.h"
 
@@ -17,6 +18,8 @@ int LockPeriod(Client& client, const std::string& period);
 int CityReport(Client& client);
 // --period, --scope, --format=text|json
 int Indicators(Client& client);
+// saimactl ruku apply|step|show|list|missing …
+int Ruku(Client& client, const std::vector<std::string>& words);
 // 应统尽统 by unit; --as_of=YYYY-MM-DD.
 int RukuMissing(Client& client);
 // --period, --out=DIR: writes the provincial package as ZIP (CSV + manifest) and XLSX.

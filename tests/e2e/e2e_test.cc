@@ -324,6 +324,39 @@ TEST_F(EndToEndTest, SaimactlImportReportsEveryBadRowAndImportsTheRest) {
   EXPECT_EQ(ProjectCount(), before + 1);
 }
 
+// Runs saimactl as `user`; returns the exit status and what it printed.
+std::pair<int, std::string> Saimactl(System& system, const std::string& user, const std::string& args) {
+  const std::string out = system.log_dir() + "/saimactl.out";
+  const int status =
+      saima::testing::Run(absl::StrCat("SAIMA_TOKEN=", system.token(user), " ", SAIMACTL_BIN,
+                                       " --gateway_grpc=", system.gateway_grpc(), " ", args, " >", out, " 2>&1"));
+  std::ifstream in(out);
+  return {status, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())};
+}
+
+TEST_F(EndToEndTest, SaimactlDrivesTheRukuWorkflowAndReportsRefusals) {
+  gw::CreateProjectRequest create;
+  *create.mutable_project() = ValidProject();
+  create.mutable_project()->set_planned_total_investment_yuan(20'000'000);
+  gw::CreateProjectResponse created;
+  ASSERT_TRUE(Call(&gw::GatewayService::Stub::CreateProject, "unit", create, &created).ok());
+  const std::string project = absl::StrCat(created.project().project_id());
+  auto [applied, applied_out] = Saimactl(*system_, "unit", "ruku apply " + project + " --dept=D01");
+  ASSERT_EQ(applied, 0) << applied_out;
+  EXPECT_NE(applied_out.find("状态 草稿"), std::string::npos) << applied_out;
+  const std::string app = applied_out.substr(applied_out.find("入库申请 ") + std::string("入库申请 ").size());
+  const std::string app_id = app.substr(0, app.find(':'));
+  auto [denied, denied_out] = Saimactl(*system_, "leader", "ruku step " + app_id + " 已提交");
+  EXPECT_NE(denied, 0);
+  EXPECT_NE(denied_out.find("PERMISSION_DENIED"), std::string::npos) << denied_out;
+  auto [missing, missing_out] = Saimactl(*system_, "unit", "ruku step " + app_id + " 已提交");
+  EXPECT_NE(missing, 0);
+  EXPECT_NE(missing_out.find("现场照片"), std::string::npos) << missing_out;
+  auto [listed, listed_out] = Saimactl(*system_, "leader", "ruku list --state=草稿");
+  EXPECT_EQ(listed, 0);
+  EXPECT_NE(listed_out.find(project), std::string::npos) << listed_out;
+}
+
 TEST_F(EndToEndTest, ReflectionListsTheGatewayService) {
   const std::string buf = SAIMA_SOURCE_DIR "/tools/buf/node_modules/.bin/buf";
   if (saima::testing::Run("test -x " + buf) != 0) GTEST_SKIP() << "buf is not installed (npm ci in tools/buf)";
