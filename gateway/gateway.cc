@@ -81,114 +81,19 @@ absl::StatusOr<gw::WhoAmIResponse> Gateway::WhoAmI(const CallInfo& call, const g
   return response;
 }
 
-absl::StatusOr<gw::ListUnitsResponse> Gateway::ListUnits(const CallInfo& call, const gw::ListUnitsRequest& request) {
-  reg::ListUnitsRequest down;
-  down.set_type(request.type());
-  auto context = Downstream(call);
-  auto result = CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::ListUnits, *context, down);
-  if (!result.ok()) return result.status();
-  gw::ListUnitsResponse response;
-  *response.mutable_units() = std::move(*result->mutable_units());
-  return response;
-}
-
-absl::StatusOr<gw::CreateUnitResponse> Gateway::CreateUnit(const CallInfo& call, const gw::CreateUnitRequest& request) {
-  reg::CreateUnitRequest down;
-  *down.mutable_unit() = request.unit();
-  auto context = Downstream(call);
-  auto result = CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::CreateUnit, *context, down);
-  if (!result.ok()) return result.status();
-  gw::CreateUnitResponse response;
-  *response.mutable_unit() = std::move(*result->mutable_unit());
-  return response;
-}
-
-absl::StatusOr<gw::ListProjectsResponse> Gateway::ListProjects(const CallInfo& call,
-                                                               const gw::ListProjectsRequest& request) {
-  reg::ListProjectsRequest down;
-  *down.mutable_filter() = request.filter();
-  down.set_page_size(request.page_size());
-  down.set_page_token(request.page_token());
-  auto context = Downstream(call);
-  auto result = CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::ListProjects, *context, down);
-  if (!result.ok()) return result.status();
-  gw::ListProjectsResponse response;
-  *response.mutable_projects() = std::move(*result->mutable_projects());
-  response.set_next_page_token(result->next_page_token());
-  response.set_total_size(result->total_size());
-  return response;
-}
-
-absl::StatusOr<gw::GetProjectResponse> Gateway::GetProject(const CallInfo& call, const gw::GetProjectRequest& request) {
-  reg::GetProjectRequest down;
-  down.set_project_id(request.project_id());
-  auto context = Downstream(call);
-  auto result = CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::GetProject, *context, down);
-  if (!result.ok()) return result.status();
-  gw::GetProjectResponse response;
-  *response.mutable_project() = std::move(*result->mutable_project());
-  return response;
-}
-
-absl::StatusOr<gw::CreateProjectResponse> Gateway::CreateProject(const CallInfo& call,
-                                                                 const gw::CreateProjectRequest& request) {
-  reg::CreateProjectRequest down;
-  *down.mutable_project() = request.project();
-  down.set_request_id(request.request_id());
-  auto context = Downstream(call);
-  auto result = CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::CreateProject, *context, down);
-  if (!result.ok()) return result.status();
-  gw::CreateProjectResponse response;
-  *response.mutable_project() = std::move(*result->mutable_project());
-  return response;
-}
-
-absl::StatusOr<gw::UpdateProjectResponse> Gateway::UpdateProject(const CallInfo& call,
-                                                                 const gw::UpdateProjectRequest& request) {
-  reg::UpdateProjectRequest down;
-  down.set_project_id(request.project_id());
-  down.set_expected_revision(request.expected_revision());
-  *down.mutable_project() = request.project();
-  *down.mutable_update_mask() = request.update_mask();
-  auto context = Downstream(call);
-  auto result = CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::UpdateProject, *context, down);
-  if (!result.ok()) return result.status();
-  gw::UpdateProjectResponse response;
-  *response.mutable_project() = std::move(*result->mutable_project());
-  return response;
-}
-
-absl::StatusOr<gw::SummarizeProjectsResponse> Gateway::SummarizeProjects(const CallInfo& call,
-                                                                         const gw::SummarizeProjectsRequest& request) {
-  reg::SummarizeProjectsRequest down;
-  *down.mutable_filter() = request.filter();
-  auto context = Downstream(call);
-  auto result =
-      CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::SummarizeProjects, *context, down);
-  if (!result.ok()) return result.status();
-  gw::SummarizeProjectsResponse response;
-  *response.mutable_summary() = std::move(*result->mutable_summary());
-  return response;
-}
-
-absl::StatusOr<gw::ListProjectHistoryResponse> Gateway::ListProjectHistory(
-    const CallInfo& call, const gw::ListProjectHistoryRequest& request) {
-  reg::ListProjectHistoryRequest down;
-  down.set_project_id(request.project_id());
-  auto context = Downstream(call);
-  auto result =
-      CallBackend("registry", registry_.get(), &reg::RegistryService::Stub::ListProjectHistory, *context, down);
-  if (!result.ok()) return result.status();
-  gw::ListProjectHistoryResponse response;
-  *response.mutable_changes() = std::move(*result->mutable_changes());
-  return response;
-}
-
 #define SAIMA_MIRROR(Method, backend, stub, Stub)                                                                  \
   absl::StatusOr<gw::Method##Response> Gateway::Method(const CallInfo& call, const gw::Method##Request& request) { \
     auto context = Downstream(call);                                                                               \
     return Mirror<gw::Method##Response>(backend, stub.get(), &Stub::Method, *context, request);                    \
   }
+SAIMA_MIRROR(ListUnits, "registry", registry_, reg::RegistryService::Stub)
+SAIMA_MIRROR(CreateUnit, "registry", registry_, reg::RegistryService::Stub)
+SAIMA_MIRROR(ListProjects, "registry", registry_, reg::RegistryService::Stub)
+SAIMA_MIRROR(GetProject, "registry", registry_, reg::RegistryService::Stub)
+SAIMA_MIRROR(CreateProject, "registry", registry_, reg::RegistryService::Stub)
+SAIMA_MIRROR(UpdateProject, "registry", registry_, reg::RegistryService::Stub)
+SAIMA_MIRROR(SummarizeProjects, "registry", registry_, reg::RegistryService::Stub)
+SAIMA_MIRROR(ListProjectHistory, "registry", registry_, reg::RegistryService::Stub)
 SAIMA_MIRROR(GetIndicators, "stats", stats_, saima::stats::v1::StatsService::Stub)
 SAIMA_MIRROR(GetCityReport, "stats", stats_, saima::stats::v1::StatsService::Stub)
 SAIMA_MIRROR(ListProjectStatuses, "stats", stats_, saima::stats::v1::StatsService::Stub)

@@ -41,22 +41,17 @@ class Gateway {
   explicit Gateway(const Backends& backends);
 
   absl::StatusOr<gw::WhoAmIResponse> WhoAmI(const CallInfo& call, const gw::WhoAmIRequest& request);
-  absl::StatusOr<gw::ListUnitsResponse> ListUnits(const CallInfo& call, const gw::ListUnitsRequest& request);
-  absl::StatusOr<gw::CreateUnitResponse> CreateUnit(const CallInfo& call, const gw::CreateUnitRequest& request);
-  absl::StatusOr<gw::ListProjectsResponse> ListProjects(const CallInfo& call, const gw::ListProjectsRequest& request);
-  absl::StatusOr<gw::GetProjectResponse> GetProject(const CallInfo& call, const gw::GetProjectRequest& request);
-  absl::StatusOr<gw::CreateProjectResponse> CreateProject(const CallInfo& call,
-                                                          const gw::CreateProjectRequest& request);
-  absl::StatusOr<gw::UpdateProjectResponse> UpdateProject(const CallInfo& call,
-                                                          const gw::UpdateProjectRequest& request);
-  absl::StatusOr<gw::SummarizeProjectsResponse> SummarizeProjects(const CallInfo& call,
-                                                                  const gw::SummarizeProjectsRequest& request);
-  absl::StatusOr<gw::ListProjectHistoryResponse> ListProjectHistory(const CallInfo& call,
-                                                                    const gw::ListProjectHistoryRequest& request);
-
   // Calls whose messages mirror the backend's (see gateway.proto); converted by wire format.
 #define SAIMA_MIRRORED(Method) \
   absl::StatusOr<gw::Method##Response> Method(const CallInfo& call, const gw::Method##Request& request);
+  SAIMA_MIRRORED(ListUnits)
+  SAIMA_MIRRORED(CreateUnit)
+  SAIMA_MIRRORED(ListProjects)
+  SAIMA_MIRRORED(GetProject)
+  SAIMA_MIRRORED(CreateProject)
+  SAIMA_MIRRORED(UpdateProject)
+  SAIMA_MIRRORED(SummarizeProjects)
+  SAIMA_MIRRORED(ListProjectHistory)
   SAIMA_MIRRORED(GetIndicators)
   SAIMA_MIRRORED(GetCityReport)
   SAIMA_MIRRORED(ListProjectStatuses)

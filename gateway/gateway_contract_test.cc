@@ -73,6 +73,22 @@ TEST(GatewayContractTest, MirroredStatsMessagesAgree) {
 TEST(GatewayContractTest, MirroredRegistryMessagesAgree) {
   namespace gw = ::saima::gateway::v1;
   namespace reg = ::saima::registry::v1;
+  Pair<gw::ListUnitsRequest, reg::ListUnitsRequest>();
+  Pair<gw::ListUnitsResponse, reg::ListUnitsResponse>();
+  Pair<gw::CreateUnitRequest, reg::CreateUnitRequest>();
+  Pair<gw::CreateUnitResponse, reg::CreateUnitResponse>();
+  Pair<gw::ListProjectsRequest, reg::ListProjectsRequest>();
+  Pair<gw::ListProjectsResponse, reg::ListProjectsResponse>();
+  Pair<gw::GetProjectRequest, reg::GetProjectRequest>();
+  Pair<gw::GetProjectResponse, reg::GetProjectResponse>();
+  Pair<gw::CreateProjectRequest, reg::CreateProjectRequest>();
+  Pair<gw::CreateProjectResponse, reg::CreateProjectResponse>();
+  Pair<gw::UpdateProjectRequest, reg::UpdateProjectRequest>();
+  Pair<gw::UpdateProjectResponse, reg::UpdateProjectResponse>();
+  Pair<gw::SummarizeProjectsRequest, reg::SummarizeProjectsRequest>();
+  Pair<gw::SummarizeProjectsResponse, reg::SummarizeProjectsResponse>();
+  Pair<gw::ListProjectHistoryRequest, reg::ListProjectHistoryRequest>();
+  Pair<gw::ListProjectHistoryResponse, reg::ListProjectHistoryResponse>();
   Pair<gw::AddMilestoneRequest, reg::AddMilestoneRequest>();
   Pair<gw::AddMilestoneResponse, reg::AddMilestoneResponse>();
   Pair<gw::UpdateMilestoneRequest, reg::UpdateMilestoneRequest>();

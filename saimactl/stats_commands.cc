@@ -270,6 +270,16 @@ int ImportPeers(Client& client, const std::vector<CsvRow>& table) {
   return Report("周边县市数据", rows->size(), response.stored(), errors);
 }
 
+// --format=json: the response in protobuf's JSON mapping.
+int PrintJson(const google::protobuf::Message& message) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  std::cout << json;
+  return 0;
+}
+
 std::string PeriodTitle(const std::string& period) {
   const int month = std::stoi(period.substr(5, 2));
   return absl::StrCat(period.substr(0, 4), "年1-", month, "月");
@@ -312,14 +322,7 @@ int Indicators(Client& client) {
   if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetIndicators, request, &response); !s.ok()) {
     return Fail(s);
   }
-  if (absl::GetFlag(FLAGS_format) == "json") {
-    std::string json;
-    google::protobuf::util::JsonPrintOptions options;
-    options.add_whitespace = true;
-    (void)google::protobuf::util::MessageToJsonString(response, &json, options);
-    std::cout << json;
-    return 0;
-  }
+  if (absl::GetFlag(FLAGS_format) == "json") return PrintJson(response);
   std::cout << PeriodTitle(response.period()) << " 指标 (范围 " << response.scope().name() << ", "
             << response.project_count() << " 个入库项目" << (response.provisional() ? ", 初步数" : "") << ")\n";
   Table table({"指标", "本年累计(万元)", "上年同期(万元)", "同比增长", "丽水排名"});
@@ -507,14 +510,7 @@ int CityReport(Client& client) {
   if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetCityReport, request, &response); !s.ok()) {
     return Fail(s);
   }
-  if (absl::GetFlag(FLAGS_format) == "json") {
-    std::string json;
-    google::protobuf::util::JsonPrintOptions options;
-    options.add_whitespace = true;
-    (void)google::protobuf::util::MessageToJsonString(response, &json, options);
-    std::cout << json;
-    return 0;
-  }
+  if (absl::GetFlag(FLAGS_format) == "json") return PrintJson(response);
   const auto& report = response.report();
   const auto& ind = report.indicators();
   std::cout << "龙泉市固定资产投资月度报告 (" << PeriodTitle(ind.period()) << ")"
