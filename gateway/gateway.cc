@@ -104,6 +104,7 @@ SAIMA_MIRROR(VerifyMonthlyReport, "stats", stats_, saima::stats::v1::StatsServic
 SAIMA_MIRROR(CorrectMonthlyReport, "stats", stats_, saima::stats::v1::StatsService::Stub)
 SAIMA_MIRROR(GetMonthlyReport, "stats", stats_, saima::stats::v1::StatsService::Stub)
 SAIMA_MIRROR(ListMonthlyReportVersions, "stats", stats_, saima::stats::v1::StatsService::Stub)
+SAIMA_MIRROR(ListProjectFigures, "stats", stats_, saima::stats::v1::StatsService::Stub)
 SAIMA_MIRROR(LockPeriod, "stats", stats_, saima::stats::v1::StatsService::Stub)
 SAIMA_MIRROR(SetPeerFigures, "stats", stats_, saima::stats::v1::StatsService::Stub)
 SAIMA_MIRROR(AddMilestone, "registry", registry_, reg::RegistryService::Stub)
@@ -117,6 +118,36 @@ SAIMA_MIRROR(GetRukuApplication, "registry", registry_, reg::RegistryService::St
 SAIMA_MIRROR(ListRukuApplications, "registry", registry_, reg::RegistryService::Stub)
 SAIMA_MIRROR(TransitionRukuApplication, "registry", registry_, reg::RegistryService::Stub)
 #undef SAIMA_MIRROR
+
+absl::StatusOr<oc4ids::ProjectData> Gateway::ProjectDossier(const CallInfo& call, int64_t project_id) {
+  oc4ids::ProjectData out;
+  gw::GetProjectRequest get;
+  get.set_project_id(project_id);
+  auto project = GetProject(call, get);
+  if (!project.ok()) return project.status();
+  out.project = project->project();
+  auto units = ListUnits(call, gw::ListUnitsRequest());
+  if (!units.ok()) return units.status();
+  for (const auto& unit : units->units()) {
+    if (unit.unit_id() == out.project.unit_id()) out.unit = unit;
+  }
+  gw::ListMilestonesRequest milestones_request;
+  milestones_request.set_project_id(project_id);
+  auto milestones = ListMilestones(call, milestones_request);
+  if (!milestones.ok()) return milestones.status();
+  out.milestones.assign(milestones->milestones().begin(), milestones->milestones().end());
+  gw::ListDocumentsRequest documents_request;
+  documents_request.set_project_id(project_id);
+  auto documents = ListDocuments(call, documents_request);
+  if (!documents.ok()) return documents.status();
+  out.documents.assign(documents->documents().begin(), documents->documents().end());
+  gw::ListProjectFiguresRequest figures_request;
+  figures_request.set_project_id(project_id);
+  auto figures = ListProjectFigures(call, figures_request);
+  if (!figures.ok()) return figures.status();
+  out.figures.assign(figures->reports().begin(), figures->reports().end());
+  return out;
+}
 
 absl::StatusOr<gw::GetProvincialPackageResponse> Gateway::GetProvincialPackage(
     const CallInfo& call, const gw::GetProvincialPackageRequest& request) {

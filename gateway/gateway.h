@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "gateway/auth.h"
+#include "gateway/oc4ids.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "saima/gateway/v1/gateway.pb.h"
 #include "saima/registry/v1/registry.grpc.pb.h"
@@ -62,6 +63,7 @@ class Gateway {
   SAIMA_MIRRORED(CorrectMonthlyReport)
   SAIMA_MIRRORED(GetMonthlyReport)
   SAIMA_MIRRORED(ListMonthlyReportVersions)
+  SAIMA_MIRRORED(ListProjectFigures)
   SAIMA_MIRRORED(LockPeriod)
   SAIMA_MIRRORED(SetPeerFigures)
   SAIMA_MIRRORED(AddMilestone)
@@ -79,6 +81,9 @@ class Gateway {
   // The provincial report package of a locked period (CSV files in a ZIP, or one XLSX workbook).
   absl::StatusOr<gw::GetProvincialPackageResponse> GetProvincialPackage(const CallInfo& call,
                                                                         const gw::GetProvincialPackageRequest& request);
+
+  // Everything the OC4IDS view of a project shows, gathered from registry and stats with the caller's rights.
+  absl::StatusOr<oc4ids::ProjectData> ProjectDossier(const CallInfo& call, int64_t project_id);
 
   // Forwards an import stream to stats: `next` yields the client's messages until it returns false.
   absl::StatusOr<gw::ImportMonthlyReportsResponse> ImportMonthlyReports(

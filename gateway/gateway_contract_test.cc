@@ -62,6 +62,8 @@ TEST(GatewayContractTest, MirroredStatsMessagesAgree) {
   Pair<gw::GetMonthlyReportResponse, st::GetMonthlyReportResponse>();
   Pair<gw::ListMonthlyReportVersionsRequest, st::ListMonthlyReportVersionsRequest>();
   Pair<gw::ListMonthlyReportVersionsResponse, st::ListMonthlyReportVersionsResponse>();
+  Pair<gw::ListProjectFiguresRequest, st::ListProjectFiguresRequest>();
+  Pair<gw::ListProjectFiguresResponse, st::ListProjectFiguresResponse>();
   Pair<gw::ImportMonthlyReportsRequest, st::ImportMonthlyReportsRequest>();
   Pair<gw::ImportMonthlyReportsResponse, st::ImportMonthlyReportsResponse>();
   Pair<gw::LockPeriodRequest, st::LockPeriodRequest>();

@@ -20,6 +20,7 @@ ABSL_FLAG(std::string, stats_addr, "127.0.0.1:50052", "stats service address");
 ABSL_FLAG(std::string, scoring_addr, "127.0.0.1:50053", "scoring service address");
 ABSL_FLAG(std::string, tokens_file, ".saima/tokens.tsv", "bearer tokens: sha256, user, role, unit, name per line");
 ABSL_FLAG(int, http_threads, 16, "HTTP worker threads");
+ABSL_FLAG(std::string, oc4ids_prefix, "oc4ids-saima0", "OC4IDS project identifier prefix of the publisher");
 
 int main(int argc, char** argv) {
   using namespace saima::gateway;
@@ -48,7 +49,7 @@ int main(int argc, char** argv) {
   http.set_tcp_nodelay(true);  // cpp-httplib 0.11 leaves it off: ~40 ms per keep-alive response otherwise.
   const int http_threads = absl::GetFlag(FLAGS_http_threads);
   http.new_task_queue = [http_threads] { return new httplib::ThreadPool(http_threads); };
-  HttpApi api(gateway, *tokens);
+  HttpApi api(gateway, *tokens, absl::GetFlag(FLAGS_oc4ids_prefix));
   api.Register(http);
   const std::string http_listen = absl::GetFlag(FLAGS_http_listen);
   const auto colon = http_listen.rfind(':');

@@ -34,6 +34,7 @@ class GatewayService final : public gw::GatewayService::Service {
   SAIMA_DECLARE(CorrectMonthlyReport)
   SAIMA_DECLARE(GetMonthlyReport)
   SAIMA_DECLARE(ListMonthlyReportVersions)
+  SAIMA_DECLARE(ListProjectFigures)
   SAIMA_DECLARE(LockPeriod)
   SAIMA_DECLARE(SetPeerFigures)
   SAIMA_DECLARE(AddMilestone)

@@ -281,6 +281,27 @@ void HttpApi::Register(httplib::Server& server) {
                Reply(res, gateway_.ListProjectHistory(call, request));
              }));
 
+  server.Get(R"(/v1/projects/(\d+)/figures)",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               auto id = PathId(req);
+               if (!id.ok()) return WriteError(res, id.status());
+               gw::ListProjectFiguresRequest request;
+               if (absl::Status s = ParseQuery(req, request); !s.ok()) return WriteError(res, s);
+               request.set_project_id(*id);
+               Reply(res, gateway_.ListProjectFigures(call, request));
+             }));
+
+  server.Get(R"(/v1/projects/(\d+)/oc4ids)",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               auto id = PathId(req);
+               if (!id.ok()) return WriteError(res, id.status());
+               auto dossier = gateway_.ProjectDossier(call, *id);
+               if (!dossier.ok()) return WriteError(res, dossier.status());
+               const std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), absl::LocalTimeZone());
+               res.status = 200;
+               res.set_content(oc4ids::ToProjectJson(*dossier, oc4ids_prefix_, today), kJson);
+             }));
+
   server.Patch(R"(/v1/projects/(\d+))",
                authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
                  auto id = PathId(req);

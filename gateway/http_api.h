@@ -19,8 +19,11 @@
 //   PUT  /v1/plans                                POST /v1/monthly-reports[:verify|:correct]
 //   GET  /v1/monthly-reports/{id}/{period}[/versions]    POST /v1/periods/{period}:lock   POST /v1/peer-figures
 //   POST /v1/ruku/applications   GET /v1/ruku/applications[/{id}]   POST /v1/ruku/applications/{id}:transition
+//   GET  /v1/projects/{id}/figures?fromPeriod=&toPeriod=   GET /v1/projects/{id}/oc4ids (OC4IDS project JSON)
 
 #include <functional>
+#include <string>
+#include <utility>
 
 #include "gateway/auth.h"
 #include "gateway/gateway.h"
@@ -35,7 +38,9 @@ namespace saima::gateway {
 
 class HttpApi {
  public:
-  HttpApi(Gateway& gateway, const TokenStore& tokens) : gateway_(gateway), tokens_(tokens) {}
+  // `oc4ids_prefix` is the publisher's OC4IDS project identifier prefix.
+  HttpApi(Gateway& gateway, const TokenStore& tokens, std::string oc4ids_prefix)
+      : gateway_(gateway), tokens_(tokens), oc4ids_prefix_(std::move(oc4ids_prefix)) {}
   // Registers the routes; the server must not outlive this object.
   void Register(httplib::Server& server);
 
@@ -48,6 +53,7 @@ class HttpApi {
 
   Gateway& gateway_;
   const TokenStore& tokens_;
+  const std::string oc4ids_prefix_;
 };
 
 }  // namespace saima::gateway

@@ -81,6 +81,31 @@ bool ParseNature(const std::string& text, pb::ConstructionNature* out) { return 
 bool ParseOwnership(const std::string& text, pb::Ownership* out) { return Parse(Ownerships(), text, out); }
 bool ParseTier(const std::string& text, pb::ProjectTier* out) { return Parse(Tiers(), text, out); }
 
+std::string MilestoneKindName(pb::MilestoneKind value) {
+  switch (value) {
+    case pb::MILESTONE_KIND_APPROVAL:
+      return "立项";
+    case pb::MILESTONE_KIND_LAND:
+      return "用地";
+    case pb::MILESTONE_KIND_PLANNING_PERMIT:
+      return "规划许可";
+    case pb::MILESTONE_KIND_CONSTRUCTION_PERMIT:
+      return "施工许可";
+    case pb::MILESTONE_KIND_START:
+      return "开工";
+    case pb::MILESTONE_KIND_TOPPING_OUT:
+      return "主体结顶";
+    case pb::MILESTONE_KIND_COMPLETION:
+      return "竣工";
+    case pb::MILESTONE_KIND_PRODUCTION:
+      return "投产";
+    case pb::MILESTONE_KIND_OTHER:
+      return "其他";
+    default:
+      return "";
+  }
+}
+
 bool ParseStage(const std::string& text, pb::ProjectStage* out) {
   for (int s = pb::PROJECT_STAGE_PLANNING; s <= pb::PROJECT_STAGE_WITHDRAWN; ++s) {
     if (text == StageName(static_cast<pb::ProjectStage>(s))) {

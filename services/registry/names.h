@@ -15,6 +15,8 @@ std::string UnitTypeName(pb::UnitType value);
 std::string NatureName(pb::ConstructionNature value);
 std::string OwnershipName(pb::Ownership value);
 std::string TierName(pb::ProjectTier value);
+// 立项, 用地, 规划许可 ... 其他.
+std::string MilestoneKindName(pb::MilestoneKind value);
 
 // Parsers of the same names; return false when the text is not one of them.
 bool ParseUnitType(const std::string& text, pb::UnitType* out);

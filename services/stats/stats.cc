@@ -188,6 +188,29 @@ absl::StatusOr<pb::ListMonthlyReportVersionsResponse> Stats::ListMonthlyReportVe
   return r;
 }
 
+absl::StatusOr<pb::ListProjectFiguresResponse> Stats::ListProjectFigures(const Caller&,
+                                                                         const pb::ListProjectFiguresRequest& q,
+                                                                         absl::Time d) {
+  Violations v;
+  if (q.project_id() <= 0) v.Add("project_id", "must be a positive id");
+  for (const auto& [field, value] : {std::pair{"from_period", q.from_period()}, {"to_period", q.to_period()}}) {
+    if (!value.empty()) {
+      if (auto p = ParsePeriod(value, field); !p.ok()) {
+        for (auto& [f, rule] : FieldViolationsOf(p.status())) v.Add(f, rule);
+      }
+    }
+  }
+  if (!q.from_period().empty() && !q.to_period().empty() && q.from_period() > q.to_period()) {
+    v.Add("to_period", "must not be before from_period");
+  }
+  if (!v.ok()) return v.ToStatus();
+  auto reports = store_.ListOfficial(q.project_id(), q.from_period(), q.to_period(), d);
+  if (!reports.ok()) return reports.status();
+  pb::ListProjectFiguresResponse r;
+  for (auto& report : *reports) *r.add_reports() = std::move(report);
+  return r;
+}
+
 absl::StatusOr<pb::LockPeriodResponse> Stats::LockPeriod(const Caller& c, const pb::LockPeriodRequest& q,
                                                          absl::Time d) {
   if (!IsBureau(c)) return absl::PermissionDeniedError("only the statistics bureau locks a period");

@@ -45,6 +45,9 @@ class Stats {
                                                                 absl::Time d);
   absl::StatusOr<pb::ListMonthlyReportVersionsResponse> ListMonthlyReportVersions(
       const Caller& c, const pb::ListMonthlyReportVersionsRequest& q, absl::Time d);
+  absl::StatusOr<pb::ListProjectFiguresResponse> ListProjectFigures(const Caller& c,
+                                                                    const pb::ListProjectFiguresRequest& q,
+                                                                    absl::Time d);
   absl::StatusOr<pb::LockPeriodResponse> LockPeriod(const Caller& c, const pb::LockPeriodRequest& q, absl::Time d);
   // A streamed import: `next` yields the rows in the order received (false at the end). Rows are checked and
   // written as they arrive, in one transaction; with import_valid_rows unset, one bad row imports nothing.

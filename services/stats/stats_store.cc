@@ -134,6 +134,10 @@ std::vector<NamedStatement> StatsStatements() {
       {"list_versions",
        absl::StrCat("SELECT ", kReportColumns,
                     " FROM stats.monthly_reports WHERE period = $1 AND project_id = $2 ORDER BY version")},
+      {"list_official",
+       absl::StrCat("SELECT DISTINCT ON (period) ", kReportColumns,
+                    " FROM stats.monthly_reports WHERE project_id = $1 AND period >= $2 AND period <= $3 "
+                    "ORDER BY period, (kind <> 1) DESC, version DESC")},
       {"official_of_period", kOfficialOf},
       {"newest_of_period",
        absl::StrCat("SELECT DISTINCT ON (project_id) ", kReportColumns,
@@ -389,6 +393,19 @@ absl::StatusOr<std::vector<pb::MonthlyReport>> StatsStore::ListVersions(int64_t 
   std::vector<pb::MonthlyReport> out;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
     for (const auto& row : txn.exec_prepared("list_versions", period, project_id)) out.push_back(ReportFromRow(row));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<pb::MonthlyReport>> StatsStore::ListOfficial(int64_t project_id, const std::string& from,
+                                                                        const std::string& to, absl::Time deadline) {
+  std::vector<pb::MonthlyReport> out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    for (const auto& row : txn.exec_prepared("list_official", project_id, from, to.empty() ? "9999-12" : to)) {
+      out.push_back(ReportFromRow(row));
+    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -97,6 +97,9 @@ class StatsStore {
                                  absl::Time deadline);
   absl::StatusOr<std::vector<pb::MonthlyReport>> ListVersions(int64_t project_id, const std::string& period,
                                                               absl::Time deadline);
+  // The official version of each period of one project in [from, to] (empty: unbounded), oldest first.
+  absl::StatusOr<std::vector<pb::MonthlyReport>> ListOfficial(int64_t project_id, const std::string& from,
+                                                              const std::string& to, absl::Time deadline);
 
   // Locks a period; locking it again returns the first lock.
   absl::StatusOr<pb::LockPeriodResponse> LockPeriod(const std::string& period, const std::string& actor,

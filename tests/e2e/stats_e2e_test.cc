@@ -253,6 +253,26 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
   EXPECT_EQ(versions["versions"][0]["ytdYuan"], "5000000");
   EXPECT_EQ(versions["versions"][1]["reason"], "核定时补录设备款");
   EXPECT_EQ(Get("leader", "/v1/indicators?period=2023-03").second["total"]["ytdYuan"], "5500000");
+
+  // The project's official figures per period, and the project in OC4IDS with them as financial progress.
+  auto [figures_status, figures] = Get("leader", "/v1/projects/" + id + "/figures?fromPeriod=2023-02");
+  ASSERT_EQ(figures_status, 200) << figures.dump();
+  ASSERT_EQ(figures["reports"].size(), 2u);
+  EXPECT_EQ(figures["reports"][1]["sinceStartYuan"], "5500000");  // the correction, not the first report
+  EXPECT_EQ(Get("leader", "/v1/projects/" + id + "/figures?fromPeriod=2023-13").first, 400);
+  auto [oc4ids_status, oc4ids] = Get("leader", "/v1/projects/" + id + "/oc4ids");
+  ASSERT_EQ(oc4ids_status, 200) << oc4ids.dump();
+  EXPECT_EQ(oc4ids["id"], "oc4ids-saima0-" + id);
+  EXPECT_EQ(oc4ids["status"], "implementation");
+  EXPECT_EQ(oc4ids["budget"]["amount"]["amount"], 200000000);
+  EXPECT_EQ(oc4ids["publicAuthority"]["id"], "331181001");
+  EXPECT_EQ(oc4ids["documents"].size(), 6u);
+  const json& progress = oc4ids["metrics"][0]["observations"];
+  ASSERT_EQ(progress.size(), 2u);
+  EXPECT_EQ(progress[0]["measure"], "1.50");  // 300万 of 2亿
+  EXPECT_EQ(progress[1]["measure"], "2.75");  // 550万 of 2亿
+  EXPECT_EQ(Get("other_unit", "/v1/projects/" + id + "/oc4ids").first,
+            Get("other_unit", "/v1/projects/" + id).first);  // the registry's visibility rule applies to both
 }
 
 TEST_F(StatsEndToEndTest, ChangeFeedResumesAfterEitherSideRestarts) {
