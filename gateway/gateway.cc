@@ -64,7 +64,9 @@ Gateway::Gateway(const Backends& backends) {
   auto stats_channel = MakeChannel(backends.stats);
   stats_ = saima::stats::v1::StatsService::NewStub(stats_channel);
   health_["stats"] = grpc::health::v1::Health::NewStub(stats_channel);
-  health_["scoring"] = grpc::health::v1::Health::NewStub(MakeChannel(backends.scoring));
+  auto scoring_channel = MakeChannel(backends.scoring);
+  scoring_ = saima::scoring::v1::ScoringService::NewStub(scoring_channel);
+  health_["scoring"] = grpc::health::v1::Health::NewStub(scoring_channel);
 }
 
 std::unique_ptr<grpc::ClientContext> Gateway::Downstream(const CallInfo& call) const {
@@ -117,6 +119,21 @@ SAIMA_MIRROR(CreateRukuApplication, "registry", registry_, reg::RegistryService:
 SAIMA_MIRROR(GetRukuApplication, "registry", registry_, reg::RegistryService::Stub)
 SAIMA_MIRROR(ListRukuApplications, "registry", registry_, reg::RegistryService::Stub)
 SAIMA_MIRROR(TransitionRukuApplication, "registry", registry_, reg::RegistryService::Stub)
+SAIMA_MIRROR(CreateCampaign, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
+SAIMA_MIRROR(GetCampaign, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
+SAIMA_MIRROR(ListCampaigns, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
+SAIMA_MIRROR(AddJudge, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
+SAIMA_MIRROR(NominateProject, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
+SAIMA_MIRROR(ReviewNomination, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
+SAIMA_MIRROR(ListNominations, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
+SAIMA_MIRROR(FinalizeSelection, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
+SAIMA_MIRROR(SaveScoreSheet, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
+SAIMA_MIRROR(SubmitScoreSheet, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
+SAIMA_MIRROR(ListScoreSheets, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
+SAIMA_MIRROR(ComputeResults, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
+SAIMA_MIRROR(PublishResults, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
+SAIMA_MIRROR(GetResults, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
+SAIMA_MIRROR(GetLookBack, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
 #undef SAIMA_MIRROR
 
 absl::StatusOr<oc4ids::ProjectData> Gateway::ProjectDossier(const CallInfo& call, int64_t project_id) {

@@ -16,6 +16,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "saima/gateway/v1/gateway.pb.h"
 #include "saima/registry/v1/registry.grpc.pb.h"
+#include "saima/scoring/v1/scoring.grpc.pb.h"
 #include "saima/stats/v1/stats.grpc.pb.h"
 
 namespace saima::gateway {
@@ -76,6 +77,21 @@ class Gateway {
   SAIMA_MIRRORED(GetRukuApplication)
   SAIMA_MIRRORED(ListRukuApplications)
   SAIMA_MIRRORED(TransitionRukuApplication)
+  SAIMA_MIRRORED(CreateCampaign)
+  SAIMA_MIRRORED(GetCampaign)
+  SAIMA_MIRRORED(ListCampaigns)
+  SAIMA_MIRRORED(AddJudge)
+  SAIMA_MIRRORED(NominateProject)
+  SAIMA_MIRRORED(ReviewNomination)
+  SAIMA_MIRRORED(ListNominations)
+  SAIMA_MIRRORED(FinalizeSelection)
+  SAIMA_MIRRORED(SaveScoreSheet)
+  SAIMA_MIRRORED(SubmitScoreSheet)
+  SAIMA_MIRRORED(ListScoreSheets)
+  SAIMA_MIRRORED(ComputeResults)
+  SAIMA_MIRRORED(PublishResults)
+  SAIMA_MIRRORED(GetResults)
+  SAIMA_MIRRORED(GetLookBack)
 #undef SAIMA_MIRRORED
 
   // The provincial report package of a locked period (CSV files in a ZIP, or one XLSX workbook).
@@ -97,6 +113,7 @@ class Gateway {
 
   std::unique_ptr<saima::registry::v1::RegistryService::Stub> registry_;
   std::unique_ptr<saima::stats::v1::StatsService::Stub> stats_;
+  std::unique_ptr<saima::scoring::v1::ScoringService::Stub> scoring_;
   std::map<std::string, std::unique_ptr<grpc::health::v1::Health::Stub>> health_;
 };
 

@@ -4,6 +4,7 @@
 #include "gtest/gtest.h"
 #include "saima/gateway/v1/gateway.pb.h"
 #include "saima/registry/v1/registry.pb.h"
+#include "saima/scoring/v1/scoring.pb.h"
 #include "saima/stats/v1/stats.pb.h"
 
 namespace saima::gateway {
@@ -42,6 +43,7 @@ void Pair() {
 TEST(GatewayContractTest, MirroredStatsMessagesAgree) {
   namespace gw = ::saima::gateway::v1;
   namespace st = ::saima::stats::v1;
+  namespace sc = ::saima::scoring::v1;
   Pair<gw::GetIndicatorsRequest, st::GetIndicatorsRequest>();
   Pair<gw::GetIndicatorsResponse, st::GetIndicatorsResponse>();
   Pair<gw::GetCityReportRequest, st::GetCityReportRequest>();
@@ -64,6 +66,36 @@ TEST(GatewayContractTest, MirroredStatsMessagesAgree) {
   Pair<gw::ListMonthlyReportVersionsResponse, st::ListMonthlyReportVersionsResponse>();
   Pair<gw::ListProjectFiguresRequest, st::ListProjectFiguresRequest>();
   Pair<gw::ListProjectFiguresResponse, st::ListProjectFiguresResponse>();
+  Pair<gw::CreateCampaignRequest, sc::CreateCampaignRequest>();
+  Pair<gw::CreateCampaignResponse, sc::CreateCampaignResponse>();
+  Pair<gw::GetCampaignRequest, sc::GetCampaignRequest>();
+  Pair<gw::GetCampaignResponse, sc::GetCampaignResponse>();
+  Pair<gw::ListCampaignsRequest, sc::ListCampaignsRequest>();
+  Pair<gw::ListCampaignsResponse, sc::ListCampaignsResponse>();
+  Pair<gw::AddJudgeRequest, sc::AddJudgeRequest>();
+  Pair<gw::AddJudgeResponse, sc::AddJudgeResponse>();
+  Pair<gw::NominateProjectRequest, sc::NominateProjectRequest>();
+  Pair<gw::NominateProjectResponse, sc::NominateProjectResponse>();
+  Pair<gw::ReviewNominationRequest, sc::ReviewNominationRequest>();
+  Pair<gw::ReviewNominationResponse, sc::ReviewNominationResponse>();
+  Pair<gw::ListNominationsRequest, sc::ListNominationsRequest>();
+  Pair<gw::ListNominationsResponse, sc::ListNominationsResponse>();
+  Pair<gw::FinalizeSelectionRequest, sc::FinalizeSelectionRequest>();
+  Pair<gw::FinalizeSelectionResponse, sc::FinalizeSelectionResponse>();
+  Pair<gw::SaveScoreSheetRequest, sc::SaveScoreSheetRequest>();
+  Pair<gw::SaveScoreSheetResponse, sc::SaveScoreSheetResponse>();
+  Pair<gw::SubmitScoreSheetRequest, sc::SubmitScoreSheetRequest>();
+  Pair<gw::SubmitScoreSheetResponse, sc::SubmitScoreSheetResponse>();
+  Pair<gw::ListScoreSheetsRequest, sc::ListScoreSheetsRequest>();
+  Pair<gw::ListScoreSheetsResponse, sc::ListScoreSheetsResponse>();
+  Pair<gw::ComputeResultsRequest, sc::ComputeResultsRequest>();
+  Pair<gw::ComputeResultsResponse, sc::ComputeResultsResponse>();
+  Pair<gw::PublishResultsRequest, sc::PublishResultsRequest>();
+  Pair<gw::PublishResultsResponse, sc::PublishResultsResponse>();
+  Pair<gw::GetResultsRequest, sc::GetResultsRequest>();
+  Pair<gw::GetResultsResponse, sc::GetResultsResponse>();
+  Pair<gw::GetLookBackRequest, sc::GetLookBackRequest>();
+  Pair<gw::GetLookBackResponse, sc::GetLookBackResponse>();
   Pair<gw::ImportMonthlyReportsRequest, st::ImportMonthlyReportsRequest>();
   Pair<gw::ImportMonthlyReportsResponse, st::ImportMonthlyReportsResponse>();
   Pair<gw::LockPeriodRequest, st::LockPeriodRequest>();

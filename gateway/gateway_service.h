@@ -47,6 +47,21 @@ class GatewayService final : public gw::GatewayService::Service {
   SAIMA_DECLARE(GetRukuApplication)
   SAIMA_DECLARE(ListRukuApplications)
   SAIMA_DECLARE(TransitionRukuApplication)
+  SAIMA_DECLARE(CreateCampaign)
+  SAIMA_DECLARE(GetCampaign)
+  SAIMA_DECLARE(ListCampaigns)
+  SAIMA_DECLARE(AddJudge)
+  SAIMA_DECLARE(NominateProject)
+  SAIMA_DECLARE(ReviewNomination)
+  SAIMA_DECLARE(ListNominations)
+  SAIMA_DECLARE(FinalizeSelection)
+  SAIMA_DECLARE(SaveScoreSheet)
+  SAIMA_DECLARE(SubmitScoreSheet)
+  SAIMA_DECLARE(ListScoreSheets)
+  SAIMA_DECLARE(ComputeResults)
+  SAIMA_DECLARE(PublishResults)
+  SAIMA_DECLARE(GetResults)
+  SAIMA_DECLARE(GetLookBack)
 #undef SAIMA_DECLARE
   grpc::Status ImportMonthlyReports(grpc::ServerContext* c, grpc::ServerReader<gw::ImportMonthlyReportsRequest>* reader,
                                     gw::ImportMonthlyReportsResponse* r) override;

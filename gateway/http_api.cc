@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/status.h"
+#include "gateway/contest_export.h"
 #include "gateway/sdmx.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
@@ -510,6 +511,115 @@ void HttpApi::Register(httplib::Server& server) {
                 request.set_request_id(req.get_header_value("Idempotency-Key"));
                 Reply(res, gateway_.TransitionRukuApplication(call, request));
               }));
+
+  // The contest (互看互学·互比互评).
+  server.Post("/v1/campaigns",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::CreateCampaignRequest request;
+                if (absl::Status s = ParseBody(req.body, *request.mutable_campaign()); !s.ok())
+                  return WriteError(res, s);
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
+                Reply(res, gateway_.CreateCampaign(call, request));
+              }));
+  Query<gw::ListCampaignsRequest>(server, "/v1/campaigns", &Gateway::ListCampaigns);
+  Query<gw::GetLookBackRequest>(server, "/v1/look-back", &Gateway::GetLookBack);
+  server.Get(R"(/v1/campaigns/(\d+))",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               gw::GetCampaignRequest request;
+               request.set_campaign_id(std::stoll(req.matches[1].str()));
+               Reply(res, gateway_.GetCampaign(call, request));
+             }));
+  server.Post(R"(/v1/campaigns/(\d+)/judges)",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::AddJudgeRequest request;
+                if (absl::Status s = ParseBody(req.body, *request.mutable_judge()); !s.ok()) return WriteError(res, s);
+                request.set_campaign_id(std::stoll(req.matches[1].str()));
+                Reply(res, gateway_.AddJudge(call, request));
+              }));
+  server.Post(R"(/v1/campaigns/(\d+)/nominations)",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::NominateProjectRequest request;
+                if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
+                request.set_campaign_id(std::stoll(req.matches[1].str()));
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
+                Reply(res, gateway_.NominateProject(call, request));
+              }));
+  server.Get(R"(/v1/campaigns/(\d+)/nominations)",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               gw::ListNominationsRequest request;
+               request.set_campaign_id(std::stoll(req.matches[1].str()));
+               Reply(res, gateway_.ListNominations(call, request));
+             }));
+  server.Post(R"(/v1/nominations/(\d+):review)",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::ReviewNominationRequest request;
+                if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
+                request.set_nomination_id(std::stoll(req.matches[1].str()));
+                Reply(res, gateway_.ReviewNomination(call, request));
+              }));
+  server.Post(R"(/v1/campaigns/(\d+):finalizeSelection)",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::FinalizeSelectionRequest request;
+                if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
+                request.set_campaign_id(std::stoll(req.matches[1].str()));
+                Reply(res, gateway_.FinalizeSelection(call, request));
+              }));
+  server.Put(R"(/v1/campaigns/(\d+)/sheets/([^/]+)/([^/:]+))",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               gw::SaveScoreSheetRequest request;
+               if (absl::Status s = ParseBody(req.body, *request.mutable_sheet()); !s.ok()) return WriteError(res, s);
+               request.mutable_sheet()->set_campaign_id(std::stoll(req.matches[1].str()));
+               request.mutable_sheet()->set_judge_id(req.matches[2].str());
+               request.mutable_sheet()->set_unit_id(req.matches[3].str());
+               Reply(res, gateway_.SaveScoreSheet(call, request));
+             }));
+  server.Post(R"(/v1/campaigns/(\d+)/sheets/([^/]+)/([^/:]+):submit)",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::SubmitScoreSheetRequest request;
+                request.set_campaign_id(std::stoll(req.matches[1].str()));
+                request.set_judge_id(req.matches[2].str());
+                request.set_unit_id(req.matches[3].str());
+                Reply(res, gateway_.SubmitScoreSheet(call, request));
+              }));
+  server.Get(R"(/v1/campaigns/(\d+)/sheets)",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               gw::ListScoreSheetsRequest request;
+               request.set_campaign_id(std::stoll(req.matches[1].str()));
+               Reply(res, gateway_.ListScoreSheets(call, request));
+             }));
+  server.Post(R"(/v1/campaigns/(\d+):compute)",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::ComputeResultsRequest request;
+                request.set_campaign_id(std::stoll(req.matches[1].str()));
+                Reply(res, gateway_.ComputeResults(call, request));
+              }));
+  server.Post(R"(/v1/campaigns/(\d+):publish)",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::PublishResultsRequest request;
+                request.set_campaign_id(std::stoll(req.matches[1].str()));
+                Reply(res, gateway_.PublishResults(call, request));
+              }));
+  server.Get(R"(/v1/campaigns/(\d+)/results)",
+             authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               gw::GetResultsRequest request;
+               request.set_campaign_id(std::stoll(req.matches[1].str()));
+               const std::string format = req.get_param_value("format");
+               if (!format.empty() && format != "json" && format != "csv" && format != "xlsx") {
+                 return WriteError(res, InvalidField("format", "must be json, csv or xlsx"));
+               }
+               auto results = gateway_.GetResults(call, request);
+               if (!results.ok() || format.empty() || format == "json") return Reply(res, results);
+               const Table table = ResultsTable(results->campaign(), results->results());
+               const std::string name = absl::StrCat("campaign-", request.campaign_id(), "-results.", format);
+               res.set_header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+               if (format == "csv") {
+                 res.set_content("\xEF\xBB\xBF" + ToCsv(table), "text/csv; charset=utf-8");
+                 return;
+               }
+               auto xlsx = ToXlsx({table});
+               if (!xlsx.ok()) return WriteError(res, xlsx.status());
+               res.set_content(*xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+             }));
 
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     spdlog::info("http method={} path={} status={} request_id={}", req.method, req.path, res.status,

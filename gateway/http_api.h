@@ -19,6 +19,8 @@
 //   PUT  /v1/plans                                POST /v1/monthly-reports[:verify|:correct]
 //   GET  /v1/monthly-reports/{id}/{period}[/versions]    POST /v1/periods/{period}:lock   POST /v1/peer-figures
 //   POST /v1/ruku/applications   GET /v1/ruku/applications[/{id}]   POST /v1/ruku/applications/{id}:transition
+//   the contest: /v1/campaigns[/{id}[/judges|/nominations|/sheets/{judge}/{unit}[:submit]|/results]|:compute|
+//   :publish|:finalizeSelection], POST /v1/nominations/{id}:review, GET /v1/look-back?year=&period=
 //   GET  /v1/projects/{id}/figures?fromPeriod=&toPeriod=   GET /v1/projects/{id}/oc4ids (OC4IDS project JSON)
 
 #include <functional>

@@ -1,7 +1,6 @@
 #include "gateway/provincial_package.h"
 
 #include <unistd.h>
-#include <xlsxwriter.h>
 #include <zip.h>
 
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include "common/format.h"
 #include "common/status.h"
 #include "gateway/auth.h"
+#include "gateway/spreadsheet.h"
 #include "nlohmann/json.hpp"
 #include "services/stats/indicators.h"
 
@@ -25,52 +25,44 @@ namespace st = ::saima::stats::v1;
 
 constexpr int64_t kLargeProjectYuan = 50'000'000;  // 5000万元: 206-1 from here, 206-2 below
 
-struct Table {
-  std::string name;
-  std::vector<std::vector<std::string>> cells;  // header first
+// A form of the package with the totals its manifest entry reports.
+struct Form {
+  Table table;
   int64_t total_ytd = 0;
   int64_t total_month = 0;
 };
 
-std::string ToCsv(const Table& t) {
-  std::string out;
-  for (const auto& row : t.cells) {
-    for (size_t i = 0; i < row.size(); ++i) absl::StrAppend(&out, i ? "," : "", CsvField(row[i]));
-    out += "\r\n";
-  }
-  return out;
-}
-
-Table ProjectTable(const std::string& name, const st::GetProvincialPackageResponse& snapshot, bool large,
-                   const std::map<std::string, std::string>& unit_names) {
-  Table t{name,
+Form ProjectTable(const std::string& name, const st::GetProvincialPackageResponse& snapshot, bool large,
+                  const std::map<std::string, std::string>& unit_names) {
+  Form t{{name,
           {{"序号", "项目代码", "项目名称", "建设单位", "国民经济行业代码", "计划总投资(元)", "本月完成投资(元)",
             "自年初累计完成投资(元)", "建筑工程(元)", "安装工程(元)", "设备工器具购置(元)", "其他费用(元)",
-            "自开始建设累计完成投资(元)"}}};
+            "自开始建设累计完成投资(元)"}},
+          /*first_numeric_column=*/5}};
   int serial = 0;
   for (const auto& row : snapshot.rows()) {
     if ((row.planned_total_yuan() >= kLargeProjectYuan) != large) continue;
     const auto& f = row.figure();
     auto unit = unit_names.find(row.unit_id());
-    t.cells.push_back({absl::StrCat(++serial), row.project_code(), row.project_name(),
-                       unit == unit_names.end() ? row.unit_id() : unit->second, row.industry_code(),
-                       absl::StrCat(row.planned_total_yuan()), absl::StrCat(f.month_yuan()), absl::StrCat(f.ytd_yuan()),
-                       absl::StrCat(f.ytd_breakdown().construction_yuan()),
-                       absl::StrCat(f.ytd_breakdown().installation_yuan()),
-                       absl::StrCat(f.ytd_breakdown().equipment_yuan()), absl::StrCat(f.ytd_breakdown().other_yuan()),
-                       absl::StrCat(f.since_start_yuan())});
+    t.table.cells.push_back({absl::StrCat(++serial), row.project_code(), row.project_name(),
+                             unit == unit_names.end() ? row.unit_id() : unit->second, row.industry_code(),
+                             absl::StrCat(row.planned_total_yuan()), absl::StrCat(f.month_yuan()),
+                             absl::StrCat(f.ytd_yuan()), absl::StrCat(f.ytd_breakdown().construction_yuan()),
+                             absl::StrCat(f.ytd_breakdown().installation_yuan()),
+                             absl::StrCat(f.ytd_breakdown().equipment_yuan()),
+                             absl::StrCat(f.ytd_breakdown().other_yuan()), absl::StrCat(f.since_start_yuan())});
     t.total_ytd += f.ytd_yuan();
     t.total_month += f.month_yuan();
   }
   return t;
 }
 
-Table SummaryTable(const st::GetIndicatorsResponse& city) {
-  Table t{"汇总", {{"指标", "本年累计(元)", "上年同期(元)", "同比增长", "丽水市排名"}}};
+Form SummaryTable(const st::GetIndicatorsResponse& city) {
+  Form t{{"汇总", {{"指标", "本年累计(元)", "上年同期(元)", "同比增长", "丽水市排名"}}}};
   auto add = [&t](const std::string& name, const st::Indicator& i) {
-    t.cells.push_back({name, absl::StrCat(i.ytd_yuan()), absl::StrCat(i.ytd_last_year_yuan()),
-                       Growth(i.yoy_growth().numerator(), i.yoy_growth().denominator()),
-                       i.prefecture_rank() ? absl::StrCat(i.prefecture_rank(), "/", i.prefecture_size()) : ""});
+    t.table.cells.push_back({name, absl::StrCat(i.ytd_yuan()), absl::StrCat(i.ytd_last_year_yuan()),
+                             Growth(i.yoy_growth().numerator(), i.yoy_growth().denominator()),
+                             i.prefecture_rank() ? absl::StrCat(i.prefecture_rank(), "/", i.prefecture_size()) : ""});
   };
   add("固定资产投资", city.total());
   for (const auto& c : city.categories()) add(stats::CategoryName(c.category()), c);
@@ -101,46 +93,13 @@ absl::StatusOr<std::string> Zip(const std::vector<std::pair<std::string, std::st
   return bytes.str();
 }
 
-absl::StatusOr<std::string> Workbook(const std::vector<Table>& tables, const Table& manifest) {
-  char path[] = "/tmp/saima-package-XXXXXX.xlsx";
-  const int fd = mkstemps(path, 5);
-  if (fd < 0) return absl::InternalError("cannot create a temporary file");
-  close(fd);
-  lxw_workbook* workbook = workbook_new(path);
-  if (workbook == nullptr) return absl::InternalError("cannot create the workbook");
-  auto write = [workbook](const Table& t, bool numbers) {
-    lxw_worksheet* sheet = workbook_add_worksheet(workbook, t.name.c_str());
-    for (size_t r = 0; r < t.cells.size(); ++r) {
-      for (size_t c = 0; c < t.cells[r].size(); ++c) {
-        const std::string& v = t.cells[r][c];
-        // Amount columns as numbers (exact below 2^53 元), everything else as text.
-        const bool numeric =
-            numbers && r > 0 && c >= 5 && !v.empty() && v.find_first_not_of("-0123456789") == std::string::npos;
-        if (numeric) {
-          worksheet_write_number(sheet, r, c, static_cast<double>(std::stoll(v)), nullptr);
-        } else {
-          worksheet_write_string(sheet, r, c, v.c_str(), nullptr);
-        }
-      }
-    }
-  };
-  for (const auto& t : tables) write(t, t.name != "汇总");
-  write(manifest, false);
-  if (workbook_close(workbook) != LXW_NO_ERROR) return absl::InternalError("cannot write the workbook");
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  std::remove(path);
-  return bytes.str();
-}
-
 }  // namespace
 
 absl::StatusOr<gw::GetProvincialPackageResponse> BuildProvincialPackage(
     const st::GetProvincialPackageResponse& snapshot, const std::string& format,
     const std::map<std::string, std::string>& unit_names) {
-  const std::vector<Table> tables = {ProjectTable("206-1", snapshot, true, unit_names),
-                                     ProjectTable("206-2", snapshot, false, unit_names), SummaryTable(snapshot.city())};
+  const std::vector<Form> forms = {ProjectTable("206-1", snapshot, true, unit_names),
+                                   ProjectTable("206-2", snapshot, false, unit_names), SummaryTable(snapshot.city())};
   gw::GetProvincialPackageResponse out;
   out.set_period(snapshot.period());
   out.set_city_total_ytd_yuan(snapshot.city().total().ytd_yuan());
@@ -149,21 +108,23 @@ absl::StatusOr<gw::GetProvincialPackageResponse> BuildProvincialPackage(
                          {"cityTotalYtdYuan", std::to_string(snapshot.city().total().ytd_yuan())},
                          {"tables", nlohmann::json::array()}};
   std::vector<std::pair<std::string, std::string>> files;
-  for (const auto& t : tables) {
+  std::vector<Table> sheets;
+  for (const auto& [t, total_ytd, total_month] : forms) {
+    sheets.push_back(t);
     // With a byte-order mark, so that Excel opens the UTF-8 text as such; the checksum covers the file's bytes.
     const std::string csv = "\xEF\xBB\xBF" + ToCsv(t);
     auto* entry = out.add_tables();
     entry->set_name(t.name);
     entry->set_rows(static_cast<int32_t>(t.cells.size()) - 1);
-    entry->set_total_ytd_yuan(t.total_ytd);
-    entry->set_total_month_yuan(t.total_month);
+    entry->set_total_ytd_yuan(total_ytd);
+    entry->set_total_month_yuan(total_month);
     entry->set_sha256(Sha256Hex(csv));
     manifest.cells.push_back(
-        {t.name, absl::StrCat(entry->rows()), absl::StrCat(t.total_ytd), absl::StrCat(t.total_month), entry->sha256()});
+        {t.name, absl::StrCat(entry->rows()), absl::StrCat(total_ytd), absl::StrCat(total_month), entry->sha256()});
     json["tables"].push_back({{"name", t.name + ".csv"},
                               {"rows", entry->rows()},
-                              {"totalYtdYuan", std::to_string(t.total_ytd)},
-                              {"totalMonthYuan", std::to_string(t.total_month)},
+                              {"totalYtdYuan", std::to_string(total_ytd)},
+                              {"totalMonthYuan", std::to_string(total_month)},
                               {"sha256", entry->sha256()}});
     files.emplace_back(t.name + ".csv", csv);
   }
@@ -175,7 +136,8 @@ absl::StatusOr<gw::GetProvincialPackageResponse> BuildProvincialPackage(
     out.set_content_type("application/zip");
     out.set_content(*std::move(zip));
   } else if (format == "xlsx") {
-    auto xlsx = Workbook(tables, manifest);
+    sheets.push_back(manifest);
+    auto xlsx = ToXlsx(sheets);
     if (!xlsx.ok()) return xlsx.status();
     out.set_file_name(absl::StrCat("provincial-", snapshot.period(), ".xlsx"));
     out.set_content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");

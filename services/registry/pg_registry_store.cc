@@ -1,32 +1,14 @@
 #include "services/registry/pg_registry_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/pg_json.h"
 #include "common/status.h"
-#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace saima::registry {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-
-std::string ToJson(const google::protobuf::Message& message) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
-  return json;
-}
-
-template <typename T>
-T FromJson(const pqxx::field& field) {
-  T message;
-  if (field.is_null()) return message;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;  // Rows written by a newer version stay readable.
-  (void)google::protobuf::util::JsonStringToMessage(field.c_str(), &message, options);
-  return message;
-}
 
 std::string TiersLiteral(const pb::Project& p) {
   std::string out = "{";

@@ -188,6 +188,19 @@ absl::StatusOr<pb::ListMonthlyReportVersionsResponse> Stats::ListMonthlyReportVe
   return r;
 }
 
+absl::StatusOr<pb::ListLatestFiguresResponse> Stats::ListLatestFigures(const Caller&,
+                                                                       const pb::ListLatestFiguresRequest& q,
+                                                                       absl::Time d) {
+  auto period = ParsePeriod(q.period(), "period");
+  if (!period.ok()) return period.status();
+  if (q.project_ids_size() > 10000) return InvalidField("project_ids", "at most 10000 per call");
+  auto reports = store_.ListLatest({q.project_ids().begin(), q.project_ids().end()}, q.period(), d);
+  if (!reports.ok()) return reports.status();
+  pb::ListLatestFiguresResponse r;
+  for (auto& report : *reports) *r.add_reports() = std::move(report);
+  return r;
+}
+
 absl::StatusOr<pb::ListProjectFiguresResponse> Stats::ListProjectFigures(const Caller&,
                                                                          const pb::ListProjectFiguresRequest& q,
                                                                          absl::Time d) {

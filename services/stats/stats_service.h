@@ -20,6 +20,7 @@ class StatsService final : public pb::StatsService::Service {
   SAIMA_DECLARE(GetMonthlyReport)
   SAIMA_DECLARE(ListMonthlyReportVersions)
   SAIMA_DECLARE(ListProjectFigures)
+  SAIMA_DECLARE(ListLatestFigures)
   SAIMA_DECLARE(CorrectMonthlyReport)
   SAIMA_DECLARE(GetIndicators)
   SAIMA_DECLARE(ListProjectStatuses)

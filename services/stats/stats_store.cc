@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
 #include "spdlog/spdlog.h"
@@ -138,6 +139,9 @@ std::vector<NamedStatement> StatsStatements() {
        absl::StrCat("SELECT DISTINCT ON (period) ", kReportColumns,
                     " FROM stats.monthly_reports WHERE project_id = $1 AND period >= $2 AND period <= $3 "
                     "ORDER BY period, (kind <> 1) DESC, version DESC")},
+      {"list_latest", absl::StrCat("SELECT DISTINCT ON (project_id) ", kReportColumns,
+                                   " FROM stats.monthly_reports WHERE project_id = ANY($1::bigint[]) AND period <= $2 "
+                                   "ORDER BY project_id, period DESC, (kind <> 1) DESC, version DESC")},
       {"official_of_period", kOfficialOf},
       {"newest_of_period",
        absl::StrCat("SELECT DISTINCT ON (project_id) ", kReportColumns,
@@ -406,6 +410,18 @@ absl::StatusOr<std::vector<pb::MonthlyReport>> StatsStore::ListOfficial(int64_t 
     for (const auto& row : txn.exec_prepared("list_official", project_id, from, to.empty() ? "9999-12" : to)) {
       out.push_back(ReportFromRow(row));
     }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<pb::MonthlyReport>> StatsStore::ListLatest(const std::vector<int64_t>& project_ids,
+                                                                      const std::string& period, absl::Time deadline) {
+  std::vector<pb::MonthlyReport> out;
+  const std::string ids = absl::StrCat("{", absl::StrJoin(project_ids, ","), "}");
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    for (const auto& row : txn.exec_prepared("list_latest", ids, period)) out.push_back(ReportFromRow(row));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -100,6 +100,9 @@ class StatsStore {
   // The official version of each period of one project in [from, to] (empty: unbounded), oldest first.
   absl::StatusOr<std::vector<pb::MonthlyReport>> ListOfficial(int64_t project_id, const std::string& from,
                                                               const std::string& to, absl::Time deadline);
+  // For each project, the official version of its newest period up to `period`.
+  absl::StatusOr<std::vector<pb::MonthlyReport>> ListLatest(const std::vector<int64_t>& project_ids,
+                                                            const std::string& period, absl::Time deadline);
 
   // Locks a period; locking it again returns the first lock.
   absl::StatusOr<pb::LockPeriodResponse> LockPeriod(const std::string& period, const std::string& actor,

@@ -39,8 +39,9 @@ class StatsEndToEndTest : public ::testing::Test {
     httplib::Client client("127.0.0.1", system_->http_port());
     client.set_read_timeout(15, 0);
     httplib::Headers headers = {{"Authorization", "Bearer " + system_->token(user)}};
-    httplib::Result res = method == "GET" ? client.Get(path.c_str(), headers)
-                                          : client.Post(path.c_str(), headers, body.dump(), "application/json");
+    httplib::Result res = method == "GET"   ? client.Get(path.c_str(), headers)
+                          : method == "PUT" ? client.Put(path.c_str(), headers, body.dump(), "application/json")
+                                            : client.Post(path.c_str(), headers, body.dump(), "application/json");
     if (!res) return {0, json()};
     return {res->status, json::parse(res->body, nullptr, false)};
   }
@@ -304,6 +305,152 @@ TEST_F(StatsEndToEndTest, ChangeFeedResumesAfterEitherSideRestarts) {
                    "WHERE d.ruku_state <> p.ruku_state OR d.revision <> p.revision"),
             0);
   EXPECT_EQ(Scalar("SELECT count(*) FROM stats.project_dims"), Scalar("SELECT count(*) FROM registry.projects"));
+}
+
+json Scores(int planning, int progress, int quality, int innovation) {
+  return {
+      {"scores", {{"planning", planning}, {"progress", progress}, {"quality", quality}, {"innovation", innovation}}}};
+}
+
+TEST_F(StatsEndToEndTest, ContestFromNominationToFrozenResults) {
+  // A started, approved project of 331181001 with a plan and a June figure.
+  const std::string id = CreateProject("2023-331181-04-01-000504", 200'000'000);
+  Approve(id, "2023-01-20");
+  httplib::Client client("127.0.0.1", system_->http_port());
+  httplib::Headers stats_auth = {{"Authorization", "Bearer " + system_->token("stats")}};
+  json plan = {{"projectId", id}, {"year", 2023}, {"plannedYuan", "40000000"}};
+  ASSERT_EQ(SubmitWhenAccepted(Report(id, "2023-06", 8'000'000, 8'000'000)), 200);  // stats has followed the feed
+  auto put = client.Put("/v1/plans", stats_auth, plan.dump(), "application/json");
+  ASSERT_EQ(put->status, 200) << put->body;
+
+  json campaign = {
+      {"year", 2023},
+      {"name", "2023年度项目建设互看互学·互比互评"},
+      {"figuresPeriod", "2023-06"},
+      {"eligibleSince", "2022-06-01"},
+      {"pools",
+       {{{"poolId", "all"}, {"name", "乡镇(街道)与市直单位"}, {"unitIds", {"331181001", "331181100", "D01"}}}}}};
+  EXPECT_EQ(Post("unit", "/v1/campaigns", campaign).first, 403);
+  json bad = campaign;
+  bad["criteria"] = {{{"criterionId", "x"}, {"name", "唯一"}, {"weight", 90}, {"minScore", 0}, {"maxScore", 100}}};
+  auto [refused, refusal] = Post("admin", "/v1/campaigns", bad);
+  EXPECT_EQ(refused, 400);
+  EXPECT_EQ(refusal["details"][0]["fieldViolations"][0]["field"], "campaign.criteria");
+  auto [created, body] = Post("admin", "/v1/campaigns", campaign);
+  ASSERT_EQ(created, 200) << body.dump();
+  const std::string cid = body["campaign"]["campaignId"];
+  EXPECT_EQ(body["campaign"]["method"], "AGGREGATION_METHOD_TRIMMED_MEAN");
+  EXPECT_EQ(body["campaign"]["criteria"].size(), 4u);
+  const std::string base = "/v1/campaigns/" + cid;
+  for (const auto& [judge, name, unit] :
+       {std::tuple{"judge-town", "八都镇党委书记", "331181100"}, std::tuple{"judge-city", "副市长", ""},
+        std::tuple{"judge-dept", "发改局局长", "D01"}}) {
+    ASSERT_EQ(Post("admin", base + "/judges", {{"judgeId", judge}, {"name", name}, {"unitId", unit}}).first, 200);
+  }
+
+  // Nomination: eligibility checked against the registry, each failed rule named.
+  EXPECT_EQ(Post("other_unit", base + "/nominations", {{"projectId", id}}).first, 403);
+  auto [nominated, nomination] = Post("unit", base + "/nominations", {{"projectId", id}});
+  ASSERT_EQ(nominated, 200) << nomination.dump();
+  EXPECT_TRUE(nomination["nomination"]["failedRules"].empty()) << nomination.dump();
+  const std::string bare = CreateProject("2023-331181-04-01-000505", 80'000'000);  // no documents
+  auto [ineligible_status, ineligible] = Post("unit", base + "/nominations", {{"projectId", bare}});
+  ASSERT_EQ(ineligible_status, 200);
+  ASSERT_EQ(ineligible["nomination"]["failedRules"].size(), 1u);
+  EXPECT_EQ(ineligible["nomination"]["failedRules"][0].get<std::string>().substr(0, 10), "documents:");
+  const std::string nid = nomination["nomination"]["nominationId"];
+  const std::string bad_nid = ineligible["nomination"]["nominationId"];
+  EXPECT_EQ(Post("unit", "/v1/nominations/" + nid + ":review", {{"approve", true}}).first, 403);
+  EXPECT_EQ(Post("dept", "/v1/nominations/" + bad_nid + ":review", {{"approve", true}}).first, 409);
+  ASSERT_EQ(Post("dept", "/v1/nominations/" + nid + ":review", {{"approve", true}, {"note", "材料齐全"}}).first, 200);
+  EXPECT_EQ(Post("admin", base + ":finalizeSelection", {{"nominationIds", {bad_nid}}}).first, 400);
+  auto [final_status, selection] = Post("admin", base + ":finalizeSelection", {{"nominationIds", {nid}}});
+  ASSERT_EQ(final_status, 200) << selection.dump();
+  EXPECT_EQ(selection["selected"][0]["state"], "NOMINATION_STATE_SELECTED");
+  const json tiers = Get("leader", "/v1/projects/" + id).second["project"]["tiers"];
+  EXPECT_NE(std::find(tiers.begin(), tiers.end(), "PROJECT_TIER_OBSERVATION"), tiers.end()) << tiers.dump();
+
+  // Score sheets: only judges of the campaign, never their own unit, never after submission.
+  auto sheet = [&](const std::string& judge, const std::string& unit) {
+    return base + "/sheets/" + judge + "/" + unit;
+  };
+  EXPECT_EQ(Send("PUT", "leader", sheet("judge-city", "331181001"), Scores(80, 80, 80, 80)).first, 403);
+  EXPECT_EQ(Send("PUT", "judge_town", sheet("judge-city", "331181001"), Scores(80, 80, 80, 80)).first, 403);
+  EXPECT_EQ(Send("PUT", "judge_town", sheet("judge-town", "331181100"), Scores(99, 99, 99, 99)).first, 403);  // 回避
+  auto [range, range_body] = Send("PUT", "judge_city", sheet("judge-city", "331181001"), Scores(101, 90, 90, 90));
+  EXPECT_EQ(range, 400);
+  EXPECT_EQ(range_body["details"][0]["fieldViolations"][0]["field"], "sheet.scores[planning]");
+  const std::vector<std::tuple<std::string, std::string, json>> sheets = {
+      {"judge_town", "331181001", Scores(80, 90, 70, 60)},  // 76
+      {"judge_city", "331181001", Scores(90, 90, 90, 90)},  // 90
+      {"judge_dept", "331181001", Scores(50, 50, 50, 50)},  // 50
+      {"judge_city", "331181100", Scores(60, 60, 60, 60)},  // 60
+      {"judge_dept", "331181100", Scores(70, 70, 70, 70)},  // 70
+      {"judge_town", "D01", Scores(85, 85, 85, 85)},        // 85
+      {"judge_city", "D01", Scores(80, 80, 80, 80)}};       // 80
+  for (const auto& [user, unit, scores] : sheets) {
+    const std::string judge = user == "judge_town" ? "judge-town" : user == "judge_city" ? "judge-city" : "judge-dept";
+    ASSERT_EQ(Send("PUT", user, sheet(judge, unit), scores).first, 200) << user << " " << unit;
+    ASSERT_EQ(Post(user, sheet(judge, unit) + ":submit", json::object()).first, 200) << user << " " << unit;
+  }
+  EXPECT_EQ(Send("PUT", "judge_city", sheet("judge-city", "D01"), Scores(100, 100, 100, 100)).first, 409);
+  EXPECT_EQ(Get("judge_city", base + "/sheets").second["sheets"].size(), 3u);  // a judge sees their own
+
+  // Results: trimmed mean (331181001 drops 90 and 50; the others have two sheets each, nothing dropped).
+  EXPECT_EQ(Get("leader", base + "/results").first, 409);  // not published yet
+  auto [computed, results] = Post("admin", base + ":compute", json::object());
+  ASSERT_EQ(computed, 200) << results.dump();
+  ASSERT_EQ(results["results"].size(), 3u);
+  EXPECT_EQ(results["results"][0]["unitId"], "D01");
+  EXPECT_EQ(results["results"][0]["scoreMilli"], "82500");
+  EXPECT_EQ(results["results"][1]["unitId"], "331181001");
+  EXPECT_EQ(results["results"][1]["scoreMilli"], "76000");
+  EXPECT_EQ(results["results"][1]["sheetsCounted"], 1);  // three submitted, the highest and lowest dropped
+  EXPECT_EQ(results["results"][2]["scoreMilli"], "65000");
+  auto [published, frozen] = Post("admin", base + ":publish", json::object());
+  ASSERT_EQ(published, 200);
+  const json before = Get("leader", base + "/results").second;
+  ASSERT_TRUE(before["published"].get<bool>()) << before.dump();
+  EXPECT_EQ(before["results"], results["results"]);
+  EXPECT_EQ(Send("PUT", "judge_dept", sheet("judge-dept", "D01"), Scores(1, 1, 1, 1)).first, 403);  // still 回避
+  EXPECT_EQ(Post("judge_city", sheet("judge-city", "D01") + ":submit", json::object()).first, 409);
+
+  // A later change in stats moves the live completion rate but not the published ranking.
+  ASSERT_EQ(SubmitWhenAccepted(Report(id, "2023-06", 12'000'000, 12'000'000)), 200);
+  const json live = Get("leader", "/v1/unit-rankings?period=2023-06").second["units"];
+  std::string live_numerator;
+  for (const auto& u : live) {
+    if (u["unitId"] == "331181001") live_numerator = u["completionRate"]["numerator"];
+  }
+  EXPECT_NE(live_numerator, before["results"][1]["completionNumerator"]);
+  EXPECT_EQ(Get("leader", base + "/results").second["results"], before["results"]);
+  EXPECT_EQ(Post("admin", base + ":compute", json::object()).second["results"], before["results"]);
+
+  // Exports, and the look-back on 2022's plans.
+  httplib::Headers leader = {{"Authorization", "Bearer " + system_->token("leader")}};
+  auto csv = client.Get((base + "/results?format=csv").c_str(), leader);
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_NE(csv->body.find("名次,单位,分组,得分,项目谋划(20%)"), std::string::npos) << csv->body;
+  EXPECT_NE(csv->body.find("1,发展和改革局,乡镇(街道)与市直单位,82.50"), std::string::npos) << csv->body;
+  auto xlsx = client.Get((base + "/results?format=xlsx").c_str(), leader);
+  ASSERT_TRUE(xlsx);
+  EXPECT_EQ(xlsx->body.substr(0, 2), "PK");
+  auto [look_status, look] = Get("leader", "/v1/look-back?year=2022&period=2023-06");
+  ASSERT_EQ(look_status, 200) << look.dump();
+  bool found = false;
+  for (const auto& e : look["entries"]) {
+    for (const auto& p : e["projects"]) {
+      if (p["projectId"] != id) continue;
+      found = true;
+      EXPECT_EQ(e["unitId"], "331181001");
+      EXPECT_EQ(p["investedToDateYuan"], "12000000");
+      EXPECT_TRUE(p["started"].get<bool>());
+      EXPECT_EQ(p["stageName"], "在建");
+    }
+  }
+  EXPECT_TRUE(found) << look.dump();
+  EXPECT_EQ(Get("leader", "/v1/look-back?year=2022&period=2023-13").first, 400);
 }
 
 }  // namespace

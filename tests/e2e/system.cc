@@ -72,8 +72,11 @@ System::System() {
       std::abort();
     }
   }
-  tokens_ = {{"admin", "admin-token-e2e"}, {"unit", "unit-token-e2e"},   {"leader", "leader-token-e2e"},
-             {"dept", "dept-token-e2e"},   {"stats", "stats-token-e2e"}, {"other_unit", "other-unit-token-e2e"}};
+  tokens_ = {{"admin", "admin-token-e2e"},           {"unit", "unit-token-e2e"},
+             {"leader", "leader-token-e2e"},         {"dept", "dept-token-e2e"},
+             {"stats", "stats-token-e2e"},           {"other_unit", "other-unit-token-e2e"},
+             {"judge_town", "judge-town-token-e2e"}, {"judge_city", "judge-city-token-e2e"},
+             {"judge_dept", "judge-dept-token-e2e"}};
   {
     std::ofstream file(dir_ + "/tokens.tsv");
     file << gateway::Sha256Hex(tokens_["admin"]) << "\tadmin-1\tadmin\t\t管理员\n"
@@ -81,7 +84,10 @@ System::System() {
          << gateway::Sha256Hex(tokens_["leader"]) << "\tleader-1\tleader\t\t市领导\n"
          << gateway::Sha256Hex(tokens_["dept"]) << "\tdept-1\tdept_reviewer\tD01\t发改局审核员\n"
          << gateway::Sha256Hex(tokens_["stats"]) << "\ttjj-1\tstats_officer\t\t统计局\n"
-         << gateway::Sha256Hex(tokens_["other_unit"]) << "\tstaff-2\tunit_staff\t331181100\t八都镇填报员\n";
+         << gateway::Sha256Hex(tokens_["other_unit"]) << "\tstaff-2\tunit_staff\t331181100\t八都镇填报员\n"
+         << gateway::Sha256Hex(tokens_["judge_town"]) << "\tjudge-town\tjudge\t331181100\t八都镇党委书记\n"
+         << gateway::Sha256Hex(tokens_["judge_city"]) << "\tjudge-city\tjudge\t\t副市长\n"
+         << gateway::Sha256Hex(tokens_["judge_dept"]) << "\tjudge-dept\tjudge\tD01\t发改局局长\n";
   }
   const int registry = FreePort(), stats = FreePort(), scoring = FreePort();
   gateway_port_ = FreePort();
@@ -94,8 +100,10 @@ System::System() {
                    absl::StrCat("--db_url=", pg.Url("registry")), "--db_pool_size=4"});
   add("stats", {SAIMA_STATS_BIN, absl::StrCat("--listen=127.0.0.1:", stats), absl::StrCat("--db_url=", pg.Url("stats")),
                 "--db_pool_size=2", absl::StrCat("--registry_addr=127.0.0.1:", registry)});
-  add("scoring", {SAIMA_SCORING_BIN, absl::StrCat("--listen=127.0.0.1:", scoring),
-                  absl::StrCat("--db_url=", pg.Url("scoring")), "--db_pool_size=2"});
+  add("scoring",
+      {SAIMA_SCORING_BIN, absl::StrCat("--listen=127.0.0.1:", scoring), absl::StrCat("--db_url=", pg.Url("scoring")),
+       "--db_pool_size=2", absl::StrCat("--registry_addr=127.0.0.1:", registry),
+       absl::StrCat("--stats_addr=127.0.0.1:", stats)});
   add("gateway",
       {SAIMA_GATEWAY_BIN, absl::StrCat("--listen=127.0.0.1:", gateway_port_),
        absl::StrCat("--http_listen=127.0.0.1:", http_port_), absl::StrCat("--registry_addr=127.0.0.1:", registry),

@@ -41,7 +41,8 @@ class System {
   std::string log_dir() const { return dir_; }
 
   // Tokens: "admin", "unit" (staff of 331181001), "other_unit" (staff of 331181100), "leader", "dept" (reviewer
-  // of D01), "stats" (statistics bureau).
+  // of D01), "stats" (statistics bureau), judges "judge_town" (of 331181100), "judge_city" (no unit), "judge_dept"
+  // (of D01).
   std::string token(const std::string& user) const { return tokens_.at(user); }
 
   // Waits until GET /healthz answers 200 or `seconds` pass.
