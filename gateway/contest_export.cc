@@ -17,7 +17,7 @@ Table ResultsTable(const ::saima::scoring::v1::Campaign& campaign,
   Table t{"赛马结果", {{"名次", "单位", "分组", "得分"}}};
   for (const auto& c : campaign.criteria()) t.cells[0].push_back(absl::StrCat(c.name(), "(", c.weight(), "%)"));
   t.cells[0].push_back("计划完成率");
-  t.cells[0].push_back("有效评分表");
+  t.cells[0].push_back("计入评分表");  // after the trimmed mean drops the highest and lowest
   std::map<std::string, std::string> pool_names;
   for (const auto& p : campaign.pools()) pool_names[p.pool_id()] = p.name().empty() ? p.pool_id() : p.name();
   for (const auto& r : results) {

@@ -11,6 +11,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "google/protobuf/util/json_util.h"
 
 ABSL_FLAG(std::string, gateway_grpc, "127.0.0.1:50050", "gateway gRPC address");
 ABSL_FLAG(std::string, token, "", "bearer token");
@@ -53,6 +54,15 @@ void Progress(size_t done, size_t total) {
 }
 
 // Maps a request field path to the CSV column an official sees.
+int PrintJson(const google::protobuf::Message& message) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  std::cout << json;
+  return 0;
+}
+
 std::string ColumnOf(const std::string& field) {
   static const std::map<std::string, std::string> columns = {
       {"project.project_code", "项目代码"},

@@ -42,6 +42,8 @@ int Fail(const absl::Status& status);
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 // A progress bar on stderr.
 void Progress(size_t done, size_t total);
+// --format=json: prints the message in protobuf's JSON mapping. Returns 0.
+int PrintJson(const google::protobuf::Message& message);
 // The CSV column an official sees for a request field path.
 std::string ColumnOf(const std::string& field);
 

@@ -25,6 +25,7 @@
 #include "common/status.h"
 #include "saima/gateway/v1/gateway.grpc.pb.h"
 #include "saimactl/cli.h"
+#include "saimactl/contest_commands.h"
 #include "saimactl/csv_import.h"
 #include "saimactl/stats_commands.h"
 #include "saimactl/table.h"
@@ -209,7 +210,11 @@ int Usage() {
          "       saimactl lock YYYY-MM | report city --period=YYYY-MM [--format=json]\n"
          "       saimactl report provincial --period=YYYY-MM --out=DIR\n"
          "       saimactl ruku apply PROJECT_ID --dept=D01 | step APP STATE [--reason=] | show APP | list | missing\n"
-         "       saimactl indicators --period=YYYY-MM [--scope=city|unit:ID|tier:T|category:C]\n";
+         "       saimactl indicators --period=YYYY-MM [--scope=city|unit:ID|tier:T|category:C]\n"
+         "       saimactl campaign create FILE.json | list | judges ID FILE.csv | nominate ID 项目代码...\n"
+         "                | nominations ID | review NOMINATION [--reject --note=] | finalize ID [NOMINATION...]\n"
+         "                | sheets ID FILE.csv [--submit] | compute ID | publish ID | results ID [--csv= --xlsx=]\n"
+         "       saimactl lookback --year=YYYY --period=YYYY-MM\n";
   return 2;
 }
 
@@ -220,7 +225,7 @@ int main(int argc, char** argv) {
   using namespace saima::ctl;
   std::vector<char*> args = saima::ParseFlags(argc, argv, "saimactl units|projects|import ...");
   std::vector<std::string> words(args.begin() + 1, args.end());
-  if (words.empty() || (words.size() < 2 && words[0] != "indicators")) return Usage();
+  if (words.empty() || (words.size() < 2 && words[0] != "indicators" && words[0] != "lookback")) return Usage();
   Client client;
   if (words[0] == "units" && words[1] == "list") return ListUnits(client);
   if (words[0] == "projects" && words[1] == "list") return ListProjects(client);
@@ -234,5 +239,7 @@ int main(int argc, char** argv) {
   if (words[0] == "report" && words[1] == "provincial") return ProvincialPackage(client);
   if (words[0] == "indicators") return Indicators(client);
   if (words[0] == "ruku") return Ruku(client, words);
+  if (words[0] == "campaign") return Campaign(client, words);
+  if (words[0] == "lookback") return LookBack(client);
   return Usage();
 }

@@ -270,16 +270,6 @@ int ImportPeers(Client& client, const std::vector<CsvRow>& table) {
   return Report("周边县市数据", rows->size(), response.stored(), errors);
 }
 
-// --format=json: the response in protobuf's JSON mapping.
-int PrintJson(const google::protobuf::Message& message) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
-  std::cout << json;
-  return 0;
-}
-
 std::string PeriodTitle(const std::string& period) {
   const int month = std::stoi(period.substr(5, 2));
   return absl::StrCat(period.substr(0, 4), "年1-", month, "月");

@@ -10,6 +10,7 @@ Usage: generate.py OUT_DIR
 """
 import csv
 import hashlib
+import json
 import os
 import random
 import sys
@@ -350,6 +351,78 @@ def unit_label(unit):
     return UNIT_LABELS.get(unit, unit)
 
 
+JUDGES = {
+    2022: [("judge-2022-01", "周建华", "市委副书记、市长", ""), ("judge-2022-02", "吴立新", "常务副市长", ""),
+           ("judge-2022-03", "郑国庆", "发展和改革局局长", "D01"), ("judge-2022-04", "孙丽萍", "统计局局长", "D04"),
+           ("judge-2022-05", "钱伟", "住房和城乡建设局局长", "D03"), ("judge-2022-06", "何晓东", "{t0}党工委书记", "{c0}"),
+           ("judge-2022-07", "许文斌", "{t1}党委书记", "{c1}")],
+    2023: [("judge-2023-01", "王建国", "市委副书记、市长", ""), ("judge-2023-02", "李秀英", "常务副市长", ""),
+           ("judge-2023-03", "陈志强", "副市长", ""), ("judge-2023-04", "郑国庆", "发展和改革局局长", "D01"),
+           ("judge-2023-05", "孙丽萍", "统计局局长", "D04"), ("judge-2023-06", "刘振华", "经济和信息化局局长", "D02"),
+           ("judge-2023-07", "何晓东", "{t0}党工委书记", "{c0}"), ("judge-2023-08", "林海", "{t2}党委书记", "{c2}"),
+           ("judge-2023-09", "黄志远", "{t3}党委书记", "{c3}")],
+}
+CRITERIA = ["项目谋划", "投资进度", "质量效益", "创新亮点"]
+
+
+def write_contest(out_dir, towns, rows, documents):
+    """The contest of 2022 and 2023: campaigns, judges, nominations and every judge's score sheets.
+
+    Every unit takes part in one pool (19 乡镇(街道) and 27 市直单位); a judge has no sheet for their own unit (回避).
+    The results are computed by the scoring service from these sheets; nothing here is a result.
+    """
+    rng = random.Random(20230601)
+    folder = os.path.join(out_dir, "contest")
+    os.makedirs(folder, exist_ok=True)
+    units = [c for c, _, _ in towns] + [c for c, _, _ in DEPARTMENTS]
+    names = {f"t{i}": towns[i][1] for i in range(4)}
+    names.update({f"c{i}": towns[i][0] for i in range(4)})
+    docs = {}
+    for d in documents:
+        docs.setdefault(d[0], set()).add(d[1])
+
+    def eligible(row, since, until):
+        return (row[7] == "在建" and row[0] and row[2] in units and (row[4] in ("新建", "改建和技术改造") or row[16] == "是")
+                and since <= row[11] <= until and {"项目审批核准备案文件", "施工许可证"} <= docs.get(row[0], set()))
+
+    for year, since, period in ((2022, "2021-06-01", "2022-05"), (2023, "2022-06-01", "2023-05")):
+        campaign = {"year": year, "name": f"{year}年度项目建设“互看互学·互比互评”活动", "figuresPeriod": period,
+                    "eligibleSince": since, "method": "AGGREGATION_METHOD_TRIMMED_MEAN",
+                    "pools": [{"poolId": "all", "name": "乡镇(街道)与市直单位同台比拼", "unitIds": units}]}
+        with open(os.path.join(folder, f"campaign-{year}.json"), "w", encoding="utf-8") as f:
+            json.dump(campaign, f, ensure_ascii=False, indent=2)
+        judges = [(j, n, t.format(**names), u.format(**names)) for j, n, t, u in JUDGES[year]]
+        with open(os.path.join(folder, f"judges-{year}.csv"), "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["评委编号", "姓名", "职务", "所在单位"])
+            w.writerows(judges)
+        # One observation project for each of the first units with an eligible one; in 2023 also last year's
+        # selection again (refused: shown before) and a project without its construction permit.
+        chosen, seen = [], set()
+        for row in rows:
+            if eligible(row, since, period + "-31") and row[2] not in seen and len(chosen) < 12:
+                chosen.append(row[0])
+                seen.add(row[2])
+        if year == 2023:
+            chosen.append(write_contest.selected_2022[0])
+            chosen.extend([r[0] for r in rows if r[7] == "在建" and r[0] and "施工许可证" not in docs.get(r[0], set())
+                           and r[11] >= since][:1])
+        else:
+            write_contest.selected_2022 = chosen
+        with open(os.path.join(folder, f"nominations-{year}.txt"), "w", encoding="utf-8") as f:
+            f.write("\n".join(chosen) + "\n")
+        quality = {u: rng.randrange(66, 93) for u in units}
+        with open(os.path.join(folder, f"sheets-{year}.csv"), "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["评委编号", "单位代码"] + CRITERIA)
+            for judge, _, _, own in judges:
+                for unit in units:
+                    if unit == own:
+                        continue  # 回避
+                    w.writerow([judge, unit] + [max(0, min(100, quality[unit] + rng.randrange(-6, 7)))
+                                                for _ in CRITERIA])
+
+
 def main():
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
@@ -437,6 +510,7 @@ def main():
         w.writerow(header)
         w.writerows(rows)
     counted.write(out_dir)
+    write_contest(out_dir, towns, rows, counted.documents)
     print(f"demo data: {len(rows)} projects, {19 + len(DEPARTMENTS) + len(OTHER_UNITS)} units -> {out_dir}",
           file=sys.stderr)
 
