@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/client.h"
 #include "common/status.h"
+#include "gateway/backend_call.h"
 #include "gateway/provincial_package.h"
 
 namespace saima::gateway {
@@ -13,38 +14,6 @@ namespace {
 namespace reg = ::saima::registry::v1;
 
 constexpr std::chrono::milliseconds kDownstreamTimeout{10000};
-
-// Calls one backend RPC and maps its status. Transport failures become UNAVAILABLE naming the backend, so a
-// client learns which part of the system is down; application errors pass through with their details.
-template <typename Stub, typename Request, typename Response>
-absl::StatusOr<Response> CallBackend(const char* backend, Stub* stub,
-                                     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                                     grpc::ClientContext& context, const Request& request) {
-  Response response;
-  grpc::Status status = (stub->*method)(&context, request, &response);
-  if (status.ok()) return response;
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    return absl::UnavailableError(absl::StrCat(backend, " is unavailable; retry shortly"));
-  }
-  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    return absl::DeadlineExceededError(absl::StrCat(backend, " did not answer before the deadline"));
-  }
-  return FromGrpcStatus(status);
-}
-
-// A backend call whose gateway messages mirror the backend's field by field: converted by wire format.
-template <typename GatewayResponse, typename Stub, typename Request, typename Response, typename GatewayRequest>
-absl::StatusOr<GatewayResponse> Mirror(const char* backend, Stub* stub,
-                                       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                                       grpc::ClientContext& context, const GatewayRequest& request) {
-  Request down;
-  down.ParseFromString(request.SerializeAsString());
-  auto result = CallBackend(backend, stub, method, context, down);
-  if (!result.ok()) return result.status();
-  GatewayResponse response;
-  response.ParseFromString(result->SerializeAsString());
-  return response;
-}
 
 }  // namespace
 
@@ -57,9 +26,12 @@ std::string NewRequestId() {
   return out;
 }
 
-Gateway::Gateway(const Backends& backends) {
+Gateway::Gateway(const Backends& backends, const ReportSettings& settings)
+    : start_rate_milestones_(settings.start_rate_milestones),
+      growth_target_milli_percent_(settings.growth_target_milli_percent) {
   auto registry_channel = MakeChannel(backends.registry);
   registry_ = reg::RegistryService::NewStub(registry_channel);
+  dispatch_ = reg::DispatchService::NewStub(registry_channel);
   health_["registry"] = grpc::health::v1::Health::NewStub(registry_channel);
   auto stats_channel = MakeChannel(backends.stats);
   stats_ = saima::stats::v1::StatsService::NewStub(stats_channel);
@@ -134,6 +106,15 @@ SAIMA_MIRROR(ComputeResults, "scoring", scoring_, saima::scoring::v1::ScoringSer
 SAIMA_MIRROR(PublishResults, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
 SAIMA_MIRROR(GetResults, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
 SAIMA_MIRROR(GetLookBack, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
+SAIMA_MIRROR(OpenProblem, "registry", dispatch_, reg::DispatchService::Stub)
+SAIMA_MIRROR(UpdateProblem, "registry", dispatch_, reg::DispatchService::Stub)
+SAIMA_MIRROR(ListProblems, "registry", dispatch_, reg::DispatchService::Stub)
+SAIMA_MIRROR(IssueOrder, "registry", dispatch_, reg::DispatchService::Stub)
+SAIMA_MIRROR(RespondToOrder, "registry", dispatch_, reg::DispatchService::Stub)
+SAIMA_MIRROR(EscalateOrders, "registry", dispatch_, reg::DispatchService::Stub)
+SAIMA_MIRROR(ListOrders, "registry", dispatch_, reg::DispatchService::Stub)
+SAIMA_MIRROR(RecordDecision, "registry", dispatch_, reg::DispatchService::Stub)
+SAIMA_MIRROR(ListDecisions, "registry", dispatch_, reg::DispatchService::Stub)
 #undef SAIMA_MIRROR
 
 absl::StatusOr<oc4ids::ProjectData> Gateway::ProjectDossier(const CallInfo& call, int64_t project_id) {

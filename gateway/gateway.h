@@ -9,12 +9,14 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "gateway/auth.h"
 #include "gateway/oc4ids.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "saima/gateway/v1/gateway.pb.h"
+#include "saima/registry/v1/dispatch.grpc.pb.h"
 #include "saima/registry/v1/registry.grpc.pb.h"
 #include "saima/scoring/v1/scoring.grpc.pb.h"
 #include "saima/stats/v1/stats.grpc.pb.h"
@@ -37,10 +39,21 @@ struct Backends {
   std::string scoring;
 };
 
+// What the reports are judged against (flags of the gateway).
+struct ReportSettings {
+  // New-project start-rate milestones, e.g. "3:>=30,6:>60,9:>85,10:>=100".
+  std::vector<gw::StartRateMilestone> start_rate_milestones;
+  // The year's growth target in thousandths of a percent (15% is 15000).
+  int64_t growth_target_milli_percent = 15000;
+};
+
+// Parses the --start_rate_milestones flag.
+absl::StatusOr<std::vector<gw::StartRateMilestone>> ParseStartRateMilestones(const std::string& text);
+
 class Gateway {
  public:
   // One long-lived channel per backend.
-  explicit Gateway(const Backends& backends);
+  explicit Gateway(const Backends& backends, const ReportSettings& settings = {});
 
   absl::StatusOr<gw::WhoAmIResponse> WhoAmI(const CallInfo& call, const gw::WhoAmIRequest& request);
   // Calls whose messages mirror the backend's (see gateway.proto); converted by wire format.
@@ -92,11 +105,30 @@ class Gateway {
   SAIMA_MIRRORED(PublishResults)
   SAIMA_MIRRORED(GetResults)
   SAIMA_MIRRORED(GetLookBack)
+  SAIMA_MIRRORED(OpenProblem)
+  SAIMA_MIRRORED(UpdateProblem)
+  SAIMA_MIRRORED(ListProblems)
+  SAIMA_MIRRORED(IssueOrder)
+  SAIMA_MIRRORED(RespondToOrder)
+  SAIMA_MIRRORED(EscalateOrders)
+  SAIMA_MIRRORED(ListOrders)
+  SAIMA_MIRRORED(RecordDecision)
+  SAIMA_MIRRORED(ListDecisions)
 #undef SAIMA_MIRRORED
 
   // The provincial report package of a locked period (CSV files in a ZIP, or one XLSX workbook).
   absl::StatusOr<gw::GetProvincialPackageResponse> GetProvincialPackage(const CallInfo& call,
                                                                         const gw::GetProvincialPackageRequest& request);
+
+  // Closing an order because the project is back to 正常 is checked against stats first.
+  absl::StatusOr<gw::CloseOrderResponse> CloseOrder(const CallInfo& call, const gw::CloseOrderRequest& request);
+  // 月调度、季分析、年总结 (dispatch_reports.cc).
+  absl::StatusOr<gw::GetDispatchAgendaResponse> GetDispatchAgenda(const CallInfo& call,
+                                                                  const gw::GetDispatchAgendaRequest& request);
+  absl::StatusOr<gw::GetQuarterlyAnalysisResponse> GetQuarterlyAnalysis(const CallInfo& call,
+                                                                        const gw::GetQuarterlyAnalysisRequest& request);
+  absl::StatusOr<gw::GetAnnualSummaryResponse> GetAnnualSummary(const CallInfo& call,
+                                                                const gw::GetAnnualSummaryRequest& request);
 
   // Everything the OC4IDS view of a project shows, gathered from registry and stats with the caller's rights.
   absl::StatusOr<oc4ids::ProjectData> ProjectDossier(const CallInfo& call, int64_t project_id);
@@ -110,10 +142,17 @@ class Gateway {
 
  private:
   std::unique_ptr<grpc::ClientContext> Downstream(const CallInfo& call) const;
+  absl::StatusOr<std::map<int64_t, saima::stats::v1::ProjectStatus>> StatusesAt(const CallInfo& call,
+                                                                                const std::string& period);
+  absl::StatusOr<std::map<std::string, std::string>> UnitNames(const CallInfo& call);
+
+  std::vector<gw::StartRateMilestone> start_rate_milestones_;
+  int64_t growth_target_milli_percent_;
 
   std::unique_ptr<saima::registry::v1::RegistryService::Stub> registry_;
   std::unique_ptr<saima::stats::v1::StatsService::Stub> stats_;
   std::unique_ptr<saima::scoring::v1::ScoringService::Stub> scoring_;
+  std::unique_ptr<saima::registry::v1::DispatchService::Stub> dispatch_;
   std::map<std::string, std::unique_ptr<grpc::health::v1::Health::Stub>> health_;
 };
 

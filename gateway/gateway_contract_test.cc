@@ -3,6 +3,7 @@
 
 #include "gtest/gtest.h"
 #include "saima/gateway/v1/gateway.pb.h"
+#include "saima/registry/v1/dispatch.pb.h"
 #include "saima/registry/v1/registry.pb.h"
 #include "saima/scoring/v1/scoring.pb.h"
 #include "saima/stats/v1/stats.pb.h"
@@ -44,6 +45,7 @@ TEST(GatewayContractTest, MirroredStatsMessagesAgree) {
   namespace gw = ::saima::gateway::v1;
   namespace st = ::saima::stats::v1;
   namespace sc = ::saima::scoring::v1;
+  namespace reg = ::saima::registry::v1;
   Pair<gw::GetIndicatorsRequest, st::GetIndicatorsRequest>();
   Pair<gw::GetIndicatorsResponse, st::GetIndicatorsResponse>();
   Pair<gw::GetCityReportRequest, st::GetCityReportRequest>();
@@ -96,6 +98,26 @@ TEST(GatewayContractTest, MirroredStatsMessagesAgree) {
   Pair<gw::GetResultsResponse, sc::GetResultsResponse>();
   Pair<gw::GetLookBackRequest, sc::GetLookBackRequest>();
   Pair<gw::GetLookBackResponse, sc::GetLookBackResponse>();
+  Pair<gw::OpenProblemRequest, reg::OpenProblemRequest>();
+  Pair<gw::OpenProblemResponse, reg::OpenProblemResponse>();
+  Pair<gw::UpdateProblemRequest, reg::UpdateProblemRequest>();
+  Pair<gw::UpdateProblemResponse, reg::UpdateProblemResponse>();
+  Pair<gw::ListProblemsRequest, reg::ListProblemsRequest>();
+  Pair<gw::ListProblemsResponse, reg::ListProblemsResponse>();
+  Pair<gw::IssueOrderRequest, reg::IssueOrderRequest>();
+  Pair<gw::IssueOrderResponse, reg::IssueOrderResponse>();
+  Pair<gw::RespondToOrderRequest, reg::RespondToOrderRequest>();
+  Pair<gw::RespondToOrderResponse, reg::RespondToOrderResponse>();
+  Pair<gw::CloseOrderRequest, reg::CloseOrderRequest>();
+  Pair<gw::CloseOrderResponse, reg::CloseOrderResponse>();
+  Pair<gw::EscalateOrdersRequest, reg::EscalateOrdersRequest>();
+  Pair<gw::EscalateOrdersResponse, reg::EscalateOrdersResponse>();
+  Pair<gw::ListOrdersRequest, reg::ListOrdersRequest>();
+  Pair<gw::ListOrdersResponse, reg::ListOrdersResponse>();
+  Pair<gw::RecordDecisionRequest, reg::RecordDecisionRequest>();
+  Pair<gw::RecordDecisionResponse, reg::RecordDecisionResponse>();
+  Pair<gw::ListDecisionsRequest, reg::ListDecisionsRequest>();
+  Pair<gw::ListDecisionsResponse, reg::ListDecisionsResponse>();
   Pair<gw::ImportMonthlyReportsRequest, st::ImportMonthlyReportsRequest>();
   Pair<gw::ImportMonthlyReportsResponse, st::ImportMonthlyReportsResponse>();
   Pair<gw::LockPeriodRequest, st::LockPeriodRequest>();

@@ -20,6 +20,9 @@ ABSL_FLAG(std::string, stats_addr, "127.0.0.1:50052", "stats service address");
 ABSL_FLAG(std::string, scoring_addr, "127.0.0.1:50053", "scoring service address");
 ABSL_FLAG(std::string, tokens_file, ".saima/tokens.tsv", "bearer tokens: sha256, user, role, unit, name per line");
 ABSL_FLAG(int, http_threads, 16, "HTTP worker threads");
+ABSL_FLAG(std::string, start_rate_milestones, "3:>=30,6:>60,9:>85,10:>=100",
+          "季分析: new-project start-rate milestones, MONTH:>=PERCENT or MONTH:>PERCENT");
+ABSL_FLAG(int64_t, growth_target_milli_percent, 15000, "年总结: the year's growth target (15% is 15000)");
 ABSL_FLAG(std::string, oc4ids_prefix, "oc4ids-saima0", "OC4IDS project identifier prefix of the publisher");
 
 int main(int argc, char** argv) {
@@ -32,8 +35,17 @@ int main(int argc, char** argv) {
     return 1;
   }
   spdlog::info("{} tokens loaded", tokens->size());
+  ReportSettings settings;
+  auto milestones = ParseStartRateMilestones(absl::GetFlag(FLAGS_start_rate_milestones));
+  if (!milestones.ok()) {
+    spdlog::error("{}", milestones.status().ToString());
+    return 1;
+  }
+  settings.start_rate_milestones = *std::move(milestones);
+  settings.growth_target_milli_percent = absl::GetFlag(FLAGS_growth_target_milli_percent);
   Gateway gateway(
-      {absl::GetFlag(FLAGS_registry_addr), absl::GetFlag(FLAGS_stats_addr), absl::GetFlag(FLAGS_scoring_addr)});
+      {absl::GetFlag(FLAGS_registry_addr), absl::GetFlag(FLAGS_stats_addr), absl::GetFlag(FLAGS_scoring_addr)},
+      settings);
   GatewayService service(gateway, *tokens);
 
   saima::ServerOptions options;

@@ -62,6 +62,19 @@ class GatewayService final : public gw::GatewayService::Service {
   SAIMA_DECLARE(PublishResults)
   SAIMA_DECLARE(GetResults)
   SAIMA_DECLARE(GetLookBack)
+  SAIMA_DECLARE(OpenProblem)
+  SAIMA_DECLARE(UpdateProblem)
+  SAIMA_DECLARE(ListProblems)
+  SAIMA_DECLARE(IssueOrder)
+  SAIMA_DECLARE(RespondToOrder)
+  SAIMA_DECLARE(CloseOrder)
+  SAIMA_DECLARE(EscalateOrders)
+  SAIMA_DECLARE(ListOrders)
+  SAIMA_DECLARE(RecordDecision)
+  SAIMA_DECLARE(ListDecisions)
+  SAIMA_DECLARE(GetDispatchAgenda)
+  SAIMA_DECLARE(GetQuarterlyAnalysis)
+  SAIMA_DECLARE(GetAnnualSummary)
 #undef SAIMA_DECLARE
   grpc::Status ImportMonthlyReports(grpc::ServerContext* c, grpc::ServerReader<gw::ImportMonthlyReportsRequest>* reader,
                                     gw::ImportMonthlyReportsResponse* r) override;

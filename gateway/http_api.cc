@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "common/status.h"
 #include "gateway/contest_export.h"
+#include "gateway/dispatch_export.h"
 #include "gateway/sdmx.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
@@ -191,6 +192,27 @@ void HttpApi::Query(httplib::Server& server, const char* path, Method method) {
                Request request;
                if (absl::Status s = ParseQuery(req, request); !s.ok()) return WriteError(res, s);
                Reply(res, (gateway_.*method)(call, request));
+             }));
+}
+
+template <typename Request, typename Method, typename Tables>
+void HttpApi::Report(httplib::Server& server, const char* path, Method method, Tables tables, const char* file) {
+  server.Get(path, Authed([this, method, tables, file](const CallInfo& call, const httplib::Request& req,
+                                                       httplib::Response& res) {
+               httplib::Request rest = req;
+               const std::string format = req.get_param_value("format");
+               rest.params.erase("format");
+               if (!format.empty() && format != "json" && format != "xlsx") {
+                 return WriteError(res, InvalidField("format", "must be json or xlsx"));
+               }
+               Request request;
+               if (absl::Status s = ParseQuery(rest, request); !s.ok()) return WriteError(res, s);
+               auto report = (gateway_.*method)(call, request);
+               if (!report.ok() || format != "xlsx") return Reply(res, report);
+               auto xlsx = ToXlsx(tables(*report));
+               if (!xlsx.ok()) return WriteError(res, xlsx.status());
+               res.set_header("Content-Disposition", absl::StrCat("attachment; filename=\"", file, ".xlsx\""));
+               res.set_content(*xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
              }));
 }
 
@@ -620,6 +642,67 @@ void HttpApi::Register(httplib::Server& server) {
                if (!xlsx.ok()) return WriteError(res, xlsx.status());
                res.set_content(*xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
              }));
+
+  // 月调度: problems, supervision orders, decisions; the agenda, the quarterly analysis and the annual summary.
+  server.Post("/v1/problems", authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::OpenProblemRequest request;
+                if (absl::Status s = ParseBody(req.body, *request.mutable_problem()); !s.ok())
+                  return WriteError(res, s);
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
+                Reply(res, gateway_.OpenProblem(call, request));
+              }));
+  server.Post(R"(/v1/problems/(\d+):update)",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::UpdateProblemRequest request;
+                if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
+                request.set_problem_id(std::stoll(req.matches[1].str()));
+                Reply(res, gateway_.UpdateProblem(call, request));
+              }));
+  Query<gw::ListProblemsRequest>(server, "/v1/problems", &Gateway::ListProblems);
+  server.Post("/v1/orders", authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::IssueOrderRequest request;
+                if (absl::Status s = ParseBody(req.body, *request.mutable_order()); !s.ok()) return WriteError(res, s);
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
+                Reply(res, gateway_.IssueOrder(call, request));
+              }));
+  server.Post(R"(/v1/orders/(\d+):respond)",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::RespondToOrderRequest request;
+                if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
+                request.set_order_id(std::stoll(req.matches[1].str()));
+                Reply(res, gateway_.RespondToOrder(call, request));
+              }));
+  server.Post(R"(/v1/orders/(\d+):close)",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::CloseOrderRequest request;
+                if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
+                request.set_order_id(std::stoll(req.matches[1].str()));
+                Reply(res, gateway_.CloseOrder(call, request));
+              }));
+  server.Post("/v1/orders:escalate",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::EscalateOrdersRequest request;
+                if (!req.body.empty()) {
+                  if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
+                }
+                Reply(res, gateway_.EscalateOrders(call, request));
+              }));
+  Query<gw::ListOrdersRequest>(server, "/v1/orders", &Gateway::ListOrders);
+  server.Post("/v1/decisions",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                gw::RecordDecisionRequest request;
+                if (absl::Status s = ParseBody(req.body, *request.mutable_decision()); !s.ok())
+                  return WriteError(res, s);
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
+                Reply(res, gateway_.RecordDecision(call, request));
+              }));
+  Query<gw::ListDecisionsRequest>(server, "/v1/decisions", &Gateway::ListDecisions);
+  Report<gw::GetDispatchAgendaRequest>(server, "/v1/dispatch/agenda", &Gateway::GetDispatchAgenda, &AgendaTables,
+                                       "dispatch-agenda");
+  Report<gw::GetQuarterlyAnalysisRequest>(server, "/v1/analysis/quarterly", &Gateway::GetQuarterlyAnalysis,
+                                          &QuarterlyTables, "quarterly-analysis");
+  Report<gw::GetAnnualSummaryRequest>(server, "/v1/analysis/annual", &Gateway::GetAnnualSummary, &AnnualTables,
+                                      "annual-summary");
 
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     spdlog::info("http method={} path={} status={} request_id={}", req.method, req.path, res.status,

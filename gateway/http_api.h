@@ -21,6 +21,9 @@
 //   POST /v1/ruku/applications   GET /v1/ruku/applications[/{id}]   POST /v1/ruku/applications/{id}:transition
 //   the contest: /v1/campaigns[/{id}[/judges|/nominations|/sheets/{judge}/{unit}[:submit]|/results]|:compute|
 //   :publish|:finalizeSelection], POST /v1/nominations/{id}:review, GET /v1/look-back?year=&period=
+//   月调度: /v1/problems[/{id}:update], /v1/orders[/{id}:respond|:close], POST /v1/orders:escalate, /v1/decisions,
+//   GET /v1/dispatch/agenda?period=, /v1/analysis/quarterly?year=&quarter=, /v1/analysis/annual?year=&period=
+//   (each also ?format=xlsx)
 //   GET  /v1/projects/{id}/figures?fromPeriod=&toPeriod=   GET /v1/projects/{id}/oc4ids (OC4IDS project JSON)
 
 #include <functional>
@@ -52,6 +55,9 @@ class HttpApi {
   // A GET whose request's scalar fields come from the query string.
   template <typename Request, typename Method>
   void Query(httplib::Server& server, const char* path, Method method);
+  // A GET report, as JSON or, with ?format=xlsx, as the workbook `tables` makes of it.
+  template <typename Request, typename Method, typename Tables>
+  void Report(httplib::Server& server, const char* path, Method method, Tables tables, const char* file);
 
   Gateway& gateway_;
   const TokenStore& tokens_;

@@ -27,6 +27,7 @@
 #include "saimactl/cli.h"
 #include "saimactl/contest_commands.h"
 #include "saimactl/csv_import.h"
+#include "saimactl/dispatch_commands.h"
 #include "saimactl/stats_commands.h"
 #include "saimactl/table.h"
 #include "services/registry/names.h"
@@ -214,7 +215,9 @@ int Usage() {
          "       saimactl campaign create FILE.json | list | judges ID FILE.csv | nominate ID 项目代码...\n"
          "                | nominations ID | review NOMINATION [--reject --note=] | finalize ID [NOMINATION...]\n"
          "                | sheets ID FILE.csv [--submit] | compute ID | publish ID | results ID [--csv= --xlsx=]\n"
-         "       saimactl lookback --year=YYYY --period=YYYY-MM\n";
+         "       saimactl lookback --year=YYYY --period=YYYY-MM\n"
+         "       saimactl dispatch load FILE.json | escalate [--as_of=] | agenda --period=YYYY-MM [--out=DIR]\n"
+         "       saimactl analysis quarterly --year= --quarter= [--out=DIR] | annual --year= [--period=] [--out=DIR]\n";
   return 2;
 }
 
@@ -241,5 +244,7 @@ int main(int argc, char** argv) {
   if (words[0] == "ruku") return Ruku(client, words);
   if (words[0] == "campaign") return Campaign(client, words);
   if (words[0] == "lookback") return LookBack(client);
+  if (words[0] == "dispatch") return Dispatch(client, words);
+  if (words[0] == "analysis") return Analysis(client, words);
   return Usage();
 }

@@ -12,129 +12,14 @@
 #include "common/xlsx.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/e2e/http_fixture.h"
 #include "tests/e2e/system.h"
 #include "tests/pg_harness.h"
 
 namespace saima::testing {
 namespace {
 
-using nlohmann::json;
-
-class StatsEndToEndTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    system_ = new System();
-    ASSERT_TRUE(system_->WaitHealthy(30)) << "logs in " << system_->log_dir();
-    for (const auto& [id, name, type] : {std::tuple{"331181001", "龙渊街道", "UNIT_TYPE_SUBDISTRICT"},
-                                         std::tuple{"331181100", "八都镇", "UNIT_TYPE_TOWNSHIP"},
-                                         std::tuple{"D01", "发展和改革局", "UNIT_TYPE_DEPARTMENT"}}) {
-      json unit = {{"unitId", id}, {"name", name}, {"type", type}, {"regionCode", "331181"}};
-      ASSERT_EQ(Post("admin", "/v1/units", unit).first, 200);
-    }
-  }
-  static void TearDownTestSuite() { delete system_; }
-
-  static std::pair<int, json> Send(const std::string& method, const std::string& user, const std::string& path,
-                                   const json& body = json()) {
-    httplib::Client client("127.0.0.1", system_->http_port());
-    client.set_read_timeout(15, 0);
-    httplib::Headers headers = {{"Authorization", "Bearer " + system_->token(user)}};
-    httplib::Result res = method == "GET"   ? client.Get(path.c_str(), headers)
-                          : method == "PUT" ? client.Put(path.c_str(), headers, body.dump(), "application/json")
-                                            : client.Post(path.c_str(), headers, body.dump(), "application/json");
-    if (!res) return {0, json()};
-    return {res->status, json::parse(res->body, nullptr, false)};
-  }
-  static std::pair<int, json> Post(const std::string& user, const std::string& path, const json& body) {
-    return Send("POST", user, path, body);
-  }
-  static std::pair<int, json> Get(const std::string& user, const std::string& path) { return Send("GET", user, path); }
-
-  // Creates a started project of 331181001 and returns its id.
-  static std::string CreateProject(const std::string& code, int64_t total_yuan) {
-    json project = {{"projectCode", code},
-                    {"name", "国镜药业年产2亿瓶口服溶液剂项目"},
-                    {"unitId", "331181001"},
-                    {"industryCode", "2720"},
-                    {"constructionNature", "CONSTRUCTION_NATURE_NEW"},
-                    {"ownership", "OWNERSHIP_PRIVATE"},
-                    {"tiers", {"PROJECT_TIER_KEY"}},
-                    {"stage", "PROJECT_STAGE_CONSTRUCTION"},
-                    {"planningYear", 2022},
-                    {"plannedTotalInvestmentYuan", std::to_string(total_yuan)},
-                    {"actualStartDate", "2023-01-05"}};
-    auto [status, body] = Post("unit", "/v1/projects", project);
-    EXPECT_EQ(status, 200) << body.dump();
-    return body["project"]["projectId"];
-  }
-
-  // Files, over HTTP, the materials a construction project of 1亿元 or more needs for 入库.
-  static void FileMaterials(const std::string& project_id) {
-    for (const char* type :
-         {"DOCUMENT_TYPE_SITE_PHOTO", "DOCUMENT_TYPE_CONSTRUCTION_CONTRACT", "DOCUMENT_TYPE_APPROVAL",
-          "DOCUMENT_TYPE_CONSTRUCTION_PERMIT", "DOCUMENT_TYPE_DESIGN", "DOCUMENT_TYPE_FEASIBILITY_STUDY"}) {
-      json document = {{"type", type},
-                       {"number", "龙发改〔2023〕12号"},
-                       {"contentSha256", std::string(64, 'e')},
-                       {"takenAt", "2023-03-01T10:00:00+08:00"},
-                       {"takenPlace", "龙渊街道"}};
-      auto [status, body] = Post("unit", "/v1/projects/" + project_id + "/documents", document);
-      ASSERT_EQ(status, 200) << body.dump();
-    }
-  }
-
-  // Takes a project through the whole 入库 workflow with the role each step needs.
-  static void Approve(const std::string& project_id, const std::string& date) {
-    FileMaterials(project_id);
-    auto [status, created] =
-        Post("unit", "/v1/ruku/applications", {{"projectId", project_id}, {"reviewingDepartmentId", "D01"}});
-    ASSERT_EQ(status, 200) << created.dump();
-    const std::string id = created["application"]["applicationId"];
-    const std::string path = "/v1/ruku/applications/" + id + ":transition";
-    for (const auto& [user, to] : {std::pair{"unit", "RUKU_STATE_SUBMITTED"},
-                                   {"dept", "RUKU_STATE_DEPT_REVIEWED"},
-                                   {"stats", "RUKU_STATE_STATS_REVIEW"},
-                                   {"stats", "RUKU_STATE_PROVINCE_REVIEW"}}) {
-      ASSERT_EQ(Post(user, path, {{"toState", to}}).first, 200) << to;
-    }
-    auto [done, app] = Post("stats", path, {{"toState", "RUKU_STATE_APPROVED"}, {"effectiveDate", date}});
-    ASSERT_EQ(done, 200) << app.dump();
-    EXPECT_EQ(app["application"]["state"], "RUKU_STATE_APPROVED");
-  }
-
-  static json Report(const std::string& project_id, const std::string& period, int64_t month, int64_t ytd) {
-    return {{"projectId", project_id},
-            {"period", period},
-            {"monthYuan", std::to_string(month)},
-            {"ytdYuan", std::to_string(ytd)},
-            {"ytdBreakdown",
-             {{"constructionYuan", std::to_string(ytd / 2)},
-              {"installationYuan", std::to_string(ytd / 4)},
-              {"equipmentYuan", std::to_string(ytd - ytd / 2 - ytd / 4)}}},
-            {"sinceStartYuan", std::to_string(ytd)}};
-  }
-
-  // Submits until stats is up and has followed the feed far enough to accept the figure (seconds at most).
-  static int SubmitWhenAccepted(const json& report) {
-    int status = 0;
-    for (int i = 0; i < 100; ++i) {
-      status = Post("unit", "/v1/monthly-reports", report).first;
-      if (status != 409 && status != 503) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return status;
-  }
-
-  static int64_t Scalar(const std::string& sql) {
-    pqxx::connection admin(PgHarness::Shared().Url("postgres"));
-    pqxx::work txn(admin);
-    return txn.exec1(sql)[0].as<int64_t>();
-  }
-
-  static System* system_;
-};
-
-System* StatsEndToEndTest::system_ = nullptr;
+class StatsEndToEndTest : public HttpSystemTest {};
 
 TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
   const std::string id = CreateProject("2023-331181-04-01-000501", 200'000'000);

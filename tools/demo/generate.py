@@ -423,6 +423,64 @@ def write_contest(out_dir, towns, rows, documents):
                                                 for _ in CRITERIA])
 
 
+# 月调度 on the projects the speech names as 滞后: what holds each back (要素保障), who solves it and by when; the
+# supervision orders the 发改局 issued after April's dispatch; the decisions of the May meeting.
+PROBLEMS = [
+    ("水南未来社区水南地块项目", "PROBLEM_KIND_RELOCATION", "水南地块剩余12户征迁协议未签订", "331181002", "陈建平",
+     "2023-05-15", "2023-03-18"),
+    ("水南未来社区水南地块项目", "PROBLEM_KIND_FUNDS", "未来社区专项债资金未到位", "D18", "吴晓燕", "2023-06-30", "2023-04-20"),
+    ("凤起路区块拆迁安置房项目", "PROBLEM_KIND_RELOCATION", "凤起路区块拆迁扫尾, 3户未腾空", "331181001", "李明",
+     "2023-04-30", "2023-03-10"),
+    ("浙大路安置房项目", "PROBLEM_KIND_LAND", "二期用地指标未落实", "D05", "王磊", "2023-06-15", "2023-04-05"),
+    ("中医医院迁建工程", "PROBLEM_KIND_APPROVAL", "初步设计概算调整待审批", "D01", "郑国庆", "2023-05-20", "2023-03-25"),
+    ("公共卫生应急救治中心项目", "PROBLEM_KIND_FUNDS", "中央预算内投资未下达", "D01", "郑国庆", "2023-06-30",
+     "2023-04-12"),
+    ("交通物流快递服务中心项目", "PROBLEM_KIND_LAND", "林地使用手续未办结", "D21", "叶青", "2023-05-31", "2023-04-08"),
+    ("小梅镇集镇综合体项目", "PROBLEM_KIND_CONSTRUCTION", "施工单位力量不足, 进度滞后", "D03", "周海涛", "2023-05-10",
+     "2023-03-28"),
+    ("安仁镇食用菌共富双创园项目", "PROBLEM_KIND_ENERGY", "冷库能耗指标待核定", "D02", "刘振华", "2023-06-20", "2023-04-25"),
+]
+ORDERS = [
+    ("水南未来社区水南地块项目", "5月15日前完成剩余征迁, 5月底前地块交付施工", ["征迁协议全部签订", "地块交付施工"],
+     ["2023-05-15", "2023-05-31"], "龙渊街道 陈建平"),
+    ("凤起路区块拆迁安置房项目", "4月底前完成拆迁扫尾, 5月全面施工", ["拆迁扫尾完成", "主体全面施工"],
+     ["2023-05-10", "2023-06-15"], "龙渊街道 李明"),
+    ("中医医院迁建工程", "概算调整5月底前批复, 6月完成主体招标", ["概算调整批复", "主体工程招标"],
+     ["2023-05-31", "2023-06-30"], "卫生健康局 何丽"),
+    ("小梅镇集镇综合体项目", "更换施工班组, 6月底前形象进度达到50%", ["增加施工班组", "形象进度50%"],
+     ["2023-05-20", "2023-06-30"], "小梅镇 林海"),
+]
+DECISIONS = [
+    ("水南未来社区水南地块项目", "由市领导牵头召开征迁专题会, 6月10日前完成全部签约", "王建国", "2023-06-10"),
+    ("浙大路安置房项目", "自然资源和规划局优先保障二期用地指标", "王磊", "2023-06-15"),
+    ("中医医院迁建工程", "发改局6月5日前完成概算调整审查", "郑国庆", "2023-06-05"),
+]
+
+
+def write_dispatch(out_dir, rows):
+    named = {r[1]: r[0] for r in rows if r[0]}
+
+    def code_of_name(name):  # the anonymised ones lost their township prefix
+        return named.get(name) or next(c for n, c in named.items() if n.endswith("项目") and n in name)
+
+    code_of = {name: code_of_name(name) for name in {p[0] for p in PROBLEMS} | {o[0] for o in ORDERS}}
+    doc = {"problems": [], "orders": [], "decisions": []}
+    for name, kind, text, unit, person, deadline, opened in PROBLEMS:
+        doc["problems"].append({"projectCode": code_of[name], "kind": kind, "description": text,
+                                "responsibleUnitId": unit, "responsiblePerson": person, "deadline": deadline,
+                                "openedDate": opened})
+    for name, task, nodes, dates, owner in ORDERS:
+        doc["orders"].append({"projectCode": code_of[name], "task": task,
+                              "timetable": [{"title": t, "dueDate": d} for t, d in zip(nodes, dates)],
+                              "roadmap": ["责任单位制定攻坚方案", "每周报送进展", "月调度会通报"],
+                              "ownerName": owner, "reason": "2023年4月 滞后", "issuedDate": "2023-04-28"})
+    for name, text, owner, deadline in DECISIONS:
+        doc["decisions"].append({"projectCode": code_of[name], "period": "2023-05", "text": text, "ownerName": owner,
+                                 "deadline": deadline})
+    with open(os.path.join(out_dir, "dispatch-2023.json"), "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False, indent=2)
+
+
 def main():
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
@@ -511,6 +569,7 @@ def main():
         w.writerows(rows)
     counted.write(out_dir)
     write_contest(out_dir, towns, rows, counted.documents)
+    write_dispatch(out_dir, rows)
     print(f"demo data: {len(rows)} projects, {19 + len(DEPARTMENTS) + len(OTHER_UNITS)} units -> {out_dir}",
           file=sys.stderr)
 

@@ -1,0 +1,158 @@
+#include "gateway/dispatch_export.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/format.h"
+#include "services/registry/dispatch_rules.h"
+#include "services/registry/names.h"
+
+namespace saima::gateway {
+namespace {
+
+namespace gw = ::saima::gateway::v1;
+namespace reg = ::saima::registry::v1;
+
+using registry::OrderLevelName;
+using registry::ProblemKindName;
+
+std::string ProblemsText(const google::protobuf::RepeatedPtrField<reg::Problem>& problems) {
+  std::vector<std::string> parts;
+  for (const auto& p : problems) {
+    parts.push_back(absl::StrCat("[", ProblemKindName(p.kind()), "] ", p.description(), " (", p.responsible_person(),
+                                 ", ", p.deadline(), p.overdue() ? " 已逾期" : "", ")"));
+  }
+  return parts.empty() ? "—" : absl::StrJoin(parts, "；");
+}
+
+std::string OrdersText(const google::protobuf::RepeatedPtrField<reg::Order>& orders) {
+  std::vector<std::string> parts;
+  for (const auto& o : orders) {
+    parts.push_back(
+        absl::StrCat(OrderLevelName(o.level()), " #", o.order_id(), " ", o.task(), " (责任人 ", o.owner_name(), ")"));
+  }
+  return parts.empty() ? "—" : absl::StrJoin(parts, "；");
+}
+
+Table ProjectsTable(const std::string& name, const google::protobuf::RepeatedPtrField<gw::AgendaProject>& projects) {
+  Table t{name,
+          {{"项目编号", "项目名称", "单位", "本月状态", "上月状态", "连续预警滞后(月)", "自年初累计(万元)",
+            "年度计划(万元)", "完成率", "原因", "问题与要素保障", "督办"}}};
+  for (const auto& p : projects) {
+    t.cells.push_back({absl::StrCat(p.project_id()), p.project_name(), p.unit_name(), p.status(),
+                       p.previous_status().empty() ? "—" : p.previous_status(), absl::StrCat(p.months_behind()),
+                       Wan(p.ytd_yuan()), Wan(p.plan_yuan()), Percent(p.ytd_yuan(), p.plan_yuan()), p.reason(),
+                       ProblemsText(p.problems()), OrdersText(p.orders())});
+  }
+  return t;
+}
+
+}  // namespace
+
+std::vector<Table> AgendaTables(const gw::GetDispatchAgendaResponse& a) {
+  std::vector<Table> out;
+  out.push_back(ProjectsTable("预警滞后项目", a.behind()));
+  out.push_back(ProjectsTable("亮灯变化", a.light_changes()));
+  out.push_back(ProjectsTable("建议督办", a.proposed_orders()));
+  Table milestones{"逾期节点", {{"项目编号", "项目名称", "单位", "节点", "应完成日期", "逾期天数", "责任人"}}};
+  for (const auto& m : a.overdue_milestones()) {
+    milestones.cells.push_back(
+        {absl::StrCat(m.project_id()), m.project_name(), m.unit_name(),
+         m.milestone().title().empty() ? registry::MilestoneKindName(m.milestone().kind()) : m.milestone().title(),
+         m.milestone().due_date(), absl::StrCat(m.days_overdue()), m.milestone().owner_name()});
+  }
+  out.push_back(std::move(milestones));
+  Table missing{"应统尽统", {{"项目代码", "项目名称", "单位", "实际开工日期", "计划总投资(万元)", "开工月数", "灯"}}};
+  for (const auto& e : a.not_ruku()) {
+    missing.cells.push_back(
+        {e.project().project_code(), e.project().name(), e.project().unit_id(), e.project().actual_start_date(),
+         Wan(e.project().planned_total_investment_yuan()), absl::StrCat(e.months_since_start()),
+         e.light() == reg::MISSING_RUKU_LIGHT_RED ? "红" : (e.light() == reg::MISSING_RUKU_LIGHT_YELLOW ? "黄" : "—")});
+  }
+  out.push_back(std::move(missing));
+  Table units{"低于时序进度单位", {{"单位", "自年初累计(万元)", "年度计划(万元)", "完成率", "与时序进度差(百分点)"}}};
+  for (const auto& u : a.units_behind()) {
+    const int64_t gap = u.gap_milli_points();
+    units.cells.push_back(
+        {u.unit_name(), Wan(u.ytd_yuan()), Wan(u.plan_yuan()), Percent(u.ytd_yuan(), u.plan_yuan()),
+         absl::StrCat(gap < 0 ? "-" : "", (gap < 0 ? -gap : gap) / 1000, ".", ((gap < 0 ? -gap : gap) % 1000) / 100)});
+  }
+  out.push_back(std::move(units));
+  Table problems{"逾期问题", {{"问题编号", "项目编号", "类别", "问题", "责任部门", "责任人", "期限"}}};
+  for (const auto& p : a.overdue_problems()) {
+    problems.cells.push_back({absl::StrCat(p.problem_id()), absl::StrCat(p.project_id()), ProblemKindName(p.kind()),
+                              p.description(), p.responsible_unit_id(), p.responsible_person(), p.deadline()});
+  }
+  out.push_back(std::move(problems));
+  Table decisions{"会议决定", {{"项目编号", "决定事项", "落实人", "期限", "记录人"}}};
+  for (const auto& d : a.decisions()) {
+    decisions.cells.push_back({absl::StrCat(d.project_id()), d.text(), d.owner_name(), d.deadline(), d.recorded_by()});
+  }
+  out.push_back(std::move(decisions));
+  return out;
+}
+
+std::vector<Table> QuarterlyTables(const gw::GetQuarterlyAnalysisResponse& q) {
+  std::vector<Table> out;
+  const auto& m = q.milestone();
+  Table start{"新开工率", {{"年度", "季度", "计划年内开工项目", "已开工", "开工率", "节点目标", "是否达标"}}};
+  start.cells.push_back(
+      {absl::StrCat(q.year()), absl::StrCat("第", q.quarter(), "季度"), absl::StrCat(q.new_projects()),
+       absl::StrCat(q.new_started()), Percent(q.new_started(), q.new_projects()),
+       m.month() ? absl::StrCat(m.month(), "月底前", m.strictly_above() ? ">" : "≥", m.target_percent(), "%") : "—",
+       q.milestone_met() ? "达标" : "未达标"});
+  out.push_back(std::move(start));
+  Table categories{"分类投资", {{"指标", "本年累计(万元)", "上年同期(万元)", "同比增长"}}};
+  for (const auto& f : q.by_category()) {
+    categories.cells.push_back({f.name(), Wan(f.ytd_yuan()), Wan(f.last_ytd_yuan()),
+                                Growth(f.ytd_yuan() - f.last_ytd_yuan(), f.last_ytd_yuan())});
+  }
+  out.push_back(std::move(categories));
+  Table units{"分单位", {{"单位", "本年累计(万元)", "年度计划(万元)", "完成率"}}};
+  for (const auto& f : q.by_unit()) {
+    units.cells.push_back({f.name(), Wan(f.ytd_yuan()), Wan(f.plan_yuan()), Percent(f.ytd_yuan(), f.plan_yuan())});
+  }
+  out.push_back(std::move(units));
+  Table work{"问题与督办", {{"项目", "数量"}}};
+  work.cells.push_back({"新增问题", absl::StrCat(q.problems_opened())});
+  work.cells.push_back({"解决问题", absl::StrCat(q.problems_solved())});
+  for (const auto& [kind, n] : q.problems_by_kind())
+    work.cells.push_back({absl::StrCat("  其中 ", kind), absl::StrCat(n)});
+  work.cells.push_back({"下发督办", absl::StrCat(q.orders_issued())});
+  work.cells.push_back({"办结督办", absl::StrCat(q.orders_closed())});
+  out.push_back(std::move(work));
+  return out;
+}
+
+std::vector<Table> AnnualTables(const gw::GetAnnualSummaryResponse& s) {
+  std::vector<Table> out;
+  Table total{"全年",
+              {{"年度", "截至", "本年累计(万元)", "上年同期(万元)", "同比增长", "增长目标", "是否完成",
+                "年度计划(万元)", "计划完成率"}}};
+  const auto& t = s.total();
+  total.cells.push_back(
+      {absl::StrCat(s.year()), s.period(), Wan(t.ytd_yuan()), Wan(t.ytd_last_year_yuan()),
+       Growth(t.yoy_growth().numerator(), t.yoy_growth().denominator()),
+       absl::StrCat(s.growth_target_milli_percent() / 1000, ".", (s.growth_target_milli_percent() % 1000) / 100, "%"),
+       s.growth_target_met() ? "完成" : "未完成", Wan(s.annual_plan_yuan()),
+       Percent(t.ytd_yuan(), s.annual_plan_yuan())});
+  out.push_back(std::move(total));
+  Table units{"各单位", {{"单位", "本年累计(万元)", "年度计划(万元)", "完成率", "督办下发", "督办办结", "赛马名次"}}};
+  for (const auto& m : s.months()) units.cells[0].push_back(absl::StrCat(m.substr(5), "月 预警/滞后"));
+  for (const auto& u : s.units()) {
+    std::vector<std::string> row = {u.unit_name().empty() ? u.unit_id() : u.unit_name(),
+                                    Wan(u.ytd_yuan()),
+                                    Wan(u.plan_yuan()),
+                                    Percent(u.ytd_yuan(), u.plan_yuan()),
+                                    absl::StrCat(u.orders_issued()),
+                                    absl::StrCat(u.orders_closed()),
+                                    u.contest_rank() ? absl::StrCat(u.contest_rank()) : "—"};
+    for (int i = 0; i < u.warning_by_month_size(); ++i) {
+      row.push_back(absl::StrCat(u.warning_by_month(i), "/", u.lagging_by_month(i)));
+    }
+    units.cells.push_back(std::move(row));
+  }
+  out.push_back(std::move(units));
+  return out;
+}
+
+}  // namespace saima::gateway

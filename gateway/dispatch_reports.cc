@@ -1,0 +1,452 @@
+// The gateway's 月调度、季分析、年总结 reports: each gathers what registry, stats and scoring own, with the caller's
+// rights, and adds nothing but arithmetic on their figures.
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+#include "common/status.h"
+#include "gateway/backend_call.h"
+#include "gateway/gateway.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/registry/dispatch_rules.h"
+#include "services/stats/indicators.h"
+
+namespace saima::gateway {
+namespace {
+
+namespace reg = ::saima::registry::v1;
+namespace st = ::saima::stats::v1;
+
+const char* LightName(st::ProgressStatus status) {
+  switch (status) {
+    case st::PROGRESS_STATUS_AHEAD:
+      return "较快";
+    case st::PROGRESS_STATUS_NORMAL:
+      return "正常";
+    case st::PROGRESS_STATUS_WARNING:
+      return "预警";
+    case st::PROGRESS_STATUS_LAGGING:
+      return "滞后";
+    default:
+      return "";
+  }
+}
+
+bool Behind(st::ProgressStatus s) { return s == st::PROGRESS_STATUS_WARNING || s == st::PROGRESS_STATUS_LAGGING; }
+
+// "2023-05" → {2023, 5}; INVALID_ARGUMENT unless MM is 02–12.
+absl::StatusOr<absl::CivilMonth> ParseReportPeriod(const std::string& period, const char* field) {
+  absl::CivilMonth month;
+  if (period.size() != 7 || !absl::ParseCivilTime(period, &month) || month.month() < 2) {
+    return InvalidField(field, "must be YYYY-MM with MM from 02 to 12");
+  }
+  return month;
+}
+
+std::string PeriodOf(int year, int month) { return absl::FormatCivilTime(absl::CivilMonth(year, month)); }
+std::string LastDay(absl::CivilMonth m) { return absl::FormatCivilTime(absl::CivilDay(m + 1) - 1); }
+
+int64_t DaysBetween(const std::string& from, const std::string& to) {
+  absl::CivilDay a, b;
+  if (!absl::ParseCivilTime(from, &a) || !absl::ParseCivilTime(to, &b)) return 0;
+  return b - a;
+}
+
+}  // namespace
+
+// The key and major projects' statuses at a period, by project id.
+absl::StatusOr<std::map<int64_t, st::ProjectStatus>> Gateway::StatusesAt(const CallInfo& call,
+                                                                         const std::string& period) {
+  std::map<int64_t, st::ProjectStatus> out;
+  for (const char* tier : {"PROJECT_TIER_KEY", "PROJECT_TIER_MAJOR"}) {
+    gw::ListProjectStatusesRequest request;
+    request.set_period(period);
+    request.set_tier(tier);
+    auto statuses = ListProjectStatuses(call, request);
+    if (!statuses.ok()) return statuses.status();
+    for (const auto& s : statuses->statuses()) out.emplace(s.project_id(), s);
+  }
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> Gateway::UnitNames(const CallInfo& call) {
+  auto units = ListUnits(call, gw::ListUnitsRequest());
+  if (!units.ok()) return units.status();
+  std::map<std::string, std::string> out;
+  for (const auto& u : units->units()) out[u.unit_id()] = u.name();
+  return out;
+}
+
+absl::StatusOr<gw::CloseOrderResponse> Gateway::CloseOrder(const CallInfo& call, const gw::CloseOrderRequest& request) {
+  // "Back to 正常" is a fact stats owns: checked here before the registry records the closure.
+  if (request.closure() == reg::ORDER_CLOSURE_BACK_TO_NORMAL) {
+    auto period = ParseReportPeriod(request.status_period(), "status_period");
+    if (!period.ok()) return period.status();
+    gw::ListOrdersRequest list;
+    auto orders = ListOrders(call, list);
+    if (!orders.ok()) return orders.status();
+    int64_t project_id = 0;
+    for (const auto& o : orders->orders()) {
+      if (o.order_id() == request.order_id()) project_id = o.project_id();
+    }
+    if (project_id == 0) return absl::NotFoundError(absl::StrCat("order ", request.order_id(), " does not exist"));
+    auto statuses = StatusesAt(call, request.status_period());
+    if (!statuses.ok()) return statuses.status();
+    auto it = statuses->find(project_id);
+    if (it == statuses->end()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("project ", project_id, " has no progress status at ", request.status_period()));
+    }
+    if (Behind(it->second.status())) {
+      return absl::FailedPreconditionError(absl::StrCat("project ", project_id, " is ", LightName(it->second.status()),
+                                                        " at ", request.status_period(), ", not back to 正常"));
+    }
+  }
+  auto context = Downstream(call);
+  return Mirror<gw::CloseOrderResponse>("registry", dispatch_.get(), &reg::DispatchService::Stub::CloseOrder, *context,
+                                        request);
+}
+
+absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const CallInfo& call,
+                                                                         const gw::GetDispatchAgendaRequest& request) {
+  auto month = ParseReportPeriod(request.period(), "period");
+  if (!month.ok()) return month.status();
+  const int warning_months = request.warning_months() > 0 ? request.warning_months() : 2;
+  gw::GetDispatchAgendaResponse out;
+  out.set_period(request.period());
+  out.set_as_of_date(LastDay(*month));
+  *out.mutable_generated_time() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  auto names = UnitNames(call);
+  if (!names.ok()) return names.status();
+
+  // Statuses of this period and of the months before it (for the light changes and the months behind).
+  std::vector<std::map<int64_t, st::ProjectStatus>> history;  // [0] = this period, [1] = the month before …
+  for (int m = month->month(); m >= 2; --m) {
+    auto statuses = StatusesAt(call, PeriodOf(static_cast<int>(month->year()), m));
+    if (!statuses.ok()) return statuses.status();
+    history.push_back(*std::move(statuses));
+  }
+  gw::ListProblemsRequest problems_request;
+  problems_request.set_open_only(true);
+  problems_request.set_as_of_date(out.as_of_date());
+  auto problems = ListProblems(call, problems_request);
+  if (!problems.ok()) return problems.status();
+  gw::ListOrdersRequest orders_request;
+  orders_request.set_open_only(true);
+  auto orders = ListOrders(call, orders_request);
+  if (!orders.ok()) return orders.status();
+  std::map<int64_t, std::vector<const reg::Problem*>> problems_of;
+  for (const auto& p : problems->problems()) {
+    problems_of[p.project_id()].push_back(&p);
+    if (p.overdue()) *out.add_overdue_problems() = p;
+  }
+  std::map<int64_t, std::vector<const reg::Order*>> orders_of;
+  for (const auto& o : orders->orders()) orders_of[o.project_id()].push_back(&o);
+
+  auto entry = [&](const st::ProjectStatus& s) {
+    gw::AgendaProject a;
+    a.set_project_id(s.project_id());
+    a.set_project_name(s.project_name());
+    a.set_unit_id(s.unit_id());
+    a.set_unit_name((*names)[s.unit_id()]);
+    a.set_status(LightName(s.status()));
+    a.set_ytd_yuan(s.completion_rate().numerator());
+    a.set_plan_yuan(s.completion_rate().denominator());
+    a.set_reason(s.reason());
+    if (history.size() > 1) {
+      if (auto it = history[1].find(s.project_id()); it != history[1].end()) {
+        a.set_previous_status(LightName(it->second.status()));
+      }
+    }
+    int behind = 0;
+    for (const auto& statuses : history) {
+      auto it = statuses.find(s.project_id());
+      if (it == statuses.end() || !Behind(it->second.status())) break;
+      ++behind;
+    }
+    a.set_months_behind(behind);
+    for (const auto* p : problems_of[s.project_id()]) *a.add_problems() = *p;
+    for (const auto* o : orders_of[s.project_id()]) *a.add_orders() = *o;
+    return a;
+  };
+  for (const auto& [id, s] : history[0]) {
+    gw::AgendaProject a = entry(s);
+    if (history.size() > 1 && !a.previous_status().empty() && a.previous_status() != a.status()) {
+      *out.add_light_changes() = a;
+    }
+    if (!Behind(s.status())) continue;
+    const bool open_order = !orders_of[id].empty();
+    if (!open_order && (s.status() == st::PROGRESS_STATUS_LAGGING || a.months_behind() >= warning_months)) {
+      *out.add_proposed_orders() = a;
+    }
+    *out.add_behind() = std::move(a);
+  }
+  // 滞后 first, then 预警; within each, the longest behind first.
+  std::stable_sort(out.mutable_behind()->begin(), out.mutable_behind()->end(),
+                   [](const gw::AgendaProject& a, const gw::AgendaProject& b) {
+                     if (a.status() != b.status()) return a.status() == "滞后";
+                     return a.months_behind() > b.months_behind();
+                   });
+
+  // Overdue milestones of the key and major projects.
+  for (const auto& [id, s] : history[0]) {
+    gw::ListMilestonesRequest milestones_request;
+    milestones_request.set_project_id(id);
+    auto milestones = ListMilestones(call, milestones_request);
+    if (!milestones.ok()) return milestones.status();
+    for (const auto& m : milestones->milestones()) {
+      if (!m.met_date().empty() || m.due_date().empty() || m.due_date() >= out.as_of_date()) continue;
+      auto* a = out.add_overdue_milestones();
+      a->set_project_id(id);
+      a->set_project_name(s.project_name());
+      a->set_unit_name((*names)[s.unit_id()]);
+      *a->mutable_milestone() = m;
+      a->set_days_overdue(static_cast<int32_t>(DaysBetween(m.due_date(), out.as_of_date())));
+    }
+  }
+
+  gw::ListMissingRukuRequest missing_request;
+  missing_request.set_as_of_date(out.as_of_date());
+  auto missing = ListMissingRuku(call, missing_request);
+  if (!missing.ok()) return missing.status();
+  *out.mutable_not_ruku() = missing->entries();
+
+  gw::RankUnitsRequest rank_request;
+  rank_request.set_period(request.period());
+  rank_request.set_ascending(true);
+  auto ranks = RankUnits(call, rank_request);
+  if (!ranks.ok()) return ranks.status();
+  const int64_t m = month->month();
+  for (const auto& u : ranks->units()) {
+    const int64_t num = u.completion_rate().numerator(), den = u.completion_rate().denominator();
+    if (den <= 0 || num * 12 >= den * m) continue;  // at or above time progress m/12
+    auto* a = out.add_units_behind();
+    a->set_unit_id(u.unit_id());
+    a->set_unit_name(u.unit_name());
+    a->set_ytd_yuan(num);
+    a->set_plan_yuan(den);
+    a->set_gap_milli_points(static_cast<int64_t>((static_cast<__int128>(num) * 12 - static_cast<__int128>(den) * m) *
+                                                 100000 / (static_cast<__int128>(den) * 12)));
+  }
+
+  gw::ListDecisionsRequest decisions_request;
+  decisions_request.set_period(request.period());
+  auto decisions = ListDecisions(call, decisions_request);
+  if (!decisions.ok()) return decisions.status();
+  *out.mutable_decisions() = decisions->decisions();
+  return out;
+}
+
+absl::StatusOr<gw::GetQuarterlyAnalysisResponse> Gateway::GetQuarterlyAnalysis(
+    const CallInfo& call, const gw::GetQuarterlyAnalysisRequest& request) {
+  Violations v;
+  if (request.year() < 2000 || request.year() > 2100) v.Add("year", "must be a year");
+  if (request.quarter() < 1 || request.quarter() > 4) v.Add("quarter", "must be 1 to 4");
+  if (!v.ok()) return v.ToStatus();
+  const int last_month = request.quarter() * 3;
+  const absl::CivilMonth end(request.year(), last_month);
+  const std::string from = absl::FormatCivilTime(absl::CivilDay(absl::CivilMonth(request.year(), last_month - 2)));
+  const std::string to = LastDay(end);
+  gw::GetQuarterlyAnalysisResponse out;
+  out.set_year(request.year());
+  out.set_quarter(request.quarter());
+  out.set_period(PeriodOf(request.year(), last_month));
+
+  // New projects: planned to start this year; started by the quarter's end.
+  gw::ListProjectsRequest list;
+  list.set_page_size(1000);
+  const std::string year = absl::StrCat(request.year());
+  do {
+    auto page = ListProjects(call, list);
+    if (!page.ok()) return page.status();
+    for (const auto& p : page->projects()) {
+      if (p.planned_start_date().substr(0, 4) != year) continue;
+      out.set_new_projects(out.new_projects() + 1);
+      if (!p.actual_start_date().empty() && p.actual_start_date() <= to) out.set_new_started(out.new_started() + 1);
+    }
+    list.set_page_token(page->next_page_token());
+  } while (!list.page_token().empty());
+  for (const auto& m : start_rate_milestones_) {
+    if (m.month() <= last_month && m.month() >= out.milestone().month()) *out.mutable_milestone() = m;
+  }
+  if (out.milestone().month() > 0 && out.new_projects() > 0) {
+    const int64_t rate_scaled = int64_t{out.new_started()} * 100;  // compared with target × new_projects
+    const int64_t target_scaled = int64_t{out.milestone().target_percent()} * out.new_projects();
+    out.set_milestone_met(out.milestone().strictly_above() ? rate_scaled > target_scaled
+                                                           : rate_scaled >= target_scaled);
+  }
+
+  gw::GetIndicatorsRequest indicators_request;
+  indicators_request.set_period(out.period());
+  auto indicators = GetIndicators(call, indicators_request);
+  if (!indicators.ok()) return indicators.status();
+  auto figure = [](const std::string& name, const st::Indicator& i, int64_t plan) {
+    gw::QuarterFigure f;
+    f.set_name(name);
+    f.set_ytd_yuan(i.ytd_yuan());
+    f.set_last_ytd_yuan(i.ytd_last_year_yuan());
+    f.set_plan_yuan(plan);
+    return f;
+  };
+  *out.add_by_category() = figure("固定资产投资", indicators->total(), indicators->annual_plan_yuan());
+  for (const auto& c : indicators->categories())
+    *out.add_by_category() = figure(stats::CategoryName(c.category()), c, 0);
+  gw::RankUnitsRequest rank_request;
+  rank_request.set_period(out.period());
+  auto ranks = RankUnits(call, rank_request);
+  if (!ranks.ok()) return ranks.status();
+  for (const auto& u : ranks->units()) {
+    auto* f = out.add_by_unit();
+    f->set_name(u.unit_name());
+    f->set_ytd_yuan(u.ytd_yuan());
+    f->set_plan_yuan(u.annual_plan_yuan());
+  }
+
+  auto problems = ListProblems(call, gw::ListProblemsRequest());
+  if (!problems.ok()) return problems.status();
+  for (const auto& p : problems->problems()) {
+    if (p.opened_date() >= from && p.opened_date() <= to) {
+      out.set_problems_opened(out.problems_opened() + 1);
+      (*out.mutable_problems_by_kind())[registry::ProblemKindName(p.kind())]++;
+    }
+    if (!p.closed_date().empty() && p.closed_date() >= from && p.closed_date() <= to) {
+      out.set_problems_solved(out.problems_solved() + 1);
+    }
+  }
+  auto orders = ListOrders(call, gw::ListOrdersRequest());
+  if (!orders.ok()) return orders.status();
+  for (const auto& o : orders->orders()) {
+    if (o.issued_date() >= from && o.issued_date() <= to) out.set_orders_issued(out.orders_issued() + 1);
+    if (!o.closed_date().empty() && o.closed_date() >= from && o.closed_date() <= to) {
+      out.set_orders_closed(out.orders_closed() + 1);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<gw::GetAnnualSummaryResponse> Gateway::GetAnnualSummary(const CallInfo& call,
+                                                                       const gw::GetAnnualSummaryRequest& request) {
+  if (request.year() < 2000 || request.year() > 2100) return InvalidField("year", "must be a year");
+  const std::string period = request.period().empty() ? PeriodOf(request.year(), 12) : request.period();
+  auto month = ParseReportPeriod(period, "period");
+  if (!month.ok()) return month.status();
+  if (month->year() != request.year()) return InvalidField("period", "must be a month of the year summarised");
+  gw::GetAnnualSummaryResponse out;
+  out.set_year(request.year());
+  out.set_period(period);
+  out.set_growth_target_milli_percent(growth_target_milli_percent_);
+
+  gw::GetIndicatorsRequest indicators_request;
+  indicators_request.set_period(period);
+  auto indicators = GetIndicators(call, indicators_request);
+  if (!indicators.ok()) return indicators.status();
+  *out.mutable_total() = indicators->total();
+  out.set_annual_plan_yuan(indicators->annual_plan_yuan());
+  const auto& growth = indicators->total().yoy_growth();
+  out.set_growth_target_met(growth.denominator() > 0 &&
+                            static_cast<__int128>(growth.numerator()) * 100000 >=
+                                static_cast<__int128>(growth_target_milli_percent_) * growth.denominator());
+
+  std::map<std::string, gw::UnitYear> units;
+  gw::RankUnitsRequest rank_request;
+  rank_request.set_period(period);
+  auto ranks = RankUnits(call, rank_request);
+  if (!ranks.ok()) return ranks.status();
+  for (const auto& u : ranks->units()) {
+    gw::UnitYear& y = units[u.unit_id()];
+    y.set_unit_id(u.unit_id());
+    y.set_unit_name(u.unit_name());
+    y.set_ytd_yuan(u.ytd_yuan());
+    y.set_plan_yuan(u.annual_plan_yuan());
+  }
+  const int months = static_cast<int>(month->month()) - 1;  // 02 … MM
+  for (int m = 2; m <= month->month(); ++m) {
+    const std::string p = PeriodOf(request.year(), m);
+    out.add_months(p);
+    gw::ListProjectStatusesRequest statuses_request;
+    statuses_request.set_period(p);
+    auto statuses = ListProjectStatuses(call, statuses_request);  // the key projects
+    if (!statuses.ok()) return statuses.status();
+    for (const auto& s : statuses->statuses()) {
+      gw::UnitYear& y = units[s.unit_id()];
+      y.set_unit_id(s.unit_id());
+      if (y.warning_by_month_size() == 0) {
+        y.mutable_warning_by_month()->Resize(months, 0);
+        y.mutable_lagging_by_month()->Resize(months, 0);
+      }
+      if (s.status() == st::PROGRESS_STATUS_WARNING) y.set_warning_by_month(m - 2, y.warning_by_month(m - 2) + 1);
+      if (s.status() == st::PROGRESS_STATUS_LAGGING) y.set_lagging_by_month(m - 2, y.lagging_by_month(m - 2) + 1);
+    }
+  }
+  auto orders = ListOrders(call, gw::ListOrdersRequest());
+  if (!orders.ok()) return orders.status();
+  const std::string year = absl::StrCat(request.year());
+  for (const auto& o : orders->orders()) {
+    gw::UnitYear& y = units[o.unit_id()];
+    y.set_unit_id(o.unit_id());
+    if (o.issued_date().substr(0, 4) == year) y.set_orders_issued(y.orders_issued() + 1);
+    if (o.closed_date().substr(0, 4) == year) y.set_orders_closed(y.orders_closed() + 1);
+  }
+  gw::ListCampaignsRequest campaigns_request;
+  campaigns_request.set_year(request.year());
+  auto campaigns = ListCampaigns(call, campaigns_request);
+  if (!campaigns.ok()) return campaigns.status();
+  for (const auto& c : campaigns->campaigns()) {
+    if (!c.published()) continue;
+    gw::GetResultsRequest results_request;
+    results_request.set_campaign_id(c.campaign_id());
+    auto results = GetResults(call, results_request);
+    if (!results.ok()) return results.status();
+    for (const auto& r : results->results()) {
+      gw::UnitYear& y = units[r.unit_id()];
+      y.set_unit_id(r.unit_id());
+      y.set_contest_rank(r.rank());
+      y.set_contest_score_milli(r.score_milli());
+    }
+    break;
+  }
+  auto names = UnitNames(call);
+  if (!names.ok()) return names.status();
+  for (auto& [id, y] : units) {
+    if (y.unit_name().empty()) y.set_unit_name((*names)[id]);
+    if (y.warning_by_month_size() == 0) {
+      y.mutable_warning_by_month()->Resize(months, 0);
+      y.mutable_lagging_by_month()->Resize(months, 0);
+    }
+    *out.add_units() = std::move(y);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<gw::StartRateMilestone>> ParseStartRateMilestones(const std::string& text) {
+  std::vector<gw::StartRateMilestone> out;
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    std::pair<std::string, std::string> parts = absl::StrSplit(item, ':');
+    gw::StartRateMilestone m;
+    int month = 0, target = 0;
+    std::string value = parts.second;
+    if (absl::StartsWith(value, ">=")) {
+      value = value.substr(2);
+    } else if (absl::StartsWith(value, ">")) {
+      value = value.substr(1);
+      m.set_strictly_above(true);
+    }
+    if (!absl::SimpleAtoi(parts.first, &month) || month < 1 || month > 12 || !absl::SimpleAtoi(value, &target) ||
+        target < 0 || target > 100) {
+      return InvalidField("start_rate_milestones",
+                          absl::StrCat("'", item, "' is not MONTH:>=PERCENT or MONTH:>PERCENT"));
+    }
+    m.set_month(month);
+    m.set_target_percent(target);
+    out.push_back(m);
+  }
+  return out;
+}
+
+}  // namespace saima::gateway
