@@ -26,6 +26,15 @@ absl::Status Registry::CheckMayWriteUnit(const Caller& caller, const std::string
   return absl::PermissionDeniedError(absl::StrCat("role ", caller.role, " may not write projects"));
 }
 
+absl::Status Registry::CheckMayReadProject(const Caller& caller, int64_t project_id, absl::Time deadline) {
+  if (caller.role != kRoleUnitStaff) return absl::OkStatus();
+  auto project = store_.GetProject(project_id, deadline);
+  if (!project.ok()) return project.status();
+  if (project->unit_id() == caller.unit_id) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat("unit staff of ", caller.unit_id, " may not read projects of unit ", project->unit_id()));
+}
+
 absl::StatusOr<pb::Project> Registry::ProjectForWrite(const Caller& caller, int64_t project_id, absl::Time deadline) {
   auto project = store_.GetProject(project_id, deadline);
   if (!project.ok()) return project.status();
@@ -87,11 +96,15 @@ absl::StatusOr<pb::CreateProjectResponse> Registry::CreateProject(const Caller& 
   return response;
 }
 
-absl::StatusOr<pb::GetProjectResponse> Registry::GetProject(const Caller&, const pb::GetProjectRequest& request,
+absl::StatusOr<pb::GetProjectResponse> Registry::GetProject(const Caller& caller, const pb::GetProjectRequest& request,
                                                             absl::Time deadline) {
   if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id");
   auto project = store_.GetProject(request.project_id(), deadline);
   if (!project.ok()) return project.status();
+  if (caller.role == kRoleUnitStaff && project->unit_id() != caller.unit_id) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("unit staff of ", caller.unit_id, " may not read projects of unit ", project->unit_id()));
+  }
   pb::GetProjectResponse response;
   *response.mutable_project() = *std::move(project);
   return response;
@@ -132,8 +145,17 @@ absl::StatusOr<pb::UpdateProjectResponse> Registry::UpdateProject(const Caller& 
   return response;
 }
 
-absl::StatusOr<pb::ListProjectsResponse> Registry::ListProjects(const Caller&, const pb::ListProjectsRequest& request,
+absl::StatusOr<pb::ListProjectsResponse> Registry::ListProjects(const Caller& caller,
+                                                                const pb::ListProjectsRequest& request,
                                                                 absl::Time deadline) {
+  pb::ProjectFilter filter = request.filter();
+  if (caller.role == kRoleUnitStaff) {
+    if (!filter.unit_id().empty() && filter.unit_id() != caller.unit_id) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("unit staff of ", caller.unit_id, " may not list projects of unit ", filter.unit_id()));
+    }
+    filter.set_unit_id(caller.unit_id);
+  }
   Violations v;
   if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
     v.Add("page_size", absl::StrCat("must be between 0 and ", kMaxPageSize));
@@ -144,7 +166,7 @@ absl::StatusOr<pb::ListProjectsResponse> Registry::ListProjects(const Caller&, c
   }
   if (!v.ok()) return v.ToStatus();
   const int size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
-  auto page = store_.ListProjects(request.filter(), after, size + 1, deadline);
+  auto page = store_.ListProjects(filter, after, size + 1, deadline);
   if (!page.ok()) return page.status();
   pb::ListProjectsResponse response;
   const bool more = static_cast<int>(page->projects.size()) > size;
@@ -166,8 +188,9 @@ absl::StatusOr<pb::SummarizeProjectsResponse> Registry::SummarizeProjects(const 
 }
 
 absl::StatusOr<pb::ListProjectHistoryResponse> Registry::ListProjectHistory(
-    const Caller&, const pb::ListProjectHistoryRequest& request, absl::Time deadline) {
+    const Caller& caller, const pb::ListProjectHistoryRequest& request, absl::Time deadline) {
   if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id");
+  if (absl::Status s = CheckMayReadProject(caller, request.project_id(), deadline); !s.ok()) return s;
   auto changes = store_.ListProjectHistory(request.project_id(), deadline);
   if (!changes.ok()) return changes.status();
   pb::ListProjectHistoryResponse response;
@@ -216,10 +239,11 @@ absl::StatusOr<pb::UpdateMilestoneResponse> Registry::UpdateMilestone(const Call
   return response;
 }
 
-absl::StatusOr<pb::ListMilestonesResponse> Registry::ListMilestones(const Caller&,
+absl::StatusOr<pb::ListMilestonesResponse> Registry::ListMilestones(const Caller& caller,
                                                                     const pb::ListMilestonesRequest& request,
                                                                     absl::Time deadline) {
   if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id");
+  if (absl::Status s = CheckMayReadProject(caller, request.project_id(), deadline); !s.ok()) return s;
   auto items = store_.ListMilestones(request.project_id(), deadline);
   if (!items.ok()) return items.status();
   pb::ListMilestonesResponse response;
@@ -241,10 +265,11 @@ absl::StatusOr<pb::AddDocumentResponse> Registry::AddDocument(const Caller& call
   return response;
 }
 
-absl::StatusOr<pb::ListDocumentsResponse> Registry::ListDocuments(const Caller&,
+absl::StatusOr<pb::ListDocumentsResponse> Registry::ListDocuments(const Caller& caller,
                                                                   const pb::ListDocumentsRequest& request,
                                                                   absl::Time deadline) {
   if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id");
+  if (absl::Status s = CheckMayReadProject(caller, request.project_id(), deadline); !s.ok()) return s;
   auto items = store_.ListDocuments(request.project_id(), deadline);
   if (!items.ok()) return items.status();
   pb::ListDocumentsResponse response;

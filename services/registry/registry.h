@@ -75,6 +75,8 @@ class Registry {
  private:
   // PERMISSION_DENIED unless the caller may write projects of `unit_id`.
   absl::Status CheckMayWriteUnit(const Caller& caller, const std::string& unit_id) const;
+  // Unit staff read their own unit's projects only; every other role reads all.
+  absl::Status CheckMayReadProject(const Caller& caller, int64_t project_id, absl::Time deadline);
   // Loads the project and checks that the caller may write it.
   absl::StatusOr<pb::Project> ProjectForWrite(const Caller& caller, int64_t project_id, absl::Time deadline);
 

@@ -157,8 +157,14 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
   ASSERT_EQ(progress.size(), 2u);
   EXPECT_EQ(progress[0]["measure"], "1.50");  // 300万 of 2亿
   EXPECT_EQ(progress[1]["measure"], "2.75");  // 550万 of 2亿
-  EXPECT_EQ(Get("other_unit", "/v1/projects/" + id + "/oc4ids").first,
-            Get("other_unit", "/v1/projects/" + id).first);  // the registry's visibility rule applies to both
+  // Unit staff read their own unit's projects only, in every view.
+  for (const std::string& path : {"/v1/projects/" + id, "/v1/projects/" + id + "/oc4ids",
+                                  "/v1/projects/" + id + "/history", "/v1/projects/" + id + "/documents",
+                                  "/v1/projects/" + id + "/milestones", std::string("/v1/projects?unitId=331181001")}) {
+    EXPECT_EQ(Get("other_unit", path).first, 403) << path;
+  }
+  EXPECT_EQ(Get("unit", "/v1/projects/" + id).first, 200);
+  for (const auto& p : Get("other_unit", "/v1/projects").second["projects"]) EXPECT_EQ(p["unitId"], "331181100");
 }
 
 TEST_F(StatsEndToEndTest, ChangeFeedResumesAfterEitherSideRestarts) {
