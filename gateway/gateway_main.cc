@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <optional>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -11,6 +12,7 @@
 #include "gateway/gateway.h"
 #include "gateway/gateway_service.h"
 #include "gateway/http_api.h"
+#include "gateway/static_files.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50050", "gRPC listen address host:port");
@@ -23,6 +25,7 @@ ABSL_FLAG(int, http_threads, 16, "HTTP worker threads");
 ABSL_FLAG(std::string, start_rate_milestones, "3:>=30,6:>60,9:>85,10:>=100",
           "季分析: new-project start-rate milestones, MONTH:>=PERCENT or MONTH:>PERCENT");
 ABSL_FLAG(int64_t, growth_target_milli_percent, 15000, "年总结: the year's growth target (15% is 15000)");
+ABSL_FLAG(std::string, web_root, "", "the dashboard's static files (web/build.mjs output); empty: no dashboard");
 ABSL_FLAG(std::string, oc4ids_prefix, "oc4ids-saima0", "OC4IDS project identifier prefix of the publisher");
 
 int main(int argc, char** argv) {
@@ -63,6 +66,17 @@ int main(int argc, char** argv) {
   http.new_task_queue = [http_threads] { return new httplib::ThreadPool(http_threads); };
   HttpApi api(gateway, *tokens, absl::GetFlag(FLAGS_oc4ids_prefix));
   api.Register(http);
+  std::optional<StaticFiles> dashboard;
+  if (const std::string web_root = absl::GetFlag(FLAGS_web_root); !web_root.empty()) {
+    auto files = StaticFiles::Load(web_root);
+    if (!files.ok()) {
+      spdlog::error("{}", files.status().ToString());
+      return 1;
+    }
+    dashboard = *std::move(files);
+    dashboard->Register(http);
+    spdlog::info("dashboard: {} files from {}", dashboard->size(), web_root);
+  }
   const std::string http_listen = absl::GetFlag(FLAGS_http_listen);
   const auto colon = http_listen.rfind(':');
   const std::string host = http_listen.substr(0, colon);

@@ -1,0 +1,97 @@
+// The dashboard in a real browser (Debian's chromium, driven by playwright-core) against the running demo system:
+// `./saima test` starts it with the demo data and passes its address and tokens in the environment.
+//   SAIMA_GATEWAY_HTTP, SAIMA_LEADER_TOKEN, SAIMA_UNIT_TOKEN, SAIMA_ARTIFACTS (screenshots), CHROMIUM
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const base = process.env.SAIMA_GATEWAY_HTTP;
+const artifacts = process.env.SAIMA_ARTIFACTS || 'test-artifacts';
+mkdirSync(`${artifacts}/screenshots`, { recursive: true });
+let browser;
+
+before(async () => {
+  assert.ok(base, 'SAIMA_GATEWAY_HTTP must name the running gateway');
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+async function signedIn(token) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}/`);
+  await page.fill('#token', token);
+  await page.click('#signin button');
+  await page.waitForSelector('#signout');
+  page.errors = errors;
+  return page;
+}
+
+// Pixels of a chart's canvas that are not blank.
+async function paintedPixels(page, selector) {
+  return page.$eval(`${selector} canvas`, (canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
+    return n;
+  });
+}
+
+async function api(token, path) {
+  const res = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  return { status: res.status, body: await res.json() };
+}
+
+test('a leader sees the speech figures on the overview, with charts, quickly', async () => {
+  const page = await signedIn(process.env.SAIMA_LEADER_TOKEN);
+  // First render: from navigation to the overview's figures and charts on screen, with a warm gateway.
+  await page.goto(`${base}/#/overview?period=2023-05`);
+  await page.waitForFunction(() => window.__saimaOverviewRendered);
+  await page.reload();
+  const rendered = await page.waitForFunction(() => window.__saimaOverviewRendered).then((h) => h.jsonValue());
+  console.log(`first render of the overview: ${Math.round(rendered)} ms (navigation start to figures and charts drawn)`);
+  assert.equal(await page.textContent('#fai-total'), '29.87亿元');
+  assert.equal(await page.textContent('#fai-growth'), '+15.6%');
+  assert.equal(await page.textContent('#key-rate'), '35.2%');
+  assert.equal(await page.textContent('#lights'), '较快4 正常48 预警16 滞后8');
+  assert.match(await page.textContent('#asof'), /报告期 2023-05/);
+  assert.ok(await paintedPixels(page, '#c-lights') > 1000, 'the lights chart is drawn');
+  assert.ok(await paintedPixels(page, '#c-growth') > 1000, 'the growth chart is drawn');
+  await page.waitForFunction(() => document.querySelector('#fai-target').textContent !== '…');
+  assert.match(await page.textContent('#fai-target'), /^15\.0%/);
+  await page.screenshot({ path: `${artifacts}/screenshots/overview.png`, fullPage: true });
+  for (const [name, hash, selector] of [['units', '#/units?period=2023-05', '#c-units canvas'],
+    ['ruku', '#/ruku?period=2023-05', 'table'], ['contest', '#/contest?period=2023-05', '#c-contest canvas'],
+    ['downloads', '#/downloads?period=2023-05', 'a[data-i]']]) {
+    await page.goto(`${base}/${hash}`);
+    await page.waitForSelector(selector);
+    await page.screenshot({ path: `${artifacts}/screenshots/${name}.png`, fullPage: true });
+  }
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a unit officer sees their own project and cannot see another unit\'s', async () => {
+  const leader = process.env.SAIMA_LEADER_TOKEN;
+  const unit = process.env.SAIMA_UNIT_TOKEN;
+  const who = (await api(unit, '/v1/whoami')).body.caller;
+  const own = (await api(leader, `/v1/projects?unitId=${who.unitId}&pageSize=1`)).body.projects[0];
+  const other = (await api(leader, '/v1/projects?unitId=D10&pageSize=1')).body.projects[0];
+  const page = await signedIn(unit);
+  await page.goto(`${base}/#/project/${own.projectId}?period=2023-05`);
+  await page.waitForSelector('#project-name');
+  assert.equal(await page.textContent('#project-name'), own.name);
+  await page.screenshot({ path: `${artifacts}/screenshots/project.png`, fullPage: true });
+  await page.goto(`${base}/#/project/${other.projectId}?period=2023-05`);
+  await page.waitForSelector('#denied');
+  assert.match(await page.textContent('#denied'), /无权查看/);
+  assert.ok(!(await page.content()).includes(other.name), 'nothing of the other unit\'s project is shown');
+  await page.screenshot({ path: `${artifacts}/screenshots/project-denied.png`, fullPage: true });
+  await page.close();
+});
