@@ -7,11 +7,14 @@
 #include <mutex>
 #include <thread>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/ops.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/support/server_interceptor.h"
+#include "spdlog/pattern_formatter.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
 
@@ -40,6 +43,11 @@ class AccessLogInterceptor : public grpc::experimental::Interceptor {
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
+      const double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
+      RpcRequests()
+          .Add({{"method", method_}, {"code", std::to_string(static_cast<int>(status.error_code()))}})
+          .Increment();
+      RpcDuration().Add({{"method", method_}}, LatencyBuckets()).Observe(seconds);
       spdlog::info("rpc method={} code={} ms={:.1f} request_id={} user={}{}", method_,
                    static_cast<int>(status.error_code()), absl::ToDoubleMilliseconds(absl::Now() - start_),
                    request_id_.empty() ? "-" : request_id_, user_.empty() ? "-" : user_,
@@ -135,9 +143,65 @@ class RunningServerImpl : public RunningServer {
 
 }  // namespace
 
+namespace {
+
+// The message as a JSON string's contents; key=value pairs such as request_id=… stay readable in it, and the
+// request id is also lifted into its own field by JsonRequestId.
+class JsonMessage : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
+      switch (c) {
+        case '"':
+          dest.append(std::string_view("\\\""));
+          break;
+        case '\\':
+          dest.append(std::string_view("\\\\"));
+          break;
+        case '\n':
+          dest.append(std::string_view("\\n"));
+          break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            dest.append(std::string_view("?"));
+          } else {
+            dest.push_back(c);
+          }
+      }
+    }
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessage>(); }
+};
+
+class JsonRequestId : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    const std::string_view text(msg.payload.data(), msg.payload.size());
+    const auto at = text.find("request_id=");
+    std::string_view id = "-";
+    if (at != std::string_view::npos) {
+      id = text.substr(at + 11);
+      id = id.substr(0, id.find(' '));
+    }
+    for (char c : id) {
+      if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) dest.push_back(c);
+    }
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonRequestId>(); }
+};
+
+}  // namespace
+
 void InitLogging(const std::string& binary_name) {
   auto logger = spdlog::stderr_color_mt(binary_name);
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %n %l %v");
+  if (absl::GetFlag(FLAGS_log_format) == "json") {
+    auto formatter = std::make_unique<spdlog::pattern_formatter>();
+    formatter->add_flag<JsonMessage>('*').add_flag<JsonRequestId>('&').set_pattern(
+        R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","binary":"%n","level":"%l","request_id":"%&","msg":"%*"})");
+    logger->set_formatter(std::move(formatter));
+  } else {
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %n %l %v");
+  }
   spdlog::set_default_logger(logger);
 }
 
@@ -161,6 +225,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& 
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));
   }
   spdlog::info("{} listening on port {}", options.binary_name, port);
+  if (absl::Status s = StartMetricsServer(absl::GetFlag(FLAGS_metrics_listen)); !s.ok()) return s;
   return std::unique_ptr<RunningServer>(new RunningServerImpl(options, std::move(server), port));
 }
 

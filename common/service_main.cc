@@ -4,6 +4,7 @@
 
 #include "absl/flags/flag.h"
 #include "common/flags.h"
+#include "common/ops.h"
 #include "common/server.h"
 #include "spdlog/spdlog.h"
 
@@ -15,12 +16,15 @@ ABSL_FLAG(bool, migrate_on_start, false, "apply migrations before serving");
 namespace saima {
 
 int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
-  std::vector<char*> args = ParseFlags(argc, argv, spec.binary_name + " [migrate]");
+  std::vector<char*> args = ParseFlags(argc, argv, spec.binary_name + " [migrate|healthcheck]");
   InitLogging(spec.binary_name);
+  const std::string listen = absl::GetFlag(FLAGS_listen).empty() ? spec.default_listen : absl::GetFlag(FLAGS_listen);
+  if (args.size() > 1 && std::strcmp(args[1], "healthcheck") == 0) return HealthcheckMain(listen);
+  LogConfiguration(spec.binary_name);
   const std::string db_url = absl::GetFlag(FLAGS_db_url);
   const bool migrate_only = args.size() > 1 && std::strcmp(args[1], "migrate") == 0;
   if (args.size() > 1 && !migrate_only) {
-    spdlog::error("unknown command '{}'; the only command is 'migrate'", args[1]);
+    spdlog::error("unknown command '{}'; the commands are 'migrate' and 'healthcheck'", args[1]);
     return 2;
   }
   if (migrate_only || absl::GetFlag(FLAGS_migrate_on_start)) {
@@ -38,9 +42,13 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   for (const auto& s : services) raw.push_back(s.get());
   ServerOptions options;
   options.binary_name = spec.binary_name;
-  options.listen_address = absl::GetFlag(FLAGS_listen).empty() ? spec.default_listen : absl::GetFlag(FLAGS_listen);
+  options.listen_address = listen;
   options.max_threads = pool_size * 4 + 4;
-  options.readiness_probe = [&pool] { return pool.Ping(); };
+  options.readiness_probe = [&pool] {
+    NamedGauge("saima_db_pool_size", "database connections of the pool").Set(pool.size());
+    NamedGauge("saima_db_pool_in_use", "database connections leased now").Set(pool.in_use());
+    return pool.Ping();
+  };
   auto server = StartServer(options, raw);
   if (!server.ok()) {
     spdlog::error("{}", server.status().ToString());

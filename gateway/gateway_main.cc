@@ -7,6 +7,7 @@
 
 #include "absl/flags/flag.h"
 #include "common/flags.h"
+#include "common/ops.h"
 #include "common/server.h"
 #include "gateway/auth.h"
 #include "gateway/gateway.h"
@@ -30,8 +31,11 @@ ABSL_FLAG(std::string, oc4ids_prefix, "oc4ids-saima0", "OC4IDS project identifie
 
 int main(int argc, char** argv) {
   using namespace saima::gateway;
-  saima::ParseFlags(argc, argv, "saima-gateway");
+  std::vector<char*> args = saima::ParseFlags(argc, argv, "saima-gateway [healthcheck]");
   saima::InitLogging("saima-gateway");
+  if (args.size() > 1 && std::string(args[1]) == "healthcheck")
+    return saima::HealthcheckMain(absl::GetFlag(FLAGS_listen));
+  saima::LogConfiguration("saima-gateway");
   auto tokens = TokenStore::Load(absl::GetFlag(FLAGS_tokens_file));
   if (!tokens.ok()) {
     spdlog::error("{}", tokens.status().ToString());

@@ -2,11 +2,14 @@
 
 #include <httplib.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/ops.h"
 #include "common/status.h"
 #include "gateway/contest_export.h"
 #include "gateway/dispatch_export.h"
@@ -172,6 +175,33 @@ absl::StatusOr<gw::UpdateProjectRequest> ParsePatch(const httplib::Request& req,
 }
 
 }  // namespace
+
+std::string RouteOf(const std::string& path) {
+  // Ids, periods and names in a path become placeholders, so that the routes' label values stay few.
+  std::vector<std::string> parts = absl::StrSplit(path, '/');
+  for (size_t i = 0; i < parts.size(); ++i) {
+    std::string& part = parts[i];
+    const auto colon = part.find(':');
+    std::string head = part.substr(0, colon);
+    const std::string tail = colon == std::string::npos ? "" : part.substr(colon);
+    if (i > 0 && parts[i - 1] == "sheets" && i + 1 < parts.size()) {
+      part = "{judge}";
+      parts[i + 1] = "{unit}" + parts[i + 1].substr(std::min(parts[i + 1].find(':'), parts[i + 1].size()));
+      ++i;
+      continue;
+    }
+    if (!head.empty() && head.find_first_not_of("0123456789") == std::string::npos) {
+      head = "{id}";
+    } else if (head.size() == 7 && head[4] == '-' && head.find_first_not_of("0123456789-") == std::string::npos) {
+      head = "{period}";
+    } else if (parts.size() == 2 && head != "healthz" && head != "metrics" && !head.empty()) {
+      head = "{file}";  // the dashboard's static files
+    }
+    part = head + tail;
+  }
+  if (absl::StartsWith(path, "/sdmx/")) return parts.size() > 3 ? absl::StrCat("/sdmx/", parts[2], "/…") : path;
+  return absl::StrJoin(parts, "/");
+}
 
 template <typename Handler>
 std::function<void(const httplib::Request&, httplib::Response&)> HttpApi::Authed(Handler handler) {
@@ -704,7 +734,20 @@ void HttpApi::Register(httplib::Server& server) {
   Report<gw::GetAnnualSummaryRequest>(server, "/v1/analysis/annual", &Gateway::GetAnnualSummary, &AnnualTables,
                                       "annual-summary");
 
+  server.Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(MetricsText(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+
+  // Every request is timed on the worker thread that serves it, from routing to the log line.
+  static thread_local absl::Time started;
+  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    started = absl::Now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    const std::string route = RouteOf(req.path);
+    HttpRequests().Add({{"route", route}, {"status", std::to_string(res.status)}}).Increment();
+    HttpDuration().Add({{"route", route}}, LatencyBuckets()).Observe(absl::ToDoubleSeconds(absl::Now() - started));
     spdlog::info("http method={} path={} status={} request_id={}", req.method, req.path, res.status,
                  res.get_header_value("X-Request-Id"));
   });

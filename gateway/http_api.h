@@ -41,6 +41,9 @@ struct Response;
 
 namespace saima::gateway {
 
+// The route a path belongs to, for metrics: "/v1/projects/42/oc4ids" → "/v1/projects/{id}/oc4ids".
+std::string RouteOf(const std::string& path);
+
 class HttpApi {
  public:
   // `oc4ids_prefix` is the publisher's OC4IDS project identifier prefix.

@@ -1,6 +1,7 @@
 #include "services/registry/pg_registry_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/ops.h"
 #include "common/pg_json.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
@@ -411,6 +412,8 @@ void PgRegistryStore::NoteCommitted(int64_t revision) {
     std::lock_guard<std::mutex> lock(mu_);
     if (revision > last_committed_.load()) last_committed_.store(revision);
   }
+  NamedGauge("saima_change_feed_head_revision", "the newest committed revision of the change feed")
+      .Set(static_cast<double>(last_committed_.load()));
   changed_.notify_all();
 }
 

@@ -1,6 +1,7 @@
 #include "services/stats/registry_client.h"
 
 #include "common/client.h"
+#include "common/ops.h"
 #include "spdlog/spdlog.h"
 
 namespace saima::stats {
@@ -51,6 +52,8 @@ void FeedFollower::Run() {
         healthy = false;
       } else {
         applied_ = message.change().revision();
+        NamedGauge("saima_change_feed_applied_revision", "the last registry revision stats applied")
+            .Set(static_cast<double>(applied_.load()));
       }
     }
     grpc::Status status = reader->Finish();

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/ops.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -348,6 +349,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
   }
   if (!written.ok()) return written.status();
   response.set_rows_imported(*written);
+  NamedCounter("saima_import_rows_total", "monthly report rows imported (committed)").Increment(*written);
   return response;
 }
 

@@ -1,0 +1,145 @@
+#include "common/ops.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <regex>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "prometheus/exposer.h"
+#include "prometheus/text_serializer.h"
+#include "spdlog/spdlog.h"
+
+ABSL_FLAG(std::string, metrics_listen, "", "serve Prometheus metrics at http://HOST:PORT/metrics (empty: off)");
+ABSL_FLAG(std::string, log_format, "text", "log lines as text or json (one JSON object per line)");
+
+namespace saima {
+
+prometheus::Registry& MetricsRegistry() {
+  static auto* registry = new std::shared_ptr<prometheus::Registry>(std::make_shared<prometheus::Registry>());
+  return **registry;
+}
+
+namespace {
+std::shared_ptr<prometheus::Registry> SharedRegistry() {
+  static auto* shared = new std::shared_ptr<prometheus::Registry>(
+      std::shared_ptr<prometheus::Registry>(&MetricsRegistry(), [](prometheus::Registry*) {}));
+  return *shared;
+}
+}  // namespace
+
+prometheus::Family<prometheus::Counter>& RpcRequests() {
+  static auto& f = prometheus::BuildCounter()
+                       .Name("saima_rpc_requests_total")
+                       .Help("gRPC calls served, by method and status code")
+                       .Register(MetricsRegistry());
+  return f;
+}
+prometheus::Family<prometheus::Histogram>& RpcDuration() {
+  static auto& f = prometheus::BuildHistogram()
+                       .Name("saima_rpc_duration_seconds")
+                       .Help("gRPC call latency, by method")
+                       .Register(MetricsRegistry());
+  return f;
+}
+prometheus::Family<prometheus::Counter>& HttpRequests() {
+  static auto& f = prometheus::BuildCounter()
+                       .Name("saima_http_requests_total")
+                       .Help("HTTP requests served by the gateway, by route and status")
+                       .Register(MetricsRegistry());
+  return f;
+}
+prometheus::Family<prometheus::Histogram>& HttpDuration() {
+  static auto& f = prometheus::BuildHistogram()
+                       .Name("saima_http_duration_seconds")
+                       .Help("HTTP request latency, by route")
+                       .Register(MetricsRegistry());
+  return f;
+}
+prometheus::Gauge& NamedGauge(const std::string& name, const std::string& help) {
+  static std::mutex mu;
+  static auto* gauges = new std::map<std::string, prometheus::Gauge*>();
+  std::lock_guard<std::mutex> lock(mu);
+  auto& g = (*gauges)[name];
+  if (g == nullptr) g = &prometheus::BuildGauge().Name(name).Help(help).Register(MetricsRegistry()).Add({});
+  return *g;
+}
+
+prometheus::Counter& NamedCounter(const std::string& name, const std::string& help) {
+  static std::mutex mu;
+  static auto* counters = new std::map<std::string, prometheus::Counter*>();
+  std::lock_guard<std::mutex> lock(mu);
+  auto& c = (*counters)[name];
+  if (c == nullptr) c = &prometheus::BuildCounter().Name(name).Help(help).Register(MetricsRegistry()).Add({});
+  return *c;
+}
+
+const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
+  static const auto* buckets =
+      new prometheus::Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
+  return *buckets;
+}
+
+std::string MetricsText() { return prometheus::TextSerializer().Serialize(MetricsRegistry().Collect()); }
+
+absl::Status StartMetricsServer(const std::string& address) {
+  if (address.empty()) return absl::OkStatus();
+  try {
+    static auto* exposer = new prometheus::Exposer(address);
+    exposer->RegisterCollectable(SharedRegistry());
+    spdlog::info("metrics on http://{}/metrics", address);
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", address, ": ", e.what()));
+  }
+  return absl::OkStatus();
+}
+
+std::string MaskSecrets(const std::string& flag_name, const std::string& value) {
+  if (value.empty()) return value;
+  if (absl::EndsWith(flag_name, "token") || absl::EndsWith(flag_name, "password") ||
+      absl::EndsWith(flag_name, "secret") || absl::EndsWith(flag_name, "_key")) {
+    return "****";
+  }
+  static const std::regex* url_password = new std::regex(R"(^([a-z]+://[^:/@]+:)[^@]*@)");
+  std::string masked = std::regex_replace(value, *url_password, "$1****@");
+  static const std::regex* param_password = new std::regex(R"((password=)[^ &]*)");
+  return std::regex_replace(masked, *param_password, "$1****");
+}
+
+void LogConfiguration(const std::string& binary_name) {
+  std::vector<std::pair<std::string, std::string>> flags;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    const std::string file(flag->Filename());
+    // The binary's own flags: those declared in this project's sources.
+    if (!absl::StrContains(file, "common/") && !absl::StrContains(file, "services/") &&
+        !absl::StrContains(file, "gateway/")) {
+      continue;
+    }
+    flags.emplace_back(std::string(name), MaskSecrets(std::string(name), flag->CurrentValue()));
+  }
+  std::sort(flags.begin(), flags.end());
+  std::string line;
+  for (const auto& [name, value] : flags) absl::StrAppend(&line, line.empty() ? "" : " ", name, "=", value);
+  spdlog::info("{} configuration: {}", binary_name, line);
+}
+
+int HealthcheckMain(const std::string& address) {
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  const grpc::Status status = stub->Check(&context, request, &response);
+  const bool serving = status.ok() && response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+  std::fprintf(stderr, "%s: %s\n", address.c_str(),
+               serving ? "SERVING" : (status.ok() ? "NOT_SERVING" : status.error_message().c_str()));
+  return serving ? 0 : 1;
+}
+
+}  // namespace saima

@@ -1,0 +1,30 @@
+#include "common/ops.h"
+
+#include "gtest/gtest.h"
+
+namespace saima {
+namespace {
+
+TEST(MaskSecrets, PasswordsInUrlsAndSecretFlagsAreHidden) {
+  EXPECT_EQ(MaskSecrets("db_url", "postgresql://saima_stats:s3cret@db:5432/saima"),
+            "postgresql://saima_stats:****@db:5432/saima");
+  EXPECT_EQ(MaskSecrets("db_url", "host=db user=saima password=s3cret dbname=saima"),
+            "host=db user=saima password=**** dbname=saima");
+  EXPECT_EQ(MaskSecrets("db_url", "postgresql:///saima"), "postgresql:///saima");
+  EXPECT_EQ(MaskSecrets("jwt_secret", "abc"), "****");
+  EXPECT_EQ(MaskSecrets("bootstrap_token", "abc"), "****");
+  EXPECT_EQ(MaskSecrets("tokens_file", ".saima/tokens.tsv"), ".saima/tokens.tsv");  // a path, not a secret
+  EXPECT_EQ(MaskSecrets("listen", "127.0.0.1:50051"), "127.0.0.1:50051");
+}
+
+TEST(Metrics, CountersAppearInTheTextFormat) {
+  RpcRequests().Add({{"method", "/saima.test.v1.T/Call"}, {"code", "0"}}).Increment(3);
+  NamedGauge("saima_test_gauge", "a test gauge").Set(7);
+  const std::string text = MetricsText();
+  EXPECT_NE(text.find("saima_rpc_requests_total{code=\"0\",method=\"/saima.test.v1.T/Call\"} 3"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("saima_test_gauge 7"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace saima
