@@ -73,7 +73,8 @@ RegistryUnits::RegistryUnits(std::shared_ptr<grpc::Channel> registry)
 
 std::map<std::string, std::string> RegistryUnits::UnitNames(absl::Time deadline) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (absl::Now() - fetched_ < absl::Minutes(1)) return names_;
+  // Cached briefly; an empty answer (units not loaded yet) is never kept.
+  if (!names_.empty() && absl::Now() - fetched_ < absl::Seconds(10)) return names_;
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(std::min(deadline, absl::Now() + absl::Seconds(5))));
   AttachCaller(StatsServiceCaller(), "", context);

@@ -37,7 +37,7 @@ class FeedFollower {
   std::thread thread_;
 };
 
-// Unit names from the registry, cached for a minute.
+// Unit names from the registry, cached for ten seconds.
 class RegistryUnits : public UnitDirectory {
  public:
   explicit RegistryUnits(std::shared_ptr<grpc::Channel> registry);
