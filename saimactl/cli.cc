@@ -54,6 +54,11 @@ void Progress(size_t done, size_t total) {
 }
 
 // Maps a request field path to the CSV column an official sees.
+void Client::NoteRetry(const absl::Status& status, int delay_ms) {
+  ++retries_;
+  std::cerr << "网关暂不可用 (" << absl::StatusCodeToString(status.code()) << "), " << delay_ms << " 毫秒后重试\n";
+}
+
 int PrintJson(const google::protobuf::Message& message) {
   std::string json;
   google::protobuf::util::JsonPrintOptions options;

@@ -4,9 +4,11 @@
 // What every saimactl command shares: the gateway client, error printing, files, the progress bar, and the
 // way officials read amounts and rates.
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "common/client.h"
@@ -23,18 +25,35 @@ class Client {
  public:
   Client();
 
+  // One call, retried while the gateway or a service is unavailable or too slow (backoff 200 ms doubling to 3 s,
+  // about 30 s in all). Retrying is safe: every creating request carries its request id, so a retry of a write
+  // that did reach the database returns the first result instead of writing again.
   template <typename Request, typename Response>
   absl::Status Call(grpc::Status (gw::GatewayService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* response) {
-    auto context = Context(std::chrono::seconds(30));
-    return FromGrpcStatus((stub_.get()->*method)(context.get(), request, response));
+    absl::Status status;
+    int delay_ms = 200;
+    for (int attempt = 0; attempt < 12; ++attempt) {
+      auto context = Context(std::chrono::seconds(30));
+      status = FromGrpcStatus((stub_.get()->*method)(context.get(), request, response));
+      if (!absl::IsUnavailable(status) && !absl::IsDeadlineExceeded(status)) return status;
+      NoteRetry(status, delay_ms);
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      delay_ms = std::min(delay_ms * 2, 3000);
+    }
+    return status;
   }
   // A context with the deadline and the bearer token.
   std::unique_ptr<grpc::ClientContext> Context(std::chrono::seconds timeout) const;
   gw::GatewayService::Stub& stub() { return *stub_; }
+  // How many calls were retried in this process.
+  int retries() const { return retries_; }
 
  private:
+  void NoteRetry(const absl::Status& status, int delay_ms);
+
   std::unique_ptr<gw::GatewayService::Stub> stub_;
+  int retries_ = 0;
 };
 
 // Prints an error for an official: the message, then each field that was refused. Returns 1.
