@@ -22,6 +22,7 @@ class ChildProcess {
   // SIGTERM; returns the exit status, or -1 if it did not exit within `seconds`.
   int Terminate(int seconds);
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
 
  private:
   std::string name_;
