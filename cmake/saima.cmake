@@ -2,7 +2,10 @@
 
 # Warnings as errors on our own targets only (generated code is compiled without them).
 function(saima_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wno-unused-parameter)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+  if(SAIMA_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
 endfunction()
 
 # saima_library(name SRCS ... DEPS ...): a small library of ours.

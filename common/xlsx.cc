@@ -8,14 +8,21 @@
 #include <map>
 #include <memory>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace saima {
 namespace {
 
+// The largest part of a workbook read: 64 MiB uncompressed (a month's import is a few MiB; more is a zip bomb).
+constexpr zip_uint64_t kMaxEntryBytes = 64u << 20;
+
 absl::StatusOr<std::string> ReadEntry(zip_t* archive, const char* name) {
   zip_stat_t stat;
   if (zip_stat(archive, name, 0, &stat) != 0) return absl::NotFoundError(name);
+  if (!(stat.valid & ZIP_STAT_SIZE) || stat.size > kMaxEntryBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(name, " in the workbook is larger than 64 MiB uncompressed"));
+  }
   std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> file(zip_fopen(archive, name, 0), zip_fclose);
   if (!file) return absl::InvalidArgumentError(absl::StrCat("cannot open ", name, " in the workbook"));
   std::string data(stat.size, '\0');
@@ -40,17 +47,30 @@ struct Sheet {
   std::string type;
   std::string text;
   bool in_value = false;
+  // A cell outside A1:XFD1048576 (a damaged or hostile file): the workbook is refused.
+  bool out_of_range = false;
 };
 
+// Excel's limits: columns A to XFD, rows 1 to 1 048 576.
+constexpr int kMaxColumns = 16384;
+constexpr int kMaxRows = 1048576;
+
+// "AB12" → 27; -1 when the letters are missing or past XFD.
 int ColumnIndex(const char* ref) {
   int column = 0;
-  for (; *ref >= 'A' && *ref <= 'Z'; ++ref) column = column * 26 + (*ref - 'A' + 1);
+  for (; *ref >= 'A' && *ref <= 'Z'; ++ref) {
+    column = column * 26 + (*ref - 'A' + 1);
+    if (column > kMaxColumns) return -1;
+  }
   return column - 1;
 }
 
+// "AB12" → 11; -1 when the number is missing or out of range.
 int RowIndex(const char* ref) {
   while (*ref >= 'A' && *ref <= 'Z') ++ref;
-  return std::atoi(ref) - 1;
+  int row = 0;
+  if (!absl::SimpleAtoi(ref, &row) || row < 1 || row > kMaxRows) return -1;
+  return row - 1;
 }
 
 const char* Attribute(const char** attrs, const char* name) {
@@ -86,7 +106,7 @@ void XMLCALL SheetStart(void* data, const char* name, const char** attrs) {
     s->in_value = true;
   } else if (std::strcmp(name, "row") == 0) {
     const char* r = Attribute(attrs, "r");
-    if (r) s->row = std::atoi(r) - 1;
+    if (r) s->row = RowIndex(r);
     s->column = -1;
   }
 }
@@ -100,7 +120,11 @@ void XMLCALL SheetEnd(void* data, const char* name) {
       const size_t index = static_cast<size_t>(std::atol(value.c_str()));
       value = index < s->shared->size() ? (*s->shared)[index] : "";
     }
-    s->cells[s->row][s->column] = value;
+    if (s->row < 0 || s->row >= kMaxRows || s->column < 0 || s->column >= kMaxColumns) {
+      s->out_of_range = true;
+    } else {
+      s->cells[s->row][s->column] = value;
+    }
   }
 }
 void XMLCALL SheetText(void* data, const char* text, int length) {
@@ -136,6 +160,9 @@ absl::StatusOr<std::vector<CsvRow>> ReadXlsx(const std::string& path) {
   Sheet sheet;
   sheet.shared = &shared.values;
   if (absl::Status s = Parse(*sheet_xml, &sheet, SheetStart, SheetEnd, SheetText); !s.ok()) return s;
+  if (sheet.out_of_range) {
+    return absl::InvalidArgumentError(absl::StrCat(path, " has a cell outside A1:XFD1048576; the file is damaged"));
+  }
   std::vector<CsvRow> rows;
   int last_row = sheet.cells.empty() ? -1 : sheet.cells.rbegin()->first;
   for (int r = 0; r <= last_row; ++r) {

@@ -45,3 +45,28 @@ TEST(XlsxTest, RefusesAFileThatIsNotAWorkbook) {
 
 }  // namespace
 }  // namespace saima
+
+namespace saima {
+namespace {
+
+// Found by tests/fuzz/xlsx_fuzz: a cell whose reference lies outside the sheet once indexed a row before its start.
+TEST(ReadXlsxRegression, ACellOutsideTheSheetIsRefusedNotIndexed) {
+  auto rows = ReadXlsx(SAIMA_SOURCE_DIR "/tests/fuzz/corpus/xlsx/regression-cell-out-of-range.xlsx");
+  ASSERT_FALSE(rows.ok());
+  EXPECT_NE(std::string(rows.status().message()).find("outside A1:XFD1048576"), std::string::npos) << rows.status();
+}
+
+}  // namespace
+}  // namespace saima
+
+namespace saima {
+namespace {
+
+// Found by tests/fuzz/xlsx_fuzz: an entry claiming gigabytes once made the reader allocate them.
+TEST(ReadXlsxRegression, AnEntryClaimingGigabytesIsRefused) {
+  auto rows = ReadXlsx(SAIMA_SOURCE_DIR "/tests/fuzz/corpus/xlsx/regression-huge-entry.xlsx");
+  EXPECT_FALSE(rows.ok());
+}
+
+}  // namespace
+}  // namespace saima

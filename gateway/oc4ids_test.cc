@@ -182,7 +182,8 @@ TEST(Oc4ids, EveryEnumValueMapsIntoTheCodelists) {
   for (int i = 0; i < kinds->value_count(); ++i) {
     EXPECT_TRUE(kMilestoneType.count(MilestoneTypeOf(static_cast<reg::MilestoneKind>(kinds->value(i)->number()))));
   }
-  for (const auto& m : json::parse(ToProjectJson(Sample(), "x", "2023-06-10"))["milestones"]) {
+  const json project = json::parse(ToProjectJson(Sample(), "x", "2023-06-10"));
+  for (const auto& m : project["milestones"]) {
     EXPECT_TRUE(kMilestoneStatus.count(m["status"].get<std::string>()));
   }
 }

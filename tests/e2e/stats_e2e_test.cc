@@ -164,7 +164,8 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
     EXPECT_EQ(Get("other_unit", path).first, 403) << path;
   }
   EXPECT_EQ(Get("unit", "/v1/projects/" + id).first, 200);
-  for (const auto& p : Get("other_unit", "/v1/projects").second["projects"]) EXPECT_EQ(p["unitId"], "331181100");
+  const json own_projects = Get("other_unit", "/v1/projects").second;
+  for (const auto& p : own_projects["projects"]) EXPECT_EQ(p["unitId"], "331181100");
 }
 
 TEST_F(StatsEndToEndTest, ChangeFeedResumesAfterEitherSideRestarts) {

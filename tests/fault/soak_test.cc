@@ -133,7 +133,9 @@ TEST_F(SoakTest, SteadyMixedLoad) {
   std::printf("soak: %d s, %d clients\n", seconds, clients);
   std::printf("  %-20s %9s %9s %9s %9s %7s\n", "operation", "count", "per s", "p50 ms", "p99 ms", "errors");
   int total = 0, errors = 0;
-  for (auto& [name, op] : ops) {
+  for (auto& entry : ops) {  // (clang: a lambda cannot capture a structured binding)
+    const std::string& name = entry.first;
+    Op& op = entry.second;
     std::sort(op.ms.begin(), op.ms.end());
     const auto at = [&](double q) {
       return op.ms.empty() ? 0 : op.ms[std::min(op.ms.size() - 1, size_t(q * op.ms.size()))];
