@@ -686,6 +686,7 @@ void HttpApi::Register(httplib::Server& server) {
                 gw::UpdateProblemRequest request;
                 if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
                 request.set_problem_id(std::stoll(req.matches[1].str()));
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
                 Reply(res, gateway_.UpdateProblem(call, request));
               }));
   Query<gw::ListProblemsRequest>(server, "/v1/problems", &Gateway::ListProblems);
@@ -700,6 +701,7 @@ void HttpApi::Register(httplib::Server& server) {
                 gw::RespondToOrderRequest request;
                 if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
                 request.set_order_id(std::stoll(req.matches[1].str()));
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
                 Reply(res, gateway_.RespondToOrder(call, request));
               }));
   server.Post(R"(/v1/orders/(\d+):close)",
@@ -707,6 +709,7 @@ void HttpApi::Register(httplib::Server& server) {
                 gw::CloseOrderRequest request;
                 if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
                 request.set_order_id(std::stoll(req.matches[1].str()));
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
                 Reply(res, gateway_.CloseOrder(call, request));
               }));
   server.Post("/v1/orders:escalate",

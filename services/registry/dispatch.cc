@@ -70,7 +70,7 @@ absl::StatusOr<pb::UpdateProblemResponse> Dispatch::UpdateProblem(const Caller& 
   if (!q.closed_date().empty() && !IsDate(q.closed_date())) v.Add("closed_date", "must be a date YYYY-MM-DD");
   if (!v.ok()) return v.ToStatus();
   auto problem = store_.ChangeProblem(
-      q.problem_id(),
+      q.problem_id(), q.request_id(),
       [&](pb::Problem& p) -> absl::Status {
         const bool responsible = c.role == kRoleDeptReviewer && c.unit_id == p.responsible_unit_id();
         if (!c.IsAdministrator() && !responsible && !(noting && !closing && IsUnitStaffOf(c, p.unit_id()))) {
@@ -154,7 +154,7 @@ absl::StatusOr<pb::RespondToOrderResponse> Dispatch::RespondToOrder(const Caller
   if (q.done_nodes_size() > 0 && !IsDate(q.done_date())) v.Add("done_date", "must be a date YYYY-MM-DD");
   if (!v.ok()) return v.ToStatus();
   auto order = store_.ChangeOrder(
-      q.order_id(),
+      q.order_id(), q.request_id(),
       [&](pb::Order& o) -> absl::Status {
         if (!c.IsAdministrator() && !IsUnitStaffOf(c, o.unit_id())) {
           return absl::PermissionDeniedError(absl::StrCat("only the responsible unit (", o.unit_id(), ") answers"));
@@ -203,7 +203,7 @@ absl::StatusOr<pb::CloseOrderResponse> Dispatch::CloseOrder(const Caller& c, con
     return absl::PermissionDeniedError("only the 发改局 closes an order whose project is back to 正常");
   }
   auto order = store_.ChangeOrder(
-      q.order_id(),
+      q.order_id(), q.request_id(),
       [&](pb::Order& o) -> absl::Status {
         if (o.state() == pb::ORDER_STATE_CLOSED) {
           return absl::FailedPreconditionError(

@@ -48,6 +48,8 @@ std::vector<NamedStatement> DispatchStatements() {
        "SELECT order_id, doc FROM registry.orders WHERE ($1 = 0 OR project_id = $1) AND ($2 = '' OR unit_id = $2) "
        "AND (NOT $3 OR state <> 3) AND ($4 = '' OR issued_date >= $4::date) "
        "AND ($5 = '' OR issued_date <= $5::date) ORDER BY order_id"},
+      {"dispatch_request_seen", "SELECT object_id FROM registry.dispatch_requests WHERE request_id = $1"},
+      {"insert_dispatch_request", "INSERT INTO registry.dispatch_requests (request_id, object_id) VALUES ($1, $2)"},
       {"decision_by_request", "SELECT decision_id, doc FROM registry.decisions WHERE request_id = $1"},
       {"insert_decision",
        "INSERT INTO registry.decisions (period, project_id, doc, request_id) VALUES ($1, $2, $3::jsonb, $4) "
@@ -81,7 +83,7 @@ absl::StatusOr<pb::Problem> DispatchStore::InsertProblem(const pb::Problem& prob
   return out;
 }
 
-absl::StatusOr<pb::Problem> DispatchStore::ChangeProblem(int64_t problem_id,
+absl::StatusOr<pb::Problem> DispatchStore::ChangeProblem(int64_t problem_id, const std::string& request_id,
                                                          const std::function<absl::Status(pb::Problem&)>& change,
                                                          absl::Time deadline) {
   pb::Problem out;
@@ -89,6 +91,10 @@ absl::StatusOr<pb::Problem> DispatchStore::ChangeProblem(int64_t problem_id,
     auto rows = txn.exec_prepared("problem_for_update", problem_id);
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("problem ", problem_id, " does not exist"));
     out = ProblemOf(rows[0]);
+    if (!request_id.empty()) {
+      if (!txn.exec_prepared("dispatch_request_seen", request_id).empty()) return absl::OkStatus();  // a retry
+      txn.exec_prepared0("insert_dispatch_request", request_id, problem_id);
+    }
     if (absl::Status s = change(out); !s.ok()) return s;
     pb::Problem stored = out;
     stored.clear_problem_id();
@@ -138,7 +144,7 @@ absl::StatusOr<pb::Order> DispatchStore::InsertOrder(const pb::Order& order, con
   return out;
 }
 
-absl::StatusOr<pb::Order> DispatchStore::ChangeOrder(int64_t order_id,
+absl::StatusOr<pb::Order> DispatchStore::ChangeOrder(int64_t order_id, const std::string& request_id,
                                                      const std::function<absl::Status(pb::Order&)>& change,
                                                      absl::Time deadline) {
   pb::Order out;
@@ -146,6 +152,10 @@ absl::StatusOr<pb::Order> DispatchStore::ChangeOrder(int64_t order_id,
     auto rows = txn.exec_prepared("order_for_update", order_id);
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("order ", order_id, " does not exist"));
     out = OrderOf(rows[0]);
+    if (!request_id.empty()) {
+      if (!txn.exec_prepared("dispatch_request_seen", request_id).empty()) return absl::OkStatus();  // a retry
+      txn.exec_prepared0("insert_dispatch_request", request_id, order_id);
+    }
     if (absl::Status s = change(out); !s.ok()) return s;
     pb::Order stored = out;
     stored.clear_order_id();

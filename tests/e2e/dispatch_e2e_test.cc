@@ -8,7 +8,17 @@
 namespace saima::testing {
 namespace {
 
-class DispatchEndToEndTest : public HttpSystemTest {};
+class DispatchEndToEndTest : public HttpSystemTest {
+ protected:
+  static std::pair<int, json> PostWithKey(const std::string& user, const std::string& path, const json& body,
+                                          const std::string& key) {
+    httplib::Client client("127.0.0.1", system_->http_port());
+    httplib::Headers headers = {{"Authorization", "Bearer " + system_->token(user)}, {"Idempotency-Key", key}};
+    auto res = client.Post(path.c_str(), headers, body.dump(), "application/json");
+    if (!res) return {0, json()};
+    return {res->status, json::parse(res->body, nullptr, false)};
+  }
+};
 
 TEST_F(DispatchEndToEndTest, AProjectFallsBehindAndTheCityActs) {
   // A key project of 龙渊街道, plan 1亿 for 2023, slipping from 预警 (Feb–Apr) into 滞后 (May).
@@ -102,10 +112,14 @@ TEST_F(DispatchEndToEndTest, AProjectFallsBehindAndTheCityActs) {
 
   // The unit answers; a node met on time does not escalate.
   EXPECT_EQ(Post("other_unit", "/v1/orders/" + order_id + ":respond", {{"answer", "x"}}).first, 403);
-  auto [answered, answer] = Post("unit", "/v1/orders/" + order_id + ":respond",
-                                 {{"answer", "已全面复工"}, {"doneNodes", {"全面复工"}}, {"doneDate", "2023-06-28"}});
+  const json response = {{"answer", "已全面复工"}, {"doneNodes", {"全面复工"}}, {"doneDate", "2023-06-28"}};
+  auto [answered, answer] = PostWithKey("unit", "/v1/orders/" + order_id + ":respond", response, "answer-1");
   ASSERT_EQ(answered, 200) << answer.dump();
   EXPECT_EQ(answer["order"]["state"], "ORDER_STATE_ANSWERED");
+  // A retried answer (same Idempotency-Key) is not recorded twice.
+  auto [again, again_body] = PostWithKey("unit", "/v1/orders/" + order_id + ":respond", response, "answer-1");
+  ASSERT_EQ(again, 200);
+  EXPECT_EQ(again_body["order"]["history"].size(), answer["order"]["history"].size());
   EXPECT_EQ(Post("admin", "/v1/orders:escalate", {{"asOfDate", "2023-07-01"}}).second["escalated"].size(), 0u);
 
   // Closing: "back to 正常" is checked against stats; a leader closes with a reason; never twice.
@@ -131,7 +145,9 @@ TEST_F(DispatchEndToEndTest, AProjectFallsBehindAndTheCityActs) {
 
   // The problem: the unit adds notes, the responsible department closes it with its result.
   const std::string update = "/v1/problems/" + problem_id + ":update";
-  EXPECT_EQ(Post("unit", update, {{"note", {{"date", "2023-05-25"}, {"text", "已报市自然资源和规划局"}}}}).first, 200);
+  const json note = {{"note", {{"date", "2023-05-25"}, {"text", "已报市自然资源和规划局"}}}};
+  EXPECT_EQ(PostWithKey("unit", update, note, "note-1").first, 200);
+  EXPECT_EQ(PostWithKey("unit", update, note, "note-1").first, 200);  // a retry: the note is kept once
   EXPECT_EQ(Post("unit", update, {{"result", "指标已落实"}}).first, 403);
   auto [solved, solved_body] = Post("dept", update, {{"result", "用地指标已落实"}, {"closedDate", "2023-06-20"}});
   ASSERT_EQ(solved, 200) << solved_body.dump();
