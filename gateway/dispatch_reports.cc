@@ -23,21 +23,6 @@ namespace {
 namespace reg = ::saima::registry::v1;
 namespace st = ::saima::stats::v1;
 
-const char* LightName(st::ProgressStatus status) {
-  switch (status) {
-    case st::PROGRESS_STATUS_AHEAD:
-      return "较快";
-    case st::PROGRESS_STATUS_NORMAL:
-      return "正常";
-    case st::PROGRESS_STATUS_WARNING:
-      return "预警";
-    case st::PROGRESS_STATUS_LAGGING:
-      return "滞后";
-    default:
-      return "";
-  }
-}
-
 bool Behind(st::ProgressStatus s) { return s == st::PROGRESS_STATUS_WARNING || s == st::PROGRESS_STATUS_LAGGING; }
 
 // "2023-05" → {2023, 5}; INVALID_ARGUMENT unless MM is 02–12.
@@ -104,8 +89,9 @@ absl::StatusOr<gw::CloseOrderResponse> Gateway::CloseOrder(const CallInfo& call,
           absl::StrCat("project ", project_id, " has no progress status at ", request.status_period()));
     }
     if (Behind(it->second.status())) {
-      return absl::FailedPreconditionError(absl::StrCat("project ", project_id, " is ", LightName(it->second.status()),
-                                                        " at ", request.status_period(), ", not back to 正常"));
+      return absl::FailedPreconditionError(absl::StrCat("project ", project_id, " is ",
+                                                        stats::StatusName(it->second.status()), " at ",
+                                                        request.status_period(), ", not back to 正常"));
     }
   }
   auto context = Downstream(call);
@@ -155,13 +141,13 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
     a.set_project_name(s.project_name());
     a.set_unit_id(s.unit_id());
     a.set_unit_name((*names)[s.unit_id()]);
-    a.set_status(LightName(s.status()));
+    a.set_status(stats::StatusName(s.status()));
     a.set_ytd_yuan(s.completion_rate().numerator());
     a.set_plan_yuan(s.completion_rate().denominator());
     a.set_reason(s.reason());
     if (history.size() > 1) {
       if (auto it = history[1].find(s.project_id()); it != history[1].end()) {
-        a.set_previous_status(LightName(it->second.status()));
+        a.set_previous_status(stats::StatusName(it->second.status()));
       }
     }
     int behind = 0;

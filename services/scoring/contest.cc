@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/status.h"
+#include "services/registry/project_rules.h"
 #include "services/scoring/aggregation.h"
 #include "services/scoring/contest_rules.h"
 
@@ -17,27 +18,6 @@ absl::Status OrganisersOnly(const Caller& c, const char* what) {
 }
 
 bool IsTownship(reg::UnitType type) { return type == reg::UNIT_TYPE_TOWNSHIP || type == reg::UNIT_TYPE_SUBDISTRICT; }
-
-const char* StageName(reg::ProjectStage stage) {
-  switch (stage) {
-    case reg::PROJECT_STAGE_PLANNING:
-      return "谋划";
-    case reg::PROJECT_STAGE_PREPARATION:
-      return "前期";
-    case reg::PROJECT_STAGE_CONSTRUCTION:
-      return "在建";
-    case reg::PROJECT_STAGE_COMPLETED:
-      return "竣工";
-    case reg::PROJECT_STAGE_IN_PRODUCTION:
-      return "投产";
-    case reg::PROJECT_STAGE_SUSPENDED:
-      return "停缓建";
-    case reg::PROJECT_STAGE_WITHDRAWN:
-      return "退出";
-    default:
-      return "";
-  }
-}
 
 // The last day of a period "2023-05" as "2023-05-31".
 std::string LastDayOf(const std::string& period) {
@@ -362,7 +342,7 @@ absl::StatusOr<pb::GetLookBackResponse> Contest::GetLookBack(const Caller&, cons
     pb::LookBackProject& lp = *e.add_projects();
     lp.set_project_id(p.project_id());
     lp.set_name(p.name());
-    lp.set_stage_name(StageName(p.stage()));
+    lp.set_stage_name(saima::registry::StageName(p.stage()));
     lp.set_started(!p.actual_start_date().empty() && p.actual_start_date() <= last_day);
     lp.set_planned_total_investment_yuan(p.planned_total_investment_yuan());
     if (auto it = figures->find(p.project_id()); it != figures->end()) {

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status.h"
+#include "services/stats/indicators.h"
 
 namespace saima::scoring {
 namespace {
@@ -22,21 +23,6 @@ absl::Status Call(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*,
   context.set_deadline(absl::ToChronoTime(d));
   AttachCaller(caller, "", context);
   return FromGrpcStatus((stub->*method)(&context, request, response));
-}
-
-const char* StatusName(st::ProgressStatus status) {
-  switch (status) {
-    case st::PROGRESS_STATUS_AHEAD:
-      return "较快";
-    case st::PROGRESS_STATUS_NORMAL:
-      return "正常";
-    case st::PROGRESS_STATUS_WARNING:
-      return "预警";
-    case st::PROGRESS_STATUS_LAGGING:
-      return "滞后";
-    default:
-      return "";
-  }
 }
 
 }  // namespace
@@ -131,7 +117,7 @@ absl::StatusOr<std::map<int64_t, std::string>> GrpcContestFacts::Statuses(const 
     if (auto s = Call(stats_.get(), &st::StatsService::Stub::ListProjectStatuses, request, &response, d); !s.ok()) {
       return s;
     }
-    for (const auto& status : response.statuses()) out[status.project_id()] = StatusName(status.status());
+    for (const auto& status : response.statuses()) out[status.project_id()] = stats::StatusName(status.status());
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "services/registry/project_rules.h"
 
 namespace saima::scoring {
 namespace {
@@ -17,27 +18,6 @@ bool IsDate(const std::string& text) {
 bool IsPeriod(const std::string& text) {
   absl::CivilMonth month;
   return text.size() == 7 && absl::ParseCivilTime(text, &month) && month.month() >= 2;
-}
-
-const char* StageName(reg::ProjectStage stage) {
-  switch (stage) {
-    case reg::PROJECT_STAGE_PLANNING:
-      return "谋划";
-    case reg::PROJECT_STAGE_PREPARATION:
-      return "前期";
-    case reg::PROJECT_STAGE_CONSTRUCTION:
-      return "在建";
-    case reg::PROJECT_STAGE_COMPLETED:
-      return "竣工";
-    case reg::PROJECT_STAGE_IN_PRODUCTION:
-      return "投产";
-    case reg::PROJECT_STAGE_SUSPENDED:
-      return "停缓建";
-    case reg::PROJECT_STAGE_WITHDRAWN:
-      return "退出";
-    default:
-      return "未填";
-  }
 }
 
 bool HasDocument(const std::vector<reg::Document>& documents, reg::DocumentType type, bool explained) {
@@ -132,7 +112,8 @@ std::vector<std::string> FailedRules(const pb::Campaign& campaign, const Nominat
   }
   if (p.stage() != reg::PROJECT_STAGE_CONSTRUCTION && p.stage() != reg::PROJECT_STAGE_COMPLETED &&
       p.stage() != reg::PROJECT_STAGE_IN_PRODUCTION) {
-    failed.push_back(absl::StrCat("stage: 建设阶段须为在建、竣工或投产，当前为", StageName(p.stage())));
+    failed.push_back(
+        absl::StrCat("stage: 建设阶段须为在建、竣工或投产，当前为", saima::registry::StageName(p.stage())));
   }
   if (p.construction_nature() != reg::CONSTRUCTION_NATURE_NEW && !p.technical_renovation() &&
       !p.industrial_renovation()) {
