@@ -20,18 +20,15 @@ ABSL_FLAG(std::string, log_format, "text", "log lines as text or json (one JSON 
 
 namespace saima {
 
-prometheus::Registry& MetricsRegistry() {
-  static auto* registry = new std::shared_ptr<prometheus::Registry>(std::make_shared<prometheus::Registry>());
-  return **registry;
-}
-
 namespace {
-std::shared_ptr<prometheus::Registry> SharedRegistry() {
-  static auto* shared = new std::shared_ptr<prometheus::Registry>(
-      std::shared_ptr<prometheus::Registry>(&MetricsRegistry(), [](prometheus::Registry*) {}));
-  return *shared;
+// The one registry, shared with the exposer that serves it.
+const std::shared_ptr<prometheus::Registry>& SharedRegistry() {
+  static const auto* registry = new std::shared_ptr<prometheus::Registry>(std::make_shared<prometheus::Registry>());
+  return *registry;
 }
 }  // namespace
+
+prometheus::Registry& MetricsRegistry() { return *SharedRegistry(); }
 
 prometheus::Family<prometheus::Counter>& RpcRequests() {
   static auto& f = prometheus::BuildCounter()
