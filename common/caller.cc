@@ -1,6 +1,8 @@
 #include "common/caller.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 
 namespace saima {
 namespace {
@@ -8,6 +10,8 @@ namespace {
 constexpr char kUserKey[] = "x-saima-user";
 constexpr char kRoleKey[] = "x-saima-role";
 constexpr char kUnitKey[] = "x-saima-unit";
+constexpr char kScopesKey[] = "x-saima-scopes";
+constexpr char kClientKey[] = "x-saima-client";
 constexpr char kRequestIdKey[] = "x-request-id";
 
 std::string MetadataValue(const grpc::ServerContext& context, const char* key) {
@@ -20,15 +24,19 @@ std::string MetadataValue(const grpc::ServerContext& context, const char* key) {
 }  // namespace
 
 bool IsKnownRole(const std::string& role) {
-  for (const char* known :
-       {kRoleUnitStaff, kRoleDeptReviewer, kRoleStatsOfficer, kRoleAdmin, kRoleJudge, kRoleLeader, kRoleSysadmin}) {
+  for (const char* known : {kRoleUnitStaff, kRoleDeptReviewer, kRoleStatsOfficer, kRoleAdmin, kRoleJudge, kRoleLeader,
+                            kRoleSysadmin, kRoleMachine}) {
     if (role == known) return true;
   }
   return false;
 }
 
 absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContext& context) {
-  Caller caller{MetadataValue(context, kUserKey), MetadataValue(context, kRoleKey), MetadataValue(context, kUnitKey)};
+  Caller caller{MetadataValue(context, kUserKey), MetadataValue(context, kRoleKey), MetadataValue(context, kUnitKey),
+                MetadataValue(context, kClientKey)};
+  if (caller.client.empty()) caller.client = context.peer();
+  const std::string scopes = MetadataValue(context, kScopesKey);
+  if (!scopes.empty()) caller.scopes = absl::StrSplit(scopes, ',');
   if (caller.user_id.empty()) return absl::UnauthenticatedError("no caller: metadata x-saima-user is missing");
   if (!IsKnownRole(caller.role)) {
     return absl::UnauthenticatedError(absl::StrCat("unknown role in x-saima-role: '", caller.role, "'"));
@@ -45,6 +53,8 @@ void AttachCaller(const Caller& caller, const std::string& request_id, grpc::Cli
   context.AddMetadata(kUserKey, caller.user_id);
   context.AddMetadata(kRoleKey, caller.role);
   if (!caller.unit_id.empty()) context.AddMetadata(kUnitKey, caller.unit_id);
+  if (!caller.client.empty()) context.AddMetadata(kClientKey, caller.client);
+  if (!caller.scopes.empty()) context.AddMetadata(kScopesKey, absl::StrJoin(caller.scopes, ","));
   if (!request_id.empty() && request_id != "-") context.AddMetadata(kRequestIdKey, request_id);
 }
 

@@ -5,6 +5,8 @@
 // the caller from there and enforce their own rules with it.
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "grpcpp/client_context.h"
@@ -20,12 +22,24 @@ inline constexpr char kRoleAdmin[] = "admin";                 // 发改局 admin
 inline constexpr char kRoleJudge[] = "judge";                 // 评委
 inline constexpr char kRoleLeader[] = "leader";               // 领导, read-only
 inline constexpr char kRoleSysadmin[] = "sysadmin";           // system administrator
+inline constexpr char kRoleMachine[] = "machine";             // another system, with an API key's scopes
 
 struct Caller {
+  Caller() = default;
+  Caller(std::string user, std::string role_name, std::string unit = {}, std::string client_address = {})
+      : user_id(std::move(user)),
+        role(std::move(role_name)),
+        unit_id(std::move(unit)),
+        client(std::move(client_address)) {}
+
   std::string user_id;
   std::string role;
   // Set for unit staff and department reviewers.
   std::string unit_id;
+  // Where the request came from (the address the gateway saw); recorded in the audit log.
+  std::string client;
+  // For machine clients: the API key's scopes (e.g. "reports:read").
+  std::vector<std::string> scopes;
 
   bool IsAdministrator() const { return role == kRoleAdmin || role == kRoleSysadmin; }
 };

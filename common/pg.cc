@@ -97,6 +97,19 @@ absl::StatusOr<PgPool::Lease> PgPool::Acquire(absl::Time deadline) {
   }
 }
 
+namespace {
+thread_local const WriteContext* current_write_context = nullptr;
+}  // namespace
+
+ScopedWriteContext::ScopedWriteContext(WriteContext context)
+    : context_(std::move(context)), previous_(current_write_context) {
+  current_write_context = &context_;
+}
+
+ScopedWriteContext::~ScopedWriteContext() { current_write_context = previous_; }
+
+const WriteContext* CurrentWriteContext() { return current_write_context; }
+
 absl::Status PgPool::Transaction(absl::Time deadline, const std::function<absl::Status(pqxx::work&)>& work) {
   auto lease = Acquire(deadline);
   if (!lease.ok()) return lease.status();
@@ -104,8 +117,14 @@ absl::Status PgPool::Transaction(absl::Time deadline, const std::function<absl::
   if (timeout_ms <= 0) return absl::DeadlineExceededError("deadline passed before the transaction began");
   try {
     pqxx::work txn(**lease);
-    // A statement never outlives the caller's deadline.
-    txn.exec0(absl::StrCat("SET LOCAL statement_timeout = ", std::min<int64_t>(timeout_ms, 600000)));
+    // A statement never outlives the caller's deadline; the audit triggers record who wrote.
+    static const WriteContext kNone;
+    const WriteContext& who = current_write_context != nullptr ? *current_write_context : kNone;
+    // SET, not SELECT set_config(): a transaction may still choose its isolation level after these.
+    txn.exec0(absl::StrCat("SET LOCAL statement_timeout = ", std::min<int64_t>(timeout_ms, 600000),
+                           "; SET LOCAL saima.actor = ", txn.quote(who.actor), "; SET LOCAL saima.role = ",
+                           txn.quote(who.role), "; SET LOCAL saima.request_id = ", txn.quote(who.request_id),
+                           "; SET LOCAL saima.client = ", txn.quote(who.client)));
     absl::Status status = work(txn);
     if (status.ok()) txn.commit();
     return status;  // Not committed: the transaction rolls back when txn is destroyed.
@@ -154,6 +173,10 @@ absl::Status Migrate(const std::string& url, const std::string& schema, const Em
       ++applied;
       spdlog::info("migration {} applied to schema {}", file->path, schema);
     }
+    pqxx::work attach_txn(conn);
+    const int audited = attach_txn.exec_params1("SELECT audit.attach($1)", schema)[0].as<int>();
+    attach_txn.commit();
+    if (audited > 0) spdlog::info("audit trigger attached to {} tables of schema {}", audited, schema);
     pqxx::nontransaction unlock_txn(conn);
     unlock_txn.exec("SELECT pg_advisory_unlock(hashtext(" + lock_key + "))");
     spdlog::info("schema {} is at its latest migration ({} applied now)", schema, applied);

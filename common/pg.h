@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/embedded.h"
+#include "common/write_context.h"
 
 namespace saima {
 
@@ -85,7 +86,8 @@ class PgPool {
 };
 
 // Applies the numbered migrations (files "NNN_name.sql") not yet recorded in `schema`.schema_migrations, each
-// in its own transaction, under an advisory lock so that concurrent starters apply each exactly once.
+// in its own transaction, under an advisory lock so that concurrent starters apply each exactly once; then
+// attaches the audit trigger to every table that lacks it (audit.attach).
 // The schema must exist and belong to the connecting role.
 absl::Status Migrate(const std::string& url, const std::string& schema, const EmbeddedFile* migrations);
 

@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "common/caller.h"
 #include "common/status.h"
+#include "common/write_context.h"
 #include "grpcpp/server_context.h"
 
 namespace saima {
@@ -23,10 +24,16 @@ inline absl::Time DeadlineOf(const grpc::ServerContext& context) {
   return std::min(cap, absl::FromChrono(deadline));
 }
 
+// The audit's view of a call: who, which request, from where.
+inline WriteContext WriteContextOf(const Caller& caller, const grpc::ServerContext& context) {
+  return {caller.user_id, caller.role, RequestIdOf(context), caller.client};
+}
+
 template <typename Request, typename Response, typename UseCase>
 grpc::Status Serve(grpc::ServerContext* context, const Request* request, Response* response, UseCase&& use_case) {
   auto caller = CallerFromContext(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  ScopedWriteContext writes(WriteContextOf(*caller, *context));
   auto result = use_case(*caller, *request, DeadlineOf(*context));
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = *std::move(result);

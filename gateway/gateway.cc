@@ -33,12 +33,15 @@ Gateway::Gateway(const Backends& backends, const ReportSettings& settings)
   registry_ = reg::RegistryService::NewStub(registry_channel);
   dispatch_ = reg::DispatchService::NewStub(registry_channel);
   health_["registry"] = grpc::health::v1::Health::NewStub(registry_channel);
+  audit_["registry"] = saima::audit::v1::AuditService::NewStub(registry_channel);
   auto stats_channel = MakeChannel(backends.stats);
   stats_ = saima::stats::v1::StatsService::NewStub(stats_channel);
   health_["stats"] = grpc::health::v1::Health::NewStub(stats_channel);
+  audit_["stats"] = saima::audit::v1::AuditService::NewStub(stats_channel);
   auto scoring_channel = MakeChannel(backends.scoring);
   scoring_ = saima::scoring::v1::ScoringService::NewStub(scoring_channel);
   health_["scoring"] = grpc::health::v1::Health::NewStub(scoring_channel);
+  audit_["scoring"] = saima::audit::v1::AuditService::NewStub(scoring_channel);
 }
 
 std::unique_ptr<grpc::ClientContext> Gateway::Downstream(const CallInfo& call) const {

@@ -15,6 +15,7 @@
 #include "gateway/auth.h"
 #include "gateway/oc4ids.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "saima/audit/v1/audit.grpc.pb.h"
 #include "saima/gateway/v1/gateway.pb.h"
 #include "saima/registry/v1/dispatch.grpc.pb.h"
 #include "saima/registry/v1/registry.grpc.pb.h"
@@ -137,6 +138,12 @@ class Gateway {
   absl::StatusOr<gw::ImportMonthlyReportsResponse> ImportMonthlyReports(
       const CallInfo& call, const std::function<bool(gw::ImportMonthlyReportsRequest*)>& next);
 
+  // The audit chains of the services (audit_api.cc): every one, or the one named.
+  absl::StatusOr<saima::audit::v1::VerifyAuditResponse> VerifyAudit(
+      const CallInfo& call, const saima::audit::v1::VerifyAuditRequest& request);
+  absl::StatusOr<saima::audit::v1::ListAuditEntriesResponse> ListAuditEntries(
+      const CallInfo& call, const saima::audit::v1::ListAuditEntriesRequest& request);
+
   // Each backend's health status name ("SERVING", "NOT_SERVING", "UNAVAILABLE").
   std::map<std::string, std::string> BackendHealth();
 
@@ -154,6 +161,7 @@ class Gateway {
   std::unique_ptr<saima::scoring::v1::ScoringService::Stub> scoring_;
   std::unique_ptr<saima::registry::v1::DispatchService::Stub> dispatch_;
   std::map<std::string, std::unique_ptr<grpc::health::v1::Health::Stub>> health_;
+  std::map<std::string, std::unique_ptr<saima::audit::v1::AuditService::Stub>> audit_;
 };
 
 // A fresh random request id (16 hex digits).

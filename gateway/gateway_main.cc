@@ -54,11 +54,12 @@ int main(int argc, char** argv) {
       {absl::GetFlag(FLAGS_registry_addr), absl::GetFlag(FLAGS_stats_addr), absl::GetFlag(FLAGS_scoring_addr)},
       settings);
   GatewayService service(gateway, *tokens);
+  GatewayAuditService audit(gateway, *tokens);
 
   saima::ServerOptions options;
   options.binary_name = "saima-gateway";
   options.listen_address = absl::GetFlag(FLAGS_listen);
-  auto server = saima::StartServer(options, {&service});
+  auto server = saima::StartServer(options, {&service, &audit});
   if (!server.ok()) {
     spdlog::error("{}", server.status().ToString());
     return 1;

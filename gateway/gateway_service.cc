@@ -10,24 +10,32 @@ std::string Metadata(const grpc::ServerContext& context, const char* key) {
   return it == context.client_metadata().end() ? "" : std::string(it->second.data(), it->second.size());
 }
 
-}  // namespace
-
-absl::StatusOr<CallInfo> GatewayService::Authenticate(const grpc::ServerContext& context) const {
-  auto identity = tokens_.Authenticate(Metadata(context, "authorization"));
+// Authenticates the bearer token in "authorization" metadata and assigns the request id.
+absl::StatusOr<CallInfo> Authenticate(const TokenStore& tokens, const grpc::ServerContext& context) {
+  auto identity = tokens.Authenticate(Metadata(context, "authorization"));
   if (!identity.ok()) return identity.status();
+  identity->caller.client = context.peer();
   std::string request_id = Metadata(context, "x-request-id");
   if (request_id.empty()) request_id = NewRequestId();
   return CallInfo{*std::move(identity), request_id, &context};
 }
 
+template <typename Request, typename Response, typename Method>
+grpc::Status Delegate(Gateway& gateway, const TokenStore& tokens, grpc::ServerContext* c, const Request* q, Response* r,
+                      Method method) {
+  auto call = Authenticate(tokens, *c);
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  auto result = (gateway.*method)(*call, *q);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *r = *std::move(result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
 #define SAIMA_DEFINE(Method)                                                                                           \
   grpc::Status GatewayService::Method(grpc::ServerContext* c, const gw::Method##Request* q, gw::Method##Response* r) { \
-    auto call = Authenticate(*c);                                                                                      \
-    if (!call.ok()) return ToGrpcStatus(call.status());                                                                \
-    auto result = gateway_.Method(*call, *q);                                                                          \
-    if (!result.ok()) return ToGrpcStatus(result.status());                                                            \
-    *r = *std::move(result);                                                                                           \
-    return grpc::Status::OK;                                                                                           \
+    return Delegate(gateway_, tokens_, c, q, r, &Gateway::Method);                                                     \
   }
 SAIMA_DEFINE(WhoAmI)
 SAIMA_DEFINE(ListUnits)
@@ -95,13 +103,24 @@ SAIMA_DEFINE(GetAnnualSummary)
 grpc::Status GatewayService::ImportMonthlyReports(grpc::ServerContext* c,
                                                   grpc::ServerReader<gw::ImportMonthlyReportsRequest>* reader,
                                                   gw::ImportMonthlyReportsResponse* r) {
-  auto call = Authenticate(*c);
+  auto call = Authenticate(tokens_, *c);
   if (!call.ok()) return ToGrpcStatus(call.status());
   auto result = gateway_.ImportMonthlyReports(
       *call, [reader](gw::ImportMonthlyReportsRequest* message) { return reader->Read(message); });
   if (!result.ok()) return ToGrpcStatus(result.status());
   *r = *std::move(result);
   return grpc::Status::OK;
+}
+
+grpc::Status GatewayAuditService::VerifyAudit(grpc::ServerContext* c, const saima::audit::v1::VerifyAuditRequest* q,
+                                              saima::audit::v1::VerifyAuditResponse* r) {
+  return Delegate(gateway_, tokens_, c, q, r, &Gateway::VerifyAudit);
+}
+
+grpc::Status GatewayAuditService::ListAuditEntries(grpc::ServerContext* c,
+                                                   const saima::audit::v1::ListAuditEntriesRequest* q,
+                                                   saima::audit::v1::ListAuditEntriesResponse* r) {
+  return Delegate(gateway_, tokens_, c, q, r, &Gateway::ListAuditEntries);
 }
 
 }  // namespace saima::gateway

@@ -80,8 +80,20 @@ class GatewayService final : public gw::GatewayService::Service {
                                     gw::ImportMonthlyReportsResponse* r) override;
 
  private:
-  absl::StatusOr<CallInfo> Authenticate(const grpc::ServerContext& context) const;
+  Gateway& gateway_;
+  const TokenStore& tokens_;
+};
 
+// The audit API at the gateway: the same service as each backend's, over all three chains.
+class GatewayAuditService final : public saima::audit::v1::AuditService::Service {
+ public:
+  GatewayAuditService(Gateway& gateway, const TokenStore& tokens) : gateway_(gateway), tokens_(tokens) {}
+  grpc::Status VerifyAudit(grpc::ServerContext* c, const saima::audit::v1::VerifyAuditRequest* q,
+                           saima::audit::v1::VerifyAuditResponse* r) override;
+  grpc::Status ListAuditEntries(grpc::ServerContext* c, const saima::audit::v1::ListAuditEntriesRequest* q,
+                                saima::audit::v1::ListAuditEntriesResponse* r) override;
+
+ private:
   Gateway& gateway_;
   const TokenStore& tokens_;
 };

@@ -212,6 +212,7 @@ std::function<void(const httplib::Request&, httplib::Response&)> HttpApi::Authed
     res.set_header("X-Request-Id", request_id);
     auto identity = tokens_.Authenticate(req.get_header_value("Authorization"));
     if (!identity.ok()) return WriteError(res, identity.status());
+    identity->caller.client = req.remote_addr;
     handler(CallInfo{*std::move(identity), request_id, nullptr}, req, res);
   };
 }
@@ -575,6 +576,9 @@ void HttpApi::Register(httplib::Server& server) {
               }));
   Query<gw::ListCampaignsRequest>(server, "/v1/campaigns", &Gateway::ListCampaigns);
   Query<gw::GetLookBackRequest>(server, "/v1/look-back", &Gateway::GetLookBack);
+  // The audit: verify the chains, list the entries of a service (who changed this row, what was it before).
+  Query<saima::audit::v1::VerifyAuditRequest>(server, "/v1/audit:verify", &Gateway::VerifyAudit);
+  Query<saima::audit::v1::ListAuditEntriesRequest>(server, "/v1/audit/entries", &Gateway::ListAuditEntries);
   server.Get(R"(/v1/campaigns/(\d+))",
              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
                gw::GetCampaignRequest request;

@@ -18,7 +18,10 @@ ABSL_FLAG(std::string, token, "", "bearer token");
 
 namespace saima::ctl {
 
-Client::Client() : stub_(gw::GatewayService::NewStub(MakeChannel(absl::GetFlag(FLAGS_gateway_grpc)))) {}
+Client::Client()
+    : channel_(MakeChannel(absl::GetFlag(FLAGS_gateway_grpc))),
+      stub_(gw::GatewayService::NewStub(channel_)),
+      audit_(saima::audit::v1::AuditService::NewStub(channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> Client::Context(std::chrono::seconds timeout) const {
   auto context = CallContext(timeout);

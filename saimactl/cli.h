@@ -14,6 +14,7 @@
 #include "common/client.h"
 #include "common/format.h"
 #include "common/status.h"
+#include "saima/audit/v1/audit.grpc.pb.h"
 #include "saima/gateway/v1/gateway.grpc.pb.h"
 
 namespace saima::ctl {
@@ -28,14 +29,15 @@ class Client {
   // One call, retried while the gateway or a service is unavailable or too slow (backoff 200 ms doubling to 3 s,
   // about 30 s in all). Retrying is safe: every creating request carries its request id, so a retry of a write
   // that did reach the database returns the first result instead of writing again.
-  template <typename Request, typename Response>
-  absl::Status Call(grpc::Status (gw::GatewayService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+  template <typename Stub, typename Request, typename Response>
+  absl::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* response) {
+    Stub* stub = StubOf(static_cast<Stub*>(nullptr));
     absl::Status status;
     int delay_ms = 200;
     for (int attempt = 0; attempt < 12; ++attempt) {
       auto context = Context(std::chrono::seconds(30));
-      status = FromGrpcStatus((stub_.get()->*method)(context.get(), request, response));
+      status = FromGrpcStatus((stub->*method)(context.get(), request, response));
       if (!absl::IsUnavailable(status) && !absl::IsDeadlineExceeded(status)) return status;
       NoteRetry(status, delay_ms);
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
@@ -51,8 +53,12 @@ class Client {
 
  private:
   void NoteRetry(const absl::Status& status, int delay_ms);
+  gw::GatewayService::Stub* StubOf(gw::GatewayService::Stub*) { return stub_.get(); }
+  saima::audit::v1::AuditService::Stub* StubOf(saima::audit::v1::AuditService::Stub*) { return audit_.get(); }
 
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<gw::GatewayService::Stub> stub_;
+  std::unique_ptr<saima::audit::v1::AuditService::Stub> audit_;
   int retries_ = 0;
 };
 

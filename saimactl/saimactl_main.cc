@@ -24,6 +24,7 @@
 #include "common/flags.h"
 #include "common/status.h"
 #include "saima/gateway/v1/gateway.grpc.pb.h"
+#include "saimactl/audit_commands.h"
 #include "saimactl/cli.h"
 #include "saimactl/contest_commands.h"
 #include "saimactl/csv_import.h"
@@ -217,6 +218,7 @@ int Usage() {
          "                | sheets ID FILE.csv [--submit] | compute ID | publish ID | results ID [--csv= --xlsx=]\n"
          "       saimactl lookback --year=YYYY --period=YYYY-MM\n"
          "       saimactl dispatch load FILE.json | escalate [--as_of=] | agenda --period=YYYY-MM [--out=DIR]\n"
+         "       saimactl audit verify [--service=] | show --service= [--table=] [--match=JSON] [--actor=]\n"
          "       saimactl analysis quarterly --year= --quarter= [--out=DIR] | annual --year= [--period=] [--out=DIR]\n";
   return 2;
 }
@@ -246,5 +248,6 @@ int main(int argc, char** argv) {
   if (words[0] == "lookback") return LookBack(client);
   if (words[0] == "dispatch") return Dispatch(client, words);
   if (words[0] == "analysis") return Analysis(client, words);
+  if (words[0] == "audit") return Audit(client, words);
   return Usage();
 }

@@ -33,6 +33,7 @@ grpc::Status StatsService::ImportMonthlyReports(grpc::ServerContext* c,
                                                 pb::ImportMonthlyReportsResponse* r) {
   auto caller = CallerFromContext(*c);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  ScopedWriteContext writes(WriteContextOf(*caller, *c));
   // The first message carries the options; rows are passed on as they arrive.
   pb::ImportMonthlyReportsRequest message;
   const bool any = reader->Read(&message);
