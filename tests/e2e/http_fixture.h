@@ -116,6 +116,12 @@ class HttpSystemTest : public ::testing::Test {
             {"sinceStartYuan", std::to_string(ytd)}};
   }
 
+  // A score sheet's body: one score per default criterion.
+  static json Scores(int planning, int progress, int quality, int innovation) {
+    return {
+        {"scores", {{"planning", planning}, {"progress", progress}, {"quality", quality}, {"innovation", innovation}}}};
+  }
+
   // Submits until stats is up and has followed the feed far enough to accept the figure (seconds at most).
   static int SubmitWhenAccepted(const json& report) {
     int status = 0;

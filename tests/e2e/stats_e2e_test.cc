@@ -199,11 +199,6 @@ TEST_F(StatsEndToEndTest, ChangeFeedResumesAfterEitherSideRestarts) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM stats.project_dims"), Scalar("SELECT count(*) FROM registry.projects"));
 }
 
-json Scores(int planning, int progress, int quality, int innovation) {
-  return {
-      {"scores", {{"planning", planning}, {"progress", progress}, {"quality", quality}, {"innovation", innovation}}}};
-}
-
 TEST_F(StatsEndToEndTest, ContestFromNominationToFrozenResults) {
   // A started, approved project of 331181001 with a plan and a June figure.
   const std::string id = CreateProject("2023-331181-04-01-000504", 200'000'000);

@@ -26,6 +26,8 @@ int EnvInt(const char* name, int fallback) {
   return v != nullptr ? std::atoi(v) : fallback;
 }
 
+constexpr int kRukuPerClient = 3;
+
 struct Counts {
   std::atomic<int> attempted{0}, acknowledged{0}, refused{0}, retries{0}, gave_up{0};
 };
@@ -34,7 +36,8 @@ class FaultTest : public HttpSystemTest {
  protected:
   // Sends a write until it is acknowledged (2xx) or refused for good (another 4xx), retrying what a fault causes
   // (no answer, 409 ABORTED, 499, 5xx) with backoff and the same Idempotency-Key. Returns the final status.
-  static std::pair<int, json> Write(Counts& counts, const std::string& path, const json& body, const std::string& key) {
+  static std::pair<int, json> Write(Counts& counts, const std::string& path, const json& body, const std::string& key,
+                                    const std::string& user = "admin", const std::string& method = "POST") {
     counts.attempted++;
     int delay_ms = 50;
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(90);
@@ -42,14 +45,18 @@ class FaultTest : public HttpSystemTest {
       httplib::Client client("127.0.0.1", system_->http_port());
       client.set_connection_timeout(2);
       client.set_read_timeout(12);
-      httplib::Headers headers = {{"Authorization", "Bearer " + system_->token("admin")}, {"Idempotency-Key", key}};
-      auto res = client.Post(path.c_str(), headers, body.dump(), "application/json");
+      httplib::Headers headers = {{"Authorization", "Bearer " + system_->token(user)}, {"Idempotency-Key", key}};
+      auto res = method == "PUT" ? client.Put(path.c_str(), headers, body.dump(), "application/json")
+                                 : client.Post(path.c_str(), headers, body.dump(), "application/json");
       const int status = res ? res->status : 0;
       if (status >= 200 && status < 300) {
         counts.acknowledged++;
         return {status, json::parse(res->body, nullptr, false)};
       }
-      const bool transient = status == 0 || status == 409 || status == 499 || status >= 500;
+      // 409 is transient only as ABORTED (a concurrent update), not as FAILED_PRECONDITION (a rule refused it).
+      const json error = res ? json::parse(res->body, nullptr, false) : json();
+      const bool aborted = status == 409 && error.is_object() && error.value("code", 0) == 10;
+      const bool transient = status == 0 || aborted || status == 499 || status >= 500;
       if (!transient) {
         counts.refused++;
         return {status, res ? json::parse(res->body, nullptr, false) : json()};
@@ -65,6 +72,31 @@ class FaultTest : public HttpSystemTest {
   }
 
   static int64_t Scalar(pqxx::work& txn, const std::string& sql) { return txn.exec1(sql)[0].as<int64_t>(); }
+
+  // A campaign with three judges and `project` selected; returns its id ("" on failure).
+  static std::string SetUpCampaign(const std::string& project) {
+    json campaign = {
+        {"year", 2023},
+        {"name", "故障注入评比"},
+        {"figuresPeriod", "2023-03"},
+        {"eligibleSince", "2022-06-01"},
+        {"pools", {{{"poolId", "all"}, {"name", "全部"}, {"unitIds", {"331181001", "331181100", "D01"}}}}}};
+    auto [created, body] = Post("admin", "/v1/campaigns", campaign);
+    EXPECT_EQ(created, 200) << body.dump();
+    if (created != 200) return "";
+    const std::string id = body["campaign"]["campaignId"];
+    const std::string base = "/v1/campaigns/" + id;
+    for (const auto& [judge, unit] :
+         {std::pair{"judge-town", "331181100"}, {"judge-city", ""}, {"judge-dept", "D01"}}) {
+      EXPECT_EQ(Post("admin", base + "/judges", {{"judgeId", judge}, {"name", judge}, {"unitId", unit}}).first, 200);
+    }
+    auto [nominated, nomination] = Post("unit", base + "/nominations", {{"projectId", project}});
+    EXPECT_EQ(nominated, 200) << nomination.dump();
+    const std::string nid = nomination["nomination"]["nominationId"];
+    EXPECT_EQ(Post("dept", "/v1/nominations/" + nid + ":review", {{"approve", true}}).first, 200);
+    EXPECT_EQ(Post("admin", base + ":finalizeSelection", {{"nominationIds", {nid}}}).first, 200);
+    return id;
+  }
 };
 
 TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
@@ -79,12 +111,28 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
     approved.push_back(id);
   }
   ASSERT_EQ(SubmitWhenAccepted(Report(approved.back(), "2023-03", 1'000'000, 1'000'000)), 200);
+  // Projects with their materials filed, whose 入库 applications the clients will take through every step.
+  std::vector<std::string> candidates;
+  for (int i = 0; i < clients * kRukuPerClient; ++i) {
+    const std::string id = CreateProject(absl::StrFormat("2023-331181-04-03-%06d", 700000 + i), 200'000'000);
+    FileMaterials(id);
+    candidates.push_back(id);
+  }
+  // A campaign whose selection is fixed, so that score sheets can be written (by the organiser, as paper sheets).
+  const std::string campaign = SetUpCampaign(approved.front());
+  ASSERT_FALSE(campaign.empty());
+  const std::vector<std::pair<std::string, std::string>> sheet_pairs = {
+      {"judge-city", "331181001"}, {"judge-city", "331181100"}, {"judge-city", "D01"},      {"judge-town", "331181001"},
+      {"judge-town", "D01"},       {"judge-dept", "331181001"}, {"judge-dept", "331181100"}};
 
   Counts counts;
   std::mutex mu;
-  std::vector<std::string> acked_codes;           // projects
-  std::vector<std::string> acked_milestone_keys;  // milestones
-  std::map<std::string, int64_t> acked_reports;   // project id → ytd of its 2023-02 report
+  std::vector<std::string> acked_codes;            // projects
+  std::vector<std::string> acked_milestone_keys;   // milestones
+  std::map<std::string, int64_t> acked_reports;    // project id → ytd of its 2023-02 report
+  std::map<std::string, int> acked_steps;          // 入库 application id → steps acknowledged
+  std::map<std::string, std::string> acked_state;  // 入库 application id → the last acknowledged state
+  std::map<std::string, int> acked_sheets;         // judge/unit → the score last acknowledged (every criterion)
   std::atomic<bool> stop{false};
 
   std::vector<std::thread> threads;
@@ -93,8 +141,11 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
       std::mt19937 rng(1000 + c);
       int seq = 0;
       size_t next_report = 0;
+      int next_candidate = 0;
+      std::string application;  // the client's application in progress
+      size_t step = 0;
       while (!stop.load()) {
-        const int op = rng() % 3;
+        const int op = rng() % 5;
         ++seq;
         if (op == 0) {
           const std::string code = absl::StrFormat("2023-331181-04-02-%06d", c * 100000 + seq);
@@ -120,6 +171,52 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
             std::lock_guard<std::mutex> lock(mu);
             acked_milestone_keys.push_back(key);
           }
+        } else if (op == 3) {
+          // One 入库 step, by the role that takes it: apply, then submit, review, decide.
+          static const std::vector<std::pair<std::string, std::string>> kSteps = {
+              {"unit", "RUKU_STATE_SUBMITTED"},
+              {"dept", "RUKU_STATE_DEPT_REVIEWED"},
+              {"stats", "RUKU_STATE_STATS_REVIEW"},
+              {"stats", "RUKU_STATE_PROVINCE_REVIEW"},
+              {"stats", "RUKU_STATE_APPROVED"}};
+          if (application.empty() && next_candidate < kRukuPerClient) {
+            const std::string& project = candidates[c * kRukuPerClient + next_candidate++];
+            auto [status, body] =
+                Write(counts, "/v1/ruku/applications", {{"projectId", project}, {"reviewingDepartmentId", "D01"}},
+                      "fault-a-" + project, "unit");
+            if (status == 200) {
+              application = body["application"]["applicationId"];
+              step = 0;
+              std::lock_guard<std::mutex> lock(mu);
+              acked_state[application] = "RUKU_STATE_DRAFT";
+              acked_steps[application] = 0;
+            }
+          } else if (!application.empty()) {
+            const auto& [user, to] = kSteps[step];
+            json body = {{"toState", to}};
+            if (to == "RUKU_STATE_APPROVED") body["effectiveDate"] = "2023-01-20";
+            if (Write(counts, "/v1/ruku/applications/" + application + ":transition", body,
+                      absl::StrCat("fault-t-", application, "-", step), user)
+                    .first == 200) {
+              std::lock_guard<std::mutex> lock(mu);
+              acked_state[application] = to;
+              acked_steps[application]++;
+              if (++step == kSteps.size()) application.clear();
+            }
+          }
+        } else if (op == 4) {
+          // A score sheet saved again with new scores: the last acknowledged one is what is stored.
+          // Each client writes its own sheets, so that "the last acknowledged" is well defined.
+          const size_t mine = (sheet_pairs.size() - c + clients - 1) / clients;
+          if (mine == 0) continue;
+          const auto& [judge, unit] = sheet_pairs[c + clients * (seq % mine)];
+          const int score = 50 + static_cast<int>(rng() % 50);
+          if (Write(counts, absl::StrCat("/v1/campaigns/", campaign, "/sheets/", judge, "/", unit),
+                    Scores(score, score, score, score), absl::StrCat("fault-s-", c, "-", seq), "admin", "PUT")
+                  .first == 200) {
+            std::lock_guard<std::mutex> lock(mu);
+            acked_sheets[judge + "/" + unit] = score;
+          }
         } else if (next_report < 8) {
           // Each client reports for its own projects, once each.
           const std::string& project = approved[c * 8 + next_report++];
@@ -136,6 +233,22 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
 
   // The faults: one process at a time, at random moments.
   std::map<std::string, int> kills;
+  // While a part is down, a read that needs it must fail fast with 503 (the gateway: refuse the connection).
+  std::map<int, int> probe_statuses;
+  double slowest_probe_ms = 0;
+  auto probe = [&](const std::string& target) {
+    const std::string path = target == "stats"     ? "/v1/monthly-reports/" + approved.back() + "/2023-03"
+                             : target == "scoring" ? "/v1/campaigns/" + campaign
+                                                   : "/v1/projects/" + approved.back();
+    httplib::Client client("127.0.0.1", system_->http_port());
+    client.set_connection_timeout(2);
+    client.set_read_timeout(30);
+    const auto start = std::chrono::steady_clock::now();
+    auto res = client.Get(path.c_str(), {{"Authorization", "Bearer " + system_->token("leader")}});
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    slowest_probe_ms = std::max(slowest_probe_ms, ms);
+    probe_statuses[res ? res->status : (ms > 25000 ? -1 : 0)]++;  // -1: no answer at all
+  };
   std::mt19937 rng(42);
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   const std::vector<std::string> targets = {"registry", "stats", "scoring", "gateway", "postgres"};
@@ -144,10 +257,12 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
     const std::string& target = targets[rng() % targets.size()];
     if (target == "postgres") {
       PgHarness::Shared().Stop();
+      probe(target);
       std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 700));
       PgHarness::Shared().Start();
     } else {
       system_->process(target).Kill();
+      probe(target);
       std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 700));
       system_->process(target).Start();
     }
@@ -183,6 +298,34 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
       doubled += n > 1;
     }
   }
+  {
+    pqxx::work txn(db);
+    // Each acknowledged 入库 step is recorded once, and the application is in the last acknowledged state.
+    for (const auto& [application, steps] : acked_steps) {
+      const int64_t n = Scalar(
+          txn, absl::StrCat("SELECT count(*) FROM registry.ruku_transitions WHERE application_id = ", application));
+      const int64_t state = Scalar(
+          txn, absl::StrCat("SELECT state FROM registry.ruku_applications WHERE application_id = ", application));
+      lost += n < steps;
+      doubled += n > steps;
+      static const std::map<std::string, int> kStateNumbers = {
+          {"RUKU_STATE_DRAFT", 1},        {"RUKU_STATE_SUBMITTED", 2},       {"RUKU_STATE_DEPT_REVIEWED", 3},
+          {"RUKU_STATE_STATS_REVIEW", 4}, {"RUKU_STATE_PROVINCE_REVIEW", 5}, {"RUKU_STATE_APPROVED", 7}};
+      lost += state != kStateNumbers.at(acked_state[application]);
+    }
+    const int64_t applications =
+        Scalar(txn, "SELECT count(*) FROM registry.ruku_applications WHERE request_id LIKE 'fault-a-%'");
+    doubled += applications > static_cast<int64_t>(acked_steps.size()) + clients;  // + one unacknowledged each
+    for (const auto& [pair, score] : acked_sheets) {
+      const auto slash = pair.find('/');
+      const int64_t stored = Scalar(
+          txn, absl::StrCat("SELECT coalesce(max((doc->'scores'->>'planning')::int), -1) FROM scoring.score_sheets "
+                            "WHERE campaign_id = ",
+                            campaign, " AND judge_id = ", txn.quote(pair.substr(0, slash)),
+                            " AND unit_id = ", txn.quote(pair.substr(slash + 1))));
+      lost += stored != score;
+    }
+  }
   int64_t half_written = 0;
   {
     pqxx::work txn(db);
@@ -201,6 +344,17 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
     txn.abort();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  // The audit chains verify after all of it.
+  auto [verified, chains] = Get("admin", "/v1/audit:verify");
+  int chains_intact = 0;
+  int64_t audit_entries = 0;
+  for (const json& chain : chains["chains"]) {
+    chains_intact += chain["intact"].get<bool>();
+    audit_entries += std::stoll(chain["entries"].get<std::string>());
+  }
+  std::string probe_text;
+  for (const auto& [status, n] : probe_statuses)
+    absl::StrAppend(&probe_text, probe_text.empty() ? "" : ", ", status, ": ", n);
   std::string kill_text;
   int total_kills = 0;
   for (const auto& [target, n] : kills) {
@@ -210,11 +364,13 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
   std::printf(
       "fault injection, %d s, %d clients: writes %d, acknowledged %d (projects %zu, milestones %zu, reports %zu), "
       "refused %d, gave up %d, retries %d; kills %d (%s); lost = %d, doubled = %d, half-written = %lld; "
-      "change feed: registry %lld projects, stats %lld\n",
+      "change feed: registry %lld projects, stats %lld; 入库 applications %zu, score sheets %zu; audit chains intact "
+      "%d/3 (%lld entries); calls while a part was down: %s (slowest %.0f ms)\n",
       seconds, clients, counts.attempted.load(), counts.acknowledged.load(), acked_codes.size(),
       acked_milestone_keys.size(), acked_reports.size(), counts.refused.load(), counts.gave_up.load(),
       counts.retries.load(), total_kills, kill_text.c_str(), lost, doubled, static_cast<long long>(half_written),
-      static_cast<long long>(registry_projects), static_cast<long long>(stats_projects));
+      static_cast<long long>(registry_projects), static_cast<long long>(stats_projects), acked_steps.size(),
+      acked_sheets.size(), chains_intact, static_cast<long long>(audit_entries), probe_text.c_str(), slowest_probe_ms);
   EXPECT_GT(total_kills, 0);
   EXPECT_GT(counts.acknowledged.load(), 0);
   EXPECT_EQ(lost, 0);
@@ -222,6 +378,11 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
   EXPECT_EQ(half_written, 0);
   EXPECT_EQ(registry_projects, stats_projects);
   EXPECT_EQ(counts.gave_up.load(), 0);
+  EXPECT_EQ(verified, 200);
+  EXPECT_EQ(chains_intact, 3) << chains.dump();
+  // Every call made while a part was down got an answer: 503 from the gateway, or a refused connection when the
+  // gateway itself was down (status 0 is then the expected outcome, not a hang: the read timeout is 30 s).
+  for (const auto& [status, n] : probe_statuses) EXPECT_TRUE(status == 503 || status == 0) << status;
 }
 
 }  // namespace
