@@ -11,6 +11,7 @@ constexpr char kUserKey[] = "x-saima-user";
 constexpr char kRoleKey[] = "x-saima-role";
 constexpr char kUnitKey[] = "x-saima-unit";
 constexpr char kScopesKey[] = "x-saima-scopes";
+constexpr char kSessionKey[] = "x-saima-session";
 constexpr char kClientKey[] = "x-saima-client";
 constexpr char kRequestIdKey[] = "x-request-id";
 
@@ -35,6 +36,7 @@ absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContext& context) {
   Caller caller{MetadataValue(context, kUserKey), MetadataValue(context, kRoleKey), MetadataValue(context, kUnitKey),
                 MetadataValue(context, kClientKey)};
   if (caller.client.empty()) caller.client = context.peer();
+  caller.session_id = MetadataValue(context, kSessionKey);
   const std::string scopes = MetadataValue(context, kScopesKey);
   if (!scopes.empty()) caller.scopes = absl::StrSplit(scopes, ',');
   if (caller.user_id.empty()) return absl::UnauthenticatedError("no caller: metadata x-saima-user is missing");
@@ -54,6 +56,7 @@ void AttachCaller(const Caller& caller, const std::string& request_id, grpc::Cli
   context.AddMetadata(kRoleKey, caller.role);
   if (!caller.unit_id.empty()) context.AddMetadata(kUnitKey, caller.unit_id);
   if (!caller.client.empty()) context.AddMetadata(kClientKey, caller.client);
+  if (!caller.session_id.empty()) context.AddMetadata(kSessionKey, caller.session_id);
   if (!caller.scopes.empty()) context.AddMetadata(kScopesKey, absl::StrJoin(caller.scopes, ","));
   if (!request_id.empty() && request_id != "-") context.AddMetadata(kRequestIdKey, request_id);
 }

@@ -38,6 +38,8 @@ struct Caller {
   std::string unit_id;
   // Where the request came from (the address the gateway saw); recorded in the audit log.
   std::string client;
+  // The signed-in session (for access tokens) or the API key id.
+  std::string session_id;
   // For machine clients: the API key's scopes (e.g. "reports:read").
   std::vector<std::string> scopes;
 

@@ -25,8 +25,14 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   const std::string db_url = absl::GetFlag(FLAGS_db_url);
   const bool migrate_only = args.size() > 1 && std::strcmp(args[1], "migrate") == 0;
   if (args.size() > 1 && !migrate_only) {
-    spdlog::error("unknown command '{}'; the commands are 'migrate' and 'healthcheck'", args[1]);
-    return 2;
+    auto command = spec.commands.find(args[1]);
+    if (command == spec.commands.end()) {
+      spdlog::error("unknown command '{}'; the commands are 'migrate', 'healthcheck'{}", args[1],
+                    spec.commands.empty() ? "" : " and the service's own");
+      return 2;
+    }
+    PgPool pool(db_url, 1, spec.statements);
+    return command->second(std::vector<std::string>(args.begin() + 2, args.end()), pool);
   }
   if (migrate_only || absl::GetFlag(FLAGS_migrate_on_start)) {
     absl::Status migrated = Migrate(db_url, spec.schema, spec.migrations);
@@ -35,6 +41,12 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
       return 1;
     }
     if (migrate_only) return 0;
+  }
+  if (spec.check_flags) {
+    if (const std::string problem = spec.check_flags(); !problem.empty()) {
+      spdlog::error("{}", problem);
+      return 2;
+    }
   }
   const int pool_size = absl::GetFlag(FLAGS_db_pool_size);
   PgPool pool(db_url, pool_size, spec.statements);

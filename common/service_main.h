@@ -7,6 +7,7 @@
 // Flags may be set from SAIMA_* environment variables.
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ struct ServiceSpec {
   std::vector<NamedStatement> statements;
   // Builds the gRPC services over the pool; the returned objects live until shutdown.
   std::function<std::vector<std::shared_ptr<grpc::Service>>(PgPool&)> make_services;
+  // Before serving: a description of what is wrong with the flags, or empty.
+  std::function<std::string()> check_flags;
+  // Further commands ("<binary> NAME ARGS..."), run against the database and returning the exit status.
+  std::map<std::string, std::function<int(const std::vector<std::string>& args, PgPool& pool)>> commands;
 };
 
 int ServiceMain(int argc, char** argv, const ServiceSpec& spec);

@@ -81,7 +81,11 @@ http=http://$gateway_http
 registry_metrics="$(ip_of registry):9451"
 stats_metrics="$(ip_of stats):9452"
 scoring_metrics="$(ip_of scoring):9453"
-admin="Authorization: Bearer saima-demo-admin"
+# Signed in as the demo administrator (deploy/compose/demo-accounts.tsv).
+admin_token=$(curl -sf -X POST "$http/v1/auth/sign-in" -d '{"userId":"admin-1","password":"demo-admin-password"}' |
+  sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
+[ -n "$admin_token" ] || { say "演示管理员无法登录"; exit 1; }
+admin="Authorization: Bearer $admin_token"
 counter() {  # sum of a metric's samples at a metrics address
   curl -sf "http://$1/metrics" | awk -v m="$2" '$1 ~ "^"m"(\\{|$)" {s += $2} END {print s + 0}'
 }
@@ -104,7 +108,7 @@ id=$(echo "$project" | sed -n 's/.*"projectId":"\([0-9]*\)".*/\1/p')
 check "POST /v1/projects" "project $id"
 curl -sf -H "$admin" "$http/v1/projects/$id" | grep -q '容器冒烟测试项目'
 check "GET /v1/projects/$id (HTTP)" "读回一致"
-podman run --rm --network=saima_default -e SAIMA_GATEWAY_GRPC=gateway:50050 -e SAIMA_TOKEN=saima-demo-admin \
+podman run --rm --network=saima_default -e SAIMA_GATEWAY_GRPC=gateway:50050 -e SAIMA_TOKEN="$admin_token" \
   localhost/saima-saimactl \
   projects show "$id" | grep -q '容器冒烟测试项目'
 check "saimactl projects show $id (gRPC)" "读回一致"

@@ -2,13 +2,8 @@
 
 #include <openssl/sha.h>
 
-#include <fstream>
-#include <sstream>
-
-#include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
+#include "common/client.h"
+#include "gateway/backend_call.h"
 
 namespace saima::gateway {
 
@@ -24,41 +19,24 @@ std::string Sha256Hex(const std::string& text) {
   return out;
 }
 
-absl::StatusOr<TokenStore> TokenStore::Load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read token file ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str());
-}
+Authenticator::Authenticator(const std::shared_ptr<grpc::Channel>& registry)
+    : stub_(saima::auth::v1::AuthService::NewStub(registry)) {}
 
-absl::StatusOr<TokenStore> TokenStore::Parse(const std::string& text) {
-  TokenStore store;
-  int line_number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_number;
-    line = absl::StripAsciiWhitespace(line);
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> parts = absl::StrSplit(line, '\t');
-    if (parts.size() < 4 || parts[0].size() != 64 || parts[1].empty() || !IsKnownRole(parts[2])) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("token file line ", line_number, ": want sha256-hex, user, known role, unit, name"));
-    }
-    Identity identity{{parts[1], parts[2], parts[3]}, parts.size() > 4 ? parts[4] : parts[1]};
-    store.by_hash_[parts[0]] = identity;
-  }
-  return store;
-}
-
-absl::StatusOr<Identity> TokenStore::Authenticate(const std::string& authorization) const {
+absl::StatusOr<Identity> Authenticator::Authenticate(const std::string& authorization,
+                                                     const std::string& client) const {
   if (authorization.empty()) return absl::UnauthenticatedError("missing Authorization: Bearer <token>");
-  absl::string_view value = authorization;
-  if (!absl::ConsumePrefix(&value, "Bearer ") || value.empty()) {
-    return absl::UnauthenticatedError("Authorization must be 'Bearer <token>'");
-  }
-  auto it = by_hash_.find(Sha256Hex(std::string(value)));
-  if (it == by_hash_.end()) return absl::UnauthenticatedError("unknown or revoked token");
-  return it->second;
+  saima::auth::v1::AuthenticateRequest request;
+  request.set_authorization(authorization);
+  auto context = CallContext(std::chrono::milliseconds(5000));
+  auto answer =
+      CallBackend("registry", stub_.get(), &saima::auth::v1::AuthService::Stub::Authenticate, *context, request);
+  if (!answer.ok()) return answer.status();
+  Identity identity;
+  identity.caller = Caller(answer->user().user_id(), answer->user().role(), answer->user().unit_id(), client);
+  identity.caller.session_id = answer->session_id();
+  identity.caller.scopes.assign(answer->scopes().begin(), answer->scopes().end());
+  identity.display_name = answer->user().display_name();
+  return identity;
 }
 
 }  // namespace saima::gateway

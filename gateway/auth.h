@@ -1,14 +1,19 @@
 #ifndef SAIMA_GATEWAY_AUTH_H_
 #define SAIMA_GATEWAY_AUTH_H_
 
-// Bearer-token authentication at the gateway. Tokens are kept only as SHA-256 hashes, in a file of
-// tab-separated lines:  sha256-hex  user_id  role  unit_id  display_name   ('#' starts a comment).
+// Authentication at the gateway: every bearer credential (a signed access token or an API key) is resolved by
+// the registry's AuthService on every call, so that a revoked session or key is refused from the next call on.
+// The gateway also serves the sign-in, refresh, sign-out and account calls to clients, forwarding them.
 
-#include <map>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "common/caller.h"
+#include "common/client.h"
+#include "gateway/backend_call.h"
+#include "grpcpp/channel.h"
+#include "saima/auth/v1/auth.grpc.pb.h"
 
 namespace saima::gateway {
 
@@ -20,18 +25,32 @@ struct Identity {
 // Lower-case hex SHA-256 of `text`.
 std::string Sha256Hex(const std::string& text);
 
-class TokenStore {
+class Authenticator {
  public:
-  // Reads the token file. INVALID_ARGUMENT names the line of a malformed entry.
-  static absl::StatusOr<TokenStore> Load(const std::string& path);
-  static absl::StatusOr<TokenStore> Parse(const std::string& text);
+  explicit Authenticator(const std::shared_ptr<grpc::Channel>& registry);
 
-  // Checks an Authorization header value ("Bearer <token>"). UNAUTHENTICATED when absent, malformed or unknown.
-  absl::StatusOr<Identity> Authenticate(const std::string& authorization) const;
-  size_t size() const { return by_hash_.size(); }
+  // Checks an Authorization header value ("Bearer <token>") of a request from `client` (its address).
+  // UNAUTHENTICATED when absent, malformed, unknown, expired or revoked; UNAVAILABLE when the registry is down.
+  absl::StatusOr<Identity> Authenticate(const std::string& authorization, const std::string& client) const;
+
+  // Forwards a sign-in, refresh or account call to the registry as `caller` (null for sign-in and refresh, which
+  // come before anyone is known), recording the client's address.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Forward(grpc::Status (saima::auth::v1::AuthService::Stub::*method)(grpc::ClientContext*,
+                                                                                              const Request&,
+                                                                                              Response*),
+                                   const Caller* caller, const std::string& client, const Request& request) const {
+    auto context = CallContext(std::chrono::milliseconds(10000));
+    if (caller != nullptr) {
+      AttachCaller(*caller, "", *context);
+    } else {
+      context->AddMetadata("x-saima-client", client);
+    }
+    return CallBackend("registry", stub_.get(), method, *context, request);
+  }
 
  private:
-  std::map<std::string, Identity> by_hash_;
+  std::unique_ptr<saima::auth::v1::AuthService::Stub> stub_;
 };
 
 }  // namespace saima::gateway

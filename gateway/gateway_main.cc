@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "common/client.h"
 #include "common/flags.h"
 #include "common/ops.h"
 #include "common/server.h"
@@ -21,7 +22,6 @@ ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080", "HTTP listen address host:
 ABSL_FLAG(std::string, registry_addr, "127.0.0.1:50051", "registry service address");
 ABSL_FLAG(std::string, stats_addr, "127.0.0.1:50052", "stats service address");
 ABSL_FLAG(std::string, scoring_addr, "127.0.0.1:50053", "scoring service address");
-ABSL_FLAG(std::string, tokens_file, ".saima/tokens.tsv", "bearer tokens: sha256, user, role, unit, name per line");
 ABSL_FLAG(int, http_threads, 16, "HTTP worker threads");
 ABSL_FLAG(std::string, start_rate_milestones, "3:>=30,6:>60,9:>85,10:>=100",
           "季分析: new-project start-rate milestones, MONTH:>=PERCENT or MONTH:>PERCENT");
@@ -36,12 +36,8 @@ int main(int argc, char** argv) {
   if (args.size() > 1 && std::string(args[1]) == "healthcheck")
     return saima::HealthcheckMain(absl::GetFlag(FLAGS_listen));
   saima::LogConfiguration("saima-gateway");
-  auto tokens = TokenStore::Load(absl::GetFlag(FLAGS_tokens_file));
-  if (!tokens.ok()) {
-    spdlog::error("{}", tokens.status().ToString());
-    return 1;
-  }
-  spdlog::info("{} tokens loaded", tokens->size());
+  // Every bearer credential is resolved by the registry, call by call.
+  const Authenticator tokens(saima::MakeChannel(absl::GetFlag(FLAGS_registry_addr)));
   ReportSettings settings;
   auto milestones = ParseStartRateMilestones(absl::GetFlag(FLAGS_start_rate_milestones));
   if (!milestones.ok()) {
@@ -53,13 +49,14 @@ int main(int argc, char** argv) {
   Gateway gateway(
       {absl::GetFlag(FLAGS_registry_addr), absl::GetFlag(FLAGS_stats_addr), absl::GetFlag(FLAGS_scoring_addr)},
       settings);
-  GatewayService service(gateway, *tokens);
-  GatewayAuditService audit(gateway, *tokens);
+  GatewayService service(gateway, tokens);
+  GatewayAuditService audit(gateway, tokens);
+  GatewayAuthService auth(tokens);
 
   saima::ServerOptions options;
   options.binary_name = "saima-gateway";
   options.listen_address = absl::GetFlag(FLAGS_listen);
-  auto server = saima::StartServer(options, {&service, &audit});
+  auto server = saima::StartServer(options, {&service, &audit, &auth});
   if (!server.ok()) {
     spdlog::error("{}", server.status().ToString());
     return 1;
@@ -69,7 +66,7 @@ int main(int argc, char** argv) {
   http.set_tcp_nodelay(true);  // cpp-httplib 0.11 leaves it off: ~40 ms per keep-alive response otherwise.
   const int http_threads = absl::GetFlag(FLAGS_http_threads);
   http.new_task_queue = [http_threads] { return new httplib::ThreadPool(http_threads); };
-  HttpApi api(gateway, *tokens, absl::GetFlag(FLAGS_oc4ids_prefix));
+  HttpApi api(gateway, tokens, absl::GetFlag(FLAGS_oc4ids_prefix));
   api.Register(http);
   std::optional<StaticFiles> dashboard;
   if (const std::string web_root = absl::GetFlag(FLAGS_web_root); !web_root.empty()) {

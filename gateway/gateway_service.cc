@@ -11,18 +11,17 @@ std::string Metadata(const grpc::ServerContext& context, const char* key) {
 }
 
 // Authenticates the bearer token in "authorization" metadata and assigns the request id.
-absl::StatusOr<CallInfo> Authenticate(const TokenStore& tokens, const grpc::ServerContext& context) {
-  auto identity = tokens.Authenticate(Metadata(context, "authorization"));
+absl::StatusOr<CallInfo> Authenticate(const Authenticator& tokens, const grpc::ServerContext& context) {
+  auto identity = tokens.Authenticate(Metadata(context, "authorization"), context.peer());
   if (!identity.ok()) return identity.status();
-  identity->caller.client = context.peer();
   std::string request_id = Metadata(context, "x-request-id");
   if (request_id.empty()) request_id = NewRequestId();
   return CallInfo{*std::move(identity), request_id, &context};
 }
 
 template <typename Request, typename Response, typename Method>
-grpc::Status Delegate(Gateway& gateway, const TokenStore& tokens, grpc::ServerContext* c, const Request* q, Response* r,
-                      Method method) {
+grpc::Status Delegate(Gateway& gateway, const Authenticator& tokens, grpc::ServerContext* c, const Request* q,
+                      Response* r, Method method) {
   auto call = Authenticate(tokens, *c);
   if (!call.ok()) return ToGrpcStatus(call.status());
   auto result = (gateway.*method)(*call, *q);
@@ -121,6 +120,43 @@ grpc::Status GatewayAuditService::ListAuditEntries(grpc::ServerContext* c,
                                                    const saima::audit::v1::ListAuditEntriesRequest* q,
                                                    saima::audit::v1::ListAuditEntriesResponse* r) {
   return Delegate(gateway_, tokens_, c, q, r, &Gateway::ListAuditEntries);
+}
+
+namespace auth_pb = ::saima::auth::v1;
+
+#define SAIMA_BEFORE_SIGN_IN(Method)                                                                 \
+  grpc::Status GatewayAuthService::Method(grpc::ServerContext* c, const auth_pb::Method##Request* q, \
+                                          auth_pb::Method##Response* r) {                            \
+    auto result = tokens_.Forward(&auth_pb::AuthService::Stub::Method, nullptr, c->peer(), *q);      \
+    if (!result.ok()) return ToGrpcStatus(result.status());                                          \
+    *r = *std::move(result);                                                                         \
+    return grpc::Status::OK;                                                                         \
+  }
+SAIMA_BEFORE_SIGN_IN(SignIn)
+SAIMA_BEFORE_SIGN_IN(Refresh)
+#undef SAIMA_BEFORE_SIGN_IN
+
+#define SAIMA_SIGNED_IN(Method)                                                                                \
+  grpc::Status GatewayAuthService::Method(grpc::ServerContext* c, const auth_pb::Method##Request* q,           \
+                                          auth_pb::Method##Response* r) {                                      \
+    auto call = ::saima::gateway::Authenticate(tokens_, *c);                                                   \
+    if (!call.ok()) return ToGrpcStatus(call.status());                                                        \
+    auto result = tokens_.Forward(&auth_pb::AuthService::Stub::Method, &call->identity.caller, c->peer(), *q); \
+    if (!result.ok()) return ToGrpcStatus(result.status());                                                    \
+    *r = *std::move(result);                                                                                   \
+    return grpc::Status::OK;                                                                                   \
+  }
+SAIMA_SIGNED_IN(SignOut)
+SAIMA_SIGNED_IN(CreateUser)
+SAIMA_SIGNED_IN(ListUsers)
+SAIMA_SIGNED_IN(CreateApiKey)
+SAIMA_SIGNED_IN(ListApiKeys)
+SAIMA_SIGNED_IN(RevokeApiKey)
+#undef SAIMA_SIGNED_IN
+
+grpc::Status GatewayAuthService::Authenticate(grpc::ServerContext*, const auth_pb::AuthenticateRequest*,
+                                              auth_pb::AuthenticateResponse*) {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "Authenticate is internal; use WhoAmI");
 }
 
 }  // namespace saima::gateway

@@ -10,7 +10,7 @@ namespace saima::gateway {
 // The gRPC adapter of Gateway: authenticates the bearer token in "authorization" metadata, then delegates.
 class GatewayService final : public gw::GatewayService::Service {
  public:
-  GatewayService(Gateway& gateway, const TokenStore& tokens) : gateway_(gateway), tokens_(tokens) {}
+  GatewayService(Gateway& gateway, const Authenticator& tokens) : gateway_(gateway), tokens_(tokens) {}
 
 #define SAIMA_DECLARE(Method) \
   grpc::Status Method(grpc::ServerContext* c, const gw::Method##Request* q, gw::Method##Response* r) override;
@@ -81,13 +81,13 @@ class GatewayService final : public gw::GatewayService::Service {
 
  private:
   Gateway& gateway_;
-  const TokenStore& tokens_;
+  const Authenticator& tokens_;
 };
 
 // The audit API at the gateway: the same service as each backend's, over all three chains.
 class GatewayAuditService final : public saima::audit::v1::AuditService::Service {
  public:
-  GatewayAuditService(Gateway& gateway, const TokenStore& tokens) : gateway_(gateway), tokens_(tokens) {}
+  GatewayAuditService(Gateway& gateway, const Authenticator& tokens) : gateway_(gateway), tokens_(tokens) {}
   grpc::Status VerifyAudit(grpc::ServerContext* c, const saima::audit::v1::VerifyAuditRequest* q,
                            saima::audit::v1::VerifyAuditResponse* r) override;
   grpc::Status ListAuditEntries(grpc::ServerContext* c, const saima::audit::v1::ListAuditEntriesRequest* q,
@@ -95,7 +95,30 @@ class GatewayAuditService final : public saima::audit::v1::AuditService::Service
 
  private:
   Gateway& gateway_;
-  const TokenStore& tokens_;
+  const Authenticator& tokens_;
+};
+
+// Sign-in, refresh, sign-out and accounts at the gateway, forwarded to the registry. Authenticate is the
+// gateway's own call to the registry and is not served to clients.
+class GatewayAuthService final : public saima::auth::v1::AuthService::Service {
+ public:
+  explicit GatewayAuthService(const Authenticator& tokens) : tokens_(tokens) {}
+#define SAIMA_DECLARE_AUTH(Method)                                                       \
+  grpc::Status Method(grpc::ServerContext* c, const saima::auth::v1::Method##Request* q, \
+                      saima::auth::v1::Method##Response* r) override;
+  SAIMA_DECLARE_AUTH(SignIn)
+  SAIMA_DECLARE_AUTH(Refresh)
+  SAIMA_DECLARE_AUTH(SignOut)
+  SAIMA_DECLARE_AUTH(Authenticate)
+  SAIMA_DECLARE_AUTH(CreateUser)
+  SAIMA_DECLARE_AUTH(ListUsers)
+  SAIMA_DECLARE_AUTH(CreateApiKey)
+  SAIMA_DECLARE_AUTH(ListApiKeys)
+  SAIMA_DECLARE_AUTH(RevokeApiKey)
+#undef SAIMA_DECLARE_AUTH
+
+ private:
+  const Authenticator& tokens_;
 };
 
 }  // namespace saima::gateway

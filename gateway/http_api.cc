@@ -210,9 +210,8 @@ std::function<void(const httplib::Request&, httplib::Response&)> HttpApi::Authed
     std::string request_id = req.get_header_value("X-Request-Id");
     if (request_id.empty()) request_id = NewRequestId();
     res.set_header("X-Request-Id", request_id);
-    auto identity = tokens_.Authenticate(req.get_header_value("Authorization"));
+    auto identity = tokens_.Authenticate(req.get_header_value("Authorization"), req.remote_addr);
     if (!identity.ok()) return WriteError(res, identity.status());
-    identity->caller.client = req.remote_addr;
     handler(CallInfo{*std::move(identity), request_id, nullptr}, req, res);
   };
 }
@@ -576,6 +575,56 @@ void HttpApi::Register(httplib::Server& server) {
               }));
   Query<gw::ListCampaignsRequest>(server, "/v1/campaigns", &Gateway::ListCampaigns);
   Query<gw::GetLookBackRequest>(server, "/v1/look-back", &Gateway::GetLookBack);
+  // Sign-in, refresh, sign-out; accounts and API keys (system administrators).
+  namespace auth_pb = ::saima::auth::v1;
+  server.Post("/v1/auth/sign-in", [this](const httplib::Request& req, httplib::Response& res) {
+    auth_pb::SignInRequest request;
+    if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
+    Reply(res, tokens_.Forward(&auth_pb::AuthService::Stub::SignIn, nullptr, req.remote_addr, request));
+  });
+  server.Post("/v1/auth/refresh", [this](const httplib::Request& req, httplib::Response& res) {
+    auth_pb::RefreshRequest request;
+    if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
+    Reply(res, tokens_.Forward(&auth_pb::AuthService::Stub::Refresh, nullptr, req.remote_addr, request));
+  });
+  server.Post(
+      "/v1/auth/sign-out", authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+        auth_pb::SignOutRequest request;
+        if (!req.body.empty()) {
+          if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
+        }
+        Reply(res,
+              tokens_.Forward(&auth_pb::AuthService::Stub::SignOut, &call.identity.caller, req.remote_addr, request));
+      }));
+  server.Get("/v1/users", authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               Reply(res, tokens_.Forward(&auth_pb::AuthService::Stub::ListUsers, &call.identity.caller,
+                                          req.remote_addr, auth_pb::ListUsersRequest()));
+             }));
+  server.Post("/v1/users", authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                auth_pb::CreateUserRequest request;
+                if (absl::Status s = ParseBody(req.body, request); !s.ok()) return WriteError(res, s);
+                Reply(res, tokens_.Forward(&auth_pb::AuthService::Stub::CreateUser, &call.identity.caller,
+                                           req.remote_addr, request));
+              }));
+  server.Get("/v1/api-keys", authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+               Reply(res, tokens_.Forward(&auth_pb::AuthService::Stub::ListApiKeys, &call.identity.caller,
+                                          req.remote_addr, auth_pb::ListApiKeysRequest()));
+             }));
+  server.Post("/v1/api-keys", authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                auth_pb::CreateApiKeyRequest request;
+                if (absl::Status s = ParseBody(req.body, *request.mutable_key()); !s.ok()) return WriteError(res, s);
+                request.set_request_id(req.get_header_value("Idempotency-Key"));
+                Reply(res, tokens_.Forward(&auth_pb::AuthService::Stub::CreateApiKey, &call.identity.caller,
+                                           req.remote_addr, request));
+              }));
+  server.Post(R"(/v1/api-keys/([0-9a-f]+):revoke)",
+              authed([this](const CallInfo& call, const httplib::Request& req, httplib::Response& res) {
+                auth_pb::RevokeApiKeyRequest request;
+                request.set_key_id(req.matches[1].str());
+                Reply(res, tokens_.Forward(&auth_pb::AuthService::Stub::RevokeApiKey, &call.identity.caller,
+                                           req.remote_addr, request));
+              }));
+
   // The audit: verify the chains, list the entries of a service (who changed this row, what was it before).
   Query<saima::audit::v1::VerifyAuditRequest>(server, "/v1/audit:verify", &Gateway::VerifyAudit);
   Query<saima::audit::v1::ListAuditEntriesRequest>(server, "/v1/audit/entries", &Gateway::ListAuditEntries);

@@ -47,7 +47,7 @@ std::string RouteOf(const std::string& path);
 class HttpApi {
  public:
   // `oc4ids_prefix` is the publisher's OC4IDS project identifier prefix.
-  HttpApi(Gateway& gateway, const TokenStore& tokens, std::string oc4ids_prefix)
+  HttpApi(Gateway& gateway, const Authenticator& tokens, std::string oc4ids_prefix)
       : gateway_(gateway), tokens_(tokens), oc4ids_prefix_(std::move(oc4ids_prefix)) {}
   // Registers the routes; the server must not outlive this object.
   void Register(httplib::Server& server);
@@ -63,7 +63,7 @@ class HttpApi {
   void Report(httplib::Server& server, const char* path, Method method, Tables tables, const char* file);
 
   Gateway& gateway_;
-  const TokenStore& tokens_;
+  const Authenticator& tokens_;
   const std::string oc4ids_prefix_;
 };
 

@@ -21,7 +21,8 @@ namespace saima::ctl {
 Client::Client()
     : channel_(MakeChannel(absl::GetFlag(FLAGS_gateway_grpc))),
       stub_(gw::GatewayService::NewStub(channel_)),
-      audit_(saima::audit::v1::AuditService::NewStub(channel_)) {}
+      audit_(saima::audit::v1::AuditService::NewStub(channel_)),
+      auth_(saima::auth::v1::AuthService::NewStub(channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> Client::Context(std::chrono::seconds timeout) const {
   auto context = CallContext(timeout);

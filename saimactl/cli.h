@@ -15,6 +15,7 @@
 #include "common/format.h"
 #include "common/status.h"
 #include "saima/audit/v1/audit.grpc.pb.h"
+#include "saima/auth/v1/auth.grpc.pb.h"
 #include "saima/gateway/v1/gateway.grpc.pb.h"
 
 namespace saima::ctl {
@@ -55,10 +56,12 @@ class Client {
   void NoteRetry(const absl::Status& status, int delay_ms);
   gw::GatewayService::Stub* StubOf(gw::GatewayService::Stub*) { return stub_.get(); }
   saima::audit::v1::AuditService::Stub* StubOf(saima::audit::v1::AuditService::Stub*) { return audit_.get(); }
+  saima::auth::v1::AuthService::Stub* StubOf(saima::auth::v1::AuthService::Stub*) { return auth_.get(); }
 
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<gw::GatewayService::Stub> stub_;
   std::unique_ptr<saima::audit::v1::AuditService::Stub> audit_;
+  std::unique_ptr<saima::auth::v1::AuthService::Stub> auth_;
   int retries_ = 0;
 };
 

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "absl/flags/flag.h"
@@ -24,6 +25,7 @@
 #include "common/flags.h"
 #include "common/status.h"
 #include "saima/gateway/v1/gateway.grpc.pb.h"
+#include "saimactl/account_commands.h"
 #include "saimactl/audit_commands.h"
 #include "saimactl/cli.h"
 #include "saimactl/contest_commands.h"
@@ -207,7 +209,10 @@ int Summary(Client& client) {
 
 int Usage() {
   std::cerr
-      << "用法: saimactl units list | projects list|show ID|summary\n"
+      << "用法: saimactl login --user=ID | refresh | logout [--user=ID]   (密码取自 SAIMA_PASSWORD 或标准输入)\n"
+         "       saimactl user create ID --role= [--unit=] --name= | list\n"
+         "       saimactl apikey create --name= --scopes=reports:read,projects:read | list | revoke KEY_ID\n"
+         "       saimactl units list | projects list|show ID|summary\n"
          "       saimactl import units|projects|documents|ruku|plans|monthly|peers FILE.csv|FILE.xlsx\n"
          "       saimactl lock YYYY-MM | report city --period=YYYY-MM [--format=json]\n"
          "       saimactl report provincial --period=YYYY-MM --out=DIR\n"
@@ -230,8 +235,14 @@ int main(int argc, char** argv) {
   using namespace saima::ctl;
   std::vector<char*> args = saima::ParseFlags(argc, argv, "saimactl units|projects|import ...");
   std::vector<std::string> words(args.begin() + 1, args.end());
-  if (words.empty() || (words.size() < 2 && words[0] != "indicators" && words[0] != "lookback")) return Usage();
+  static const std::set<std::string> kOneWord = {"indicators", "lookback", "login", "refresh", "logout"};
+  if (words.empty() || (words.size() < 2 && kOneWord.count(words[0]) == 0)) return Usage();
   Client client;
+  if (words[0] == "login") return Login(client);
+  if (words[0] == "refresh") return Refresh(client);
+  if (words[0] == "logout") return Logout(client);
+  if (words[0] == "user") return Users(client, words);
+  if (words[0] == "apikey") return ApiKeys(client, words);
   if (words[0] == "units" && words[1] == "list") return ListUnits(client);
   if (words[0] == "projects" && words[1] == "list") return ListProjects(client);
   if (words[0] == "projects" && words[1] == "show" && words.size() == 3) return ShowProject(client, words[2]);

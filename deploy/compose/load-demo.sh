@@ -1,8 +1,12 @@
 #!/bin/bash
 # The opt-in demo service of deploy/compose.yaml: loads the demo data set through the gateway, as ./saima demo
-# does, with the demo accounts of deploy/compose/demo-tokens.tsv. Safe to run again (every import replays).
-#   SAIMA_GATEWAY_GRPC, SAIMA_ADMIN_TOKEN, SAIMA_LOADER_TOKEN, SAIMA_STATS_TOKEN
+# does, signed in as the demo accounts of deploy/compose/demo-accounts.tsv. Safe to run again (imports replay).
+#   SAIMA_GATEWAY_GRPC, SAIMA_ADMIN_PASSWORD, SAIMA_LOADER_PASSWORD, SAIMA_STATS_PASSWORD
 set -euo pipefail
+token_of() { SAIMA_PASSWORD="$2" saimactl login --user="$1" 2>/dev/null | sed -n 's/^SAIMA_TOKEN=//p'; }
+SAIMA_ADMIN_TOKEN=$(token_of admin-1 "$SAIMA_ADMIN_PASSWORD")
+SAIMA_LOADER_TOKEN=$(token_of data-loader "$SAIMA_LOADER_PASSWORD")
+SAIMA_STATS_TOKEN=$(token_of tjj-1 "$SAIMA_STATS_PASSWORD")
 D=/usr/share/saima/demo
 ctl() { SAIMA_TOKEN="$1" saimactl "${@:2}"; }
 ctl "$SAIMA_ADMIN_TOKEN" import units "$D/units.csv"

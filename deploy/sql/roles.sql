@@ -68,7 +68,8 @@ LANGUAGE sql IMMUTABLE AS $$
                    coalesce(e.before::text, '-'), coalesce(e.after::text, '-'), encode(e.prev_hash, 'hex'))
 $$;
 
--- Row trigger on every audited table (attached by audit.attach at each migration).
+-- Row trigger on every audited table (attached by audit.attach at each migration). Columns holding hashes of
+-- secrets are left out.
 CREATE OR REPLACE FUNCTION audit.record() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -82,8 +83,8 @@ BEGIN
           coalesce(nullif(current_setting('saima.request_id', true), ''), '-'),
           coalesce(nullif(current_setting('saima.client', true), ''), '-'),
           TG_OP, TG_TABLE_NAME,
-          CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
-          CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);
+          CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) - ARRAY['password_hash', 'refresh_hash', 'secret_hash'] END,
+          CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) - ARRAY['password_hash', 'refresh_hash', 'secret_hash'] END);
   RETURN NULL;
 END
 $$;

@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/policy.h"
 #include "common/status.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "services/registry/project_rules.h"
@@ -27,12 +28,11 @@ absl::Status Registry::CheckMayWriteUnit(const Caller& caller, const std::string
 }
 
 absl::Status Registry::CheckMayReadProject(const Caller& caller, int64_t project_id, absl::Time deadline) {
-  if (caller.role != kRoleUnitStaff) return absl::OkStatus();
+  if (absl::Status allowed = Authorize(caller, Action::kReadProject); !allowed.ok()) return allowed;
+  if (ScopeOf(caller, Action::kReadProject) == Scope::kAll) return absl::OkStatus();
   auto project = store_.GetProject(project_id, deadline);
   if (!project.ok()) return project.status();
-  if (project->unit_id() == caller.unit_id) return absl::OkStatus();
-  return absl::PermissionDeniedError(
-      absl::StrCat("unit staff of ", caller.unit_id, " may not read projects of unit ", project->unit_id()));
+  return Authorize(caller, Action::kReadProject, Target{project->unit_id(), "", ""});
 }
 
 absl::StatusOr<pb::Project> Registry::ProjectForWrite(const Caller& caller, int64_t project_id, absl::Time deadline) {
@@ -101,10 +101,7 @@ absl::StatusOr<pb::GetProjectResponse> Registry::GetProject(const Caller& caller
   if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id");
   auto project = store_.GetProject(request.project_id(), deadline);
   if (!project.ok()) return project.status();
-  if (caller.role == kRoleUnitStaff && project->unit_id() != caller.unit_id) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("unit staff of ", caller.unit_id, " may not read projects of unit ", project->unit_id()));
-  }
+  if (absl::Status s = Authorize(caller, Action::kReadProject, Target{project->unit_id(), "", ""}); !s.ok()) return s;
   pb::GetProjectResponse response;
   *response.mutable_project() = *std::move(project);
   return response;
@@ -149,7 +146,8 @@ absl::StatusOr<pb::ListProjectsResponse> Registry::ListProjects(const Caller& ca
                                                                 const pb::ListProjectsRequest& request,
                                                                 absl::Time deadline) {
   pb::ProjectFilter filter = request.filter();
-  if (caller.role == kRoleUnitStaff) {
+  if (absl::Status allowed = Authorize(caller, Action::kReadProject); !allowed.ok()) return allowed;
+  if (ScopeOf(caller, Action::kReadProject) == Scope::kOwnUnit) {
     if (!filter.unit_id().empty() && filter.unit_id() != caller.unit_id) {
       return absl::PermissionDeniedError(
           absl::StrCat("unit staff of ", caller.unit_id, " may not list projects of unit ", filter.unit_id()));

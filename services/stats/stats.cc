@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/ops.h"
+#include "common/policy.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -157,9 +158,10 @@ absl::StatusOr<pb::CorrectMonthlyReportResponse> Stats::CorrectMonthlyReport(con
   return r;
 }
 
-absl::StatusOr<pb::GetMonthlyReportResponse> Stats::GetMonthlyReport(const Caller&,
+absl::StatusOr<pb::GetMonthlyReportResponse> Stats::GetMonthlyReport(const Caller& reader,
                                                                      const pb::GetMonthlyReportRequest& q,
                                                                      absl::Time d) {
+  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
   auto versions = store_.ListVersions(q.project_id(), q.period(), d);
@@ -189,9 +191,10 @@ absl::StatusOr<pb::ListMonthlyReportVersionsResponse> Stats::ListMonthlyReportVe
   return r;
 }
 
-absl::StatusOr<pb::ListLatestFiguresResponse> Stats::ListLatestFigures(const Caller&,
+absl::StatusOr<pb::ListLatestFiguresResponse> Stats::ListLatestFigures(const Caller& reader,
                                                                        const pb::ListLatestFiguresRequest& q,
                                                                        absl::Time d) {
+  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
   if (q.project_ids_size() > 10000) return InvalidField("project_ids", "at most 10000 per call");
@@ -202,9 +205,10 @@ absl::StatusOr<pb::ListLatestFiguresResponse> Stats::ListLatestFigures(const Cal
   return r;
 }
 
-absl::StatusOr<pb::ListProjectFiguresResponse> Stats::ListProjectFigures(const Caller&,
+absl::StatusOr<pb::ListProjectFiguresResponse> Stats::ListProjectFigures(const Caller& reader,
                                                                          const pb::ListProjectFiguresRequest& q,
                                                                          absl::Time d) {
+  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
   Violations v;
   if (q.project_id() <= 0) v.Add("project_id", "must be a positive id");
   for (const auto& [field, value] : {std::pair{"from_period", q.from_period()}, {"to_period", q.to_period()}}) {
@@ -353,8 +357,9 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
   return response;
 }
 
-absl::StatusOr<pb::GetIndicatorsResponse> Stats::GetIndicators(const Caller&, const pb::GetIndicatorsRequest& q,
+absl::StatusOr<pb::GetIndicatorsResponse> Stats::GetIndicators(const Caller& reader, const pb::GetIndicatorsRequest& q,
                                                                absl::Time d) {
+  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
   auto facts = store_.LoadFacts(*period, d);
@@ -410,9 +415,10 @@ absl::StatusOr<pb::GetIndicatorsResponse> Stats::IndicatorsOf(const std::vector<
   return response;
 }
 
-absl::StatusOr<pb::ListProjectStatusesResponse> Stats::ListProjectStatuses(const Caller&,
+absl::StatusOr<pb::ListProjectStatusesResponse> Stats::ListProjectStatuses(const Caller& reader,
                                                                            const pb::ListProjectStatusesRequest& q,
                                                                            absl::Time d) {
+  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
   reg::ProjectTier tier = reg::PROJECT_TIER_KEY;
@@ -424,7 +430,9 @@ absl::StatusOr<pb::ListProjectStatusesResponse> Stats::ListProjectStatuses(const
   return StatusesOf(*facts, tier, *period, thresholds_);
 }
 
-absl::StatusOr<pb::RankUnitsResponse> Stats::RankUnits(const Caller&, const pb::RankUnitsRequest& q, absl::Time d) {
+absl::StatusOr<pb::RankUnitsResponse> Stats::RankUnits(const Caller& reader, const pb::RankUnitsRequest& q,
+                                                       absl::Time d) {
+  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
   if (q.min_annual_plan_yuan() < 0) return InvalidField("min_annual_plan_yuan", "must not be negative");
@@ -452,9 +460,10 @@ absl::StatusOr<pb::SetPeerFiguresResponse> Stats::SetPeerFigures(const Caller& c
   return r;
 }
 
-absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(const Caller&,
+absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(const Caller& reader,
                                                                              const pb::GetProvincialPackageRequest& q,
                                                                              absl::Time d) {
+  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
   auto locked = store_.IsLocked(q.period(), d);
@@ -477,8 +486,9 @@ absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(con
   return response;
 }
 
-absl::StatusOr<pb::GetCityReportResponse> Stats::GetCityReport(const Caller&, const pb::GetCityReportRequest& q,
+absl::StatusOr<pb::GetCityReportResponse> Stats::GetCityReport(const Caller& reader, const pb::GetCityReportRequest& q,
                                                                absl::Time d) {
+  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
   auto parsed = ParsePeriod(q.period(), "period");
   if (!parsed.ok()) return parsed.status();
   const Period period = *parsed;

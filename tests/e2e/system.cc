@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gateway/auth.h"
+#include "nlohmann/json.hpp"
 #include "tests/pg_harness.h"
 
 namespace saima::testing {
@@ -72,22 +73,31 @@ System::System() {
       std::abort();
     }
   }
-  tokens_ = {{"admin", "admin-token-e2e"},           {"unit", "unit-token-e2e"},
-             {"leader", "leader-token-e2e"},         {"dept", "dept-token-e2e"},
-             {"stats", "stats-token-e2e"},           {"other_unit", "other-unit-token-e2e"},
-             {"judge_town", "judge-town-token-e2e"}, {"judge_city", "judge-city-token-e2e"},
-             {"judge_dept", "judge-dept-token-e2e"}};
+  // One account per role used, made with the operator's command; tokens come from signing in (token()).
+  users_ = {{"admin", "admin-1"},         {"unit", "staff-1"},
+            {"leader", "leader-1"},       {"dept", "dept-1"},
+            {"stats", "tjj-1"},           {"other_unit", "staff-2"},
+            {"judge_town", "judge-town"}, {"judge_city", "judge-city"},
+            {"judge_dept", "judge-dept"}, {"root", "root-1"}};
   {
-    std::ofstream file(dir_ + "/tokens.tsv");
-    file << gateway::Sha256Hex(tokens_["admin"]) << "\tadmin-1\tadmin\t\t管理员\n"
-         << gateway::Sha256Hex(tokens_["unit"]) << "\tstaff-1\tunit_staff\t331181001\t龙渊街道填报员\n"
-         << gateway::Sha256Hex(tokens_["leader"]) << "\tleader-1\tleader\t\t市领导\n"
-         << gateway::Sha256Hex(tokens_["dept"]) << "\tdept-1\tdept_reviewer\tD01\t发改局审核员\n"
-         << gateway::Sha256Hex(tokens_["stats"]) << "\ttjj-1\tstats_officer\t\t统计局\n"
-         << gateway::Sha256Hex(tokens_["other_unit"]) << "\tstaff-2\tunit_staff\t331181100\t八都镇填报员\n"
-         << gateway::Sha256Hex(tokens_["judge_town"]) << "\tjudge-town\tjudge\t331181100\t八都镇党委书记\n"
-         << gateway::Sha256Hex(tokens_["judge_city"]) << "\tjudge-city\tjudge\t\t副市长\n"
-         << gateway::Sha256Hex(tokens_["judge_dept"]) << "\tjudge-dept\tjudge\tD01\t发改局局长\n";
+    std::ofstream file(dir_ + "/users.tsv");
+    file << "admin-1\tadmin\t\t管理员\t" << Password("admin-1") << "\n"
+         << "staff-1\tunit_staff\t331181001\t龙渊街道填报员\t" << Password("staff-1") << "\n"
+         << "leader-1\tleader\t\t市领导\t" << Password("leader-1") << "\n"
+         << "dept-1\tdept_reviewer\tD01\t发改局审核员\t" << Password("dept-1") << "\n"
+         << "tjj-1\tstats_officer\t\t统计局\t" << Password("tjj-1") << "\n"
+         << "staff-2\tunit_staff\t331181100\t八都镇填报员\t" << Password("staff-2") << "\n"
+         << "judge-town\tjudge\t331181100\t八都镇党委书记\t" << Password("judge-town") << "\n"
+         << "judge-city\tjudge\t\t副市长\t" << Password("judge-city") << "\n"
+         << "judge-dept\tjudge\tD01\t发改局局长\t" << Password("judge-dept") << "\n"
+         << "root-1\tsysadmin\t\t系统管理员\t" << Password("root-1") << "\n";
+    std::ofstream key(dir_ + "/jwt.key");
+    key << "e2e-signing-key-" << FreePort() << "-" << std::string(40, 'k');
+  }
+  if (Run(absl::StrCat(SAIMA_REGISTRY_BIN, " add-users ", dir_, "/users.tsv --db_url=", pg.Url("registry"), " 2>>",
+                       dir_, "/migrate.log")) != 0) {
+    std::fprintf(stderr, "add-users failed; see %s/migrate.log\n", dir_.c_str());
+    std::abort();
   }
   const int registry = FreePort(), stats = FreePort(), scoring = FreePort();
   gateway_port_ = FreePort();
@@ -96,8 +106,9 @@ System::System() {
     processes_[name] = new ChildProcess(name, std::move(argv), absl::StrCat(dir_, "/", name, ".log"));
     processes_[name]->Start();
   };
-  add("registry", {SAIMA_REGISTRY_BIN, absl::StrCat("--listen=127.0.0.1:", registry),
-                   absl::StrCat("--db_url=", pg.Url("registry")), "--db_pool_size=4"});
+  add("registry",
+      {SAIMA_REGISTRY_BIN, absl::StrCat("--listen=127.0.0.1:", registry), absl::StrCat("--db_url=", pg.Url("registry")),
+       "--db_pool_size=4", absl::StrCat("--jwt_key_file=", dir_, "/jwt.key")});
   add("stats", {SAIMA_STATS_BIN, absl::StrCat("--listen=127.0.0.1:", stats), absl::StrCat("--db_url=", pg.Url("stats")),
                 "--db_pool_size=2", absl::StrCat("--registry_addr=127.0.0.1:", registry)});
   add("scoring",
@@ -107,13 +118,37 @@ System::System() {
   add("gateway",
       {SAIMA_GATEWAY_BIN, absl::StrCat("--listen=127.0.0.1:", gateway_port_),
        absl::StrCat("--http_listen=127.0.0.1:", http_port_), absl::StrCat("--registry_addr=127.0.0.1:", registry),
-       absl::StrCat("--stats_addr=127.0.0.1:", stats), absl::StrCat("--scoring_addr=127.0.0.1:", scoring),
-       absl::StrCat("--tokens_file=", dir_, "/tokens.tsv")});
+       absl::StrCat("--stats_addr=127.0.0.1:", stats), absl::StrCat("--scoring_addr=127.0.0.1:", scoring)});
 }
 
 System::~System() {
   for (auto& [name, process] : processes_) delete process;
   if (std::getenv("SAIMA_KEEP_E2E_LOGS") == nullptr) Run("rm -rf " + dir_);
+}
+
+std::string System::Password(const std::string& user_id) { return user_id + "-password-e2e"; }
+
+std::string System::token(const std::string& user) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto cached = tokens_.find(user);
+  if (cached != tokens_.end()) return cached->second;
+  const std::string user_id = users_.at(user);
+  // Signs in over HTTP, retrying while the system starts (or restarts under a fault test).
+  for (int i = 0; i < 300; ++i) {
+    httplib::Client client("127.0.0.1", http_port_);
+    client.set_connection_timeout(1);
+    const nlohmann::json body = {{"userId", user_id}, {"password", Password(user_id)}};
+    auto res = client.Post("/v1/auth/sign-in", body.dump(), "application/json");
+    if (res && res->status == 200) {
+      const std::string token = nlohmann::json::parse(res->body)["tokens"]["accessToken"];
+      tokens_[user] = token;
+      return token;
+    }
+    if (res && res->status == 401) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::fprintf(stderr, "cannot sign in as %s\n", user_id.c_str());
+  std::abort();
 }
 
 bool System::WaitHealthy(int seconds) {

@@ -2,11 +2,12 @@
 #define SAIMA_TESTS_E2E_SYSTEM_H_
 
 // The whole system for end-to-end tests: PostgreSQL (tests/pg_harness.h), the three services and the gateway
-// as child processes on free loopback ports, and a token file with one user per role used.
+// as child processes on free loopback ports, and one account per role used.
 
 #include <sys/types.h>
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,11 @@ class System {
   // Tokens: "admin", "unit" (staff of 331181001), "other_unit" (staff of 331181100), "leader", "dept" (reviewer
   // of D01), "stats" (statistics bureau), judges "judge_town" (of 331181100), "judge_city" (no unit), "judge_dept"
   // (of D01).
-  std::string token(const std::string& user) const { return tokens_.at(user); }
+  // An access token of the user, signed in on first use (the e2e accounts are in system.cc; "root" is a system
+  // administrator).
+  std::string token(const std::string& user) const;
+  // The password of an e2e account.
+  static std::string Password(const std::string& user_id);
 
   // Waits until GET /healthz answers 200 or `seconds` pass.
   bool WaitHealthy(int seconds);
@@ -53,7 +58,9 @@ class System {
   std::string dir_;
   int gateway_port_ = 0;
   int http_port_ = 0;
-  std::map<std::string, std::string> tokens_;
+  std::map<std::string, std::string> users_;  // fixture name → user id
+  mutable std::mutex mu_;
+  mutable std::map<std::string, std::string> tokens_;
   std::map<std::string, ChildProcess*> processes_;
 };
 

@@ -1,0 +1,159 @@
+// Sign-in end to end: passwords, signed access tokens, refresh with rotation, sign-out refused at once, API keys
+// with scopes, over HTTP and from saimactl; no password or token in any log line.
+
+#include <httplib.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/e2e/http_fixture.h"
+#include "tests/e2e/system.h"
+
+namespace saima::testing {
+namespace {
+
+class AuthEndToEndTest : public HttpSystemTest {
+ protected:
+  static std::pair<int, json> Raw(const std::string& method, const std::string& path, const json& body,
+                                  const std::string& bearer) {
+    httplib::Client client("127.0.0.1", system_->http_port());
+    httplib::Headers headers;
+    if (!bearer.empty()) headers.emplace("Authorization", "Bearer " + bearer);
+    auto res = method == "GET" ? client.Get(path.c_str(), headers)
+                               : client.Post(path.c_str(), headers, body.dump(), "application/json");
+    if (!res) return {0, json()};
+    return {res->status, json::parse(res->body, nullptr, false)};
+  }
+
+  static std::pair<int, std::string> Ctl(const std::string& env, const std::string& args) {
+    const std::string command =
+        absl::StrCat("SAIMA_GATEWAY_GRPC=", system_->gateway_grpc(), " ", env, " ", SAIMACTL_BIN, " ", args, " 2>&1");
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+    std::string out;
+    char buffer[4096];
+    while (size_t n = fread(buffer, 1, sizeof buffer, pipe.get())) out.append(buffer, n);
+    const int status = pclose(pipe.release());
+    return {WEXITSTATUS(status), out};
+  }
+
+  static std::string Value(const std::string& out, const std::string& name) {
+    const auto at = out.find(name + "=");
+    if (at == std::string::npos) return "";
+    const auto end = out.find('\n', at);
+    return out.substr(at + name.size() + 1, end - at - name.size() - 1);
+  }
+};
+
+TEST_F(AuthEndToEndTest, SignInCallRefreshSignOutOverHttp) {
+  const std::string password = System::Password("leader-1");
+  auto [wrong, wrong_body] =
+      Raw("POST", "/v1/auth/sign-in", {{"userId", "leader-1"}, {"password", "not-it-at-all"}}, "");
+  EXPECT_EQ(wrong, 401);
+  auto [nobody, nobody_body] =
+      Raw("POST", "/v1/auth/sign-in", {{"userId", "no-such"}, {"password", "whatever-1234"}}, "");
+  EXPECT_EQ(nobody, 401);
+  EXPECT_EQ(wrong_body["message"], nobody_body["message"]);  // does not tell which part was wrong
+  auto [missing, missing_body] = Raw("POST", "/v1/auth/sign-in", {{"userId", "leader-1"}}, "");
+  EXPECT_EQ(missing, 400);
+  EXPECT_EQ(missing_body["details"][0]["fieldViolations"][0]["field"], "password");
+
+  auto [signed_in, session] = Raw("POST", "/v1/auth/sign-in", {{"userId", "leader-1"}, {"password", password}}, "");
+  ASSERT_EQ(signed_in, 200) << session.dump();
+  const std::string access = session["tokens"]["accessToken"];
+  const std::string refresh = session["tokens"]["refreshToken"];
+  EXPECT_EQ(std::count(access.begin(), access.end(), '.'), 2);  // a JWT
+  EXPECT_EQ(session["user"]["role"], "leader");
+  EXPECT_EQ(Raw("GET", "/v1/whoami", {}, access).second["caller"]["userId"], "leader-1");
+
+  // A token altered by one character is refused.
+  std::string forged = access;
+  forged[forged.size() - 3] = forged[forged.size() - 3] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(Raw("GET", "/v1/whoami", {}, forged).first, 401);
+
+  // Refresh: new tokens; the old refresh token is spent.
+  auto [refreshed, renewed] = Raw("POST", "/v1/auth/refresh", {{"refreshToken", refresh}}, "");
+  ASSERT_EQ(refreshed, 200) << renewed.dump();
+  const std::string access2 = renewed["tokens"]["accessToken"];
+  EXPECT_EQ(Raw("GET", "/v1/whoami", {}, access2).first, 200);
+  EXPECT_EQ(Raw("POST", "/v1/auth/refresh", {{"refreshToken", refresh}}, "").first, 401);
+
+  // Sign-out: the session's tokens are refused from the next call on; another session of the same person lives.
+  const std::string other_session = system_->token("leader");
+  ASSERT_EQ(Raw("POST", "/v1/auth/sign-out", json::object(), access2).first, 200);
+  EXPECT_EQ(Raw("GET", "/v1/whoami", {}, access2).first, 401);
+  EXPECT_EQ(Raw("GET", "/v1/whoami", {}, access).first, 401);
+  EXPECT_EQ(Raw("POST", "/v1/auth/refresh", {{"refreshToken", renewed["tokens"]["refreshToken"]}}, "").first, 401);
+  EXPECT_EQ(Raw("GET", "/v1/whoami", {}, other_session).first, 200);
+
+  // No password or token reached a log line.
+  for (const char* process : {"gateway", "registry", "stats", "scoring"}) {
+    std::ifstream log(system_->log_dir() + "/" + process + ".log");
+    std::stringstream text;
+    text << log.rdbuf();
+    EXPECT_EQ(text.str().find(password), std::string::npos) << process;
+    EXPECT_EQ(text.str().find(access.substr(access.size() - 20)), std::string::npos) << process;
+    EXPECT_EQ(text.str().find(refresh.substr(3, 20)), std::string::npos) << process;
+  }
+}
+
+TEST_F(AuthEndToEndTest, AccountsAndApiKeysFromSaimactl) {
+  // Sign in from saimactl, as a system administrator.
+  auto [login, login_out] = Ctl("SAIMA_PASSWORD=" + System::Password("root-1"), "login --user=root-1");
+  ASSERT_EQ(login, 0) << login_out;
+  const std::string token = Value(login_out, "SAIMA_TOKEN");
+  const std::string refresh = Value(login_out, "SAIMA_REFRESH_TOKEN");
+  ASSERT_FALSE(token.empty()) << login_out;
+
+  // A new person, who can sign in.
+  auto [created, created_out] = Ctl("SAIMA_TOKEN=" + token + " SAIMA_PASSWORD=long-enough-password",
+                                    "user create wang-1 --role=dept_reviewer --unit=D02 --name=王审核");
+  ASSERT_EQ(created, 0) << created_out;
+  auto [weak, weak_out] =
+      Ctl("SAIMA_TOKEN=" + token + " SAIMA_PASSWORD=short", "user create li-1 --role=leader --name=李");
+  EXPECT_EQ(weak, 1);
+  EXPECT_NE(weak_out.find("password"), std::string::npos) << weak_out;
+  EXPECT_EQ(Raw("POST", "/v1/auth/sign-in", {{"userId", "wang-1"}, {"password", "long-enough-password"}}, "").first,
+            200);
+  // Only system administrators manage accounts.
+  auto [denied, denied_out] = Ctl("SAIMA_TOKEN=" + system_->token("admin") + " SAIMA_PASSWORD=long-enough-password",
+                                  "user create zhao-1 --role=leader --name=赵");
+  EXPECT_EQ(denied, 1);
+  EXPECT_NE(denied_out.find("PERMISSION_DENIED"), std::string::npos) << denied_out;
+
+  // An API key for the province's platform: it reads reports, and nothing it was not given.
+  auto [key_made, key_out] =
+      Ctl("SAIMA_TOKEN=" + token, "apikey create --name=省统计联网直报平台 --scopes=reports:read");
+  ASSERT_EQ(key_made, 0) << key_out;
+  const auto at = key_out.find("sk_");
+  ASSERT_NE(at, std::string::npos) << key_out;
+  const std::string key = key_out.substr(at, key_out.find('\n', at) - at);
+  const std::string key_id = key.substr(3, key.find('_', 3) - 3);
+  EXPECT_EQ(Raw("GET", "/v1/indicators?period=2023-02", {}, key).first, 200);
+  EXPECT_EQ(Raw("GET", "/v1/projects?pageSize=1", {}, key).first, 403);  // no projects:read
+  EXPECT_EQ(Raw("POST", "/v1/units", {{"unitId", "X1"}, {"name", "x"}}, key).first, 403);
+  auto [listed, list_out] = Ctl("SAIMA_TOKEN=" + token, "apikey list");
+  EXPECT_NE(list_out.find(key_id), std::string::npos) << list_out;
+  EXPECT_EQ(list_out.find(key.substr(key.size() - 16)), std::string::npos) << "the secret is shown once only";
+  auto [revoked, revoked_out] = Ctl("SAIMA_TOKEN=" + token, "apikey revoke " + key_id);
+  ASSERT_EQ(revoked, 0) << revoked_out;
+  EXPECT_EQ(Raw("GET", "/v1/indicators?period=2023-02", {}, key).first, 401);  // at once
+
+  // Refresh and sign out from saimactl; the session's token is refused at once.
+  auto [renewed, renewed_out] = Ctl("SAIMA_REFRESH_TOKEN=" + refresh, "refresh");
+  ASSERT_EQ(renewed, 0) << renewed_out;
+  const std::string token2 = Value(renewed_out, "SAIMA_TOKEN");
+  auto [out_code, out_text] = Ctl("SAIMA_TOKEN=" + token2, "logout");
+  ASSERT_EQ(out_code, 0) << out_text;
+  EXPECT_EQ(Raw("GET", "/v1/whoami", {}, token2).first, 401);
+  auto [after, after_out] = Ctl("SAIMA_TOKEN=" + token2, "user list");
+  EXPECT_EQ(after, 1);
+  EXPECT_NE(after_out.find("UNAUTHENTICATED"), std::string::npos) << after_out;
+}
+
+}  // namespace
+}  // namespace saima::testing
