@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/tls.h"
 
 namespace saima {
 namespace {
@@ -33,6 +34,7 @@ bool IsKnownRole(const std::string& role) {
 }
 
 absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContext& context) {
+  if (absl::Status peer = CheckPeerMayAssertIdentity(context); !peer.ok()) return peer;
   Caller caller{MetadataValue(context, kUserKey), MetadataValue(context, kRoleKey), MetadataValue(context, kUnitKey),
                 MetadataValue(context, kClientKey)};
   if (caller.client.empty()) caller.client = context.peer();

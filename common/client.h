@@ -13,8 +13,13 @@
 
 namespace saima {
 
-// A channel that reconnects quickly after its backend restarts (backoff 100 ms up to 2 s).
+// A channel to a peer (a service, or the gateway from a service) that reconnects quickly after it restarts
+// (backoff 100 ms up to 2 s); mutual TLS with this process's certificate when configured (common/tls.h).
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
+
+// A channel to the gateway's public side, as its clients (saimactl) reach it: TLS checked against `ca_file`
+// when given, else plaintext.
+std::shared_ptr<grpc::Channel> MakePublicChannel(const std::string& address, const std::string& ca_file);
 
 // A context for a downstream call made while serving `incoming`: the deadline is the incoming one (capped at
 // `max_timeout`), cancellation propagates, and the caller and request id travel along.

@@ -9,6 +9,7 @@
 #include "absl/flags/reflection.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/tls.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "prometheus/exposer.h"
@@ -125,8 +126,12 @@ void LogConfiguration(const std::string& binary_name) {
   spdlog::info("{} configuration: {}", binary_name, line);
 }
 
-int HealthcheckMain(const std::string& address) {
-  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+int HealthcheckMain(const std::string& address, bool public_side) {
+  // The binary's own flags say how it serves: a service over mutual TLS (checked with its own certificate).
+  // The gateway's public side over TLS is checked against the project CA (deploy/tls/make-certs.sh issues it).
+  std::shared_ptr<grpc::ChannelCredentials> credentials = PeerChannelCredentials();
+  if (public_side) credentials = PublicTlsEnabled() ? PeerChannelCredentials() : grpc::InsecureChannelCredentials();
+  auto channel = grpc::CreateChannel(address, credentials);
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));

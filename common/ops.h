@@ -49,7 +49,7 @@ void LogConfiguration(const std::string& binary_name);
 std::string MaskSecrets(const std::string& flag_name, const std::string& value);
 
 // The `healthcheck` command: asks grpc.health.v1 at `address` and returns 0 when SERVING, 1 otherwise.
-int HealthcheckMain(const std::string& address);
+int HealthcheckMain(const std::string& address, bool public_side = false);
 
 }  // namespace saima
 

@@ -31,7 +31,7 @@ constexpr ActionInfo kActions[] = {
     {Action::kEscalateOrders, "escalate overdue orders", ""},
     {Action::kRecordDecision, "record dispatch decisions", ""},
     {Action::kSetAnnualPlan, "set annual plans", ""},
-    {Action::kSubmitReport, "report monthly figures", "figures:write"},
+    {Action::kSubmitReport, "report monthly figures", ""},
     {Action::kVerifyReport, "verify monthly figures", ""},
     {Action::kCorrectReport, "correct locked figures", ""},
     {Action::kLockPeriod, "lock periods", ""},

@@ -26,6 +26,9 @@ struct ServerOptions {
   int max_threads = 32;
   // Called about every second; health is SERVING while it returns OK. Null means always serving.
   std::function<absl::Status()> readiness_probe;
+  // Serves the public (the gateway's clients): server TLS from --public_tls_cert when set. Otherwise peers only:
+  // mutual TLS with the project CA when configured.
+  bool public_side = false;
 };
 
 // A started server. Destroying it shuts the server down, giving in-flight calls a few seconds.

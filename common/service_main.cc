@@ -7,6 +7,7 @@
 #include "common/flags.h"
 #include "common/ops.h"
 #include "common/server.h"
+#include "common/tls.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, listen, "", "gRPC listen address host:port (default: the service's own)");
@@ -41,6 +42,10 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
       return 1;
     }
     if (migrate_only) return 0;
+  }
+  if (absl::Status secure = CheckTransportSecurity(); !secure.ok()) {
+    spdlog::error("{}", std::string(secure.message()));
+    return 2;
   }
   if (spec.check_flags) {
     if (const std::string problem = spec.check_flags(); !problem.empty()) {

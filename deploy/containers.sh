@@ -47,6 +47,11 @@ done
 podman image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E 'localhost/saima-' | sort
 say "镜像构建完成 ($(elapsed))"
 
+# The project CA and the processes' certificates for mutual TLS. The containers run as uid 10001 and read the keys
+# from a bind mount, so in this local demo they are made readable to it; Kubernetes mounts them from a Secret.
+bash deploy/tls/make-certs.sh deploy/compose/tls
+chmod 644 deploy/compose/tls/*.key
+
 say "启动 (podman-compose, 按健康状态依次启动)"
 cleanup_started=$(date +%s)
 ip_of() { podman inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "saima_$1_1"; }

@@ -10,6 +10,7 @@
 #include "common/flags.h"
 #include "common/ops.h"
 #include "common/server.h"
+#include "common/tls.h"
 #include "gateway/auth.h"
 #include "gateway/gateway.h"
 #include "gateway/gateway_service.h"
@@ -34,8 +35,12 @@ int main(int argc, char** argv) {
   std::vector<char*> args = saima::ParseFlags(argc, argv, "saima-gateway [healthcheck]");
   saima::InitLogging("saima-gateway");
   if (args.size() > 1 && std::string(args[1]) == "healthcheck")
-    return saima::HealthcheckMain(absl::GetFlag(FLAGS_listen));
+    return saima::HealthcheckMain(absl::GetFlag(FLAGS_listen), /*public_side=*/true);
   saima::LogConfiguration("saima-gateway");
+  if (absl::Status secure = saima::CheckTransportSecurity(); !secure.ok()) {
+    spdlog::error("{}", std::string(secure.message()));
+    return 2;
+  }
   // Every bearer credential is resolved by the registry, call by call.
   const Authenticator tokens(saima::MakeChannel(absl::GetFlag(FLAGS_registry_addr)));
   ReportSettings settings;
@@ -56,13 +61,23 @@ int main(int argc, char** argv) {
   saima::ServerOptions options;
   options.binary_name = "saima-gateway";
   options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.public_side = true;
   auto server = saima::StartServer(options, {&service, &audit, &auth});
   if (!server.ok()) {
     spdlog::error("{}", server.status().ToString());
     return 1;
   }
 
-  httplib::Server http;
+  // HTTPS when a certificate is configured.
+  std::unique_ptr<httplib::Server> http_server =
+      saima::PublicTlsEnabled()
+          ? std::make_unique<httplib::SSLServer>(saima::PublicTlsCertFile().c_str(), saima::PublicTlsKeyFile().c_str())
+          : std::make_unique<httplib::Server>();
+  if (!http_server->is_valid()) {
+    spdlog::error("cannot serve HTTPS with --public_tls_cert / --public_tls_key");
+    return 1;
+  }
+  httplib::Server& http = *http_server;
   http.set_tcp_nodelay(true);  // cpp-httplib 0.11 leaves it off: ~40 ms per keep-alive response otherwise.
   const int http_threads = absl::GetFlag(FLAGS_http_threads);
   http.new_task_queue = [http_threads] { return new httplib::ThreadPool(http_threads); };

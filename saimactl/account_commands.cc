@@ -13,8 +13,7 @@ ABSL_FLAG(std::string, user, "", "login / logout: the user id");
 ABSL_FLAG(std::string, role, "",
           "user create: unit_staff, dept_reviewer, stats_officer, admin, judge, leader, sysadmin");
 ABSL_FLAG(std::string, name, "", "user create: the person's name; apikey create: who uses the key");
-ABSL_FLAG(std::string, scopes, "",
-          "apikey create: comma-separated scopes (reports:read, projects:read, figures:write)");
+ABSL_FLAG(std::string, scopes, "", "apikey create: comma-separated scopes (reports:read, projects:read)");
 ABSL_FLAG(std::string, refresh_token, "", "refresh: the refresh token (or SAIMA_REFRESH_TOKEN)");
 ABSL_DECLARE_FLAG(std::string, unit);
 

@@ -15,11 +15,12 @@
 
 ABSL_FLAG(std::string, gateway_grpc, "127.0.0.1:50050", "gateway gRPC address");
 ABSL_FLAG(std::string, token, "", "bearer token");
+ABSL_FLAG(std::string, gateway_ca, "", "the CA certificate (PEM) of the gateway's TLS certificate, when it has one");
 
 namespace saima::ctl {
 
 Client::Client()
-    : channel_(MakeChannel(absl::GetFlag(FLAGS_gateway_grpc))),
+    : channel_(MakePublicChannel(absl::GetFlag(FLAGS_gateway_grpc), absl::GetFlag(FLAGS_gateway_ca))),
       stub_(gw::GatewayService::NewStub(channel_)),
       audit_(saima::audit::v1::AuditService::NewStub(channel_)),
       auth_(saima::auth::v1::AuthService::NewStub(channel_)) {}

@@ -22,7 +22,7 @@ constexpr char kApiKeyPrefix[] = "sk_";
 constexpr char kRefreshPrefix[] = "rt_";
 // One message for every failed sign-in: it must not tell which part was wrong.
 constexpr char kBadCredentials[] = "unknown user or wrong password";
-const char* const kApiScopes[] = {"projects:read", "reports:read", "figures:write"};
+const char* const kApiScopes[] = {"projects:read", "reports:read"};
 
 std::string Hex(const unsigned char* bytes, size_t n) {
   std::string out(n * 2 + 1, '\0');

@@ -50,7 +50,7 @@ class EndToEndTest : public ::testing::Test {
   static void SetUpTestSuite() {
     system_ = new System();
     ASSERT_TRUE(system_->WaitHealthy(30)) << "system did not become healthy; logs in " << system_->log_dir();
-    stub_ = gw::GatewayService::NewStub(MakeChannel(system_->gateway_grpc())).release();
+    stub_ = gw::GatewayService::NewStub(MakePublicChannel(system_->gateway_grpc(), "")).release();
     for (const auto& [id, name, type] : {std::tuple{"331181001", "龙渊街道", reg::UNIT_TYPE_SUBDISTRICT},
                                          std::tuple{"331181100", "八都镇", reg::UNIT_TYPE_TOWNSHIP},
                                          std::tuple{"D01", "发展和改革局", reg::UNIT_TYPE_DEPARTMENT}}) {

@@ -99,10 +99,23 @@ System::System() {
     std::fprintf(stderr, "add-users failed; see %s/migrate.log\n", dir_.c_str());
     std::abort();
   }
+  // Mutual TLS between the processes, as deployed; "intruder" is a certificate of the same CA for a process that is
+  // not one of Saima's.
+  if (Run(absl::StrCat("bash ", SAIMA_SOURCE_DIR, "/deploy/tls/make-certs.sh ", dir_, "/tls intruder")) != 0) {
+    std::fprintf(stderr, "make-certs.sh failed\n");
+    std::abort();
+  }
+  auto tls = [this](const std::string& name) {
+    return std::vector<std::string>{absl::StrCat("--tls_ca=", dir_, "/tls/ca.crt"),
+                                    absl::StrCat("--tls_cert=", dir_, "/tls/", name, ".crt"),
+                                    absl::StrCat("--tls_key=", dir_, "/tls/", name, ".key")};
+  };
   const int registry = FreePort(), stats = FreePort(), scoring = FreePort();
+  registry_port_ = registry;
   gateway_port_ = FreePort();
   http_port_ = FreePort();
-  auto add = [this](const std::string& name, std::vector<std::string> argv) {
+  auto add = [this, &tls](const std::string& name, std::vector<std::string> argv) {
+    for (std::string& flag : tls(name)) argv.push_back(std::move(flag));
     processes_[name] = new ChildProcess(name, std::move(argv), absl::StrCat(dir_, "/", name, ".log"));
     processes_[name]->Start();
   };

@@ -39,8 +39,11 @@ class System {
 
   std::string gateway_grpc() const { return "127.0.0.1:" + std::to_string(gateway_port_); }
   int http_port() const { return http_port_; }
+  std::string registry_address() const { return "127.0.0.1:" + std::to_string(registry_port_); }
   ChildProcess& process(const std::string& name) { return *processes_.at(name); }
   std::string log_dir() const { return dir_; }
+  // The project CA and the processes' certificates (deploy/tls/make-certs.sh), plus "intruder": same CA, not Saima.
+  std::string tls_dir() const { return dir_ + "/tls"; }
 
   // Tokens: "admin", "unit" (staff of 331181001), "other_unit" (staff of 331181100), "leader", "dept" (reviewer
   // of D01), "stats" (statistics bureau), judges "judge_town" (of 331181100), "judge_city" (no unit), "judge_dept"
@@ -58,6 +61,7 @@ class System {
   std::string dir_;
   int gateway_port_ = 0;
   int http_port_ = 0;
+  int registry_port_ = 0;
   std::map<std::string, std::string> users_;  // fixture name → user id
   mutable std::mutex mu_;
   mutable std::map<std::string, std::string> tokens_;
