@@ -217,7 +217,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& 
   grpc::ResourceQuota quota(options.binary_name);
   quota.SetMaxThreads(options.max_threads);
   builder.SetResourceQuota(quota);
-  builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<AccessLogFactory>());

@@ -29,6 +29,8 @@ struct ServerOptions {
   // Serves the public (the gateway's clients): server TLS from --public_tls_cert when set. Otherwise peers only:
   // mutual TLS with the project CA when configured.
   bool public_side = false;
+  // The largest request message accepted (bigger: RESOURCE_EXHAUSTED).
+  int max_message_bytes = 16 << 20;
 };
 
 // A started server. Destroying it shuts the server down, giving in-flight calls a few seconds.

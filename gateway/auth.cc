@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 
+#include "absl/strings/str_cat.h"
 #include "common/client.h"
 #include "gateway/backend_call.h"
 
@@ -19,8 +20,8 @@ std::string Sha256Hex(const std::string& text) {
   return out;
 }
 
-Authenticator::Authenticator(const std::shared_ptr<grpc::Channel>& registry)
-    : stub_(saima::auth::v1::AuthService::NewStub(registry)) {}
+Authenticator::Authenticator(const std::shared_ptr<grpc::Channel>& registry, RateLimiter* limiter)
+    : stub_(saima::auth::v1::AuthService::NewStub(registry)), limiter_(limiter) {}
 
 absl::StatusOr<Identity> Authenticator::Authenticate(const std::string& authorization,
                                                      const std::string& client) const {
@@ -36,6 +37,12 @@ absl::StatusOr<Identity> Authenticator::Authenticate(const std::string& authoriz
   identity.caller.session_id = answer->session_id();
   identity.caller.scopes.assign(answer->scopes().begin(), answer->scopes().end());
   identity.display_name = answer->user().display_name();
+  // One bucket per session (or API key): a person signed in twice has two.
+  if (limiter_ != nullptr && !limiter_->Allow(answer->session_id(), absl::Now())) {
+    return absl::ResourceExhaustedError(absl::StrCat("rate limit of ", limiter_->per_second(),
+                                                     " calls per second for this token exceeded; retry after ",
+                                                     limiter_->RetryAfterSeconds(), " s"));
+  }
   return identity;
 }
 

@@ -12,6 +12,7 @@
 #include "common/caller.h"
 #include "common/client.h"
 #include "gateway/backend_call.h"
+#include "gateway/rate_limit.h"
 #include "grpcpp/channel.h"
 #include "saima/auth/v1/auth.grpc.pb.h"
 
@@ -27,11 +28,15 @@ std::string Sha256Hex(const std::string& text);
 
 class Authenticator {
  public:
-  explicit Authenticator(const std::shared_ptr<grpc::Channel>& registry);
+  // `limiter` may be null (no rate limits).
+  Authenticator(const std::shared_ptr<grpc::Channel>& registry, RateLimiter* limiter = nullptr);
 
   // Checks an Authorization header value ("Bearer <token>") of a request from `client` (its address).
-  // UNAUTHENTICATED when absent, malformed, unknown, expired or revoked; UNAVAILABLE when the registry is down.
+  // UNAUTHENTICATED when absent, malformed, unknown, expired or revoked; UNAVAILABLE when the registry is down;
+  // RESOURCE_EXHAUSTED when the credential has used up its rate (retry after RetryAfterSeconds()).
   absl::StatusOr<Identity> Authenticate(const std::string& authorization, const std::string& client) const;
+
+  int RetryAfterSeconds() const { return limiter_ != nullptr ? limiter_->RetryAfterSeconds() : 1; }
 
   // Forwards a sign-in, refresh or account call to the registry as `caller` (null for sign-in and refresh, which
   // come before anyone is known), recording the client's address.
@@ -51,6 +56,7 @@ class Authenticator {
 
  private:
   std::unique_ptr<saima::auth::v1::AuthService::Stub> stub_;
+  RateLimiter* limiter_;
 };
 
 }  // namespace saima::gateway

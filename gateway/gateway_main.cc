@@ -24,6 +24,9 @@ ABSL_FLAG(std::string, registry_addr, "127.0.0.1:50051", "registry service addre
 ABSL_FLAG(std::string, stats_addr, "127.0.0.1:50052", "stats service address");
 ABSL_FLAG(std::string, scoring_addr, "127.0.0.1:50053", "scoring service address");
 ABSL_FLAG(int, http_threads, 16, "HTTP worker threads");
+ABSL_FLAG(double, rate_limit_per_second, 50, "calls per second each token (session or API key) may make; 0: none");
+ABSL_FLAG(double, rate_limit_burst, 200, "calls a token may make at once before the per-second rate applies");
+ABSL_FLAG(int64_t, max_request_bytes, 32 << 20, "largest HTTP request body (bigger: 413); gRPC messages likewise");
 ABSL_FLAG(std::string, start_rate_milestones, "3:>=30,6:>60,9:>85,10:>=100",
           "季分析: new-project start-rate milestones, MONTH:>=PERCENT or MONTH:>PERCENT");
 ABSL_FLAG(int64_t, growth_target_milli_percent, 15000, "年总结: the year's growth target (15% is 15000)");
@@ -42,7 +45,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   // Every bearer credential is resolved by the registry, call by call.
-  const Authenticator tokens(saima::MakeChannel(absl::GetFlag(FLAGS_registry_addr)));
+  RateLimiter limiter(absl::GetFlag(FLAGS_rate_limit_per_second), absl::GetFlag(FLAGS_rate_limit_burst));
+  const Authenticator tokens(saima::MakeChannel(absl::GetFlag(FLAGS_registry_addr)), &limiter);
   ReportSettings settings;
   auto milestones = ParseStartRateMilestones(absl::GetFlag(FLAGS_start_rate_milestones));
   if (!milestones.ok()) {
@@ -62,6 +66,7 @@ int main(int argc, char** argv) {
   options.binary_name = "saima-gateway";
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.public_side = true;
+  options.max_message_bytes = static_cast<int>(absl::GetFlag(FLAGS_max_request_bytes));
   auto server = saima::StartServer(options, {&service, &audit, &auth});
   if (!server.ok()) {
     spdlog::error("{}", server.status().ToString());
@@ -78,6 +83,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   httplib::Server& http = *http_server;
+  http.set_payload_max_length(static_cast<size_t>(absl::GetFlag(FLAGS_max_request_bytes)));
   http.set_tcp_nodelay(true);  // cpp-httplib 0.11 leaves it off: ~40 ms per keep-alive response otherwise.
   const int http_threads = absl::GetFlag(FLAGS_http_threads);
   http.new_task_queue = [http_threads] { return new httplib::ThreadPool(http_threads); };

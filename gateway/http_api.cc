@@ -211,6 +211,9 @@ std::function<void(const httplib::Request&, httplib::Response&)> HttpApi::Authed
     if (request_id.empty()) request_id = NewRequestId();
     res.set_header("X-Request-Id", request_id);
     auto identity = tokens_.Authenticate(req.get_header_value("Authorization"), req.remote_addr);
+    if (absl::IsResourceExhausted(identity.status())) {
+      res.set_header("Retry-After", std::to_string(tokens_.RetryAfterSeconds()));
+    }
     if (!identity.ok()) return WriteError(res, identity.status());
     handler(CallInfo{*std::move(identity), request_id, nullptr}, req, res);
   };

@@ -39,8 +39,14 @@ int Fail(const absl::Status& status) {
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return absl::NotFoundError(absl::StrCat("无法读取文件 ", path));
+  // An import file larger than this is refused whole (split it by year or unit).
+  constexpr std::streamoff kMaxImportBytes = 64 << 20;
+  if (in.tellg() > kMaxImportBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("文件 ", path, " 超过 64 MiB 的导入上限; 请按年度或单位拆分"));
+  }
+  in.seekg(0);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();

@@ -27,9 +27,9 @@ class Client {
  public:
   Client();
 
-  // One call, retried while the gateway or a service is unavailable or too slow (backoff 200 ms doubling to 3 s,
-  // about 30 s in all). Retrying is safe: every creating request carries its request id, so a retry of a write
-  // that did reach the database returns the first result instead of writing again.
+  // One call, retried while the gateway or a service is unavailable or too slow, or the token's rate is used up
+  // (backoff 200 ms doubling to 3 s, about 30 s in all). Retrying is safe: every creating request carries its request
+  // id, so a retry of a write that did reach the database returns the first result instead of writing again.
   template <typename Stub, typename Request, typename Response>
   absl::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* response) {
@@ -39,7 +39,9 @@ class Client {
     for (int attempt = 0; attempt < 12; ++attempt) {
       auto context = Context(std::chrono::seconds(30));
       status = FromGrpcStatus((stub->*method)(context.get(), request, response));
-      if (!absl::IsUnavailable(status) && !absl::IsDeadlineExceeded(status)) return status;
+      if (!absl::IsUnavailable(status) && !absl::IsDeadlineExceeded(status) && !absl::IsResourceExhausted(status)) {
+        return status;
+      }
       NoteRetry(status, delay_ms);
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
       delay_ms = std::min(delay_ms * 2, 3000);

@@ -60,7 +60,7 @@ int ChildProcess::Terminate(int seconds) {
   return -1;
 }
 
-System::System() {
+System::System(std::vector<std::string> gateway_flags) {
   PgHarness& pg = PgHarness::Shared();
   char tmpl[] = "/tmp/saima-e2e-XXXXXX";
   dir_ = mkdtemp(tmpl);
@@ -128,10 +128,14 @@ System::System() {
       {SAIMA_SCORING_BIN, absl::StrCat("--listen=127.0.0.1:", scoring), absl::StrCat("--db_url=", pg.Url("scoring")),
        "--db_pool_size=2", absl::StrCat("--registry_addr=127.0.0.1:", registry),
        absl::StrCat("--stats_addr=127.0.0.1:", stats)});
-  add("gateway",
-      {SAIMA_GATEWAY_BIN, absl::StrCat("--listen=127.0.0.1:", gateway_port_),
-       absl::StrCat("--http_listen=127.0.0.1:", http_port_), absl::StrCat("--registry_addr=127.0.0.1:", registry),
-       absl::StrCat("--stats_addr=127.0.0.1:", stats), absl::StrCat("--scoring_addr=127.0.0.1:", scoring)});
+  std::vector<std::string> gateway = {
+      SAIMA_GATEWAY_BIN, absl::StrCat("--listen=127.0.0.1:", gateway_port_),
+      absl::StrCat("--http_listen=127.0.0.1:", http_port_), absl::StrCat("--registry_addr=127.0.0.1:", registry),
+      absl::StrCat("--stats_addr=127.0.0.1:", stats), absl::StrCat("--scoring_addr=127.0.0.1:", scoring),
+      // Load tests drive one token hard; the limits are tested on their own (auth_e2e_test).
+      "--rate_limit_per_second=100000", "--rate_limit_burst=100000"};
+  gateway.insert(gateway.end(), gateway_flags.begin(), gateway_flags.end());  // later flags win
+  add("gateway", std::move(gateway));
 }
 
 System::~System() {

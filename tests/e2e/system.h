@@ -34,7 +34,8 @@ class ChildProcess {
 
 class System {
  public:
-  System();
+  // `gateway_flags` are added to the gateway's command line (e.g. lower rate limits).
+  explicit System(std::vector<std::string> gateway_flags = {});
   ~System();
 
   std::string gateway_grpc() const { return "127.0.0.1:" + std::to_string(gateway_port_); }
