@@ -18,13 +18,7 @@ constexpr int kMaxPageSize = 1000;
 }  // namespace
 
 absl::Status Registry::CheckMayWriteUnit(const Caller& caller, const std::string& unit_id) const {
-  if (caller.IsAdministrator()) return absl::OkStatus();
-  if (caller.role == kRoleUnitStaff && !caller.unit_id.empty() && caller.unit_id == unit_id) return absl::OkStatus();
-  if (caller.role == kRoleUnitStaff) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("unit staff of ", caller.unit_id, " may not write projects of unit ", unit_id));
-  }
-  return absl::PermissionDeniedError(absl::StrCat("role ", caller.role, " may not write projects"));
+  return Authorize(caller, Action::kWriteProject, Target{unit_id, "", ""});
 }
 
 absl::Status Registry::CheckMayReadProject(const Caller& caller, int64_t project_id, absl::Time deadline) {
@@ -63,7 +57,7 @@ absl::StatusOr<pb::GetUnitResponse> Registry::GetUnit(const Caller&, const pb::G
 
 absl::StatusOr<pb::CreateUnitResponse> Registry::CreateUnit(const Caller& caller, const pb::CreateUnitRequest& request,
                                                             absl::Time deadline) {
-  if (!caller.IsAdministrator()) return absl::PermissionDeniedError("only administrators may create units");
+  if (absl::Status s = Authorize(caller, Action::kCreateUnit); !s.ok()) return s;
   Violations v;
   CheckUnit(request.unit(), ref_, "unit", v);
   if (!v.ok()) return v.ToStatus();
@@ -288,10 +282,7 @@ absl::StatusOr<pb::CreateRukuApplicationResponse> Registry::CreateRukuApplicatio
   if (!v.ok()) return v.ToStatus();
   auto project = store_.GetProject(request.application().project_id(), deadline);
   if (!project.ok()) return project.status();
-  if (caller.role != kRoleSysadmin && !(caller.role == kRoleUnitStaff && caller.unit_id == project->unit_id())) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("only staff of unit ", project->unit_id(), " may apply for this project's 入库"));
-  }
+  if (absl::Status s = Authorize(caller, Action::kSubmitRuku, Target{project->unit_id(), "", ""}); !s.ok()) return s;
   auto stored = store_.CreateRukuApplication(request.application(), {caller.user_id, request.request_id()}, deadline);
   if (!stored.ok()) return stored.status();
   pb::CreateRukuApplicationResponse response;

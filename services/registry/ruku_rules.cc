@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "common/policy.h"
 #include "common/status.h"
 
 namespace saima::registry {
@@ -50,19 +51,12 @@ pb::RukuState ForwardFrom(pb::RukuState from, int64_t total) {
 // statistics bureau afterwards (it also records the province's and the national bureau's decisions).
 absl::Status CheckActor(const Caller& caller, const pb::Project& project, const pb::RukuApplication& app,
                         pb::RukuState from) {
-  if (caller.role == kRoleSysadmin) return absl::OkStatus();
+  const Target target{project.unit_id(), app.reviewing_department_id(), ""};
   if (from == pb::RUKU_STATE_DRAFT || from == pb::RUKU_STATE_RETURNED) {
-    if (caller.role == kRoleUnitStaff && caller.unit_id == project.unit_id()) return absl::OkStatus();
-    return absl::PermissionDeniedError(
-        absl::StrCat("only staff of unit ", project.unit_id(), " may submit this application"));
+    return Authorize(caller, Action::kSubmitRuku, target);
   }
-  if (from == pb::RUKU_STATE_SUBMITTED) {
-    if (caller.role == kRoleDeptReviewer && caller.unit_id == app.reviewing_department_id()) return absl::OkStatus();
-    return absl::PermissionDeniedError(absl::StrCat("only reviewers of the supervising department ",
-                                                    app.reviewing_department_id(), " may review this step"));
-  }
-  if (caller.role == kRoleStatsOfficer) return absl::OkStatus();
-  return absl::PermissionDeniedError("only the statistics bureau may act on this step");
+  if (from == pb::RUKU_STATE_SUBMITTED) return Authorize(caller, Action::kReviewRuku, target);
+  return Authorize(caller, Action::kDecideRuku, target);
 }
 
 }  // namespace

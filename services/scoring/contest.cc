@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/policy.h"
 #include "common/status.h"
 #include "services/registry/project_rules.h"
 #include "services/scoring/aggregation.h"
@@ -12,10 +13,7 @@
 namespace saima::scoring {
 namespace {
 
-absl::Status OrganisersOnly(const Caller& c, const char* what) {
-  if (c.IsAdministrator()) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat("only the contest's organisers (发改局) ", what));
-}
+absl::Status OrganisersOnly(const Caller& c, const char*) { return Authorize(c, Action::kManageCampaign); }
 
 bool IsTownship(reg::UnitType type) { return type == reg::UNIT_TYPE_TOWNSHIP || type == reg::UNIT_TYPE_SUBDISTRICT; }
 
@@ -85,17 +83,12 @@ absl::StatusOr<pb::AddJudgeResponse> Contest::AddJudge(const Caller& c, const pb
 absl::StatusOr<pb::NominateProjectResponse> Contest::NominateProject(const Caller& c,
                                                                      const pb::NominateProjectRequest& q,
                                                                      absl::Time d) {
-  if (c.role != kRoleUnitStaff && !c.IsAdministrator()) {
-    return absl::PermissionDeniedError(absl::StrCat("role ", c.role, " does not nominate projects"));
-  }
+  if (absl::Status s = Authorize(c, Action::kNominate); !s.ok()) return s;
   auto campaign = store_.GetCampaign(q.campaign_id(), d);
   if (!campaign.ok()) return campaign.status();
   auto project = facts_.Project(q.project_id(), d);
   if (!project.ok()) return project.status();
-  if (c.role == kRoleUnitStaff && project->unit_id() != c.unit_id) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("project ", q.project_id(), " belongs to unit ", project->unit_id(), ", not to ", c.unit_id));
-  }
+  if (absl::Status s = Authorize(c, Action::kNominate, Target{project->unit_id(), "", ""}); !s.ok()) return s;
   NominationFacts facts;
   facts.project = *project;
   auto documents = facts_.Documents(q.project_id(), d);
@@ -120,9 +113,7 @@ absl::StatusOr<pb::NominateProjectResponse> Contest::NominateProject(const Calle
 absl::StatusOr<pb::ReviewNominationResponse> Contest::ReviewNomination(const Caller& c,
                                                                        const pb::ReviewNominationRequest& q,
                                                                        absl::Time d) {
-  if (c.role != kRoleDeptReviewer && !c.IsAdministrator()) {
-    return absl::PermissionDeniedError("only departments (主管部门) pre-review nominations");
-  }
+  if (absl::Status s = Authorize(c, Action::kReviewNomination); !s.ok()) return s;
   if (!q.approve() && q.note().empty()) return InvalidField("note", "a rejection needs a reason");
   auto nomination = store_.Review(q.nomination_id(), q.approve(), q.note(), c.user_id, d);
   if (!nomination.ok()) return nomination.status();
@@ -158,13 +149,8 @@ absl::StatusOr<pb::FinalizeSelectionResponse> Contest::FinalizeSelection(const C
 
 absl::StatusOr<pb::ScoreSheet> Contest::WriteSheet(const Caller& c, const pb::ScoreSheet& sheet, bool submit,
                                                    absl::Time d) {
-  if (c.role == kRoleJudge) {
-    if (sheet.judge_id() != c.user_id) {
-      return absl::PermissionDeniedError(absl::StrCat("judge ", c.user_id, " may only write their own sheets"));
-    }
-  } else if (!c.IsAdministrator()) {
-    return absl::PermissionDeniedError("only judges of the campaign may score");
-  }
+  // A judge writes their own sheets; the organisers may enter a paper sheet for any judge.
+  if (absl::Status s = Authorize(c, Action::kScore, Target{"", "", sheet.judge_id()}); !s.ok()) return s;
   auto campaign = store_.GetCampaign(sheet.campaign_id(), d);
   if (!campaign.ok()) return campaign.status();
   const pb::Judge* judge = nullptr;
@@ -213,12 +199,9 @@ absl::StatusOr<pb::SubmitScoreSheetResponse> Contest::SubmitScoreSheet(const Cal
 absl::StatusOr<pb::ListScoreSheetsResponse> Contest::ListScoreSheets(const Caller& c,
                                                                      const pb::ListScoreSheetsRequest& q,
                                                                      absl::Time d) {
-  std::string judge_id;
-  if (c.role == kRoleJudge) {
-    judge_id = c.user_id;
-  } else if (!c.IsAdministrator()) {
-    return absl::PermissionDeniedError("score sheets are seen by their judge and the organisers only");
-  }
+  if (absl::Status s = Authorize(c, Action::kReadScoreSheets); !s.ok()) return s;
+  // A judge sees their own sheets only.
+  const std::string judge_id = ScopeOf(c, Action::kReadScoreSheets) == Scope::kSelf ? c.user_id : "";
   auto sheets = store_.ListSheets(q.campaign_id(), judge_id, d);
   if (!sheets.ok()) return sheets.status();
   pb::ListScoreSheetsResponse r;
@@ -288,7 +271,7 @@ absl::StatusOr<pb::GetResultsResponse> Contest::GetResults(const Caller& c, cons
                                                            absl::Time d) {
   auto campaign = store_.GetCampaign(q.campaign_id(), d);
   if (!campaign.ok()) return campaign.status();
-  if (!campaign->published() && !c.IsAdministrator()) {
+  if (!campaign->published() && ScopeOf(c, Action::kReadUnpublishedResults) == Scope::kNone) {
     return absl::FailedPreconditionError(
         absl::StrCat("the results of campaign ", q.campaign_id(), " are not published yet"));
   }

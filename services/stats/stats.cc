@@ -18,8 +18,6 @@ namespace {
 
 constexpr int64_t kDefaultRankMinimumYuan = 50'000'000;  // 5000万元, as the speech ranks units
 
-bool IsBureau(const Caller& c) { return c.role == kRoleStatsOfficer || c.role == kRoleSysadmin; }
-
 absl::StatusOr<Period> ParsePeriod(const std::string& text, const std::string& field) {
   auto period = Period::Parse(text);
   if (!period) return InvalidField(field, "must be YYYY-MM with MM from 02 to 12 (02 covers January and February)");
@@ -47,9 +45,7 @@ absl::Status CheckRukuForPeriod(const ProjectDims* dims, int64_t project_id, con
 
 absl::StatusOr<pb::SetAnnualPlanResponse> Stats::SetAnnualPlan(const Caller& c, const pb::SetAnnualPlanRequest& q,
                                                                absl::Time d) {
-  if (!IsBureau(c) && !c.IsAdministrator()) {
-    return absl::PermissionDeniedError("only 发改局 administrators and the statistics bureau set annual plans");
-  }
+  if (absl::Status s = Authorize(c, Action::kSetAnnualPlan); !s.ok()) return s;
   Violations v;
   const auto& plan = q.plan();
   if (plan.project_id() <= 0) v.Add("plan.project_id", "is required");
@@ -100,8 +96,8 @@ absl::StatusOr<pb::MonthlyReport> Stats::Record(const Caller& caller, const pb::
   const ReportCheck check = [&](const std::optional<ProjectDims>& dims, const ReportContext& context, bool locked,
                                 const std::optional<pb::MonthlyReport>&) -> absl::StatusOr<std::vector<std::string>> {
     if (absl::Status s = CheckRukuForPeriod(dims, report.project_id(), period); !s.ok()) return s;
-    if (kind == pb::FIGURE_KIND_REPORTED && !(caller.role == kRoleSysadmin || caller.IsAdministrator() ||
-                                              (caller.role == kRoleUnitStaff && caller.unit_id == dims->unit_id))) {
+    if (kind == pb::FIGURE_KIND_REPORTED &&
+        !Authorize(caller, Action::kSubmitReport, Target{dims->unit_id, "", ""}).ok()) {
       return absl::PermissionDeniedError(
           absl::StrCat("only staff of unit ", dims->unit_id, " report figures for project ", report.project_id()));
     }
@@ -124,9 +120,7 @@ absl::StatusOr<pb::MonthlyReport> Stats::Record(const Caller& caller, const pb::
 absl::StatusOr<pb::SubmitMonthlyReportResponse> Stats::SubmitMonthlyReport(const Caller& c,
                                                                            const pb::SubmitMonthlyReportRequest& q,
                                                                            absl::Time d) {
-  if (c.role != kRoleUnitStaff && c.role != kRoleSysadmin && !c.IsAdministrator()) {
-    return absl::PermissionDeniedError(absl::StrCat("role ", c.role, " does not report figures"));
-  }
+  if (absl::Status s = Authorize(c, Action::kSubmitReport); !s.ok()) return s;
   auto stored = Record(c, q.report(), pb::FIGURE_KIND_REPORTED, q.request_id(), d);
   if (!stored.ok()) return stored.status();
   pb::SubmitMonthlyReportResponse r;
@@ -137,7 +131,7 @@ absl::StatusOr<pb::SubmitMonthlyReportResponse> Stats::SubmitMonthlyReport(const
 absl::StatusOr<pb::VerifyMonthlyReportResponse> Stats::VerifyMonthlyReport(const Caller& c,
                                                                            const pb::VerifyMonthlyReportRequest& q,
                                                                            absl::Time d) {
-  if (!IsBureau(c)) return absl::PermissionDeniedError("only the statistics bureau verifies figures");
+  if (absl::Status s = Authorize(c, Action::kVerifyReport); !s.ok()) return s;
   auto stored = Record(c, q.report(), pb::FIGURE_KIND_VERIFIED, q.request_id(), d);
   if (!stored.ok()) return stored.status();
   pb::VerifyMonthlyReportResponse r;
@@ -148,7 +142,7 @@ absl::StatusOr<pb::VerifyMonthlyReportResponse> Stats::VerifyMonthlyReport(const
 absl::StatusOr<pb::CorrectMonthlyReportResponse> Stats::CorrectMonthlyReport(const Caller& c,
                                                                              const pb::CorrectMonthlyReportRequest& q,
                                                                              absl::Time d) {
-  if (!IsBureau(c)) return absl::PermissionDeniedError("only the statistics bureau corrects locked figures");
+  if (absl::Status s = Authorize(c, Action::kCorrectReport); !s.ok()) return s;
   pb::MonthlyReport report = q.report();
   report.set_reason(q.reason());
   auto stored = Record(c, report, pb::FIGURE_KIND_CORRECTED, q.request_id(), d);
@@ -231,7 +225,7 @@ absl::StatusOr<pb::ListProjectFiguresResponse> Stats::ListProjectFigures(const C
 
 absl::StatusOr<pb::LockPeriodResponse> Stats::LockPeriod(const Caller& c, const pb::LockPeriodRequest& q,
                                                          absl::Time d) {
-  if (!IsBureau(c)) return absl::PermissionDeniedError("only the statistics bureau locks a period");
+  if (absl::Status s = Authorize(c, Action::kLockPeriod); !s.ok()) return s;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
   return store_.LockPeriod(q.period(), c.user_id, d);
@@ -239,9 +233,7 @@ absl::StatusOr<pb::LockPeriodResponse> Stats::LockPeriod(const Caller& c, const 
 
 absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
     const Caller& c, const std::function<bool(pb::MonthlyReport*)>& next, bool import_valid_rows, absl::Time d) {
-  if (c.role != kRoleUnitStaff && !IsBureau(c) && !c.IsAdministrator()) {
-    return absl::PermissionDeniedError(absl::StrCat("role ", c.role, " does not report figures"));
-  }
+  if (absl::Status s = Authorize(c, Action::kSubmitReport); !s.ok()) return s;
   pb::ImportMonthlyReportsResponse response;
   auto refuse = [&response](int64_t index, const std::string& field, const std::string& rule) {
     auto* e = response.add_errors();
@@ -278,7 +270,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
         refused.insert(key);
         return true;
       }
-      if (c.role == kRoleUnitStaff && c.unit_id != dims->unit_id) {
+      if (!Authorize(c, Action::kSubmitReport, Target{dims->unit_id, "", ""}).ok()) {
         refuse(index, "report.project_id", absl::StrCat("belongs to unit ", dims->unit_id, ", not ", c.unit_id));
         refused.insert(key);
         return true;
@@ -443,7 +435,7 @@ absl::StatusOr<pb::RankUnitsResponse> Stats::RankUnits(const Caller& reader, con
 
 absl::StatusOr<pb::SetPeerFiguresResponse> Stats::SetPeerFigures(const Caller& c, const pb::SetPeerFiguresRequest& q,
                                                                  absl::Time d) {
-  if (!IsBureau(c)) return absl::PermissionDeniedError("only the statistics bureau enters peer counties' figures");
+  if (absl::Status s = Authorize(c, Action::kSetPeerFigures); !s.ok()) return s;
   Violations v;
   for (int i = 0; i < q.figures_size(); ++i) {
     const auto& f = q.figures(i);
