@@ -131,7 +131,12 @@ int HealthcheckMain(const std::string& address, bool public_side) {
   // The gateway's public side over TLS is checked against the project CA (deploy/tls/make-certs.sh issues it).
   std::shared_ptr<grpc::ChannelCredentials> credentials = PeerChannelCredentials();
   if (public_side) credentials = PublicTlsEnabled() ? PeerChannelCredentials() : grpc::InsecureChannelCredentials();
-  auto channel = grpc::CreateChannel(address, credentials);
+  // A wildcard listen address is checked on loopback (which the certificates name, unlike 0.0.0.0).
+  std::string target = address;
+  for (const char* wildcard : {"0.0.0.0:", "[::]:"}) {
+    if (absl::StartsWith(target, wildcard)) target = "127.0.0.1:" + target.substr(std::strlen(wildcard));
+  }
+  auto channel = grpc::CreateChannel(target, credentials);
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
