@@ -60,9 +60,10 @@ TEST_F(PolicyMatrixTest, EveryRoleAgainstEveryWriteAsThePolicySays) {
     httplib::Client client("127.0.0.1", system_->http_port());
     httplib::Headers headers = {{"Authorization", "Bearer " + (user == "key" ? api_key : system_->token(user))}};
     if (!key.empty()) headers.emplace("Idempotency-Key", key);
-    auto res = method == "GET"   ? client.Get(path.c_str(), headers)
-               : method == "PUT" ? client.Put(path.c_str(), headers, body.dump(), "application/json")
-                                 : client.Post(path.c_str(), headers, body.dump(), "application/json");
+    auto res = method == "GET"     ? client.Get(path.c_str(), headers)
+               : method == "PUT"   ? client.Put(path.c_str(), headers, body.dump(), "application/json")
+               : method == "PATCH" ? client.Patch(path.c_str(), headers, body.dump(), "application/json")
+                                   : client.Post(path.c_str(), headers, body.dump(), "application/json");
     return res ? res->status : 0;
   };
   const Target own{"331181001", "D01", ""};
@@ -73,6 +74,41 @@ TEST_F(PolicyMatrixTest, EveryRoleAgainstEveryWriteAsThePolicySays) {
     fresh.push_back(CreateProject(absl::StrFormat("2023-331181-04-01-%06d", 820000 + i), 80'000'000));
   }
   size_t next_fresh = 0;
+  // An approved project for the figures; a campaign; 入库 applications waiting for the department's review, one
+  // per role; an API key to revoke, one per role.
+  const std::string approved = CreateProject("2023-331181-04-01-000802", 200'000'000);
+  Approve(approved, "2023-01-20");
+  ASSERT_EQ(SubmitWhenAccepted(Report(approved, "2023-02", 1'000'000, 1'000'000)), 200);
+  auto [campaign_made, campaign_body] =
+      Post("admin", "/v1/campaigns",
+           {{"year", 2023},
+            {"name", "矩阵评比"},
+            {"figuresPeriod", "2023-06"},
+            {"eligibleSince", "2022-06-01"},
+            {"pools", {{{"poolId", "all"}, {"name", "全部"}, {"unitIds", {"331181001", "331181100"}}}}}});
+  ASSERT_EQ(campaign_made, 200) << campaign_body.dump();
+  const std::string campaign = campaign_body["campaign"]["campaignId"];
+  std::vector<std::string> submitted;
+  for (size_t i = 0; i < roles.size(); ++i) {
+    const std::string id = CreateProject(absl::StrFormat("2023-331181-04-01-%06d", 830000 + i), 200'000'000);
+    FileMaterials(id);
+    auto [made_app, app] = Post("unit", "/v1/ruku/applications", {{"projectId", id}, {"reviewingDepartmentId", "D01"}});
+    ASSERT_EQ(made_app, 200) << app.dump();
+    const std::string app_id = app["application"]["applicationId"];
+    ASSERT_EQ(
+        Post("unit", "/v1/ruku/applications/" + app_id + ":transition", {{"toState", "RUKU_STATE_SUBMITTED"}}).first,
+        200);
+    submitted.push_back(app_id);
+  }
+  size_t next_submitted = 0;
+  std::vector<std::string> keys_to_revoke;
+  for (size_t i = 0; i < roles.size(); ++i) {
+    auto [made_key, key] =
+        Post("root", "/v1/api-keys", {{"name", absl::StrCat("待吊销", i)}, {"scopes", {"reports:read"}}});
+    ASSERT_EQ(made_key, 200) << key.dump();
+    keys_to_revoke.push_back(key["key"]["keyId"]);
+  }
+  size_t next_key = 0;
   const std::vector<Probe> probes = {
       {"create a unit",
        Action::kCreateUnit,
@@ -158,6 +194,70 @@ TEST_F(PolicyMatrixTest, EveryRoleAgainstEveryWriteAsThePolicySays) {
          return send("POST", u, "/v1/orders",
                      {{"projectId", project}, {"unitId", "331181001"}, {"task", "按时间表追回进度"}},
                      absl::StrCat("matrix-o-", n));
+       }},
+      {"update a project of 331181001", Action::kWriteProject, own,
+       [&](const std::string& u, int n) {
+         const json current = Get("admin", "/v1/projects/" + project).second["project"];
+         return send("PATCH", u, "/v1/projects/" + project,
+                     {{"name", absl::StrCat("矩阵项目改名", n)}, {"revision", current["revision"]}});
+       }},
+      {"file a document for a project of 331181001", Action::kWriteProject, own,
+       [&](const std::string& u, int n) {
+         return send("POST", u, "/v1/projects/" + project + "/documents",
+                     {{"type", "DOCUMENT_TYPE_SITE_PHOTO"},
+                      {"number", absl::StrCat("照片", n)},
+                      {"contentSha256", std::string(64, 'a')},
+                      {"takenAt", "2023-03-01T10:00:00+08:00"},
+                      {"takenPlace", "龙渊街道"}});
+       }},
+      {"report a figure of a project of 331181001", Action::kSubmitReport, own,
+       [&](const std::string& u, int n) {
+         return send("POST", u, "/v1/monthly-reports", Report(approved, "2023-03", 2'000'000, 3'000'000),
+                     absl::StrCat("matrix-r-", n));
+       }},
+      {"verify a figure", Action::kVerifyReport, own,
+       [&](const std::string& u, int) {
+         return send("POST", u, "/v1/monthly-reports:verify", Report(approved, "2023-02", 1'000'000, 1'000'000));
+       }},
+      {"review a 入库 application of department D01", Action::kReviewRuku, own,
+       [&](const std::string& u, int) {
+         return send("POST", u, "/v1/ruku/applications/" + submitted.at(next_submitted++) + ":transition",
+                     {{"toState", "RUKU_STATE_DEPT_REVIEWED"}});
+       }},
+      {"appoint a judge",
+       Action::kManageCampaign,
+       {},
+       [&](const std::string& u, int n) {
+         return send("POST", u, "/v1/campaigns/" + campaign + "/judges",
+                     {{"judgeId", absl::StrCat("judge-m", n)}, {"name", "评委"}, {"unitId", ""}});
+       }},
+      {"nominate a project of 331181001", Action::kNominate, own,
+       [&](const std::string& u, int) {
+         return send("POST", u, "/v1/campaigns/" + campaign + "/nominations", {{"projectId", approved}});
+       }},
+      {"record a dispatch decision",
+       Action::kRecordDecision,
+       {},
+       [&](const std::string& u, int n) {
+         return send("POST", u, "/v1/decisions",
+                     {{"period", "2023-05"},
+                      {"projectId", project},
+                      {"text", "限期解决用地"},
+                      {"ownerName", "王"},
+                      {"deadline", "2023-06-30"}},
+                     absl::StrCat("matrix-d-", n));
+       }},
+      {"escalate overdue orders",
+       Action::kEscalateOrders,
+       {},
+       [&](const std::string& u, int) {
+         return send("POST", u, "/v1/orders:escalate", {{"asOfDate", "2023-05-31"}});
+       }},
+      {"revoke an API key",
+       Action::kManageAccounts,
+       {},
+       [&](const std::string& u, int) {
+         return send("POST", u, "/v1/api-keys/" + keys_to_revoke.at(next_key++) + ":revoke", json::object());
        }},
       {"create an account",
        Action::kManageAccounts,
