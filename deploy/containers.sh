@@ -123,6 +123,16 @@ curl -sf -H "$admin" "$http/v1/campaigns" | grep -q '"campaigns"'
 check "GET /v1/campaigns" "200"
 curl -sf "$http/" | grep -q '赛马'
 check "GET / (看板)" "200"
+# Mutual TLS: a client without a certificate of the project CA gets no answer from a service, TLS or plaintext.
+registry_grpc="$(ip_of registry):50051"
+if curl -sk --max-time 5 -o /dev/null "https://$registry_grpc/" || curl -s --max-time 5 --http2-prior-knowledge \
+    -o /dev/null "http://$registry_grpc/"; then
+  say "registry 接受了没有证书的客户端"; exit 1
+fi
+curl -sk --max-time 5 --cert deploy/compose/tls/gateway.crt --key deploy/compose/tls/gateway.key \
+  --cacert deploy/compose/tls/ca.crt --http2 -o /dev/null -w '%{http_code}' "https://$registry_grpc/" | grep -q '^[1-5]' ||
+  { say "registry 拒绝了网关的证书"; exit 1; }
+check "registry 的双向 TLS" "无证书被拒, 网关证书可连"
 for service in registry stats scoring; do
   after=$(counter "${metrics_at[$service]}" saima_rpc_requests_total)
   check "$service saima_rpc_requests_total" "${before[$service]} → $after"
