@@ -20,16 +20,9 @@ namespace {
 
 class AuditEndToEndTest : public HttpSystemTest {
  protected:
-  // Runs saimactl with a user's token; returns its exit status and standard output.
+  // Runs saimactl as `user`.
   static std::pair<int, std::string> Ctl(const std::string& user, const std::string& args) {
-    const std::string command = absl::StrCat("SAIMA_GATEWAY_GRPC=", system_->gateway_grpc(),
-                                             " SAIMA_TOKEN=", system_->token(user), " ", SAIMACTL_BIN, " ", args);
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-    std::string out;
-    char buffer[4096];
-    while (size_t n = fread(buffer, 1, sizeof buffer, pipe.get())) out.append(buffer, n);
-    const int status = pclose(pipe.release());
-    return {WEXITSTATUS(status), out};
+    return HttpSystemTest::Ctl("SAIMA_TOKEN=" + system_->token(user), args);
   }
 };
 

@@ -31,14 +31,7 @@ class AuthEndToEndTest : public HttpSystemTest {
   }
 
   static std::pair<int, std::string> Ctl(const std::string& env, const std::string& args) {
-    const std::string command =
-        absl::StrCat("SAIMA_GATEWAY_GRPC=", system_->gateway_grpc(), " ", env, " ", SAIMACTL_BIN, " ", args, " 2>&1");
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-    std::string out;
-    char buffer[4096];
-    while (size_t n = fread(buffer, 1, sizeof buffer, pipe.get())) out.append(buffer, n);
-    const int status = pclose(pipe.release());
-    return {WEXITSTATUS(status), out};
+    return HttpSystemTest::Ctl(env, args, /*with_stderr=*/true);
   }
 
   static std::string Value(const std::string& out, const std::string& name) {

@@ -6,12 +6,15 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cstdio>
+#include <memory>
 #include <pqxx/pqxx>
 #include <string>
 #include <thread>
 #include <tuple>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/e2e/system.h"
@@ -114,6 +117,32 @@ class HttpSystemTest : public ::testing::Test {
               {"installationYuan", std::to_string(ytd / 4)},
               {"equipmentYuan", std::to_string(ytd - ytd / 2 - ytd / 4)}}},
             {"sinceStartYuan", std::to_string(ytd)}};
+  }
+
+  // The body of a new planned project of 331181001 (60 million yuan).
+  static json PlannedProject(const std::string& code, const std::string& name) {
+    return {{"projectCode", code},
+            {"name", name},
+            {"unitId", "331181001"},
+            {"industryCode", "2720"},
+            {"constructionNature", "CONSTRUCTION_NATURE_NEW"},
+            {"ownership", "OWNERSHIP_PRIVATE"},
+            {"stage", "PROJECT_STAGE_PLANNING"},
+            {"planningYear", 2023},
+            {"plannedTotalInvestmentYuan", "60000000"}};
+  }
+
+  // Runs saimactl against the gateway with `env` (e.g. "SAIMA_TOKEN=…"); returns its exit status and its output
+  // (standard error too when `with_stderr`).
+  static std::pair<int, std::string> Ctl(const std::string& env, const std::string& args, bool with_stderr = false) {
+    const std::string command = absl::StrCat("SAIMA_GATEWAY_GRPC=", system_->gateway_grpc(), " ", env, " ",
+                                             SAIMACTL_BIN, " ", args, with_stderr ? " 2>&1" : "");
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+    std::string out;
+    char buffer[4096];
+    while (size_t n = fread(buffer, 1, sizeof buffer, pipe.get())) out.append(buffer, n);
+    const int status = pclose(pipe.release());
+    return {WEXITSTATUS(status), out};
   }
 
   // A score sheet's body: one score per default criterion.

@@ -122,15 +122,7 @@ TEST_F(PolicyMatrixTest, EveryRoleAgainstEveryWriteAsThePolicySays) {
        }},
       {"create a project of 331181001", Action::kWriteProject, own,
        [&](const std::string& u, int n) {
-         json p = {{"projectCode", absl::StrFormat("2023-331181-04-01-%06d", 810000 + n)},
-                   {"name", "矩阵项目"},
-                   {"unitId", "331181001"},
-                   {"industryCode", "2720"},
-                   {"constructionNature", "CONSTRUCTION_NATURE_NEW"},
-                   {"ownership", "OWNERSHIP_PRIVATE"},
-                   {"stage", "PROJECT_STAGE_PLANNING"},
-                   {"planningYear", 2023},
-                   {"plannedTotalInvestmentYuan", "60000000"}};
+         json p = PlannedProject(absl::StrFormat("2023-331181-04-01-%06d", 810000 + n), "矩阵项目");
          return send("POST", u, "/v1/projects", p);
        }},
       {"add a milestone to a project of 331181001", Action::kWriteProject, own,

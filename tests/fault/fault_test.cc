@@ -149,15 +149,7 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
         ++seq;
         if (op == 0) {
           const std::string code = absl::StrFormat("2023-331181-04-02-%06d", c * 100000 + seq);
-          json project = {{"projectCode", code},
-                          {"name", "故障注入项目" + code},
-                          {"unitId", "331181001"},
-                          {"industryCode", "2720"},
-                          {"constructionNature", "CONSTRUCTION_NATURE_NEW"},
-                          {"ownership", "OWNERSHIP_PRIVATE"},
-                          {"stage", "PROJECT_STAGE_PLANNING"},
-                          {"planningYear", 2023},
-                          {"plannedTotalInvestmentYuan", "60000000"}};
+          json project = PlannedProject(code, "故障注入项目" + code);
           if (Write(counts, "/v1/projects", project, "fault-p-" + code).first == 200) {
             std::lock_guard<std::mutex> lock(mu);
             acked_codes.push_back(code);

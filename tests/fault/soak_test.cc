@@ -88,15 +88,7 @@ TEST_F(SoakTest, SteadyMixedLoad) {
         } else if (pick < 8) {
           name = "POST project";
           const std::string code = absl::StrFormat("2023-331181-04-04-%06d", c * 100000 + ++seq);
-          json p = {{"projectCode", code},
-                    {"name", "压测项目" + code},
-                    {"unitId", "331181001"},
-                    {"industryCode", "2720"},
-                    {"constructionNature", "CONSTRUCTION_NATURE_NEW"},
-                    {"ownership", "OWNERSHIP_PRIVATE"},
-                    {"stage", "PROJECT_STAGE_PLANNING"},
-                    {"planningYear", 2023},
-                    {"plannedTotalInvestmentYuan", "60000000"}};
+          json p = PlannedProject(code, "压测项目" + code);
           httplib::Headers h = auth;
           h.emplace("Idempotency-Key", "soak-" + code);
           if (auto r = client.Post("/v1/projects", h, p.dump(), "application/json")) status = r->status;
