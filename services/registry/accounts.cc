@@ -150,10 +150,13 @@ absl::StatusOr<auth_pb::SignInResponse> Accounts::SignIn(const Caller& caller, c
   if (!v.ok()) return v.ToStatus();
   auth_pb::User user;
   std::string hash;
+  bool locked = false;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
     auto rows = txn.exec_params(
-        "SELECT display_name, role, unit_id, password_hash, disabled FROM registry.users WHERE user_id = $1",
-        request.user_id());
+        "SELECT display_name, role, unit_id, password_hash, disabled, "
+        "failed_sign_ins >= $2 AND last_failed_at > now() - make_interval(secs => $3) "
+        "FROM registry.users WHERE user_id = $1",
+        request.user_id(), settings_.max_failed_sign_ins, absl::ToInt64Seconds(settings_.lockout));
     if (rows.empty()) return absl::OkStatus();
     user.set_user_id(request.user_id());
     user.set_display_name(rows[0][0].c_str());
@@ -161,12 +164,31 @@ absl::StatusOr<auth_pb::SignInResponse> Accounts::SignIn(const Caller& caller, c
     user.set_unit_id(rows[0][2].c_str());
     hash = rows[0][3].c_str();
     user.set_disabled(rows[0][4].as<bool>());
+    locked = rows[0][5].as<bool>();
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  if (locked) {
+    return absl::ResourceExhaustedError(absl::StrCat("too many failed sign-ins for this account: it is locked for ",
+                                                     absl::ToInt64Minutes(settings_.lockout),
+                                                     " minutes after the last one"));
+  }
   // An unknown user costs the same hashing as a known one, so that timing does not tell them apart.
   static const std::string* const kDummy = new std::string(*HashPassword("saima-dummy-password"));
   const bool matches = PasswordMatches(hash.empty() ? *kDummy : hash, request.password());
+  if (!hash.empty()) {
+    // Count the failure (or clear the count) as the account's own event.
+    ScopedWriteContext as_user({user.user_id(), user.role(), "-", caller.client});
+    absl::Status counted = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+      txn.exec_params(matches
+                          ? "UPDATE registry.users SET failed_sign_ins = 0 WHERE user_id = $1 AND failed_sign_ins > 0"
+                          : "UPDATE registry.users SET failed_sign_ins = failed_sign_ins + 1, last_failed_at = now() "
+                            "WHERE user_id = $1",
+                      user.user_id());
+      return absl::OkStatus();
+    });
+    if (!counted.ok()) return counted;
+  }
   if (hash.empty() || !matches || user.disabled()) return absl::UnauthenticatedError(kBadCredentials);
   // The session row is the signed-in person's own write.
   ScopedWriteContext as_user({user.user_id(), user.role(), "-", caller.client});

@@ -26,6 +26,9 @@ struct AccountSettings {
   std::string signing_key;  // the HS256 key (at least 32 bytes)
   absl::Duration access_ttl = absl::Minutes(15);
   absl::Duration refresh_ttl = absl::Hours(24 * 7);
+  // After this many failed sign-ins in a row, the account refuses sign-in for `lockout`.
+  int max_failed_sign_ins = 5;
+  absl::Duration lockout = absl::Minutes(15);
 };
 
 // Argon2id (libsodium's crypto_pwhash_str, interactive limits) and its check.

@@ -23,6 +23,8 @@ ABSL_FLAG(std::string, jwt_key_file, "",
           "file holding the HS256 key that signs access tokens (at least 32 bytes; required to serve)");
 ABSL_FLAG(absl::Duration, access_token_ttl, absl::Minutes(15), "how long an access token is valid");
 ABSL_FLAG(absl::Duration, refresh_token_ttl, absl::Hours(24 * 7), "how long a session lasts without a refresh");
+ABSL_FLAG(int, max_failed_sign_ins, 5, "failed sign-ins in a row after which an account is locked");
+ABSL_FLAG(absl::Duration, sign_in_lockout, absl::Minutes(15), "how long a locked account refuses sign-in");
 ABSL_FLAG(std::string, bootstrap_accounts_file, "",
           "accounts created at start when missing (user_id, role, unit_id, name, password per line), e.g. the first "
           "system administrator of a new installation");
@@ -48,6 +50,8 @@ saima::registry::AccountSettings AccountSettingsFromFlags() {
   settings.signing_key = path.empty() ? "" : ReadAll(path);
   settings.access_ttl = absl::GetFlag(FLAGS_access_token_ttl);
   settings.refresh_ttl = absl::GetFlag(FLAGS_refresh_token_ttl);
+  settings.max_failed_sign_ins = absl::GetFlag(FLAGS_max_failed_sign_ins);
+  settings.lockout = absl::GetFlag(FLAGS_sign_in_lockout);
   return settings;
 }
 

@@ -148,5 +148,31 @@ TEST_F(AuthEndToEndTest, AccountsAndApiKeysFromSaimactl) {
   EXPECT_NE(after_out.find("UNAUTHENTICATED"), std::string::npos) << after_out;
 }
 
+TEST_F(AuthEndToEndTest, AnAccountIsLockedAfterFiveFailedSignIns) {
+  auto [created, body] = Post("root", "/v1/users",
+                              {{"user", {{"userId", "guessed-1"}, {"displayName", "被猜密码的人"}, {"role", "leader"}}},
+                               {"password", "the-right-password"}});
+  ASSERT_EQ(created, 200) << body.dump();
+  // A failure, then a success, clears the count.
+  EXPECT_EQ(Raw("POST", "/v1/auth/sign-in", {{"userId", "guessed-1"}, {"password", "wrong-guess-0"}}, "").first, 401);
+  EXPECT_EQ(Raw("POST", "/v1/auth/sign-in", {{"userId", "guessed-1"}, {"password", "the-right-password"}}, "").first,
+            200);
+  for (int i = 1; i <= 5; ++i) {
+    EXPECT_EQ(
+        Raw("POST", "/v1/auth/sign-in", {{"userId", "guessed-1"}, {"password", "wrong-guess-" + std::to_string(i)}}, "")
+            .first,
+        401)
+        << i;
+  }
+  // Locked now, even with the right password; other accounts are not.
+  auto [locked, refusal] =
+      Raw("POST", "/v1/auth/sign-in", {{"userId", "guessed-1"}, {"password", "the-right-password"}}, "");
+  EXPECT_EQ(locked, 429);
+  EXPECT_NE(refusal["message"].get<std::string>().find("locked"), std::string::npos) << refusal.dump();
+  EXPECT_EQ(
+      Raw("POST", "/v1/auth/sign-in", {{"userId", "leader-1"}, {"password", System::Password("leader-1")}}, "").first,
+      200);
+}
+
 }  // namespace
 }  // namespace saima::testing
