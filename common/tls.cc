@@ -64,6 +64,13 @@ std::shared_ptr<grpc::ServerCredentials> PeerServerCredentials() {
   return grpc::SslServerCredentials(options);
 }
 
+std::shared_ptr<grpc::ChannelCredentials> PublicChannelCredentials(const std::string& ca_file) {
+  if (ca_file.empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = Read(ca_file);
+  return grpc::SslCredentials(options);
+}
+
 bool PublicTlsEnabled() { return !absl::GetFlag(FLAGS_public_tls_cert).empty(); }
 std::string PublicTlsCertFile() { return absl::GetFlag(FLAGS_public_tls_cert); }
 std::string PublicTlsKeyFile() { return absl::GetFlag(FLAGS_public_tls_key); }

@@ -27,6 +27,10 @@ absl::Status CheckTransportSecurity();
 std::shared_ptr<grpc::ChannelCredentials> PeerChannelCredentials();
 std::shared_ptr<grpc::ServerCredentials> PeerServerCredentials();
 
+// How the gateway's clients (saimactl) reach its public side: TLS checked against `ca_file` when given, else
+// plaintext.
+std::shared_ptr<grpc::ChannelCredentials> PublicChannelCredentials(const std::string& ca_file);
+
 // The gateway's public side: server TLS from --public_tls_cert and --public_tls_key when set, else plaintext
 // (clients authenticate with bearer tokens).
 bool PublicTlsEnabled();

@@ -29,7 +29,8 @@ std::string NewRequestId() {
 Gateway::Gateway(const Backends& backends, const ReportSettings& settings)
     : start_rate_milestones_(settings.start_rate_milestones),
       growth_target_milli_percent_(settings.growth_target_milli_percent) {
-  auto registry_channel = MakeChannel(backends.registry);
+  registry_channel_ = MakeChannel(backends.registry);
+  const auto& registry_channel = registry_channel_;
   registry_ = reg::RegistryService::NewStub(registry_channel);
   dispatch_ = reg::DispatchService::NewStub(registry_channel);
   health_["registry"] = grpc::health::v1::Health::NewStub(registry_channel);

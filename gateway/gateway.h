@@ -144,6 +144,9 @@ class Gateway {
   absl::StatusOr<saima::audit::v1::ListAuditEntriesResponse> ListAuditEntries(
       const CallInfo& call, const saima::audit::v1::ListAuditEntriesRequest& request);
 
+  // The channel to the registry, shared with the gateway's Authenticator.
+  std::shared_ptr<grpc::Channel> registry_channel() const { return registry_channel_; }
+
   // Each backend's health status name ("SERVING", "NOT_SERVING", "UNAVAILABLE").
   std::map<std::string, std::string> BackendHealth();
 
@@ -156,6 +159,7 @@ class Gateway {
   std::vector<gw::StartRateMilestone> start_rate_milestones_;
   int64_t growth_target_milli_percent_;
 
+  std::shared_ptr<grpc::Channel> registry_channel_;
   std::unique_ptr<saima::registry::v1::RegistryService::Stub> registry_;
   std::unique_ptr<saima::stats::v1::StatsService::Stub> stats_;
   std::unique_ptr<saima::scoring::v1::ScoringService::Stub> scoring_;

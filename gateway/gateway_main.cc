@@ -6,7 +6,6 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
-#include "common/client.h"
 #include "common/flags.h"
 #include "common/ops.h"
 #include "common/server.h"
@@ -44,9 +43,6 @@ int main(int argc, char** argv) {
     spdlog::error("{}", std::string(secure.message()));
     return 2;
   }
-  // Every bearer credential is resolved by the registry, call by call.
-  RateLimiter limiter(absl::GetFlag(FLAGS_rate_limit_per_second), absl::GetFlag(FLAGS_rate_limit_burst));
-  const Authenticator tokens(saima::MakeChannel(absl::GetFlag(FLAGS_registry_addr)), &limiter);
   ReportSettings settings;
   auto milestones = ParseStartRateMilestones(absl::GetFlag(FLAGS_start_rate_milestones));
   if (!milestones.ok()) {
@@ -58,6 +54,9 @@ int main(int argc, char** argv) {
   Gateway gateway(
       {absl::GetFlag(FLAGS_registry_addr), absl::GetFlag(FLAGS_stats_addr), absl::GetFlag(FLAGS_scoring_addr)},
       settings);
+  // Every bearer credential is resolved by the registry, call by call, over the gateway's one registry channel.
+  RateLimiter limiter(absl::GetFlag(FLAGS_rate_limit_per_second), absl::GetFlag(FLAGS_rate_limit_burst));
+  const Authenticator tokens(gateway.registry_channel(), &limiter);
   GatewayService service(gateway, tokens);
   GatewayAuditService audit(gateway, tokens);
   GatewayAuthService auth(tokens);
