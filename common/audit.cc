@@ -13,23 +13,26 @@ absl::Status ValidateListAuditEntries(const audit_pb::ListAuditEntriesRequest& r
   Violations v;
   if (service_required && request.service() != "registry" && request.service() != "stats" &&
       request.service() != "scoring") {
-    v.Add("service", "must be registry, stats or scoring");
+    v.Add("service", "must be registry, stats or scoring", "服务名应为 registry、stats 或 scoring");
   }
   if (!request.match_json().empty()) {
     auto parsed = nlohmann::json::parse(request.match_json(), nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_discarded() || !parsed.is_object()) v.Add("match_json", "must be a JSON object");
+    if (parsed.is_discarded() || !parsed.is_object())
+      v.Add("match_json", "must be a JSON object", "匹配条件应为 JSON 对象");
   }
-  if (request.page_size() < 0 || request.page_size() > 500) v.Add("page_size", "must be between 0 and 500");
-  if (request.before_seq() < 0) v.Add("before_seq", "must not be negative");
+  if (request.page_size() < 0 || request.page_size() > 500)
+    v.Add("page_size", "must be between 0 and 500", "每页条数应在 0 至 500 之间");
+  if (request.before_seq() < 0) v.Add("before_seq", "must not be negative", "起始序号不能为负数");
   return v.ToStatus();
 }
 
 absl::StatusOr<audit_pb::VerifyAuditResponse> AuditLog::VerifyAudit(const Caller& caller,
                                                                     const audit_pb::VerifyAuditRequest& request,
                                                                     absl::Time deadline) {
-  if (absl::Status allowed = Authorize(caller, Action::kReadAudit); !allowed.ok()) return allowed;
+  if (absl::Status allowed = Authorize(caller, Action::ACTION_READ_AUDIT); !allowed.ok()) return allowed;
   if (!request.service().empty() && request.service() != service_) {
-    return InvalidField("service", absl::StrCat("this is the ", service_, " service"));
+    return InvalidField("service", absl::StrCat("this is the ", service_, " service"),
+                        absl::StrCat("此处只能查询 ", service_, " 服务的审计日志"));
   }
   audit_pb::VerifyAuditResponse response;
   audit_pb::ChainCheck& check = *response.add_chains();
@@ -82,10 +85,11 @@ absl::StatusOr<audit_pb::VerifyAuditResponse> AuditLog::VerifyAudit(const Caller
 
 absl::StatusOr<audit_pb::ListAuditEntriesResponse> AuditLog::ListAuditEntries(
     const Caller& caller, const audit_pb::ListAuditEntriesRequest& request, absl::Time deadline) {
-  if (absl::Status allowed = Authorize(caller, Action::kReadAudit); !allowed.ok()) return allowed;
+  if (absl::Status allowed = Authorize(caller, Action::ACTION_READ_AUDIT); !allowed.ok()) return allowed;
   if (absl::Status valid = ValidateListAuditEntries(request, false); !valid.ok()) return valid;
   if (!request.service().empty() && request.service() != service_) {
-    return InvalidField("service", absl::StrCat("this is the ", service_, " service"));
+    return InvalidField("service", absl::StrCat("this is the ", service_, " service"),
+                        absl::StrCat("此处只能查询 ", service_, " 服务的审计日志"));
   }
   const int page_size = request.page_size() == 0 ? 50 : request.page_size();
   audit_pb::ListAuditEntriesResponse response;

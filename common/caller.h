@@ -51,7 +51,11 @@ bool IsKnownRole(const std::string& role);
 // Reads the caller from a server call's metadata. UNAUTHENTICATED when absent or malformed.
 absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContext& context);
 
-// The request id of a server call: the client's x-request-id, or "-" when it sent none.
+// Request ids (X-Request-Id, x-request-id, Idempotency-Key) are 1 to 64 characters of A–Z a–z 0–9 - _ . :
+inline constexpr size_t kMaxRequestIdBytes = 64;
+bool IsValidRequestId(const std::string& id);
+
+// The request id of a server call: the client's x-request-id, or "-" when it sent none or an invalid one.
 std::string RequestIdOf(const grpc::ServerContext& context);
 
 // Adds the caller and request id to an outgoing call's metadata.

@@ -3,6 +3,7 @@
 #include <csv.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/status.h"
 
 namespace saima {
 namespace {
@@ -36,7 +37,9 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(const std::string& text) {
       csv_fini(&parser, OnField, OnRow, &state) != 0) {
     std::string error = csv_strerror(csv_error(&parser));
     csv_free(&parser);
-    return absl::InvalidArgumentError(absl::StrCat("malformed CSV near row ", state.rows.size() + 1, ": ", error));
+    return Error(absl::StatusCode::kInvalidArgument,
+                 absl::StrCat("malformed CSV near row ", state.rows.size() + 1, ": ", error),
+                 absl::StrCat("CSV 文件第 ", state.rows.size() + 1, " 行附近格式有误：", error));
   }
   csv_free(&parser);
   return state.rows;

@@ -5,34 +5,37 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/status.h"
 #include "spdlog/spdlog.h"
 
 namespace saima {
 
 absl::Status StatusFromException(const std::exception& e) {
   if (dynamic_cast<const pqxx::unique_violation*>(&e)) {
-    return absl::AlreadyExistsError("a record with the same key already exists");
+    return Error(absl::StatusCode::kAlreadyExists, "a record with the same key already exists", "已有相同编号的记录");
   }
   if (dynamic_cast<const pqxx::foreign_key_violation*>(&e)) {
-    return absl::FailedPreconditionError("a referenced record does not exist");
+    return Error(absl::StatusCode::kFailedPrecondition, "a referenced record does not exist", "引用的记录不存在");
   }
   if (dynamic_cast<const pqxx::check_violation*>(&e)) {
-    return absl::FailedPreconditionError("a stored value would break a database rule");
+    return Error(absl::StatusCode::kFailedPrecondition, "a stored value would break a database rule",
+                 "数据不符合规则，未保存");
   }
   if (dynamic_cast<const pqxx::serialization_failure*>(&e) || dynamic_cast<const pqxx::deadlock_detected*>(&e)) {
-    return absl::AbortedError("concurrent update; retry the request");
+    return Error(absl::StatusCode::kAborted, "concurrent update; retry the request", "数据正被他人同时修改，请重试");
   }
   if (dynamic_cast<const pqxx::broken_connection*>(&e) || dynamic_cast<const pqxx::in_doubt_error*>(&e)) {
     spdlog::warn("database connection lost: {}", e.what());
-    return absl::UnavailableError("the database is unavailable");
+    return Error(absl::StatusCode::kUnavailable, "the database is unavailable", "数据库暂不可用，请稍后重试");
   }
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
     // 57014: canceled by statement_timeout, which PgPool::Transaction derives from the caller's deadline.
     if (sql->sqlstate() == "57014") {
-      return absl::DeadlineExceededError("the database did not answer before the deadline");
+      return Error(absl::StatusCode::kDeadlineExceeded, "the database did not answer before the deadline",
+                   "数据库响应超时，请稍后重试");
     }
     if (sql->sqlstate().rfind("08", 0) == 0 || sql->sqlstate() == "57P01") {
-      return absl::UnavailableError("the database is unavailable");
+      return Error(absl::StatusCode::kUnavailable, "the database is unavailable", "数据库暂不可用，请稍后重试");
     }
     spdlog::error("database error {}: {}", sql->sqlstate(), e.what());
     return absl::InternalError("database error");
@@ -71,7 +74,8 @@ absl::StatusOr<PgPool::Lease> PgPool::Acquire(absl::Time deadline) {
   while (idle_.empty() && open_ >= size_) {
     if (freed_.wait_until(lock, absl::ToChronoTime(deadline)) == std::cv_status::timeout && idle_.empty() &&
         open_ >= size_) {
-      return absl::DeadlineExceededError("no database connection became free before the deadline");
+      return Error(absl::StatusCode::kDeadlineExceeded, "no database connection became free before the deadline",
+                   "系统繁忙，请稍后重试");
     }
   }
   if (!idle_.empty()) {
@@ -93,7 +97,7 @@ absl::StatusOr<PgPool::Lease> PgPool::Acquire(absl::Time deadline) {
     --leased_;
     freed_.notify_one();
     spdlog::warn("cannot connect to the database: {}", e.what());
-    return absl::UnavailableError("the database is unavailable");
+    return Error(absl::StatusCode::kUnavailable, "the database is unavailable", "数据库暂不可用，请稍后重试");
   }
 }
 
@@ -114,7 +118,8 @@ absl::Status PgPool::Transaction(absl::Time deadline, const std::function<absl::
   auto lease = Acquire(deadline);
   if (!lease.ok()) return lease.status();
   const int64_t timeout_ms = absl::ToInt64Milliseconds(deadline - absl::Now());
-  if (timeout_ms <= 0) return absl::DeadlineExceededError("deadline passed before the transaction began");
+  if (timeout_ms <= 0)
+    return Error(absl::StatusCode::kDeadlineExceeded, "deadline passed before the transaction began", "请求已超时");
   try {
     pqxx::work txn(**lease);
     // A statement never outlives the caller's deadline; the audit triggers record who wrote.

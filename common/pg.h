@@ -70,6 +70,8 @@ class PgPool {
   absl::Status Ping();
 
   int size() const { return size_; }
+  // The connection URL (for a listener of its own).
+  const std::string& url() const { return url_; }
   int in_use() const;
 
  private:

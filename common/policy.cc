@@ -2,50 +2,14 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "common/names.h"
+#include "common/status.h"
+#include "saima/auth/v1/auth.pb.h"
 
 namespace saima {
 namespace {
-
-struct ActionInfo {
-  Action action;
-  const char* name;
-  const char* api_scope;  // what an API key must carry; "" = people only
-};
-
-constexpr ActionInfo kActions[] = {
-    {Action::kCreateUnit, "create units", ""},
-    {Action::kReadProject, "read projects", "projects:read"},
-    {Action::kWriteProject, "write projects", ""},
-    {Action::kSubmitRuku, "submit 入库 applications", ""},
-    {Action::kReviewRuku, "review 入库 applications (主管部门)", ""},
-    {Action::kDecideRuku, "decide 入库 applications (统计局)", ""},
-    {Action::kOpenProblem, "open problems", ""},
-    {Action::kNoteProblem, "note problems", ""},
-    {Action::kResolveProblem, "resolve problems", ""},
-    {Action::kIssueOrder, "issue supervision orders", ""},
-    {Action::kRespondToOrder, "answer supervision orders", ""},
-    {Action::kCloseOrderBackToNormal, "close orders whose project is back to 正常", ""},
-    {Action::kCloseOrderByLeader, "close orders by a leader's decision", ""},
-    {Action::kEscalateOrders, "escalate overdue orders", ""},
-    {Action::kRecordDecision, "record dispatch decisions", ""},
-    {Action::kSetAnnualPlan, "set annual plans", ""},
-    {Action::kSubmitReport, "report monthly figures", ""},
-    {Action::kVerifyReport, "verify monthly figures", ""},
-    {Action::kCorrectReport, "correct locked figures", ""},
-    {Action::kLockPeriod, "lock periods", ""},
-    {Action::kSetPeerFigures, "enter peer counties' figures", ""},
-    {Action::kManageCampaign, "organise contest campaigns", ""},
-    {Action::kNominate, "nominate projects", ""},
-    {Action::kReviewNomination, "pre-review nominations", ""},
-    {Action::kScore, "score projects", ""},
-    {Action::kReadScoreSheets, "read score sheets", ""},
-    {Action::kReadUnpublishedResults, "read unpublished contest results", ""},
-    {Action::kReadReports, "read indicators and reports", "reports:read"},
-    {Action::kReadAudit, "read the audit log", ""},
-    {Action::kManageAccounts, "manage accounts and API keys", ""},
-};
 
 struct Rule {
   Action action;
@@ -56,110 +20,146 @@ struct Rule {
 // THE policy. A role absent from an action's rows may not do it. Administrators of the 发改局 (admin) and the
 // system administrators (sysadmin, also the account of the historical data migration) reach everything the city
 // organises; the statistics bureau's own acts (verify, correct, lock, 入库 decisions) are the bureau's and the
-// sysadmin's only.
+// sysadmin's only. Reads are rows like any other: a role without a row reads nothing of that kind.
 constexpr Rule kPolicy[] = {
-    {Action::kCreateUnit, kRoleAdmin, Scope::kAll},
-    {Action::kCreateUnit, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_CREATE_UNIT, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_CREATE_UNIT, kRoleSysadmin, Scope::kAll},
 
-    {Action::kReadProject, kRoleUnitStaff, Scope::kOwnUnit},
-    {Action::kReadProject, kRoleDeptReviewer, Scope::kAll},
-    {Action::kReadProject, kRoleStatsOfficer, Scope::kAll},
-    {Action::kReadProject, kRoleAdmin, Scope::kAll},
-    {Action::kReadProject, kRoleJudge, Scope::kAll},
-    {Action::kReadProject, kRoleLeader, Scope::kAll},
-    {Action::kReadProject, kRoleSysadmin, Scope::kAll},
-    {Action::kReadProject, kRoleMachine, Scope::kAll},
+    {Action::ACTION_READ_PROJECT, kRoleUnitStaff, Scope::kOwnUnit},
+    {Action::ACTION_READ_PROJECT, kRoleDeptReviewer, Scope::kAll},
+    {Action::ACTION_READ_PROJECT, kRoleStatsOfficer, Scope::kAll},
+    {Action::ACTION_READ_PROJECT, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_READ_PROJECT, kRoleJudge, Scope::kAll},
+    {Action::ACTION_READ_PROJECT, kRoleLeader, Scope::kAll},
+    {Action::ACTION_READ_PROJECT, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_READ_PROJECT, kRoleMachine, Scope::kAll},
 
-    {Action::kWriteProject, kRoleUnitStaff, Scope::kOwnUnit},
-    {Action::kWriteProject, kRoleAdmin, Scope::kAll},
-    {Action::kWriteProject, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_WRITE_PROJECT, kRoleUnitStaff, Scope::kOwnUnit},
+    {Action::ACTION_WRITE_PROJECT, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_WRITE_PROJECT, kRoleSysadmin, Scope::kAll},
 
-    {Action::kSubmitRuku, kRoleUnitStaff, Scope::kOwnUnit},
-    {Action::kSubmitRuku, kRoleSysadmin, Scope::kAll},
-    {Action::kReviewRuku, kRoleDeptReviewer, Scope::kOwnSector},
-    {Action::kReviewRuku, kRoleSysadmin, Scope::kAll},
-    {Action::kDecideRuku, kRoleStatsOfficer, Scope::kAll},
-    {Action::kDecideRuku, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_SUBMIT_RUKU, kRoleUnitStaff, Scope::kOwnUnit},
+    {Action::ACTION_SUBMIT_RUKU, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_REVIEW_RUKU, kRoleDeptReviewer, Scope::kOwnSector},
+    {Action::ACTION_REVIEW_RUKU, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_DECIDE_RUKU, kRoleStatsOfficer, Scope::kAll},
+    {Action::ACTION_DECIDE_RUKU, kRoleSysadmin, Scope::kAll},
 
-    {Action::kOpenProblem, kRoleUnitStaff, Scope::kOwnUnit},
-    {Action::kOpenProblem, kRoleAdmin, Scope::kAll},
-    {Action::kOpenProblem, kRoleSysadmin, Scope::kAll},
-    {Action::kNoteProblem, kRoleUnitStaff, Scope::kOwnUnit},
-    {Action::kNoteProblem, kRoleDeptReviewer, Scope::kOwnSector},
-    {Action::kNoteProblem, kRoleAdmin, Scope::kAll},
-    {Action::kNoteProblem, kRoleSysadmin, Scope::kAll},
-    {Action::kResolveProblem, kRoleDeptReviewer, Scope::kOwnSector},
-    {Action::kResolveProblem, kRoleAdmin, Scope::kAll},
-    {Action::kResolveProblem, kRoleSysadmin, Scope::kAll},
-    {Action::kIssueOrder, kRoleAdmin, Scope::kAll},
-    {Action::kIssueOrder, kRoleSysadmin, Scope::kAll},
-    {Action::kRespondToOrder, kRoleUnitStaff, Scope::kOwnUnit},
-    {Action::kRespondToOrder, kRoleAdmin, Scope::kAll},
-    {Action::kRespondToOrder, kRoleSysadmin, Scope::kAll},
-    {Action::kCloseOrderBackToNormal, kRoleAdmin, Scope::kAll},
-    {Action::kCloseOrderBackToNormal, kRoleSysadmin, Scope::kAll},
-    {Action::kCloseOrderByLeader, kRoleLeader, Scope::kAll},
-    {Action::kEscalateOrders, kRoleAdmin, Scope::kAll},
-    {Action::kEscalateOrders, kRoleSysadmin, Scope::kAll},
-    {Action::kRecordDecision, kRoleAdmin, Scope::kAll},
-    {Action::kRecordDecision, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_OPEN_PROBLEM, kRoleUnitStaff, Scope::kOwnUnit},
+    {Action::ACTION_OPEN_PROBLEM, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_OPEN_PROBLEM, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_NOTE_PROBLEM, kRoleUnitStaff, Scope::kOwnUnit},
+    {Action::ACTION_NOTE_PROBLEM, kRoleDeptReviewer, Scope::kOwnSector},
+    {Action::ACTION_NOTE_PROBLEM, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_NOTE_PROBLEM, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_RESOLVE_PROBLEM, kRoleDeptReviewer, Scope::kOwnSector},
+    {Action::ACTION_RESOLVE_PROBLEM, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_RESOLVE_PROBLEM, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_ISSUE_ORDER, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_ISSUE_ORDER, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_RESPOND_TO_ORDER, kRoleUnitStaff, Scope::kOwnUnit},
+    {Action::ACTION_RESPOND_TO_ORDER, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_RESPOND_TO_ORDER, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_CLOSE_ORDER_BACK_TO_NORMAL, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_CLOSE_ORDER_BACK_TO_NORMAL, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_CLOSE_ORDER_BY_LEADER, kRoleLeader, Scope::kAll},
+    {Action::ACTION_ESCALATE_ORDERS, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_ESCALATE_ORDERS, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_RECORD_DECISION, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_RECORD_DECISION, kRoleSysadmin, Scope::kAll},
 
-    {Action::kSetAnnualPlan, kRoleStatsOfficer, Scope::kAll},
-    {Action::kSetAnnualPlan, kRoleAdmin, Scope::kAll},
-    {Action::kSetAnnualPlan, kRoleSysadmin, Scope::kAll},
-    {Action::kSubmitReport, kRoleUnitStaff, Scope::kOwnUnit},
-    {Action::kSubmitReport, kRoleAdmin, Scope::kAll},
-    {Action::kSubmitReport, kRoleSysadmin, Scope::kAll},
-    {Action::kVerifyReport, kRoleStatsOfficer, Scope::kAll},
-    {Action::kVerifyReport, kRoleSysadmin, Scope::kAll},
-    {Action::kCorrectReport, kRoleStatsOfficer, Scope::kAll},
-    {Action::kCorrectReport, kRoleSysadmin, Scope::kAll},
-    {Action::kLockPeriod, kRoleStatsOfficer, Scope::kAll},
-    {Action::kLockPeriod, kRoleSysadmin, Scope::kAll},
-    {Action::kSetPeerFigures, kRoleStatsOfficer, Scope::kAll},
-    {Action::kSetPeerFigures, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_SET_ANNUAL_PLAN, kRoleStatsOfficer, Scope::kAll},
+    {Action::ACTION_SET_ANNUAL_PLAN, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_SET_ANNUAL_PLAN, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_SUBMIT_REPORT, kRoleUnitStaff, Scope::kOwnUnit},
+    {Action::ACTION_SUBMIT_REPORT, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_SUBMIT_REPORT, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_VERIFY_REPORT, kRoleStatsOfficer, Scope::kAll},
+    {Action::ACTION_VERIFY_REPORT, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_CORRECT_REPORT, kRoleStatsOfficer, Scope::kAll},
+    {Action::ACTION_CORRECT_REPORT, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_LOCK_PERIOD, kRoleStatsOfficer, Scope::kAll},
+    {Action::ACTION_LOCK_PERIOD, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_SET_PEER_FIGURES, kRoleStatsOfficer, Scope::kAll},
+    {Action::ACTION_SET_PEER_FIGURES, kRoleSysadmin, Scope::kAll},
 
-    {Action::kManageCampaign, kRoleAdmin, Scope::kAll},
-    {Action::kManageCampaign, kRoleSysadmin, Scope::kAll},
-    {Action::kNominate, kRoleUnitStaff, Scope::kOwnUnit},
-    {Action::kNominate, kRoleAdmin, Scope::kAll},
-    {Action::kNominate, kRoleSysadmin, Scope::kAll},
-    {Action::kReviewNomination, kRoleDeptReviewer, Scope::kAll},
-    {Action::kReviewNomination, kRoleAdmin, Scope::kAll},
-    {Action::kReviewNomination, kRoleSysadmin, Scope::kAll},
-    {Action::kScore, kRoleJudge, Scope::kSelf},
-    {Action::kScore, kRoleAdmin, Scope::kAll},
-    {Action::kScore, kRoleSysadmin, Scope::kAll},
-    {Action::kReadScoreSheets, kRoleJudge, Scope::kSelf},
-    {Action::kReadScoreSheets, kRoleAdmin, Scope::kAll},
-    {Action::kReadScoreSheets, kRoleSysadmin, Scope::kAll},
-    {Action::kReadUnpublishedResults, kRoleAdmin, Scope::kAll},
-    {Action::kReadUnpublishedResults, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_MANAGE_CAMPAIGN, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_MANAGE_CAMPAIGN, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_NOMINATE, kRoleUnitStaff, Scope::kOwnUnit},
+    {Action::ACTION_NOMINATE, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_NOMINATE, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_REVIEW_NOMINATION, kRoleDeptReviewer, Scope::kAll},
+    {Action::ACTION_REVIEW_NOMINATION, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_REVIEW_NOMINATION, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_SCORE, kRoleJudge, Scope::kSelf},
+    {Action::ACTION_SCORE, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_SCORE, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_READ_SCORE_SHEETS, kRoleJudge, Scope::kSelf},
+    {Action::ACTION_READ_SCORE_SHEETS, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_READ_SCORE_SHEETS, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_READ_UNPUBLISHED_RESULTS, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_READ_UNPUBLISHED_RESULTS, kRoleSysadmin, Scope::kAll},
 
-    {Action::kReadReports, kRoleUnitStaff, Scope::kAll},
-    {Action::kReadReports, kRoleDeptReviewer, Scope::kAll},
-    {Action::kReadReports, kRoleStatsOfficer, Scope::kAll},
-    {Action::kReadReports, kRoleAdmin, Scope::kAll},
-    {Action::kReadReports, kRoleJudge, Scope::kAll},
-    {Action::kReadReports, kRoleLeader, Scope::kAll},
-    {Action::kReadReports, kRoleSysadmin, Scope::kAll},
-    {Action::kReadReports, kRoleMachine, Scope::kAll},
-    {Action::kReadAudit, kRoleStatsOfficer, Scope::kAll},
-    {Action::kReadAudit, kRoleAdmin, Scope::kAll},
-    {Action::kReadAudit, kRoleSysadmin, Scope::kAll},
-    {Action::kManageAccounts, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_READ_REPORTS, kRoleUnitStaff, Scope::kAll},
+    {Action::ACTION_READ_REPORTS, kRoleDeptReviewer, Scope::kAll},
+    {Action::ACTION_READ_REPORTS, kRoleStatsOfficer, Scope::kAll},
+    {Action::ACTION_READ_REPORTS, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_READ_REPORTS, kRoleJudge, Scope::kAll},
+    {Action::ACTION_READ_REPORTS, kRoleLeader, Scope::kAll},
+    {Action::ACTION_READ_REPORTS, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_READ_REPORTS, kRoleMachine, Scope::kAll},
+    {Action::ACTION_READ_AUDIT, kRoleStatsOfficer, Scope::kAll},
+    {Action::ACTION_READ_AUDIT, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_READ_AUDIT, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_MANAGE_ACCOUNTS, kRoleSysadmin, Scope::kAll},
+
+    {Action::ACTION_SET_PROJECT_TIERS, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_SET_PROJECT_TIERS, kRoleSysadmin, Scope::kAll},
+
+    {Action::ACTION_READ_RUKU, kRoleUnitStaff, Scope::kOwnUnit},
+    {Action::ACTION_READ_RUKU, kRoleDeptReviewer, Scope::kOwnSector},
+    {Action::ACTION_READ_RUKU, kRoleStatsOfficer, Scope::kAll},
+    {Action::ACTION_READ_RUKU, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_READ_RUKU, kRoleLeader, Scope::kAll},
+    {Action::ACTION_READ_RUKU, kRoleSysadmin, Scope::kAll},
+
+    {Action::ACTION_READ_FIGURES, kRoleUnitStaff, Scope::kOwnUnit},
+    {Action::ACTION_READ_FIGURES, kRoleDeptReviewer, Scope::kAll},
+    {Action::ACTION_READ_FIGURES, kRoleStatsOfficer, Scope::kAll},
+    {Action::ACTION_READ_FIGURES, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_READ_FIGURES, kRoleJudge, Scope::kAll},
+    {Action::ACTION_READ_FIGURES, kRoleLeader, Scope::kAll},
+    {Action::ACTION_READ_FIGURES, kRoleSysadmin, Scope::kAll},
+    {Action::ACTION_READ_FIGURES, kRoleMachine, Scope::kAll},
+
+    {Action::ACTION_READ_FIGURE_VERSIONS, kRoleUnitStaff, Scope::kOwnUnit},
+    {Action::ACTION_READ_FIGURE_VERSIONS, kRoleStatsOfficer, Scope::kAll},
+    {Action::ACTION_READ_FIGURE_VERSIONS, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_READ_FIGURE_VERSIONS, kRoleLeader, Scope::kAll},
+    {Action::ACTION_READ_FIGURE_VERSIONS, kRoleSysadmin, Scope::kAll},
+
+    {Action::ACTION_READ_DISPATCH, kRoleUnitStaff, Scope::kOwnUnit},
+    {Action::ACTION_READ_DISPATCH, kRoleDeptReviewer, Scope::kOwnSector},
+    {Action::ACTION_READ_DISPATCH, kRoleStatsOfficer, Scope::kAll},
+    {Action::ACTION_READ_DISPATCH, kRoleAdmin, Scope::kAll},
+    {Action::ACTION_READ_DISPATCH, kRoleLeader, Scope::kAll},
+    {Action::ACTION_READ_DISPATCH, kRoleSysadmin, Scope::kAll},
 };
 
-const ActionInfo& InfoOf(Action action) {
-  for (const ActionInfo& info : kActions) {
-    if (info.action == action) return info;
-  }
-  return kActions[0];  // unreachable: every action has a row (policy_test checks)
-}
+// What an API key must carry for the actions machines may take at all.
+struct ApiScope {
+  Action action;
+  const char* scope;
+};
+constexpr ApiScope kApiScopes[] = {
+    {Action::ACTION_READ_PROJECT, "projects:read"},
+    {Action::ACTION_READ_FIGURES, "projects:read"},
+    {Action::ACTION_READ_REPORTS, "reports:read"},
+};
 
 }  // namespace
 
-const char* ActionName(Action action) { return InfoOf(action).name; }
+std::string ActionName(Action action) { return DisplayNameOf(action); }
 
 const char* ScopeName(Scope scope) {
   switch (scope) {
@@ -177,10 +177,18 @@ const char* ScopeName(Scope scope) {
   return "none";
 }
 
+std::string RoleName(const std::string& role) {
+  const auto* value = saima::auth::v1::Role_descriptor()->FindValueByName("ROLE_" + absl::AsciiStrToUpper(role));
+  return value == nullptr || value->number() == 0 ? "未知角色" : DisplayName(value);
+}
+
 const std::vector<Action>& AllActions() {
   static const auto* all = [] {
     auto* v = new std::vector<Action>;
-    for (const ActionInfo& info : kActions) v->push_back(info.action);
+    const auto* type = saima::api::v1::Action_descriptor();
+    for (int i = 0; i < type->value_count(); ++i) {
+      if (type->value(i)->number() != 0) v->push_back(static_cast<Action>(type->value(i)->number()));
+    }
     return v;
   }();
   return *all;
@@ -193,7 +201,24 @@ const std::vector<std::string>& AllRoles() {
   return *all;
 }
 
-const char* ApiScopeOf(Action action) { return InfoOf(action).api_scope; }
+const char* ApiScopeOf(Action action) {
+  for (const ApiScope& s : kApiScopes) {
+    if (s.action == action) return s.scope;
+  }
+  return "";
+}
+
+const std::vector<std::string>& AllApiScopes() {
+  static const auto* all = new std::vector<std::string>{"projects:read", "reports:read"};
+  return *all;
+}
+
+bool HasPolicyRow(Action action) {
+  for (const Rule& rule : kPolicy) {
+    if (rule.action == action) return true;
+  }
+  return false;
+}
 
 Scope ScopeOf(const Caller& caller, Action action) {
   if (caller.role == kRoleMachine) {
@@ -211,10 +236,24 @@ Scope ScopeOf(const Caller& caller, Action action) {
 absl::Status Authorize(const Caller& caller, Action action) {
   if (ScopeOf(caller, action) != Scope::kNone) return absl::OkStatus();
   if (caller.role == kRoleMachine && *ApiScopeOf(action) != '\0') {
-    return absl::PermissionDeniedError(
-        absl::StrCat("API key of ", caller.user_id, " lacks scope '", ApiScopeOf(action), "' to ", ActionName(action)));
+    return Error(
+        absl::StatusCode::kPermissionDenied,
+        absl::StrCat("API key ", caller.user_id, " lacks scope '", ApiScopeOf(action), "' to ", Action_Name(action)),
+        absl::StrCat("该 API 密钥没有“", ApiScopeOf(action), "”权限，不能", ActionName(action)));
   }
-  return absl::PermissionDeniedError(absl::StrCat("role ", caller.role, " may not ", ActionName(action)));
+  return Error(absl::StatusCode::kPermissionDenied,
+               absl::StrCat("role ", caller.role, " may not ", Action_Name(action)),
+               absl::StrCat(RoleName(caller.role), "无权", ActionName(action)));
+}
+
+absl::Status AuthorizeAny(const Caller& caller, const std::vector<Action>& actions) {
+  absl::Status first = absl::OkStatus();
+  for (Action action : actions) {
+    absl::Status s = Authorize(caller, action);
+    if (s.ok()) return s;
+    if (first.ok()) first = s;
+  }
+  return first;
 }
 
 absl::Status Authorize(const Caller& caller, Action action, const Target& target) {
@@ -226,19 +265,48 @@ absl::Status Authorize(const Caller& caller, Action action, const Target& target
       return Authorize(caller, action);
     case Scope::kSelf:
       if (!caller.user_id.empty() && caller.user_id == target.user_id) return absl::OkStatus();
-      return absl::PermissionDeniedError(
-          absl::StrCat(caller.role, " ", caller.user_id, " may only ", ActionName(action), " of their own"));
+      return Error(absl::StatusCode::kPermissionDenied,
+                   absl::StrCat(caller.role, " ", caller.user_id, " may only ", Action_Name(action), " of their own"),
+                   absl::StrCat(RoleName(caller.role), "只能", ActionName(action), "(限本人)"));
     case Scope::kOwnUnit:
       if (!caller.unit_id.empty() && caller.unit_id == target.unit_id) return absl::OkStatus();
-      return absl::PermissionDeniedError(absl::StrCat(caller.role, " of unit ", caller.unit_id, " may not ",
-                                                      ActionName(action), " of unit ", target.unit_id));
+      return Error(absl::StatusCode::kPermissionDenied,
+                   absl::StrCat(caller.role, " of unit ", caller.unit_id, " may ", Action_Name(action),
+                                " of their own unit only"),
+                   absl::StrCat(RoleName(caller.role), "只能", ActionName(action), "(限本单位)"));
     case Scope::kOwnSector:
       if (!caller.unit_id.empty() && caller.unit_id == target.department_id) return absl::OkStatus();
-      return absl::PermissionDeniedError(absl::StrCat(caller.role, " of department ", caller.unit_id, " may not ",
-                                                      ActionName(action), " for department ",
-                                                      target.department_id.empty() ? "-" : target.department_id));
+      return Error(absl::StatusCode::kPermissionDenied,
+                   absl::StrCat(caller.role, " of department ", caller.unit_id, " may ", Action_Name(action),
+                                " of their own department's sector only"),
+                   absl::StrCat(RoleName(caller.role), "只能", ActionName(action), "(限本部门主管行业)"));
   }
   return Authorize(caller, action);
+}
+
+absl::Status NarrowToScope(const Caller& caller, Action action, std::string* unit_id, std::string* department_id) {
+  if (absl::Status allowed = Authorize(caller, action); !allowed.ok()) return allowed;
+  const Scope scope = ScopeOf(caller, action);
+  // Without a unit of their own, a caller limited to it sees nothing (never everything).
+  if ((scope == Scope::kOwnUnit || scope == Scope::kOwnSector) && caller.unit_id.empty()) {
+    return Authorize(caller, action, Target{});
+  }
+  switch (scope) {
+    case Scope::kOwnUnit:
+      if (!unit_id->empty() && *unit_id != caller.unit_id) {
+        return Authorize(caller, action, Target{*unit_id, "", ""});
+      }
+      *unit_id = caller.unit_id;
+      return absl::OkStatus();
+    case Scope::kOwnSector:
+      if (!department_id->empty() && *department_id != caller.unit_id) {
+        return Authorize(caller, action, Target{"", *department_id, ""});
+      }
+      *department_id = caller.unit_id;
+      return absl::OkStatus();
+    default:
+      return absl::OkStatus();
+  }
 }
 
 }  // namespace saima

@@ -11,8 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/ops.h"
+#include "common/reflection.h"
 #include "common/tls.h"
-#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "google/protobuf/descriptor.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "spdlog/pattern_formatter.h"
@@ -33,14 +34,26 @@ std::string MetadataValue(std::multimap<grpc::string_ref, grpc::string_ref>* met
 class AccessLogInterceptor : public grpc::experimental::Interceptor {
  public:
   explicit AccessLogInterceptor(grpc::experimental::ServerRpcInfo* info)
-      : method_(info->method()), start_(absl::Now()) {}
+      : method_(KnownMethod(info->method())), start_(absl::Now()) {}
+
+  // Metric labels are methods of the contracts only: a client naming a million methods adds one label.
+  static std::string KnownMethod(const char* method) {
+    std::string name = method != nullptr ? method : "";
+    if (name.size() > 1 && name[0] == '/') {
+      std::string dotted = name.substr(1);
+      const auto slash = dotted.find('/');
+      if (slash != std::string::npos) dotted[slash] = '.';
+      if (google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(dotted) != nullptr) return name;
+    }
+    return "other";
+  }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       auto* metadata = methods->GetRecvInitialMetadata();
       request_id_ = MetadataValue(metadata, "x-request-id");
-      user_ = MetadataValue(metadata, "x-saima-user");
+      user_ = MetadataValue(metadata, "x-saima-user-bin");
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
@@ -83,8 +96,9 @@ extern "C" void OnSignal(int) {
 
 class RunningServerImpl : public RunningServer {
  public:
-  RunningServerImpl(ServerOptions options, std::unique_ptr<grpc::Server> server, int port)
-      : options_(std::move(options)), server_(std::move(server)), port_(port) {
+  RunningServerImpl(ServerOptions options, std::unique_ptr<grpc::Server> server, int port,
+                    std::vector<std::unique_ptr<grpc::Service>> own_services)
+      : options_(std::move(options)), own_services_(std::move(own_services)), server_(std::move(server)), port_(port) {
     health_thread_ = std::thread([this] { WatchHealth(); });
   }
 
@@ -120,6 +134,7 @@ class RunningServerImpl : public RunningServer {
   void WatchHealth() {
     bool last_serving = true;
     bool first = true;
+    std::map<std::string, bool> last_services;
     while (!stopping_.load()) {
       const bool serving = !options_.readiness_probe || options_.readiness_probe().ok();
       if (first || serving != last_serving) {
@@ -128,12 +143,26 @@ class RunningServerImpl : public RunningServer {
         last_serving = serving;
         first = false;
       }
+      std::map<std::string, bool> services;
+      if (options_.service_health) {
+        services = options_.service_health();
+      } else {
+        for (const std::string& name : options_.service_names) services[name] = serving;
+      }
+      if (services != last_services) {
+        if (auto* health = server_->GetHealthCheckService()) {
+          for (const auto& [name, up] : services) health->SetServingStatus(name, up);
+        }
+        last_services = std::move(services);
+      }
       std::unique_lock<std::mutex> lock(health_mu_);
       health_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_.load(); });
     }
   }
 
   ServerOptions options_;
+  // Declared before the server: destroyed after it.
+  std::vector<std::unique_ptr<grpc::Service>> own_services_;
   std::unique_ptr<grpc::Server> server_;
   int port_;
   std::atomic<bool> stopping_{false};
@@ -209,7 +238,6 @@ void InitLogging(const std::string& binary_name) {
 absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& options,
                                                            const std::vector<grpc::Service*>& services) {
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen_address,
@@ -219,6 +247,14 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& 
   builder.SetResourceQuota(quota);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  std::vector<std::string> listed = options.service_names;
+  for (const char* name :
+       {"grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"}) {
+    listed.push_back(name);
+  }
+  auto own_services = MakeReflectionServices([listed] { return listed; });
+  for (const auto& service : own_services) builder.RegisterService(service.get());
+  if (options.generic_service != nullptr) builder.RegisterCallbackGenericService(options.generic_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<AccessLogFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -228,7 +264,8 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& 
   }
   spdlog::info("{} listening on port {}", options.binary_name, port);
   if (absl::Status s = StartMetricsServer(absl::GetFlag(FLAGS_metrics_listen)); !s.ok()) return s;
-  return std::unique_ptr<RunningServer>(new RunningServerImpl(options, std::move(server), port));
+  return std::unique_ptr<RunningServer>(
+      new RunningServerImpl(options, std::move(server), port, std::move(own_services)));
 }
 
 }  // namespace saima

@@ -1,16 +1,19 @@
 #ifndef SAIMA_COMMON_SERVER_H_
 #define SAIMA_COMMON_SERVER_H_
 
-// The one server bootstrap of the four binaries: logging, a gRPC server with health and reflection, an access
-// log line per call, health that follows the database, and graceful shutdown on SIGTERM or SIGINT.
+// The one server bootstrap of the four binaries: logging, a gRPC server with health (overall and per service
+// name) and reflection (v1 and v1alpha), an access log line per call, health that follows the database, and
+// graceful shutdown on SIGTERM or SIGINT.
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/grpcpp.h"
 
 namespace saima {
@@ -31,6 +34,12 @@ struct ServerOptions {
   bool public_side = false;
   // The largest request message accepted (bigger: RESOURCE_EXHAUSTED).
   int max_message_bytes = 16 << 20;
+  // The full names of the services served (listed by reflection, each with its own health status).
+  std::vector<std::string> service_names;
+  // Each service's health, asked about every second; null: every service follows readiness_probe.
+  std::function<std::map<std::string, bool>()> service_health;
+  // Serves every method no registered service has (the gateway's edge); may be null.
+  grpc::CallbackGenericService* generic_service = nullptr;
 };
 
 // A started server. Destroying it shuts the server down, giving in-flight calls a few seconds.

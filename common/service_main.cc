@@ -63,6 +63,8 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   options.binary_name = spec.binary_name;
   options.listen_address = listen;
   options.max_threads = pool_size * 4 + 4;
+  options.service_names = spec.service_names;
+  options.service_names.push_back("saima.audit.v1.AuditService");
   options.readiness_probe = [&pool] {
     NamedGauge("saima_db_pool_size", "database connections of the pool").Set(pool.size());
     NamedGauge("saima_db_pool_in_use", "database connections leased now").Set(pool.in_use());

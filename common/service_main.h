@@ -24,6 +24,8 @@ struct ServiceSpec {
   std::string default_listen;  // e.g. "127.0.0.1:50051"
   const EmbeddedFile* migrations;
   std::vector<NamedStatement> statements;
+  // The full names of the gRPC services make_services returns (listed by reflection, each with its health).
+  std::vector<std::string> service_names;
   // Builds the gRPC services over the pool; the returned objects live until shutdown.
   std::function<std::vector<std::shared_ptr<grpc::Service>>(PgPool&)> make_services;
   // Before serving: a description of what is wrong with the flags, or empty.

@@ -10,6 +10,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/status.h"
 
 namespace saima {
 namespace {
@@ -21,13 +22,19 @@ absl::StatusOr<std::string> ReadEntry(zip_t* archive, const char* name) {
   zip_stat_t stat;
   if (zip_stat(archive, name, 0, &stat) != 0) return absl::NotFoundError(name);
   if (!(stat.valid & ZIP_STAT_SIZE) || stat.size > kMaxEntryBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(name, " in the workbook is larger than 64 MiB uncompressed"));
+    return Error(absl::StatusCode::kInvalidArgument,
+                 absl::StrCat(name, " in the workbook is larger than 64 MiB uncompressed"),
+                 "工作簿内容过大(解压后超过 64 MB)");
   }
   std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> file(zip_fopen(archive, name, 0), zip_fclose);
-  if (!file) return absl::InvalidArgumentError(absl::StrCat("cannot open ", name, " in the workbook"));
+  if (!file) {
+    return Error(absl::StatusCode::kInvalidArgument, absl::StrCat("cannot open ", name, " in the workbook"),
+                 "工作簿已损坏，无法打开");
+  }
   std::string data(stat.size, '\0');
   if (zip_fread(file.get(), data.data(), stat.size) != static_cast<zip_int64_t>(stat.size)) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot read ", name, " in the workbook"));
+    return Error(absl::StatusCode::kInvalidArgument, absl::StrCat("cannot read ", name, " in the workbook"),
+                 "工作簿已损坏，无法读取");
   }
   return data;
 }
@@ -139,8 +146,9 @@ absl::Status Parse(const std::string& xml, void* data, XML_StartElementHandler s
   XML_SetElementHandler(parser.get(), start, end);
   XML_SetCharacterDataHandler(parser.get(), text);
   if (XML_Parse(parser.get(), xml.data(), static_cast<int>(xml.size()), 1) == XML_STATUS_ERROR) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("malformed workbook XML: ", XML_ErrorString(XML_GetErrorCode(parser.get()))));
+    return Error(absl::StatusCode::kInvalidArgument,
+                 absl::StrCat("malformed workbook XML: ", XML_ErrorString(XML_GetErrorCode(parser.get()))),
+                 "工作簿内容格式有误，文件可能已损坏");
   }
   return absl::OkStatus();
 }
@@ -150,18 +158,26 @@ absl::Status Parse(const std::string& xml, void* data, XML_StartElementHandler s
 absl::StatusOr<std::vector<CsvRow>> ReadXlsx(const std::string& path) {
   int error = 0;
   std::unique_ptr<zip_t, int (*)(zip_t*)> archive(zip_open(path.c_str(), ZIP_RDONLY, &error), zip_close);
-  if (!archive) return absl::InvalidArgumentError(absl::StrCat(path, " is not an .xlsx workbook"));
+  if (!archive) {
+    return Error(absl::StatusCode::kInvalidArgument, absl::StrCat(path, " is not an .xlsx workbook"),
+                 absl::StrCat(path, " 不是 .xlsx 工作簿"));
+  }
   SharedStrings shared;
   if (auto xml = ReadEntry(archive.get(), "xl/sharedStrings.xml"); xml.ok()) {
     if (absl::Status s = Parse(*xml, &shared, SharedStart, SharedEnd, SharedText); !s.ok()) return s;
   }
   auto sheet_xml = ReadEntry(archive.get(), "xl/worksheets/sheet1.xml");
-  if (!sheet_xml.ok()) return absl::InvalidArgumentError(absl::StrCat(path, " has no first worksheet"));
+  if (!sheet_xml.ok()) {
+    return Error(absl::StatusCode::kInvalidArgument, absl::StrCat(path, " has no first worksheet"),
+                 absl::StrCat(path, " 中没有工作表"));
+  }
   Sheet sheet;
   sheet.shared = &shared.values;
   if (absl::Status s = Parse(*sheet_xml, &sheet, SheetStart, SheetEnd, SheetText); !s.ok()) return s;
   if (sheet.out_of_range) {
-    return absl::InvalidArgumentError(absl::StrCat(path, " has a cell outside A1:XFD1048576; the file is damaged"));
+    return Error(absl::StatusCode::kInvalidArgument,
+                 absl::StrCat(path, " has a cell outside A1:XFD1048576; the file is damaged"),
+                 absl::StrCat(path, " 含有超出范围的单元格，文件已损坏"));
   }
   std::vector<CsvRow> rows;
   int last_row = sheet.cells.empty() ? -1 : sheet.cells.rbegin()->first;

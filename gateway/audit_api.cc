@@ -2,7 +2,7 @@
 // its audit (the policy's kReadAudit); the gateway only fans out and merges.
 
 #include "common/audit.h"
-#include "gateway/backend_call.h"
+#include "common/status.h"
 #include "gateway/gateway.h"
 
 namespace saima::gateway {
@@ -12,19 +12,22 @@ namespace audit_pb = ::saima::audit::v1;
 absl::StatusOr<audit_pb::VerifyAuditResponse> Gateway::VerifyAudit(const CallInfo& call,
                                                                    const audit_pb::VerifyAuditRequest& request) {
   if (!request.service().empty() && audit_.count(request.service()) == 0) {
-    return InvalidField("service", "must be registry, stats or scoring, or empty for all");
+    return InvalidField("service", "must be registry, stats or scoring, or empty for all",
+                        "服务名应为 registry、stats 或 scoring，留空表示全部");
   }
   audit_pb::VerifyAuditResponse merged;
   for (const auto& [service, stub] : audit_) {
     if (!request.service().empty() && request.service() != service) continue;
-    auto context = Downstream(call);
     // A long chain takes a while to walk: give it a minute whatever the client asked for.
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    CallInfo patient = call;
+    patient.deadline = absl::Now() + absl::Seconds(60);
+    auto context = Downstream(patient, std::chrono::seconds(60));
     audit_pb::VerifyAuditRequest down;
     down.set_service(service);
-    auto result = CallBackend(service.c_str(), stub.get(), &audit_pb::AuditService::Stub::VerifyAudit, *context, down);
-    if (!result.ok()) return result.status();
-    for (auto& chain : *result->mutable_chains()) *merged.add_chains() = std::move(chain);
+    audit_pb::VerifyAuditResponse result;
+    grpc::Status status = stub->VerifyAudit(context.get(), down, &result);
+    if (!status.ok()) return BackendStatus(service, status);
+    for (auto& chain : *result.mutable_chains()) *merged.add_chains() = std::move(chain);
   }
   return merged;
 }
@@ -32,9 +35,11 @@ absl::StatusOr<audit_pb::VerifyAuditResponse> Gateway::VerifyAudit(const CallInf
 absl::StatusOr<audit_pb::ListAuditEntriesResponse> Gateway::ListAuditEntries(
     const CallInfo& call, const audit_pb::ListAuditEntriesRequest& request) {
   if (absl::Status valid = ValidateListAuditEntries(request, /*service_required=*/true); !valid.ok()) return valid;
-  auto context = Downstream(call);
-  return CallBackend(request.service().c_str(), audit_.at(request.service()).get(),
-                     &audit_pb::AuditService::Stub::ListAuditEntries, *context, request);
+  auto context = Downstream(call, std::chrono::seconds(10));
+  audit_pb::ListAuditEntriesResponse response;
+  grpc::Status status = audit_.at(request.service())->ListAuditEntries(context.get(), request, &response);
+  if (!status.ok()) return BackendStatus(request.service(), status);
+  return response;
 }
 
 }  // namespace saima::gateway

@@ -3,8 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/format.h"
+#include "common/names.h"
 #include "services/registry/dispatch_rules.h"
-#include "services/registry/names.h"
 
 namespace saima::gateway {
 namespace {
@@ -12,13 +12,10 @@ namespace {
 namespace gw = ::saima::gateway::v1;
 namespace reg = ::saima::registry::v1;
 
-using registry::OrderLevelName;
-using registry::ProblemKindName;
-
 std::string ProblemsText(const google::protobuf::RepeatedPtrField<reg::Problem>& problems) {
   std::vector<std::string> parts;
   for (const auto& p : problems) {
-    parts.push_back(absl::StrCat("[", ProblemKindName(p.kind()), "] ", p.description(), " (", p.responsible_person(),
+    parts.push_back(absl::StrCat("[", DisplayNameOf(p.kind()), "] ", p.description(), " (", p.responsible_person(),
                                  ", ", p.deadline(), p.overdue() ? " 已逾期" : "", ")"));
   }
   return parts.empty() ? "—" : absl::StrJoin(parts, "；");
@@ -28,7 +25,7 @@ std::string OrdersText(const google::protobuf::RepeatedPtrField<reg::Order>& ord
   std::vector<std::string> parts;
   for (const auto& o : orders) {
     parts.push_back(
-        absl::StrCat(OrderLevelName(o.level()), " #", o.order_id(), " ", o.task(), " (责任人 ", o.owner_name(), ")"));
+        absl::StrCat(DisplayNameOf(o.level()), " #", o.order_id(), " ", o.task(), " (责任人 ", o.owner_name(), ")"));
   }
   return parts.empty() ? "—" : absl::StrJoin(parts, "；");
 }
@@ -57,7 +54,7 @@ std::vector<Table> AgendaTables(const gw::GetDispatchAgendaResponse& a) {
   for (const auto& m : a.overdue_milestones()) {
     milestones.cells.push_back(
         {absl::StrCat(m.project_id()), m.project_name(), m.unit_name(),
-         m.milestone().title().empty() ? registry::MilestoneKindName(m.milestone().kind()) : m.milestone().title(),
+         m.milestone().title().empty() ? DisplayNameOf(m.milestone().kind()) : m.milestone().title(),
          m.milestone().due_date(), absl::StrCat(m.days_overdue()), m.milestone().owner_name()});
   }
   out.push_back(std::move(milestones));
@@ -79,7 +76,7 @@ std::vector<Table> AgendaTables(const gw::GetDispatchAgendaResponse& a) {
   out.push_back(std::move(units));
   Table problems{"逾期问题", {{"问题编号", "项目编号", "类别", "问题", "责任部门", "责任人", "期限"}}};
   for (const auto& p : a.overdue_problems()) {
-    problems.cells.push_back({absl::StrCat(p.problem_id()), absl::StrCat(p.project_id()), ProblemKindName(p.kind()),
+    problems.cells.push_back({absl::StrCat(p.problem_id()), absl::StrCat(p.project_id()), DisplayNameOf(p.kind()),
                               p.description(), p.responsible_unit_id(), p.responsible_person(), p.deadline()});
   }
   out.push_back(std::move(problems));

@@ -10,8 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
+#include "common/names.h"
 #include "common/status.h"
-#include "gateway/backend_call.h"
 #include "gateway/gateway.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/registry/dispatch_rules.h"
@@ -22,6 +22,7 @@ namespace {
 
 namespace reg = ::saima::registry::v1;
 namespace st = ::saima::stats::v1;
+namespace sc = ::saima::scoring::v1;
 
 bool Behind(st::ProgressStatus s) { return s == st::PROGRESS_STATUS_WARNING || s == st::PROGRESS_STATUS_LAGGING; }
 
@@ -29,7 +30,7 @@ bool Behind(st::ProgressStatus s) { return s == st::PROGRESS_STATUS_WARNING || s
 absl::StatusOr<absl::CivilMonth> ParseReportPeriod(const std::string& period, const char* field) {
   absl::CivilMonth month;
   if (period.size() != 7 || !absl::ParseCivilTime(period, &month) || month.month() < 2) {
-    return InvalidField(field, "must be YYYY-MM with MM from 02 to 12");
+    return InvalidField(field, "must be YYYY-MM with MM from 02 to 12", "月份应写作 YYYY-MM，月份为 02 至 12");
   }
   return month;
 }
@@ -50,53 +51,14 @@ absl::StatusOr<std::map<int64_t, st::ProjectStatus>> Gateway::StatusesAt(const C
                                                                          const std::string& period) {
   std::map<int64_t, st::ProjectStatus> out;
   for (const char* tier : {"PROJECT_TIER_KEY", "PROJECT_TIER_MAJOR"}) {
-    gw::ListProjectStatusesRequest request;
+    st::ListProjectStatusesRequest request;
     request.set_period(period);
     request.set_tier(tier);
-    auto statuses = ListProjectStatuses(call, request);
+    auto statuses = Ask(call, &st::StatsService::Stub::ListProjectStatuses, request);
     if (!statuses.ok()) return statuses.status();
     for (const auto& s : statuses->statuses()) out.emplace(s.project_id(), s);
   }
   return out;
-}
-
-absl::StatusOr<std::map<std::string, std::string>> Gateway::UnitNames(const CallInfo& call) {
-  auto units = ListUnits(call, gw::ListUnitsRequest());
-  if (!units.ok()) return units.status();
-  std::map<std::string, std::string> out;
-  for (const auto& u : units->units()) out[u.unit_id()] = u.name();
-  return out;
-}
-
-absl::StatusOr<gw::CloseOrderResponse> Gateway::CloseOrder(const CallInfo& call, const gw::CloseOrderRequest& request) {
-  // "Back to 正常" is a fact stats owns: checked here before the registry records the closure.
-  if (request.closure() == reg::ORDER_CLOSURE_BACK_TO_NORMAL) {
-    auto period = ParseReportPeriod(request.status_period(), "status_period");
-    if (!period.ok()) return period.status();
-    gw::ListOrdersRequest list;
-    auto orders = ListOrders(call, list);
-    if (!orders.ok()) return orders.status();
-    int64_t project_id = 0;
-    for (const auto& o : orders->orders()) {
-      if (o.order_id() == request.order_id()) project_id = o.project_id();
-    }
-    if (project_id == 0) return absl::NotFoundError(absl::StrCat("order ", request.order_id(), " does not exist"));
-    auto statuses = StatusesAt(call, request.status_period());
-    if (!statuses.ok()) return statuses.status();
-    auto it = statuses->find(project_id);
-    if (it == statuses->end()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("project ", project_id, " has no progress status at ", request.status_period()));
-    }
-    if (Behind(it->second.status())) {
-      return absl::FailedPreconditionError(absl::StrCat("project ", project_id, " is ",
-                                                        stats::StatusName(it->second.status()), " at ",
-                                                        request.status_period(), ", not back to 正常"));
-    }
-  }
-  auto context = Downstream(call);
-  return Mirror<gw::CloseOrderResponse>("registry", dispatch_.get(), &reg::DispatchService::Stub::CloseOrder, *context,
-                                        request);
 }
 
 absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const CallInfo& call,
@@ -118,14 +80,14 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
     if (!statuses.ok()) return statuses.status();
     history.push_back(*std::move(statuses));
   }
-  gw::ListProblemsRequest problems_request;
+  reg::ListProblemsRequest problems_request;
   problems_request.set_open_only(true);
   problems_request.set_as_of_date(out.as_of_date());
-  auto problems = ListProblems(call, problems_request);
+  auto problems = Ask(call, &reg::DispatchService::Stub::ListProblems, problems_request);
   if (!problems.ok()) return problems.status();
-  gw::ListOrdersRequest orders_request;
+  reg::ListOrdersRequest orders_request;
   orders_request.set_open_only(true);
-  auto orders = ListOrders(call, orders_request);
+  auto orders = Ask(call, &reg::DispatchService::Stub::ListOrders, orders_request);
   if (!orders.ok()) return orders.status();
   std::map<int64_t, std::vector<const reg::Problem*>> problems_of;
   for (const auto& p : problems->problems()) {
@@ -141,13 +103,13 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
     a.set_project_name(s.project_name());
     a.set_unit_id(s.unit_id());
     a.set_unit_name((*names)[s.unit_id()]);
-    a.set_status(stats::StatusName(s.status()));
+    a.set_status(DisplayNameOf(s.status()));
     a.set_ytd_yuan(s.completion_rate().numerator());
     a.set_plan_yuan(s.completion_rate().denominator());
     a.set_reason(s.reason());
     if (history.size() > 1) {
       if (auto it = history[1].find(s.project_id()); it != history[1].end()) {
-        a.set_previous_status(stats::StatusName(it->second.status()));
+        a.set_previous_status(DisplayNameOf(it->second.status()));
       }
     }
     int behind = 0;
@@ -182,9 +144,9 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
 
   // Overdue milestones of the key and major projects.
   for (const auto& [id, s] : history[0]) {
-    gw::ListMilestonesRequest milestones_request;
+    reg::ListMilestonesRequest milestones_request;
     milestones_request.set_project_id(id);
-    auto milestones = ListMilestones(call, milestones_request);
+    auto milestones = Ask(call, &reg::RegistryService::Stub::ListMilestones, milestones_request);
     if (!milestones.ok()) return milestones.status();
     for (const auto& m : milestones->milestones()) {
       if (!m.met_date().empty() || m.due_date().empty() || m.due_date() >= out.as_of_date()) continue;
@@ -197,16 +159,16 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
     }
   }
 
-  gw::ListMissingRukuRequest missing_request;
+  reg::ListMissingRukuRequest missing_request;
   missing_request.set_as_of_date(out.as_of_date());
-  auto missing = ListMissingRuku(call, missing_request);
+  auto missing = Ask(call, &reg::RegistryService::Stub::ListMissingRuku, missing_request);
   if (!missing.ok()) return missing.status();
   *out.mutable_not_ruku() = missing->entries();
 
-  gw::RankUnitsRequest rank_request;
+  st::RankUnitsRequest rank_request;
   rank_request.set_period(request.period());
   rank_request.set_ascending(true);
-  auto ranks = RankUnits(call, rank_request);
+  auto ranks = Ask(call, &st::StatsService::Stub::RankUnits, rank_request);
   if (!ranks.ok()) return ranks.status();
   const int64_t m = month->month();
   for (const auto& u : ranks->units()) {
@@ -221,9 +183,9 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
                                                  100000 / (static_cast<__int128>(den) * 12)));
   }
 
-  gw::ListDecisionsRequest decisions_request;
+  reg::ListDecisionsRequest decisions_request;
   decisions_request.set_period(request.period());
-  auto decisions = ListDecisions(call, decisions_request);
+  auto decisions = Ask(call, &reg::DispatchService::Stub::ListDecisions, decisions_request);
   if (!decisions.ok()) return decisions.status();
   *out.mutable_decisions() = decisions->decisions();
   return out;
@@ -232,8 +194,8 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
 absl::StatusOr<gw::GetQuarterlyAnalysisResponse> Gateway::GetQuarterlyAnalysis(
     const CallInfo& call, const gw::GetQuarterlyAnalysisRequest& request) {
   Violations v;
-  if (request.year() < 2000 || request.year() > 2100) v.Add("year", "must be a year");
-  if (request.quarter() < 1 || request.quarter() > 4) v.Add("quarter", "must be 1 to 4");
+  if (request.year() < 2000 || request.year() > 2100) v.Add("year", "must be a year", "年份应在 2000 至 2100 之间");
+  if (request.quarter() < 1 || request.quarter() > 4) v.Add("quarter", "must be 1 to 4", "季度应为 1 至 4");
   if (!v.ok()) return v.ToStatus();
   const int last_month = request.quarter() * 3;
   const absl::CivilMonth end(request.year(), last_month);
@@ -245,11 +207,11 @@ absl::StatusOr<gw::GetQuarterlyAnalysisResponse> Gateway::GetQuarterlyAnalysis(
   out.set_period(PeriodOf(request.year(), last_month));
 
   // New projects: planned to start this year; started by the quarter's end.
-  gw::ListProjectsRequest list;
+  reg::ListProjectsRequest list;
   list.set_page_size(1000);
   const std::string year = absl::StrCat(request.year());
   do {
-    auto page = ListProjects(call, list);
+    auto page = Ask(call, &reg::RegistryService::Stub::ListProjects, list);
     if (!page.ok()) return page.status();
     for (const auto& p : page->projects()) {
       if (p.planned_start_date().substr(0, 4) != year) continue;
@@ -258,7 +220,7 @@ absl::StatusOr<gw::GetQuarterlyAnalysisResponse> Gateway::GetQuarterlyAnalysis(
     }
     list.set_page_token(page->next_page_token());
   } while (!list.page_token().empty());
-  for (const auto& m : start_rate_milestones_) {
+  for (const auto& m : settings_.start_rate_milestones) {
     if (m.month() <= last_month && m.month() >= out.milestone().month()) *out.mutable_milestone() = m;
   }
   if (out.milestone().month() > 0 && out.new_projects() > 0) {
@@ -268,9 +230,9 @@ absl::StatusOr<gw::GetQuarterlyAnalysisResponse> Gateway::GetQuarterlyAnalysis(
                                                            : rate_scaled >= target_scaled);
   }
 
-  gw::GetIndicatorsRequest indicators_request;
+  st::GetIndicatorsRequest indicators_request;
   indicators_request.set_period(out.period());
-  auto indicators = GetIndicators(call, indicators_request);
+  auto indicators = Ask(call, &st::StatsService::Stub::GetIndicators, indicators_request);
   if (!indicators.ok()) return indicators.status();
   auto figure = [](const std::string& name, const st::Indicator& i, int64_t plan) {
     gw::QuarterFigure f;
@@ -281,11 +243,10 @@ absl::StatusOr<gw::GetQuarterlyAnalysisResponse> Gateway::GetQuarterlyAnalysis(
     return f;
   };
   *out.add_by_category() = figure("固定资产投资", indicators->total(), indicators->annual_plan_yuan());
-  for (const auto& c : indicators->categories())
-    *out.add_by_category() = figure(stats::CategoryName(c.category()), c, 0);
-  gw::RankUnitsRequest rank_request;
+  for (const auto& c : indicators->categories()) *out.add_by_category() = figure(DisplayNameOf(c.category()), c, 0);
+  st::RankUnitsRequest rank_request;
   rank_request.set_period(out.period());
-  auto ranks = RankUnits(call, rank_request);
+  auto ranks = Ask(call, &st::StatsService::Stub::RankUnits, rank_request);
   if (!ranks.ok()) return ranks.status();
   for (const auto& u : ranks->units()) {
     auto* f = out.add_by_unit();
@@ -294,18 +255,18 @@ absl::StatusOr<gw::GetQuarterlyAnalysisResponse> Gateway::GetQuarterlyAnalysis(
     f->set_plan_yuan(u.annual_plan_yuan());
   }
 
-  auto problems = ListProblems(call, gw::ListProblemsRequest());
+  auto problems = Ask(call, &reg::DispatchService::Stub::ListProblems, reg::ListProblemsRequest());
   if (!problems.ok()) return problems.status();
   for (const auto& p : problems->problems()) {
     if (p.opened_date() >= from && p.opened_date() <= to) {
       out.set_problems_opened(out.problems_opened() + 1);
-      (*out.mutable_problems_by_kind())[registry::ProblemKindName(p.kind())]++;
+      (*out.mutable_problems_by_kind())[DisplayNameOf(p.kind())]++;
     }
     if (!p.closed_date().empty() && p.closed_date() >= from && p.closed_date() <= to) {
       out.set_problems_solved(out.problems_solved() + 1);
     }
   }
-  auto orders = ListOrders(call, gw::ListOrdersRequest());
+  auto orders = Ask(call, &reg::DispatchService::Stub::ListOrders, reg::ListOrdersRequest());
   if (!orders.ok()) return orders.status();
   for (const auto& o : orders->orders()) {
     if (o.issued_date() >= from && o.issued_date() <= to) out.set_orders_issued(out.orders_issued() + 1);
@@ -318,31 +279,33 @@ absl::StatusOr<gw::GetQuarterlyAnalysisResponse> Gateway::GetQuarterlyAnalysis(
 
 absl::StatusOr<gw::GetAnnualSummaryResponse> Gateway::GetAnnualSummary(const CallInfo& call,
                                                                        const gw::GetAnnualSummaryRequest& request) {
-  if (request.year() < 2000 || request.year() > 2100) return InvalidField("year", "must be a year");
+  if (request.year() < 2000 || request.year() > 2100)
+    return InvalidField("year", "must be a year", "年份应在 2000 至 2100 之间");
   const std::string period = request.period().empty() ? PeriodOf(request.year(), 12) : request.period();
   auto month = ParseReportPeriod(period, "period");
   if (!month.ok()) return month.status();
-  if (month->year() != request.year()) return InvalidField("period", "must be a month of the year summarised");
+  if (month->year() != request.year())
+    return InvalidField("period", "must be a month of the year summarised", "月份应属于所总结的年份");
   gw::GetAnnualSummaryResponse out;
   out.set_year(request.year());
   out.set_period(period);
-  out.set_growth_target_milli_percent(growth_target_milli_percent_);
+  out.set_growth_target_milli_percent(settings_.growth_target_milli_percent);
 
-  gw::GetIndicatorsRequest indicators_request;
+  st::GetIndicatorsRequest indicators_request;
   indicators_request.set_period(period);
-  auto indicators = GetIndicators(call, indicators_request);
+  auto indicators = Ask(call, &st::StatsService::Stub::GetIndicators, indicators_request);
   if (!indicators.ok()) return indicators.status();
   *out.mutable_total() = indicators->total();
   out.set_annual_plan_yuan(indicators->annual_plan_yuan());
   const auto& growth = indicators->total().yoy_growth();
   out.set_growth_target_met(growth.denominator() > 0 &&
                             static_cast<__int128>(growth.numerator()) * 100000 >=
-                                static_cast<__int128>(growth_target_milli_percent_) * growth.denominator());
+                                static_cast<__int128>(settings_.growth_target_milli_percent) * growth.denominator());
 
   std::map<std::string, gw::UnitYear> units;
-  gw::RankUnitsRequest rank_request;
+  st::RankUnitsRequest rank_request;
   rank_request.set_period(period);
-  auto ranks = RankUnits(call, rank_request);
+  auto ranks = Ask(call, &st::StatsService::Stub::RankUnits, rank_request);
   if (!ranks.ok()) return ranks.status();
   for (const auto& u : ranks->units()) {
     gw::UnitYear& y = units[u.unit_id()];
@@ -355,9 +318,9 @@ absl::StatusOr<gw::GetAnnualSummaryResponse> Gateway::GetAnnualSummary(const Cal
   for (int m = 2; m <= month->month(); ++m) {
     const std::string p = PeriodOf(request.year(), m);
     out.add_months(p);
-    gw::ListProjectStatusesRequest statuses_request;
+    st::ListProjectStatusesRequest statuses_request;
     statuses_request.set_period(p);
-    auto statuses = ListProjectStatuses(call, statuses_request);  // the key projects
+    auto statuses = Ask(call, &st::StatsService::Stub::ListProjectStatuses, statuses_request);  // the key projects
     if (!statuses.ok()) return statuses.status();
     for (const auto& s : statuses->statuses()) {
       gw::UnitYear& y = units[s.unit_id()];
@@ -370,7 +333,7 @@ absl::StatusOr<gw::GetAnnualSummaryResponse> Gateway::GetAnnualSummary(const Cal
       if (s.status() == st::PROGRESS_STATUS_LAGGING) y.set_lagging_by_month(m - 2, y.lagging_by_month(m - 2) + 1);
     }
   }
-  auto orders = ListOrders(call, gw::ListOrdersRequest());
+  auto orders = Ask(call, &reg::DispatchService::Stub::ListOrders, reg::ListOrdersRequest());
   if (!orders.ok()) return orders.status();
   const std::string year = absl::StrCat(request.year());
   for (const auto& o : orders->orders()) {
@@ -379,15 +342,15 @@ absl::StatusOr<gw::GetAnnualSummaryResponse> Gateway::GetAnnualSummary(const Cal
     if (o.issued_date().substr(0, 4) == year) y.set_orders_issued(y.orders_issued() + 1);
     if (o.closed_date().substr(0, 4) == year) y.set_orders_closed(y.orders_closed() + 1);
   }
-  gw::ListCampaignsRequest campaigns_request;
+  sc::ListCampaignsRequest campaigns_request;
   campaigns_request.set_year(request.year());
-  auto campaigns = ListCampaigns(call, campaigns_request);
+  auto campaigns = Ask(call, &sc::ScoringService::Stub::ListCampaigns, campaigns_request);
   if (!campaigns.ok()) return campaigns.status();
   for (const auto& c : campaigns->campaigns()) {
     if (!c.published()) continue;
-    gw::GetResultsRequest results_request;
+    sc::GetResultsRequest results_request;
     results_request.set_campaign_id(c.campaign_id());
-    auto results = GetResults(call, results_request);
+    auto results = Ask(call, &sc::ScoringService::Stub::GetResults, results_request);
     if (!results.ok()) return results.status();
     for (const auto& r : results->results()) {
       gw::UnitYear& y = units[r.unit_id()];
@@ -426,7 +389,8 @@ absl::StatusOr<std::vector<gw::StartRateMilestone>> ParseStartRateMilestones(con
     if (!absl::SimpleAtoi(parts.first, &month) || month < 1 || month > 12 || !absl::SimpleAtoi(value, &target) ||
         target < 0 || target > 100) {
       return InvalidField("start_rate_milestones",
-                          absl::StrCat("'", item, "' is not MONTH:>=PERCENT or MONTH:>PERCENT"));
+                          absl::StrCat("'", item, "' is not MONTH:>=PERCENT or MONTH:>PERCENT"),
+                          absl::StrCat("开工率节点“", item, "”应写作 月份:>=百分比 或 月份:>百分比"));
     }
     m.set_month(month);
     m.set_target_percent(target);

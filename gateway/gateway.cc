@@ -3,17 +3,34 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
-#include "common/client.h"
+#include "absl/time/clock.h"
+#include "common/caller.h"
 #include "common/status.h"
-#include "gateway/backend_call.h"
+#include "gateway/contest_export.h"
+#include "gateway/dispatch_export.h"
 #include "gateway/provincial_package.h"
+#include "gateway/spreadsheet.h"
+#include "saima/gateway/v1/gateway.grpc.pb.h"
 
 namespace saima::gateway {
 namespace {
 
 namespace reg = ::saima::registry::v1;
+namespace st = ::saima::stats::v1;
+namespace sc = ::saima::scoring::v1;
 
-constexpr std::chrono::milliseconds kDownstreamTimeout{10000};
+constexpr char kXlsx[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+// One workbook as a downloadable file.
+absl::StatusOr<saima::api::v1::File> Workbook(const std::vector<Table>& tables, const std::string& file_name) {
+  auto xlsx = ToXlsx(tables);
+  if (!xlsx.ok()) return xlsx.status();
+  saima::api::v1::File file;
+  file.set_file_name(file_name);
+  file.set_content_type(kXlsx);
+  file.set_content(*std::move(xlsx));
+  return file;
+}
 
 }  // namespace
 
@@ -26,27 +43,48 @@ std::string NewRequestId() {
   return out;
 }
 
-Gateway::Gateway(const Backends& backends, const ReportSettings& settings)
-    : start_rate_milestones_(settings.start_rate_milestones),
-      growth_target_milli_percent_(settings.growth_target_milli_percent) {
-  registry_channel_ = MakeChannel(backends.registry);
-  const auto& registry_channel = registry_channel_;
-  registry_ = reg::RegistryService::NewStub(registry_channel);
-  dispatch_ = reg::DispatchService::NewStub(registry_channel);
-  health_["registry"] = grpc::health::v1::Health::NewStub(registry_channel);
-  audit_["registry"] = saima::audit::v1::AuditService::NewStub(registry_channel);
-  auto stats_channel = MakeChannel(backends.stats);
-  stats_ = saima::stats::v1::StatsService::NewStub(stats_channel);
-  health_["stats"] = grpc::health::v1::Health::NewStub(stats_channel);
-  audit_["stats"] = saima::audit::v1::AuditService::NewStub(stats_channel);
-  auto scoring_channel = MakeChannel(backends.scoring);
-  scoring_ = saima::scoring::v1::ScoringService::NewStub(scoring_channel);
-  health_["scoring"] = grpc::health::v1::Health::NewStub(scoring_channel);
-  audit_["scoring"] = saima::audit::v1::AuditService::NewStub(scoring_channel);
+Gateway::Gateway(const Backends& backends, ReportSettings settings) : settings_(std::move(settings)) {
+  registry_ = reg::RegistryService::NewStub(backends.channel("registry"));
+  dispatch_ = reg::DispatchService::NewStub(backends.channel("registry"));
+  stats_ = st::StatsService::NewStub(backends.channel("stats"));
+  scoring_ = sc::ScoringService::NewStub(backends.channel("scoring"));
+  for (const char* name : {"registry", "stats", "scoring"}) {
+    audit_[name] = saima::audit::v1::AuditService::NewStub(backends.channel(name));
+  }
 }
 
-std::unique_ptr<grpc::ClientContext> Gateway::Downstream(const CallInfo& call) const {
-  return DownstreamContext(call.incoming, call.identity.caller, call.request_id, kDownstreamTimeout);
+void Gateway::RegisterMethods(LocalMethods& methods) {
+  const std::string gw_service = absl::StrCat("/", gw::GatewayService::service_full_name(), "/");
+  methods.Add(gw_service + "WhoAmI", this, &Gateway::WhoAmI);
+  methods.Add(gw_service + "GetProvincialPackage", this, &Gateway::GetProvincialPackage);
+  methods.Add(gw_service + "GetProjectOc4ids", this, &Gateway::GetProjectOc4ids);
+  methods.Add(gw_service + "ExportContestResults", this, &Gateway::ExportContestResults);
+  methods.Add(gw_service + "GetDispatchAgenda", this, &Gateway::GetDispatchAgenda);
+  methods.Add(gw_service + "ExportDispatchAgenda", this, &Gateway::ExportDispatchAgenda);
+  methods.Add(gw_service + "GetQuarterlyAnalysis", this, &Gateway::GetQuarterlyAnalysis);
+  methods.Add(gw_service + "ExportQuarterlyAnalysis", this, &Gateway::ExportQuarterlyAnalysis);
+  methods.Add(gw_service + "GetAnnualSummary", this, &Gateway::GetAnnualSummary);
+  methods.Add(gw_service + "ExportAnnualSummary", this, &Gateway::ExportAnnualSummary);
+  const std::string audit_service = absl::StrCat("/", saima::audit::v1::AuditService::service_full_name(), "/");
+  methods.Add(audit_service + "VerifyAudit", this, &Gateway::VerifyAudit);
+  methods.Add(audit_service + "ListAuditEntries", this, &Gateway::ListAuditEntries);
+}
+
+std::unique_ptr<grpc::ClientContext> Gateway::Downstream(const CallInfo& call,
+                                                         std::chrono::milliseconds timeout) const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  const absl::Time cap = absl::Now() + absl::FromChrono(timeout);
+  context->set_deadline(absl::ToChronoTime(std::min(cap, call.deadline)));
+  AttachCaller(call.identity.caller, call.request_id, *context);
+  return context;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> Gateway::UnitNames(const CallInfo& call) {
+  auto units = Ask(call, &reg::RegistryService::Stub::ListUnits, reg::ListUnitsRequest());
+  if (!units.ok()) return units.status();
+  std::map<std::string, std::string> out;
+  for (const auto& u : units->units()) out[u.unit_id()] = u.name();
+  return out;
 }
 
 absl::StatusOr<gw::WhoAmIResponse> Gateway::WhoAmI(const CallInfo& call, const gw::WhoAmIRequest&) {
@@ -56,152 +94,134 @@ absl::StatusOr<gw::WhoAmIResponse> Gateway::WhoAmI(const CallInfo& call, const g
   caller->set_display_name(call.identity.display_name);
   caller->set_role(call.identity.caller.role);
   caller->set_unit_id(call.identity.caller.unit_id);
+  for (const std::string& scope : call.identity.caller.scopes) caller->add_scopes(scope);
+  if (!call.identity.caller.unit_id.empty()) {
+    reg::GetUnitRequest get;
+    get.set_unit_id(call.identity.caller.unit_id);
+    auto unit = Ask(call, &reg::RegistryService::Stub::GetUnit, get);
+    if (unit.ok()) caller->set_unit_name(unit->unit().name());
+  }
   return response;
-}
-
-#define SAIMA_MIRROR(Method, backend, stub, Stub)                                                                  \
-  absl::StatusOr<gw::Method##Response> Gateway::Method(const CallInfo& call, const gw::Method##Request& request) { \
-    auto context = Downstream(call);                                                                               \
-    return Mirror<gw::Method##Response>(backend, stub.get(), &Stub::Method, *context, request);                    \
-  }
-SAIMA_MIRROR(ListUnits, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(CreateUnit, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(ListProjects, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(GetProject, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(CreateProject, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(UpdateProject, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(SummarizeProjects, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(ListProjectHistory, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(GetIndicators, "stats", stats_, saima::stats::v1::StatsService::Stub)
-SAIMA_MIRROR(GetCityReport, "stats", stats_, saima::stats::v1::StatsService::Stub)
-SAIMA_MIRROR(ListProjectStatuses, "stats", stats_, saima::stats::v1::StatsService::Stub)
-SAIMA_MIRROR(RankUnits, "stats", stats_, saima::stats::v1::StatsService::Stub)
-SAIMA_MIRROR(SetAnnualPlan, "stats", stats_, saima::stats::v1::StatsService::Stub)
-SAIMA_MIRROR(SubmitMonthlyReport, "stats", stats_, saima::stats::v1::StatsService::Stub)
-SAIMA_MIRROR(VerifyMonthlyReport, "stats", stats_, saima::stats::v1::StatsService::Stub)
-SAIMA_MIRROR(CorrectMonthlyReport, "stats", stats_, saima::stats::v1::StatsService::Stub)
-SAIMA_MIRROR(GetMonthlyReport, "stats", stats_, saima::stats::v1::StatsService::Stub)
-SAIMA_MIRROR(ListMonthlyReportVersions, "stats", stats_, saima::stats::v1::StatsService::Stub)
-SAIMA_MIRROR(ListProjectFigures, "stats", stats_, saima::stats::v1::StatsService::Stub)
-SAIMA_MIRROR(LockPeriod, "stats", stats_, saima::stats::v1::StatsService::Stub)
-SAIMA_MIRROR(SetPeerFigures, "stats", stats_, saima::stats::v1::StatsService::Stub)
-SAIMA_MIRROR(AddMilestone, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(UpdateMilestone, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(ListMilestones, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(AddDocument, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(ListDocuments, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(ListMissingRuku, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(CreateRukuApplication, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(GetRukuApplication, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(ListRukuApplications, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(TransitionRukuApplication, "registry", registry_, reg::RegistryService::Stub)
-SAIMA_MIRROR(CreateCampaign, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
-SAIMA_MIRROR(GetCampaign, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
-SAIMA_MIRROR(ListCampaigns, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
-SAIMA_MIRROR(AddJudge, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
-SAIMA_MIRROR(NominateProject, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
-SAIMA_MIRROR(ReviewNomination, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
-SAIMA_MIRROR(ListNominations, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
-SAIMA_MIRROR(FinalizeSelection, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
-SAIMA_MIRROR(SaveScoreSheet, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
-SAIMA_MIRROR(SubmitScoreSheet, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
-SAIMA_MIRROR(ListScoreSheets, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
-SAIMA_MIRROR(ComputeResults, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
-SAIMA_MIRROR(PublishResults, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
-SAIMA_MIRROR(GetResults, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
-SAIMA_MIRROR(GetLookBack, "scoring", scoring_, saima::scoring::v1::ScoringService::Stub)
-SAIMA_MIRROR(OpenProblem, "registry", dispatch_, reg::DispatchService::Stub)
-SAIMA_MIRROR(UpdateProblem, "registry", dispatch_, reg::DispatchService::Stub)
-SAIMA_MIRROR(ListProblems, "registry", dispatch_, reg::DispatchService::Stub)
-SAIMA_MIRROR(IssueOrder, "registry", dispatch_, reg::DispatchService::Stub)
-SAIMA_MIRROR(RespondToOrder, "registry", dispatch_, reg::DispatchService::Stub)
-SAIMA_MIRROR(EscalateOrders, "registry", dispatch_, reg::DispatchService::Stub)
-SAIMA_MIRROR(ListOrders, "registry", dispatch_, reg::DispatchService::Stub)
-SAIMA_MIRROR(RecordDecision, "registry", dispatch_, reg::DispatchService::Stub)
-SAIMA_MIRROR(ListDecisions, "registry", dispatch_, reg::DispatchService::Stub)
-#undef SAIMA_MIRROR
-
-absl::StatusOr<oc4ids::ProjectData> Gateway::ProjectDossier(const CallInfo& call, int64_t project_id) {
-  oc4ids::ProjectData out;
-  gw::GetProjectRequest get;
-  get.set_project_id(project_id);
-  auto project = GetProject(call, get);
-  if (!project.ok()) return project.status();
-  out.project = project->project();
-  auto units = ListUnits(call, gw::ListUnitsRequest());
-  if (!units.ok()) return units.status();
-  for (const auto& unit : units->units()) {
-    if (unit.unit_id() == out.project.unit_id()) out.unit = unit;
-  }
-  gw::ListMilestonesRequest milestones_request;
-  milestones_request.set_project_id(project_id);
-  auto milestones = ListMilestones(call, milestones_request);
-  if (!milestones.ok()) return milestones.status();
-  out.milestones.assign(milestones->milestones().begin(), milestones->milestones().end());
-  gw::ListDocumentsRequest documents_request;
-  documents_request.set_project_id(project_id);
-  auto documents = ListDocuments(call, documents_request);
-  if (!documents.ok()) return documents.status();
-  out.documents.assign(documents->documents().begin(), documents->documents().end());
-  gw::ListProjectFiguresRequest figures_request;
-  figures_request.set_project_id(project_id);
-  auto figures = ListProjectFigures(call, figures_request);
-  if (!figures.ok()) return figures.status();
-  out.figures.assign(figures->reports().begin(), figures->reports().end());
-  return out;
 }
 
 absl::StatusOr<gw::GetProvincialPackageResponse> Gateway::GetProvincialPackage(
     const CallInfo& call, const gw::GetProvincialPackageRequest& request) {
-  saima::stats::v1::GetProvincialPackageRequest down;
+  st::GetProvincialPackageRequest down;
   down.set_period(request.period());
-  auto context = Downstream(call);
-  auto snapshot =
-      CallBackend("stats", stats_.get(), &saima::stats::v1::StatsService::Stub::GetProvincialPackage, *context, down);
+  auto snapshot = Ask(call, &st::StatsService::Stub::GetProvincialPackage, down, std::chrono::seconds(60));
   if (!snapshot.ok()) return snapshot.status();
-  auto units = ListUnits(call, gw::ListUnitsRequest());
-  if (!units.ok()) return units.status();
-  std::map<std::string, std::string> names;
-  for (const auto& u : units->units()) names[u.unit_id()] = u.name();
-  return BuildProvincialPackage(*snapshot, request.format(), names);
+  auto names = UnitNames(call);
+  if (!names.ok()) return names.status();
+  return BuildProvincialPackage(*snapshot, request.format(), *names);
 }
 
-absl::StatusOr<gw::ImportMonthlyReportsResponse> Gateway::ImportMonthlyReports(
-    const CallInfo& call, const std::function<bool(gw::ImportMonthlyReportsRequest*)>& next) {
-  // An import outlives an ordinary call: up to ten minutes.
-  auto context = DownstreamContext(call.incoming, call.identity.caller, call.request_id, std::chrono::minutes(10));
-  saima::stats::v1::ImportMonthlyReportsResponse down_response;
-  auto writer = stats_->ImportMonthlyReports(context.get(), &down_response);
-  gw::ImportMonthlyReportsRequest message;
-  saima::stats::v1::ImportMonthlyReportsRequest down;
-  while (next(&message)) {
-    down.ParseFromString(message.SerializeAsString());
-    if (!writer->Write(down)) break;  // stats ended the call; Finish() says why
-  }
-  writer->WritesDone();
-  grpc::Status status = writer->Finish();
-  if (!status.ok()) {
-    if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-      return absl::UnavailableError("stats is unavailable; retry shortly");
-    }
-    return FromGrpcStatus(status);
-  }
-  gw::ImportMonthlyReportsResponse response;
-  response.ParseFromString(down_response.SerializeAsString());
+absl::StatusOr<gw::GetProjectOc4idsResponse> Gateway::GetProjectOc4ids(const CallInfo& call,
+                                                                       const gw::GetProjectOc4idsRequest& request) {
+  if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id", "项目编号应为正整数");
+  oc4ids::ProjectData data;
+  reg::GetProjectRequest get;
+  get.set_project_id(request.project_id());
+  auto project = Ask(call, &reg::RegistryService::Stub::GetProject, get);
+  if (!project.ok()) return project.status();
+  data.project = project->project();
+  reg::GetUnitRequest unit_request;
+  unit_request.set_unit_id(data.project.unit_id());
+  if (auto unit = Ask(call, &reg::RegistryService::Stub::GetUnit, unit_request); unit.ok()) data.unit = unit->unit();
+  reg::ListMilestonesRequest milestones_request;
+  milestones_request.set_project_id(request.project_id());
+  auto milestones = Ask(call, &reg::RegistryService::Stub::ListMilestones, milestones_request);
+  if (!milestones.ok()) return milestones.status();
+  data.milestones.assign(milestones->milestones().begin(), milestones->milestones().end());
+  reg::ListDocumentsRequest documents_request;
+  documents_request.set_project_id(request.project_id());
+  auto documents = Ask(call, &reg::RegistryService::Stub::ListDocuments, documents_request);
+  if (!documents.ok()) return documents.status();
+  data.documents.assign(documents->documents().begin(), documents->documents().end());
+  st::ListProjectFiguresRequest figures_request;
+  figures_request.set_project_id(request.project_id());
+  auto figures = Ask(call, &st::StatsService::Stub::ListProjectFigures, figures_request);
+  if (!figures.ok()) return figures.status();
+  data.figures.assign(figures->reports().begin(), figures->reports().end());
+  const std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), absl::FixedTimeZone(8 * 3600));
+  gw::GetProjectOc4idsResponse response;
+  response.mutable_file()->set_content_type("application/json; charset=utf-8");
+  response.mutable_file()->set_content(oc4ids::ToProjectJson(data, settings_.oc4ids_prefix, today));
   return response;
 }
 
-std::map<std::string, std::string> Gateway::BackendHealth() {
-  std::map<std::string, std::string> out;
-  for (auto& [name, stub] : health_) {
-    auto context = CallContext(std::chrono::milliseconds(1000));
-    grpc::health::v1::HealthCheckRequest request;
-    grpc::health::v1::HealthCheckResponse response;
-    grpc::Status status = stub->Check(context.get(), request, &response);
-    out[name] =
-        status.ok() ? grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status()) : "UNAVAILABLE";
+absl::StatusOr<gw::ExportContestResultsResponse> Gateway::ExportContestResults(
+    const CallInfo& call, const gw::ExportContestResultsRequest& request) {
+  const std::string format = request.format().empty() ? "xlsx" : request.format();
+  if (format != "csv" && format != "xlsx") {
+    return InvalidField("format", "must be csv or xlsx", "导出格式应为 csv 或 xlsx");
   }
-  return out;
+  sc::GetResultsRequest get;
+  get.set_campaign_id(request.campaign_id());
+  auto results = Ask(call, &sc::ScoringService::Stub::GetResults, get);
+  if (!results.ok()) return results.status();
+  const Table table = ResultsTable(results->campaign(), results->results());
+  const std::string name =
+      absl::StrCat("赛马结果-", results->campaign().year(), "-", request.campaign_id(), ".", format);
+  gw::ExportContestResultsResponse response;
+  if (format == "csv") {
+    response.mutable_file()->set_file_name(name);
+    response.mutable_file()->set_content_type("text/csv; charset=utf-8");
+    response.mutable_file()->set_content("\xEF\xBB\xBF" + ToCsv(table));
+    return response;
+  }
+  auto file = Workbook({table}, name);
+  if (!file.ok()) return file.status();
+  *response.mutable_file() = *std::move(file);
+  return response;
+}
+
+absl::StatusOr<gw::ExportDispatchAgendaResponse> Gateway::ExportDispatchAgenda(
+    const CallInfo& call, const gw::ExportDispatchAgendaRequest& request) {
+  gw::GetDispatchAgendaRequest get;
+  get.set_period(request.period());
+  get.set_warning_months(request.warning_months());
+  auto agenda = GetDispatchAgenda(call, get);
+  if (!agenda.ok()) return agenda.status();
+  auto file = Workbook(AgendaTables(*agenda), absl::StrCat("月调度议程-", request.period(), ".xlsx"));
+  if (!file.ok()) return file.status();
+  gw::ExportDispatchAgendaResponse response;
+  *response.mutable_file() = *std::move(file);
+  return response;
+}
+
+absl::StatusOr<gw::ExportQuarterlyAnalysisResponse> Gateway::ExportQuarterlyAnalysis(
+    const CallInfo& call, const gw::ExportQuarterlyAnalysisRequest& request) {
+  gw::GetQuarterlyAnalysisRequest get;
+  get.set_year(request.year());
+  get.set_quarter(request.quarter());
+  auto analysis = GetQuarterlyAnalysis(call, get);
+  if (!analysis.ok()) return analysis.status();
+  auto file = Workbook(QuarterlyTables(*analysis),
+                       absl::StrCat("季度分析-", request.year(), "年第", request.quarter(), "季度.xlsx"));
+  if (!file.ok()) return file.status();
+  gw::ExportQuarterlyAnalysisResponse response;
+  *response.mutable_file() = *std::move(file);
+  return response;
+}
+
+absl::StatusOr<gw::ExportAnnualSummaryResponse> Gateway::ExportAnnualSummary(
+    const CallInfo& call, const gw::ExportAnnualSummaryRequest& request) {
+  gw::GetAnnualSummaryRequest get;
+  get.set_year(request.year());
+  get.set_period(request.period());
+  auto summary = GetAnnualSummary(call, get);
+  if (!summary.ok()) return summary.status();
+  auto file = Workbook(AnnualTables(*summary), absl::StrCat("年度总结-", request.year(), ".xlsx"));
+  if (!file.ok()) return file.status();
+  gw::ExportAnnualSummaryResponse response;
+  *response.mutable_file() = *std::move(file);
+  return response;
+}
+
+absl::StatusOr<st::GetIndicatorsResponse> Gateway::CityIndicators(const CallInfo& call, const std::string& period) {
+  st::GetIndicatorsRequest request;
+  request.set_period(period);
+  return Ask(call, &st::StatsService::Stub::GetIndicators, request);
 }
 
 }  // namespace saima::gateway

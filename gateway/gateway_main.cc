@@ -1,20 +1,29 @@
-// saima-gateway: the one entrance (gRPC saima.gateway.v1 and HTTP/JSON) in front of registry, stats, scoring.
+// saima-gateway: the one entrance (gRPC and HTTP/JSON) in front of registry, stats and scoring. It routes and
+// forwards every public RPC of the services from their contracts, computes what spans services, and serves the
+// web application.
 
-#include <httplib.h>
-
+#include <fstream>
 #include <optional>
-#include <thread>
+#include <sstream>
 
 #include "absl/flags/flag.h"
+#include "absl/time/clock.h"
 #include "common/flags.h"
 #include "common/ops.h"
 #include "common/server.h"
 #include "common/tls.h"
-#include "gateway/auth.h"
+#include "gateway/backends.h"
+#include "gateway/edge.h"
 #include "gateway/gateway.h"
-#include "gateway/gateway_service.h"
-#include "gateway/http_api.h"
+#include "gateway/http_edge.h"
+#include "gateway/http_server.h"
+#include "gateway/identity.h"
+#include "gateway/local_methods.h"
+#include "gateway/rate_limit.h"
+#include "gateway/routes.h"
 #include "gateway/static_files.h"
+#include "gateway/work_pool.h"
+#include "proto/proto_files.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50050", "gRPC listen address host:port");
@@ -22,26 +31,48 @@ ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080", "HTTP listen address host:
 ABSL_FLAG(std::string, registry_addr, "127.0.0.1:50051", "registry service address");
 ABSL_FLAG(std::string, stats_addr, "127.0.0.1:50052", "stats service address");
 ABSL_FLAG(std::string, scoring_addr, "127.0.0.1:50053", "scoring service address");
-ABSL_FLAG(int, http_threads, 16, "HTTP worker threads");
+ABSL_FLAG(int, http_threads, 16, "threads serving HTTP requests (slow clients hold none)");
+ABSL_FLAG(int, http_max_connections, 1024, "HTTP connections at once");
+ABSL_FLAG(int, http_max_connections_per_address, 256, "HTTP connections at once from one client address");
+ABSL_FLAG(int, http_idle_timeout_seconds, 30, "an HTTP connection idle this long is closed");
+ABSL_FLAG(int, work_threads, 16, "threads for the gateway's own computations and credential checks");
 ABSL_FLAG(double, rate_limit_per_second, 50, "calls per second each token (session or API key) may make; 0: none");
 ABSL_FLAG(double, rate_limit_burst, 200, "calls a token may make at once before the per-second rate applies");
 ABSL_FLAG(int64_t, max_request_bytes, 32 << 20, "largest HTTP request body (bigger: 413); gRPC messages likewise");
 ABSL_FLAG(std::string, start_rate_milestones, "3:>=30,6:>60,9:>85,10:>=100",
           "季分析: new-project start-rate milestones, MONTH:>=PERCENT or MONTH:>PERCENT");
 ABSL_FLAG(int64_t, growth_target_milli_percent, 15000, "年总结: the year's growth target (15% is 15000)");
-ABSL_FLAG(std::string, web_root, "", "the dashboard's static files (web/build.mjs output); empty: no dashboard");
+ABSL_FLAG(std::string, web_root, "", "the web application's files (build/web: index.html, openapi.json, docs.html)");
 ABSL_FLAG(std::string, oc4ids_prefix, "oc4ids-saima0", "OC4IDS project identifier prefix of the publisher");
+
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace saima::gateway;
   std::vector<char*> args = saima::ParseFlags(argc, argv, "saima-gateway [healthcheck]");
   saima::InitLogging("saima-gateway");
-  if (args.size() > 1 && std::string(args[1]) == "healthcheck")
+  if (args.size() > 1 && std::string(args[1]) == "healthcheck") {
     return saima::HealthcheckMain(absl::GetFlag(FLAGS_listen), /*public_side=*/true);
+  }
   saima::LogConfiguration("saima-gateway");
   if (absl::Status secure = saima::CheckTransportSecurity(); !secure.ok()) {
     spdlog::error("{}", std::string(secure.message()));
     return 2;
+  }
+  // The contracts: every RPC, its backend, its access and its HTTP bindings.
+  auto routes = RouteTable::Build(saima::ProtoFiles());
+  if (!routes.ok()) {
+    spdlog::error("{}", routes.status().ToString());
+    return 1;
   }
   ReportSettings settings;
   auto milestones = ParseStartRateMilestones(absl::GetFlag(FLAGS_start_rate_milestones));
@@ -51,67 +82,111 @@ int main(int argc, char** argv) {
   }
   settings.start_rate_milestones = *std::move(milestones);
   settings.growth_target_milli_percent = absl::GetFlag(FLAGS_growth_target_milli_percent);
-  Gateway gateway(
-      {absl::GetFlag(FLAGS_registry_addr), absl::GetFlag(FLAGS_stats_addr), absl::GetFlag(FLAGS_scoring_addr)},
-      settings);
-  // Every bearer credential is resolved by the registry, call by call, over the gateway's one registry channel.
+  settings.oc4ids_prefix = absl::GetFlag(FLAGS_oc4ids_prefix);
+
+  const Backends backends({{"registry", absl::GetFlag(FLAGS_registry_addr)},
+                           {"stats", absl::GetFlag(FLAGS_stats_addr)},
+                           {"scoring", absl::GetFlag(FLAGS_scoring_addr)}});
+  Gateway gateway(backends, settings);
+  LocalMethods local;
+  gateway.RegisterMethods(local);
+  for (const Rpc& rpc : routes->rpcs()) {
+    if (rpc.backend == "gateway" && local.Find(rpc.grpc_path) == nullptr) {
+      spdlog::error("{} is the gateway's own but has no implementation", rpc.grpc_path);
+      return 1;
+    }
+    if (rpc.backend != "gateway" && backends.channel(rpc.backend) == nullptr) {
+      spdlog::error("{} names backend '{}', which the gateway does not know", rpc.grpc_path, rpc.backend);
+      return 1;
+    }
+  }
   RateLimiter limiter(absl::GetFlag(FLAGS_rate_limit_per_second), absl::GetFlag(FLAGS_rate_limit_burst));
-  const Authenticator tokens(gateway.registry_channel(), &limiter);
-  GatewayService service(gateway, tokens);
-  GatewayAuditService audit(gateway, tokens);
-  GatewayAuthService auth(tokens);
+  Identities identities(backends.channel("registry"), &limiter);
+  identities.Start();
+  WorkPool pool(absl::GetFlag(FLAGS_work_threads));
+  const EdgeParts parts{&*routes, &backends, &identities, &local, &pool};
+  GrpcEdge grpc_edge(parts);
 
   saima::ServerOptions options;
   options.binary_name = "saima-gateway";
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.public_side = true;
   options.max_message_bytes = static_cast<int>(absl::GetFlag(FLAGS_max_request_bytes));
-  auto server = saima::StartServer(options, {&service, &audit, &auth});
+  options.generic_service = &grpc_edge;
+  options.service_names = routes->PublicServices();
+  // Each forwarded service is as healthy as the process behind it; the gateway's own are when all are.
+  options.service_health = [&backends, &routes] {
+    const auto health = backends.Health();
+    bool all = true;
+    for (const auto& [name, state] : health) all = all && state == "SERVING";
+    std::map<std::string, bool> out;
+    for (const Rpc& rpc : routes->rpcs()) {
+      if (rpc.access.internal()) continue;
+      auto it = health.find(rpc.backend);
+      out[rpc.method->service()->full_name()] = it == health.end() ? all : it->second == "SERVING";
+    }
+    return out;
+  };
+  auto server = saima::StartServer(options, {});
   if (!server.ok()) {
     spdlog::error("{}", server.status().ToString());
     return 1;
   }
 
-  // HTTPS when a certificate is configured.
-  std::unique_ptr<httplib::Server> http_server =
-      saima::PublicTlsEnabled()
-          ? std::make_unique<httplib::SSLServer>(saima::PublicTlsCertFile().c_str(), saima::PublicTlsKeyFile().c_str())
-          : std::make_unique<httplib::Server>();
-  if (!http_server->is_valid()) {
-    spdlog::error("cannot serve HTTPS with --public_tls_cert / --public_tls_key");
-    return 1;
-  }
-  httplib::Server& http = *http_server;
-  http.set_payload_max_length(static_cast<size_t>(absl::GetFlag(FLAGS_max_request_bytes)));
-  http.set_tcp_nodelay(true);  // cpp-httplib 0.11 leaves it off: ~40 ms per keep-alive response otherwise.
-  const int http_threads = absl::GetFlag(FLAGS_http_threads);
-  http.new_task_queue = [http_threads] { return new httplib::ThreadPool(http_threads); };
-  HttpApi api(gateway, tokens, absl::GetFlag(FLAGS_oc4ids_prefix));
-  api.Register(http);
-  std::optional<StaticFiles> dashboard;
+  std::optional<StaticFiles> files;
   if (const std::string web_root = absl::GetFlag(FLAGS_web_root); !web_root.empty()) {
-    auto files = StaticFiles::Load(web_root);
-    if (!files.ok()) {
-      spdlog::error("{}", files.status().ToString());
+    auto loaded = StaticFiles::Load(web_root);
+    if (!loaded.ok()) {
+      spdlog::error("{}", loaded.status().ToString());
       return 1;
     }
-    dashboard = *std::move(files);
-    dashboard->Register(http);
-    spdlog::info("dashboard: {} files from {}", dashboard->size(), web_root);
+    files = *std::move(loaded);
+    spdlog::info("web application: {} files from {}", files->size(), web_root);
   }
-  const std::string http_listen = absl::GetFlag(FLAGS_http_listen);
-  const auto colon = http_listen.rfind(':');
-  const std::string host = http_listen.substr(0, colon);
-  const int port = std::stoi(http_listen.substr(colon + 1));
-  const int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
-  if (bound < 0) {
-    spdlog::error("cannot listen on {}", http_listen);
+  HttpEdge http_edge(parts, gateway, files ? &*files : nullptr);
+  HttpServerOptions http_options;
+  http_options.listen = absl::GetFlag(FLAGS_http_listen);
+  http_options.threads = absl::GetFlag(FLAGS_http_threads);
+  http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
+  http_options.max_connections_per_address = absl::GetFlag(FLAGS_http_max_connections_per_address);
+  http_options.idle_timeout_seconds = absl::GetFlag(FLAGS_http_idle_timeout_seconds);
+  http_options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_request_bytes));
+  if (saima::PublicTlsEnabled()) {
+    http_options.tls_cert_pem = ReadAll(saima::PublicTlsCertFile());
+    http_options.tls_key_pem = ReadAll(saima::PublicTlsKeyFile());
+  }
+  // Every answered request is counted under its route's template and logged with its request id.
+  auto record = [](const HttpRequest& request, const HttpResponse& response, absl::Time started) {
+    const std::string route = HttpEdge::RouteLabel(request);
+    saima::HttpRequests().Add({{"route", route}, {"status", std::to_string(response.status)}}).Increment();
+    saima::HttpDuration()
+        .Add({{"route", route}}, saima::LatencyBuckets())
+        .Observe(absl::ToDoubleSeconds(absl::Now() - started));
+    std::string request_id = "-";
+    for (const auto& [name, value] : response.headers) {
+      if (name == "X-Request-Id") request_id = value;
+    }
+    spdlog::info("http method={} route={} status={} request_id={}", request.method, route, response.status, request_id);
+  };
+  auto http = HttpServer::Start(
+      http_options,
+      [&http_edge, &record](HttpRequest* request, HttpResponse* response) {
+        const absl::Time started = absl::Now();
+        const bool answered = http_edge.Precheck(request, response);
+        if (answered) record(*request, *response, started);
+        return answered;
+      },
+      [&http_edge, &record](const HttpRequest& request, HttpResponse* response) {
+        const absl::Time started = absl::Now();
+        http_edge.Handle(request, response);
+        record(request, *response, started);
+      });
+  if (!http.ok()) {
+    spdlog::error("{}", http.status().ToString());
     return 1;
   }
-  spdlog::info("saima-gateway HTTP listening on port {}", bound);
-  std::thread http_thread([&http] { http.listen_after_bind(); });
+  spdlog::info("saima-gateway HTTP listening on port {}", (*http)->port());
   (*server)->WaitForShutdownSignal();
-  http.stop();
-  http_thread.join();
+  (*http)->Stop();
   return 0;
 }

@@ -2,9 +2,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/names.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
-#include "services/registry/names.h"
 #include "services/registry/ruku_rules.h"
 
 namespace saima::gateway::oc4ids {
@@ -40,9 +40,7 @@ json Money(int64_t yuan) { return json{{"amount", yuan}, {"currency", "CNY"}}; }
 
 json Milestone(const reg::Milestone& m, const std::string& today) {
   json out{{"id", std::to_string(m.milestone_id())},
-           {"title", m.kind() == reg::MILESTONE_KIND_OTHER && !m.title().empty()
-                         ? m.title()
-                         : saima::registry::MilestoneKindName(m.kind())},
+           {"title", m.kind() == reg::MILESTONE_KIND_OTHER && !m.title().empty() ? m.title() : DisplayNameOf(m.kind())},
            {"type", MilestoneTypeOf(m.kind())}};
   if (!m.due_date().empty()) out["dueDate"] = StartOfDay(m.due_date());
   if (!m.met_date().empty()) {
@@ -58,8 +56,8 @@ json Milestone(const reg::Milestone& m, const std::string& today) {
 json Document(const reg::Document& d) {
   json out{{"id", std::to_string(d.document_id())},
            {"documentType", DocumentTypeOf(d.type())},
-           {"title", d.number().empty() ? std::string(saima::registry::DocumentTypeName(d.type()))
-                                        : absl::StrCat(saima::registry::DocumentTypeName(d.type()), " ", d.number())}};
+           {"title", d.number().empty() ? std::string(DisplayNameOf(d.type()))
+                                        : absl::StrCat(DisplayNameOf(d.type()), " ", d.number())}};
   std::string description = d.issuer();
   if (!d.explanation().empty())
     description = absl::StrCat(description, description.empty() ? "" : "；", d.explanation());

@@ -10,9 +10,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/csv.h"
+#include "common/digest.h"
 #include "common/format.h"
+#include "common/names.h"
 #include "common/status.h"
-#include "gateway/auth.h"
 #include "gateway/spreadsheet.h"
 #include "nlohmann/json.hpp"
 #include "services/stats/indicators.h"
@@ -65,7 +66,7 @@ Form SummaryTable(const st::GetIndicatorsResponse& city) {
                              i.prefecture_rank() ? absl::StrCat(i.prefecture_rank(), "/", i.prefecture_size()) : ""});
   };
   add("固定资产投资", city.total());
-  for (const auto& c : city.categories()) add(stats::CategoryName(c.category()), c);
+  for (const auto& c : city.categories()) add(DisplayNameOf(c.category()), c);
   t.total_ytd = city.total().ytd_yuan();
   return t;
 }
@@ -132,18 +133,18 @@ absl::StatusOr<gw::GetProvincialPackageResponse> BuildProvincialPackage(
     files.emplace_back("manifest.json", json.dump(2));
     auto zip = Zip(files);
     if (!zip.ok()) return zip.status();
-    out.set_file_name(absl::StrCat("provincial-", snapshot.period(), ".zip"));
-    out.set_content_type("application/zip");
-    out.set_content(*std::move(zip));
+    out.mutable_file()->set_file_name(absl::StrCat("provincial-", snapshot.period(), ".zip"));
+    out.mutable_file()->set_content_type("application/zip");
+    out.mutable_file()->set_content(*std::move(zip));
   } else if (format == "xlsx") {
     sheets.push_back(manifest);
     auto xlsx = ToXlsx(sheets);
     if (!xlsx.ok()) return xlsx.status();
-    out.set_file_name(absl::StrCat("provincial-", snapshot.period(), ".xlsx"));
-    out.set_content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    out.set_content(*std::move(xlsx));
+    out.mutable_file()->set_file_name(absl::StrCat("provincial-", snapshot.period(), ".xlsx"));
+    out.mutable_file()->set_content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    out.mutable_file()->set_content(*std::move(xlsx));
   } else {
-    return InvalidField("format", "must be csv or xlsx");
+    return InvalidField("format", "must be csv or xlsx", "报表包格式应为 csv 或 xlsx");
   }
   return out;
 }

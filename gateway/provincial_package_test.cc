@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "common/digest.h"
 #include "common/status.h"
-#include "gateway/auth.h"
 #include "gtest/gtest.h"
 
 namespace saima::gateway {
@@ -60,21 +60,21 @@ TEST(ProvincialPackageTest, FormsSplitAtFiftyMillionAndAddUpToTheCity) {
   EXPECT_EQ(package->tables(1).total_ytd_yuan(), 2000);
   EXPECT_EQ(package->tables(0).total_ytd_yuan() + package->tables(1).total_ytd_yuan(), package->city_total_ytd_yuan());
   // The manifest's checksums are those of the files in the archive.
-  const std::string csv = Unzip(package->content(), "206-1.csv");
+  const std::string csv = Unzip(package->file().content(), "206-1.csv");
   ASSERT_FALSE(csv.empty());
   EXPECT_EQ(Sha256Hex(csv), package->tables(0).sha256());
   EXPECT_NE(csv.find("龙渊街道"), std::string::npos);
-  EXPECT_NE(Unzip(package->content(), "manifest.json").find(package->tables(1).sha256()), std::string::npos);
+  EXPECT_NE(Unzip(package->file().content(), "manifest.json").find(package->tables(1).sha256()), std::string::npos);
 }
 
 TEST(ProvincialPackageTest, XlsxAndRefusedFormats) {
   auto xlsx = BuildProvincialPackage(Snapshot(), "xlsx", {});
   ASSERT_TRUE(xlsx.ok());
-  EXPECT_EQ(xlsx->content().substr(0, 2), "PK");
-  EXPECT_EQ(xlsx->file_name(), "provincial-2023-05.xlsx");
+  EXPECT_EQ(xlsx->file().content().substr(0, 2), "PK");
+  EXPECT_EQ(xlsx->file().file_name(), "provincial-2023-05.xlsx");
   auto pdf = BuildProvincialPackage(Snapshot(), "pdf", {});
   EXPECT_EQ(pdf.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(FieldViolationsOf(pdf.status())[0].first, "format");
+  EXPECT_EQ(FieldViolationsOf(pdf.status())[0].field, "format");
 }
 
 }  // namespace

@@ -4,10 +4,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/format.h"
+#include "common/names.h"
+#include "common/period.h"
 #include "common/status.h"
 #include "nlohmann/json.hpp"
 #include "services/stats/indicators.h"
-#include "services/stats/period.h"
 
 namespace saima::gateway::sdmx {
 namespace {
@@ -73,13 +74,17 @@ std::string PercentValue(const st::Rate& rate) {
 absl::StatusOr<DataQuery> ParseDataQuery(const std::string& agency, const std::string& flow, const std::string& version,
                                          const std::string& key, const std::string& time_filter) {
   if (agency != kAgency || flow != kFlow || (version != kVersion && version != "latest" && version != "~")) {
-    return absl::NotFoundError(absl::StrCat("no dataflow ", agency, ":", flow, "(", version, "); this service has ",
-                                            kAgency, ":", kFlow, "(", kVersion, ")"));
+    return Error(absl::StatusCode::kNotFound,
+                 absl::StrCat("no dataflow ", agency, ":", flow, "(", version, "); this service has ", kAgency, ":",
+                              kFlow, "(", kVersion, ")"),
+                 absl::StrCat("不存在数据流 ", agency, ":", flow, "(", version, ")"));
   }
   DataQuery q;
   if (!key.empty() && key != "all" && key != "*") {
     std::vector<std::string> parts = absl::StrSplit(key, '.');
-    if (parts.size() != 3) return InvalidField("key", "must have 3 dimensions: FREQ.REF_AREA.INDICATOR");
+    if (parts.size() != 3)
+      return InvalidField("key", "must have 3 dimensions: FREQ.REF_AREA.INDICATOR",
+                          "键应有 3 个维度：FREQ.REF_AREA.INDICATOR");
     q.freq = Values(parts[0]);
     q.ref_area = Values(parts[1]);
     q.indicator = Values(parts[2]);
@@ -88,9 +93,10 @@ absl::StatusOr<DataQuery> ParseDataQuery(const std::string& agency, const std::s
     for (absl::string_view clause : absl::StrSplit(time_filter, absl::ByAnyChar("+ "), absl::SkipEmpty())) {
       std::pair<std::string, std::string> op = absl::StrSplit(clause, absl::MaxSplits(':', 1));
       const std::string value = op.second.substr(0, 7);
-      if (!stats::Period::Parse(value) &&
-          !(value.size() == 7 && value.substr(5) == "01" && stats::Period::Parse(value.substr(0, 5) + "02"))) {
-        return InvalidField("c[TIME_PERIOD]", absl::StrCat("'", std::string(clause), "' is not ge:|le:|eq: YYYY-MM"));
+      if (!Period::Parse(value) &&
+          !(value.size() == 7 && value.substr(5) == "01" && Period::Parse(value.substr(0, 5) + "02"))) {
+        return InvalidField("c[TIME_PERIOD]", absl::StrCat("'", std::string(clause), "' is not ge:|le:|eq: YYYY-MM"),
+                            absl::StrCat("时间条件“", std::string(clause), "”应写作 ge:|le:|eq: 加 YYYY-MM"));
       }
       if (op.first == "ge" || op.first == "gt") {
         q.from = value;
@@ -99,7 +105,8 @@ absl::StatusOr<DataQuery> ParseDataQuery(const std::string& agency, const std::s
       } else if (op.first == "eq") {
         q.from = q.to = value;
       } else {
-        return InvalidField("c[TIME_PERIOD]", absl::StrCat("operator '", op.first, "' is not ge, le or eq"));
+        return InvalidField("c[TIME_PERIOD]", absl::StrCat("operator '", op.first, "' is not ge, le or eq"),
+                            absl::StrCat("运算符“", op.first, "”应为 ge、le 或 eq"));
       }
     }
   }
@@ -108,11 +115,10 @@ absl::StatusOr<DataQuery> ParseDataQuery(const std::string& agency, const std::s
 
 std::vector<std::string> PeriodsOf(const DataQuery& query, const std::string& first, const std::string& last) {
   std::vector<std::string> out;
-  auto start = stats::Period::Parse(first);
-  auto end = stats::Period::Parse(last);
+  auto start = Period::Parse(first);
+  auto end = Period::Parse(last);
   if (!start || !end) return out;
-  for (stats::Period p = *start; !(*end < p);
-       p = p.month == 12 ? stats::Period{p.year + 1, 2} : stats::Period{p.year, p.month + 1}) {
+  for (Period p = *start; !(*end < p); p = p.month == 12 ? Period{p.year + 1, 2} : Period{p.year, p.month + 1}) {
     const std::string text = p.ToString();
     if (query.from && text < *query.from) continue;
     if (query.to && text > *query.to) continue;
@@ -151,7 +157,7 @@ std::string IndicatorCodelistJson() {
   nlohmann::json codes = nlohmann::json::array();
   for (int c = st::CATEGORY_UNSPECIFIED; c <= st::CATEGORY_TERTIARY; ++c) {
     const auto category = static_cast<st::Category>(c);
-    const std::string name = stats::CategoryName(category);
+    const std::string name = DisplayNameOf(category);
     codes.push_back({{"id", CategoryCode(category) + "_YTD"}, {"names", {{"zh", name + " 自年初累计 (元)"}}}});
     codes.push_back({{"id", CategoryCode(category) + "_YOY"}, {"names", {{"zh", name + " 同比增长 (%)"}}}});
   }

@@ -1,7 +1,6 @@
 #include "gateway/static_files.h"
 
 #include <dirent.h>
-#include <httplib.h>
 #include <sys/stat.h>
 #include <zlib.h>
 
@@ -10,19 +9,28 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "gateway/auth.h"
+#include "common/digest.h"
 
 namespace saima::gateway {
 namespace {
 
 std::string ContentTypeOf(const std::string& name) {
-  // With a charset parameter: cpp-httplib then leaves the body alone instead of compressing it per request.
   if (absl::EndsWith(name, ".html")) return "text/html; charset=utf-8";
-  if (absl::EndsWith(name, ".js")) return "application/javascript; charset=utf-8";
+  if (absl::EndsWith(name, ".js") || absl::EndsWith(name, ".mjs")) return "application/javascript; charset=utf-8";
   if (absl::EndsWith(name, ".css")) return "text/css; charset=utf-8";
+  if (absl::EndsWith(name, ".json")) return "application/json; charset=utf-8";
   if (absl::EndsWith(name, ".svg")) return "image/svg+xml; charset=utf-8";
   if (absl::EndsWith(name, ".png")) return "image/png";
+  if (absl::EndsWith(name, ".ico")) return "image/x-icon";
+  if (absl::EndsWith(name, ".woff2")) return "font/woff2";
+  if (absl::EndsWith(name, ".woff")) return "font/woff";
+  if (absl::EndsWith(name, ".ttf")) return "font/ttf";
   return "application/octet-stream";
+}
+
+bool Compressible(const std::string& content_type) {
+  return absl::StartsWith(content_type, "text/") || absl::StrContains(content_type, "javascript") ||
+         absl::StrContains(content_type, "json") || absl::StrContains(content_type, "svg");
 }
 
 std::string Gzip(const std::string& data) {
@@ -39,51 +47,72 @@ std::string Gzip(const std::string& data) {
   return rc == Z_STREAM_END ? out : "";
 }
 
+void LoadFolder(const std::string& root, const std::string& relative, std::map<std::string, std::string>& out) {
+  const std::string folder = relative.empty() ? root : absl::StrCat(root, "/", relative);
+  DIR* dir = opendir(folder.c_str());
+  if (dir == nullptr) return;
+  while (dirent* entry = readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (name.empty() || name[0] == '.') continue;
+    const std::string rel = relative.empty() ? name : absl::StrCat(relative, "/", name);
+    const std::string path = absl::StrCat(root, "/", rel);
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      LoadFolder(root, rel, out);
+    } else if (S_ISREG(st.st_mode)) {
+      std::ifstream in(path, std::ios::binary);
+      std::stringstream bytes;
+      bytes << in.rdbuf();
+      out["/" + rel] = bytes.str();
+    }
+  }
+  closedir(dir);
+}
+
 }  // namespace
 
 absl::StatusOr<StaticFiles> StaticFiles::Load(const std::string& folder) {
+  std::map<std::string, std::string> contents;
+  LoadFolder(folder, "", contents);
   StaticFiles out;
-  DIR* dir = opendir(folder.c_str());
-  if (dir == nullptr) return absl::NotFoundError(absl::StrCat("--web_root ", folder, " is not a readable folder"));
-  while (dirent* entry = readdir(dir)) {
-    const std::string name = entry->d_name;
-    const std::string path = absl::StrCat(folder, "/", name);
-    struct stat st {};
-    if (name.empty() || name[0] == '.' || stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    File& f = out.files_[name];
-    f.content_type = ContentTypeOf(name);
-    f.body = bytes.str();
-    f.gzipped = Gzip(f.body);
+  for (auto& [path, body] : contents) {
+    File& f = out.files_[path];
+    f.content_type = ContentTypeOf(path);
+    f.body = std::move(body);
+    if (Compressible(f.content_type) && f.body.size() > 1024) f.gzipped = Gzip(f.body);
     f.etag = absl::StrCat("\"", Sha256Hex(f.body).substr(0, 16), "\"");
   }
-  closedir(dir);
-  if (!out.files_.count("index.html")) return absl::NotFoundError(absl::StrCat(folder, " has no index.html"));
+  if (!out.files_.count("/index.html")) {
+    return absl::NotFoundError(absl::StrCat("--web_root ", folder, " is not a folder with index.html"));
+  }
   return out;
 }
 
-void StaticFiles::Register(httplib::Server& server) const {
-  server.Get(R"(/([A-Za-z0-9._-]*))", [this](const httplib::Request& req, httplib::Response& res) {
-    const std::string name = req.matches[1].str().empty() ? "index.html" : req.matches[1].str();
-    auto it = files_.find(name);
-    if (it == files_.end()) {
-      res.status = 404;
-      return;
-    }
-    const File& f = it->second;
-    res.set_header("ETag", f.etag);
-    res.set_header("Cache-Control", "no-cache");  // revalidate: a new build shows at once
-    res.set_header("Vary", "Accept-Encoding");
-    if (req.get_header_value("If-None-Match") == f.etag) {
-      res.status = 304;
-      return;
-    }
-    const bool gzip = !f.gzipped.empty() && req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos;
-    if (gzip) res.set_header("Content-Encoding", "gzip");
-    res.set_content(gzip ? f.gzipped : f.body, f.content_type.c_str());
-  });
+bool StaticFiles::Serve(const HttpRequest& request, HttpResponse* response) const {
+  if (request.method != "GET" && request.method != "HEAD") return false;
+  std::string path = request.path;
+  if (path == "/") path = "/index.html";
+  if (path == "/docs" || path == "/docs/") path = "/docs.html";
+  auto it = files_.find(path);
+  if (it == files_.end()) return false;
+  const File& f = it->second;
+  response->headers.emplace_back("ETag", f.etag);
+  response->headers.emplace_back("Cache-Control", "no-cache");  // revalidate: a new build shows at once
+  response->headers.emplace_back("Vary", "Accept-Encoding");
+  response->content_type = f.content_type;
+  if (request.Header("if-none-match") == f.etag) {
+    response->status = 304;
+    return true;
+  }
+  response->status = 200;
+  if (!f.gzipped.empty() && absl::StrContains(request.Header("accept-encoding"), "gzip")) {
+    response->headers.emplace_back("Content-Encoding", "gzip");
+    response->body = request.method == "HEAD" ? "" : f.gzipped;
+  } else {
+    response->body = request.method == "HEAD" ? "" : f.body;
+  }
+  return true;
 }
 
 }  // namespace saima::gateway

@@ -16,12 +16,17 @@
 ABSL_FLAG(std::string, gateway_grpc, "127.0.0.1:50050", "gateway gRPC address");
 ABSL_FLAG(std::string, token, "", "bearer token");
 ABSL_FLAG(std::string, gateway_ca, "", "the CA certificate (PEM) of the gateway's TLS certificate, when it has one");
+ABSL_FLAG(bool, verbose, false, "also print the developers' English text of an error");
 
 namespace saima::ctl {
 
 Client::Client()
     : channel_(MakePublicChannel(absl::GetFlag(FLAGS_gateway_grpc), absl::GetFlag(FLAGS_gateway_ca))),
-      stub_(gw::GatewayService::NewStub(channel_)),
+      gateway_(gw::GatewayService::NewStub(channel_)),
+      registry_(reg::RegistryService::NewStub(channel_)),
+      dispatch_(reg::DispatchService::NewStub(channel_)),
+      stats_(st::StatsService::NewStub(channel_)),
+      scoring_(sc::ScoringService::NewStub(channel_)),
       audit_(saima::audit::v1::AuditService::NewStub(channel_)),
       auth_(saima::auth::v1::AuthService::NewStub(channel_)) {}
 
@@ -33,8 +38,22 @@ std::unique_ptr<grpc::ClientContext> Client::Context(std::chrono::seconds timeou
 
 // Prints an error for an official: the message, then each field that was refused.
 int Fail(const absl::Status& status) {
-  std::cerr << "错误 (" << absl::StatusCodeToString(status.code()) << "): " << status.message() << "\n";
-  for (const auto& [field, rule] : FieldViolationsOf(status)) std::cerr << "  字段 " << field << ": " << rule << "\n";
+  if (absl::IsUnauthenticated(status) && absl::GetFlag(FLAGS_token).empty()) {
+    std::cerr << "错误：未登录。请先运行 saimactl login --user=账号(密码从 SAIMA_PASSWORD 或标准输入读取)，"
+                 "再按提示设置 SAIMA_TOKEN\n";
+    return 1;
+  }
+  const auto fields = FieldViolationsOf(status);
+  if (fields.empty()) {
+    std::cerr << "错误：" << ChineseMessageOf(status) << "\n";
+  } else {
+    std::cerr << "错误：提交的内容有 " << fields.size() << " 处不符合要求\n";
+    for (const auto& f : fields) {
+      std::cerr << "  " << ColumnOf(f.field) << "：" << (f.localized.empty() ? ChineseMessageOf(status) : f.localized)
+                << "\n";
+    }
+  }
+  if (absl::GetFlag(FLAGS_verbose)) std::cerr << "  (" << status.ToString() << ")\n";
   return 1;
 }
 

@@ -17,12 +17,20 @@
 #include "saima/audit/v1/audit.grpc.pb.h"
 #include "saima/auth/v1/auth.grpc.pb.h"
 #include "saima/gateway/v1/gateway.grpc.pb.h"
+#include "saima/registry/v1/dispatch.grpc.pb.h"
+#include "saima/registry/v1/registry.grpc.pb.h"
+#include "saima/scoring/v1/scoring.grpc.pb.h"
+#include "saima/stats/v1/stats.grpc.pb.h"
 
 namespace saima::ctl {
 
 namespace gw = ::saima::gateway::v1;
+namespace reg = ::saima::registry::v1;
+namespace st = ::saima::stats::v1;
+namespace sc = ::saima::scoring::v1;
 
-// The gateway, reached at --gateway_grpc with --token (or SAIMA_GATEWAY_GRPC, SAIMA_TOKEN).
+// The gateway, reached at --gateway_grpc with --token (or SAIMA_GATEWAY_GRPC, SAIMA_TOKEN). Every service is
+// called under its own name; the gateway forwards the call to the process that owns it.
 class Client {
  public:
   Client();
@@ -50,22 +58,34 @@ class Client {
   }
   // A context with the deadline and the bearer token.
   std::unique_ptr<grpc::ClientContext> Context(std::chrono::seconds timeout) const;
-  gw::GatewayService::Stub& stub() { return *stub_; }
+  st::StatsService::Stub& stats() { return *stats_; }
   // How many calls were retried in this process.
   int retries() const { return retries_; }
 
  private:
   void NoteRetry(const absl::Status& status, int delay_ms);
-  gw::GatewayService::Stub* StubOf(gw::GatewayService::Stub*) { return stub_.get(); }
+  gw::GatewayService::Stub* StubOf(gw::GatewayService::Stub*) { return gateway_.get(); }
+  reg::RegistryService::Stub* StubOf(reg::RegistryService::Stub*) { return registry_.get(); }
+  reg::DispatchService::Stub* StubOf(reg::DispatchService::Stub*) { return dispatch_.get(); }
+  st::StatsService::Stub* StubOf(st::StatsService::Stub*) { return stats_.get(); }
+  sc::ScoringService::Stub* StubOf(sc::ScoringService::Stub*) { return scoring_.get(); }
   saima::audit::v1::AuditService::Stub* StubOf(saima::audit::v1::AuditService::Stub*) { return audit_.get(); }
   saima::auth::v1::AuthService::Stub* StubOf(saima::auth::v1::AuthService::Stub*) { return auth_.get(); }
 
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<gw::GatewayService::Stub> stub_;
+  std::unique_ptr<gw::GatewayService::Stub> gateway_;
+  std::unique_ptr<reg::RegistryService::Stub> registry_;
+  std::unique_ptr<reg::DispatchService::Stub> dispatch_;
+  std::unique_ptr<st::StatsService::Stub> stats_;
+  std::unique_ptr<sc::ScoringService::Stub> scoring_;
   std::unique_ptr<saima::audit::v1::AuditService::Stub> audit_;
   std::unique_ptr<saima::auth::v1::AuthService::Stub> auth_;
   int retries_ = 0;
 };
+
+// A request saimactl refuses itself (a flag, an argument, a file): `what` names it, `rule` says in Chinese what
+// it must be.
+inline absl::Status Refused(const std::string& what, const std::string& rule) { return InvalidField(what, rule, rule); }
 
 // Prints an error for an official: the message, then each field that was refused. Returns 1.
 int Fail(const absl::Status& status);

@@ -8,7 +8,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "gateway/auth.h"
+#include "common/digest.h"
 #include "gateway/contest_export.h"
 #include "google/protobuf/util/json_util.h"
 #include "saimactl/csv_import.h"
@@ -26,11 +26,9 @@ ABSL_DECLARE_FLAG(std::string, format);
 namespace saima::ctl {
 namespace {
 
-namespace sc = ::saima::scoring::v1;
-
 absl::StatusOr<int64_t> IdArg(const std::string& text, const char* what) {
   int64_t id = 0;
-  if (!absl::SimpleAtoi(text, &id) || id <= 0) return InvalidField(what, "须为正整数编号");
+  if (!absl::SimpleAtoi(text, &id) || id <= 0) return Refused(what, "须为正整数编号");
   return id;
 }
 
@@ -71,25 +69,24 @@ void PrintNominations(const google::protobuf::RepeatedPtrField<sc::Nomination>& 
 // A project given by 项目代码 (contains '-') or by its registry id.
 absl::StatusOr<int64_t> ProjectId(Client& client, const std::string& text) {
   if (text.find('-') == std::string::npos) return IdArg(text, "PROJECT");
-  gw::ListProjectsRequest request;
+  reg::ListProjectsRequest request;
   request.mutable_filter()->set_project_code(text);
-  gw::ListProjectsResponse response;
-  if (absl::Status s = client.Call(&gw::GatewayService::Stub::ListProjects, request, &response); !s.ok()) return s;
-  if (response.projects_size() != 1) return InvalidField("项目代码", absl::StrCat(text, " 未登记"));
+  reg::ListProjectsResponse response;
+  if (absl::Status s = client.Call(&reg::RegistryService::Stub::ListProjects, request, &response); !s.ok()) return s;
+  if (response.projects_size() != 1) return Refused("项目代码", absl::StrCat(text, " 未登记"));
   return response.projects(0).project_id();
 }
 
 int Create(Client& client, const std::string& path) {
   auto text = ReadFile(path);
   if (!text.ok()) return Fail(text.status());
-  gw::CreateCampaignRequest request;
+  sc::CreateCampaignRequest request;
   if (auto s = google::protobuf::util::JsonStringToMessage(*text, request.mutable_campaign()); !s.ok()) {
-    return Fail(InvalidField(path, absl::StrCat("不是有效的 Campaign JSON: ", std::string(s.message()))));
+    return Fail(Refused(path, absl::StrCat("不是有效的 Campaign JSON: ", std::string(s.message()))));
   }
-  request.set_request_id(
-      absl::StrCat("campaign-file:", gateway::Sha256Hex(*text)));  // the same file: the same campaign
-  gw::CreateCampaignResponse response;
-  if (absl::Status s = client.Call(&gw::GatewayService::Stub::CreateCampaign, request, &response); !s.ok()) {
+  request.set_request_id(absl::StrCat("campaign-file:", Sha256Hex(*text)));  // the same file: the same campaign
+  sc::CreateCampaignResponse response;
+  if (absl::Status s = client.Call(&sc::ScoringService::Stub::CreateCampaign, request, &response); !s.ok()) {
     return Fail(s);
   }
   int units = 0;
@@ -104,22 +101,22 @@ int Create(Client& client, const std::string& path) {
 int Judges(Client& client, int64_t campaign, const std::string& path) {
   auto rows = ReadTable(path);
   if (!rows.ok()) return Fail(rows.status());
-  if (rows->empty()) return Fail(InvalidField(path, "文件为空"));
+  if (rows->empty()) return Fail(Refused(path, "文件为空"));
   const CsvRow& header = (*rows)[0];
   const int id = Column(header, "评委编号"), name = Column(header, "姓名"), title = Column(header, "职务"),
             unit = Column(header, "所在单位");
-  if (id < 0 || name < 0) return Fail(InvalidField(path, "须有 评委编号、姓名 两列"));
+  if (id < 0 || name < 0) return Fail(Refused(path, "须有 评委编号、姓名 两列"));
   int added = 0;
   for (size_t r = 1; r < rows->size(); ++r) {
     const CsvRow& row = (*rows)[r];
-    gw::AddJudgeRequest request;
+    sc::AddJudgeRequest request;
     request.set_campaign_id(campaign);
     request.mutable_judge()->set_judge_id(row[id]);
     request.mutable_judge()->set_name(row[name]);
     if (title >= 0) request.mutable_judge()->set_title(row[title]);
     if (unit >= 0) request.mutable_judge()->set_unit_id(row[unit]);
-    gw::AddJudgeResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::AddJudge, request, &response); !s.ok()) {
+    sc::AddJudgeResponse response;
+    if (absl::Status s = client.Call(&sc::ScoringService::Stub::AddJudge, request, &response); !s.ok()) {
       std::cerr << "第 " << r + 1 << " 行: ";
       return Fail(s);
     }
@@ -130,20 +127,20 @@ int Judges(Client& client, int64_t campaign, const std::string& path) {
 }
 
 int Sheets(Client& client, int64_t campaign_id, const std::string& path) {
-  gw::GetCampaignRequest get;
+  sc::GetCampaignRequest get;
   get.set_campaign_id(campaign_id);
-  gw::GetCampaignResponse campaign;
-  if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetCampaign, get, &campaign); !s.ok()) return Fail(s);
+  sc::GetCampaignResponse campaign;
+  if (absl::Status s = client.Call(&sc::ScoringService::Stub::GetCampaign, get, &campaign); !s.ok()) return Fail(s);
   auto rows = ReadTable(path);
   if (!rows.ok()) return Fail(rows.status());
-  if (rows->empty()) return Fail(InvalidField(path, "文件为空"));
+  if (rows->empty()) return Fail(Refused(path, "文件为空"));
   const CsvRow& header = (*rows)[0];
   const int judge = Column(header, "评委编号"), unit = Column(header, "单位代码");
-  if (judge < 0 || unit < 0) return Fail(InvalidField(path, "须有 评委编号、单位代码 两列"));
+  if (judge < 0 || unit < 0) return Fail(Refused(path, "须有 评委编号、单位代码 两列"));
   std::map<std::string, int> criteria;  // criterion id → column
   for (const auto& c : campaign.campaign().criteria()) {
     const int column = Column(header, c.name());
-    if (column < 0) return Fail(InvalidField(path, absl::StrCat("缺少评分指标列 ", c.name())));
+    if (column < 0) return Fail(Refused(path, absl::StrCat("缺少评分指标列 ", c.name())));
     criteria[c.criterion_id()] = column;
   }
   std::vector<RowError> errors;
@@ -151,7 +148,7 @@ int Sheets(Client& client, int64_t campaign_id, const std::string& path) {
   for (size_t r = 1; r < rows->size(); ++r) {
     const CsvRow& row = (*rows)[r];
     const int line = static_cast<int>(r) + 1;
-    gw::SaveScoreSheetRequest request;
+    sc::SaveScoreSheetRequest request;
     auto* sheet = request.mutable_sheet();
     sheet->set_campaign_id(campaign_id);
     sheet->set_judge_id(row[judge]);
@@ -168,21 +165,21 @@ int Sheets(Client& client, int64_t campaign_id, const std::string& path) {
     if (!ok) continue;
     auto report = [&](const absl::Status& s) {
       auto fields = FieldViolationsOf(s);
-      if (fields.empty()) errors.push_back({line, "-", std::string(s.message())});
-      for (const auto& [field, rule] : fields) errors.push_back({line, field, rule});
+      if (fields.empty()) errors.push_back({line, "-", ChineseMessageOf(s)});
+      for (const auto& f : fields) errors.push_back({line, f.field, f.localized.empty() ? f.description : f.localized});
     };
-    gw::SaveScoreSheetResponse saved_sheet;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::SaveScoreSheet, request, &saved_sheet); !s.ok()) {
+    sc::SaveScoreSheetResponse saved_sheet;
+    if (absl::Status s = client.Call(&sc::ScoringService::Stub::SaveScoreSheet, request, &saved_sheet); !s.ok()) {
       report(s);
       continue;
     }
     if (absl::GetFlag(FLAGS_submit)) {
-      gw::SubmitScoreSheetRequest submit;
+      sc::SubmitScoreSheetRequest submit;
       submit.set_campaign_id(campaign_id);
       submit.set_judge_id(sheet->judge_id());
       submit.set_unit_id(sheet->unit_id());
-      gw::SubmitScoreSheetResponse submitted;
-      if (absl::Status s = client.Call(&gw::GatewayService::Stub::SubmitScoreSheet, submit, &submitted); !s.ok()) {
+      sc::SubmitScoreSheetResponse submitted;
+      if (absl::Status s = client.Call(&sc::ScoringService::Stub::SubmitScoreSheet, submit, &submitted); !s.ok()) {
         report(s);
         continue;
       }
@@ -197,10 +194,10 @@ int Sheets(Client& client, int64_t campaign_id, const std::string& path) {
 }
 
 int Results(Client& client, int64_t campaign_id) {
-  gw::GetResultsRequest request;
+  sc::GetResultsRequest request;
   request.set_campaign_id(campaign_id);
-  gw::GetResultsResponse response;
-  if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetResults, request, &response); !s.ok()) return Fail(s);
+  sc::GetResultsResponse response;
+  if (absl::Status s = client.Call(&sc::ScoringService::Stub::GetResults, request, &response); !s.ok()) return Fail(s);
   if (absl::GetFlag(FLAGS_format) == "json") return PrintJson(response);
   const gateway::Table table = gateway::ResultsTable(response.campaign(), response.results());
   Table printed(table.cells[0]);
@@ -226,10 +223,10 @@ int Campaign(Client& client, const std::vector<std::string>& words) {
   const std::string verb = words.size() > 1 ? words[1] : "";
   if (verb == "create" && words.size() == 3) return Create(client, words[2]);
   if (verb == "list") {
-    gw::ListCampaignsRequest request;
+    sc::ListCampaignsRequest request;
     request.set_year(absl::GetFlag(FLAGS_year));
-    gw::ListCampaignsResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::ListCampaigns, request, &response); !s.ok()) {
+    sc::ListCampaignsResponse response;
+    if (absl::Status s = client.Call(&sc::ScoringService::Stub::ListCampaigns, request, &response); !s.ok()) {
       return Fail(s);
     }
     Table table({"编号", "年度", "名称", "评委", "状态"});
@@ -240,7 +237,7 @@ int Campaign(Client& client, const std::vector<std::string>& words) {
     std::cout << table.Render();
     return 0;
   }
-  if (words.size() < 3) return Fail(InvalidField("campaign", "缺少编号"));
+  if (words.size() < 3) return Fail(Refused("campaign", "缺少编号"));
   auto id = IdArg(words[2], verb == "review" ? "NOMINATION_ID" : "CAMPAIGN_ID");
   if (!id.ok()) return Fail(id.status());
   if (verb == "judges" && words.size() == 4) return Judges(client, *id, words[3]);
@@ -251,12 +248,12 @@ int Campaign(Client& client, const std::vector<std::string>& words) {
     for (size_t i = 3; i < words.size(); ++i) {
       auto project = ProjectId(client, words[i]);
       if (!project.ok()) return Fail(project.status());
-      gw::NominateProjectRequest request;
+      sc::NominateProjectRequest request;
       request.set_campaign_id(*id);
       request.set_project_id(*project);
       request.set_request_id(absl::StrCat("nominate:", *id, ":", *project));
-      gw::NominateProjectResponse response;
-      if (absl::Status s = client.Call(&gw::GatewayService::Stub::NominateProject, request, &response); !s.ok()) {
+      sc::NominateProjectResponse response;
+      if (absl::Status s = client.Call(&sc::ScoringService::Stub::NominateProject, request, &response); !s.ok()) {
         return Fail(s);
       }
       if (response.nomination().failed_rules_size() > 0) ++failed;
@@ -265,43 +262,43 @@ int Campaign(Client& client, const std::vector<std::string>& words) {
     return 0;
   }
   if (verb == "nominations") {
-    gw::ListNominationsRequest request;
+    sc::ListNominationsRequest request;
     request.set_campaign_id(*id);
-    gw::ListNominationsResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::ListNominations, request, &response); !s.ok()) {
+    sc::ListNominationsResponse response;
+    if (absl::Status s = client.Call(&sc::ScoringService::Stub::ListNominations, request, &response); !s.ok()) {
       return Fail(s);
     }
     PrintNominations(response.nominations());
     return 0;
   }
   if (verb == "review") {
-    gw::ReviewNominationRequest request;
+    sc::ReviewNominationRequest request;
     request.set_nomination_id(*id);
     request.set_approve(!absl::GetFlag(FLAGS_reject));
     request.set_note(absl::GetFlag(FLAGS_note));
-    gw::ReviewNominationResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::ReviewNomination, request, &response); !s.ok()) {
+    sc::ReviewNominationResponse response;
+    if (absl::Status s = client.Call(&sc::ScoringService::Stub::ReviewNomination, request, &response); !s.ok()) {
       return Fail(s);
     }
     std::cout << response.nomination().project_name() << ": " << StateName(response.nomination().state()) << "\n";
     return 0;
   }
   if (verb == "approve-eligible") {  // a department's batch pre-review: every eligible nomination still open
-    gw::ListNominationsRequest list;
+    sc::ListNominationsRequest list;
     list.set_campaign_id(*id);
-    gw::ListNominationsResponse nominations;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::ListNominations, list, &nominations); !s.ok()) {
+    sc::ListNominationsResponse nominations;
+    if (absl::Status s = client.Call(&sc::ScoringService::Stub::ListNominations, list, &nominations); !s.ok()) {
       return Fail(s);
     }
     int approved = 0;
     for (const auto& n : nominations.nominations()) {
       if (n.state() != sc::NOMINATION_STATE_NOMINATED || n.failed_rules_size() > 0) continue;
-      gw::ReviewNominationRequest request;
+      sc::ReviewNominationRequest request;
       request.set_nomination_id(n.nomination_id());
       request.set_approve(true);
       request.set_note(absl::GetFlag(FLAGS_note));
-      gw::ReviewNominationResponse response;
-      if (absl::Status s = client.Call(&gw::GatewayService::Stub::ReviewNomination, request, &response); !s.ok()) {
+      sc::ReviewNominationResponse response;
+      if (absl::Status s = client.Call(&sc::ScoringService::Stub::ReviewNomination, request, &response); !s.ok()) {
         return Fail(s);
       }
       ++approved;
@@ -310,7 +307,7 @@ int Campaign(Client& client, const std::vector<std::string>& words) {
     return 0;
   }
   if (verb == "finalize") {
-    gw::FinalizeSelectionRequest request;
+    sc::FinalizeSelectionRequest request;
     request.set_campaign_id(*id);
     for (size_t i = 3; i < words.size(); ++i) {
       auto nomination = IdArg(words[i], "NOMINATION_ID");
@@ -318,10 +315,10 @@ int Campaign(Client& client, const std::vector<std::string>& words) {
       request.add_nomination_ids(*nomination);
     }
     if (request.nomination_ids_size() == 0) {
-      gw::ListNominationsRequest list;
+      sc::ListNominationsRequest list;
       list.set_campaign_id(*id);
-      gw::ListNominationsResponse nominations;
-      if (absl::Status s = client.Call(&gw::GatewayService::Stub::ListNominations, list, &nominations); !s.ok()) {
+      sc::ListNominationsResponse nominations;
+      if (absl::Status s = client.Call(&sc::ScoringService::Stub::ListNominations, list, &nominations); !s.ok()) {
         return Fail(s);
       }
       for (const auto& n : nominations.nominations()) {
@@ -330,8 +327,8 @@ int Campaign(Client& client, const std::vector<std::string>& words) {
         }
       }
     }
-    gw::FinalizeSelectionResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::FinalizeSelection, request, &response); !s.ok()) {
+    sc::FinalizeSelectionResponse response;
+    if (absl::Status s = client.Call(&sc::ScoringService::Stub::FinalizeSelection, request, &response); !s.ok()) {
       return Fail(s);
     }
     std::cout << "观摩项目名单已确定: " << response.selected_size() << " 个\n";
@@ -341,18 +338,18 @@ int Campaign(Client& client, const std::vector<std::string>& words) {
   if (verb == "compute" || verb == "publish") {
     google::protobuf::RepeatedPtrField<sc::Result> results;
     if (verb == "compute") {
-      gw::ComputeResultsRequest request;
+      sc::ComputeResultsRequest request;
       request.set_campaign_id(*id);
-      gw::ComputeResultsResponse response;
-      if (absl::Status s = client.Call(&gw::GatewayService::Stub::ComputeResults, request, &response); !s.ok()) {
+      sc::ComputeResultsResponse response;
+      if (absl::Status s = client.Call(&sc::ScoringService::Stub::ComputeResults, request, &response); !s.ok()) {
         return Fail(s);
       }
       results = response.results();
     } else {
-      gw::PublishResultsRequest request;
+      sc::PublishResultsRequest request;
       request.set_campaign_id(*id);
-      gw::PublishResultsResponse response;
-      if (absl::Status s = client.Call(&gw::GatewayService::Stub::PublishResults, request, &response); !s.ok()) {
+      sc::PublishResultsResponse response;
+      if (absl::Status s = client.Call(&sc::ScoringService::Stub::PublishResults, request, &response); !s.ok()) {
         return Fail(s);
       }
       results = response.results();
@@ -360,17 +357,17 @@ int Campaign(Client& client, const std::vector<std::string>& words) {
     std::cout << (verb == "compute" ? "已计算 " : "已发布并冻结 ") << results.size() << " 个单位的结果\n";
     return 0;
   }
-  return Fail(InvalidField("campaign",
-                           "须为 create/list/judges/nominate/nominations/review/finalize/sheets/"
-                           "compute/publish/results 之一"));
+  return Fail(Refused("campaign",
+                      "须为 create/list/judges/nominate/nominations/review/finalize/sheets/"
+                      "compute/publish/results 之一"));
 }
 
 int LookBack(Client& client) {
-  gw::GetLookBackRequest request;
+  sc::GetLookBackRequest request;
   request.set_year(absl::GetFlag(FLAGS_year));
   request.set_period(absl::GetFlag(FLAGS_period));
-  gw::GetLookBackResponse response;
-  if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetLookBack, request, &response); !s.ok()) {
+  sc::GetLookBackResponse response;
+  if (absl::Status s = client.Call(&sc::ScoringService::Stub::GetLookBack, request, &response); !s.ok()) {
     return Fail(s);
   }
   if (absl::GetFlag(FLAGS_format) == "json") return PrintJson(response);

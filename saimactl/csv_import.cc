@@ -10,19 +10,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/digest.h"
+#include "common/names.h"
 #include "common/xlsx.h"
-#include "gateway/auth.h"
-#include "services/registry/names.h"
 #include "services/registry/ruku_rules.h"
 
 namespace saima::ctl {
 namespace {
-
-using registry::ParseNature;
-using registry::ParseOwnership;
-using registry::ParseStage;
-using registry::ParseTier;
-using registry::ParseUnitType;
 
 const std::vector<std::string>& ProjectColumns() {
   static const auto* columns = new std::vector<std::string>{
@@ -64,7 +58,7 @@ class RowReader {
   const std::map<std::string, size_t>& index_;
 };
 
-std::string Fingerprint(const CsvRow& row) { return gateway::Sha256Hex(absl::StrJoin(row, "\x1f")).substr(0, 32); }
+std::string Fingerprint(const CsvRow& row) { return Sha256Hex(absl::StrJoin(row, "\x1f")).substr(0, 32); }
 
 }  // namespace
 
@@ -92,7 +86,7 @@ absl::StatusOr<std::vector<ParsedRow<pb::Unit>>> ParseUnitsCsv(const std::vector
     parsed.value.set_unit_id(r.Get("单位代码"));
     parsed.value.set_name(r.Get("单位名称"));
     pb::UnitType type;
-    if (ParseUnitType(r.Get("单位类型"), &type)) {
+    if (ParseDisplayName(r.Get("单位类型"), &type)) {
       parsed.value.set_type(type);
     } else {
       parsed.errors.push_back({parsed.line, "单位类型", "须为 乡镇/街道/市直单位/国企/开发区 之一"});
@@ -124,27 +118,27 @@ absl::StatusOr<std::vector<ParsedRow<pb::Project>>> ParseProjectsCsv(const std::
     p.set_unit_id(r.Get("单位代码"));
     p.set_industry_code(r.Get("行业代码"));
     pb::ConstructionNature nature;
-    if (ParseNature(r.Get("建设性质"), &nature)) {
+    if (ParseDisplayName(r.Get("建设性质"), &nature)) {
       p.set_construction_nature(nature);
     } else {
       error("建设性质", "须为 新建/扩建/改建和技术改造/单纯建造生活设施/迁建/恢复/单纯购置 之一");
     }
     pb::Ownership ownership;
-    if (ParseOwnership(r.Get("控股情况"), &ownership)) {
+    if (ParseDisplayName(r.Get("控股情况"), &ownership)) {
       p.set_ownership(ownership);
     } else {
       error("控股情况", "须为 国有/集体/私人/港澳台/外商/其他 之一");
     }
     for (absl::string_view name : absl::StrSplit(r.Get("项目层级"), '|', absl::SkipWhitespace())) {
       pb::ProjectTier tier;
-      if (ParseTier(std::string(absl::StripAsciiWhitespace(name)), &tier)) {
+      if (ParseDisplayName(std::string(absl::StripAsciiWhitespace(name)), &tier)) {
         p.add_tiers(tier);
       } else {
         error("项目层级", "含未知层级; 可用: 重点项目|重大项目|省重大项目|省市县长项目|双百工程|观摩项目");
       }
     }
     pb::ProjectStage stage;
-    if (ParseStage(r.Get("项目阶段"), &stage)) {
+    if (ParseDisplayName(r.Get("项目阶段"), &stage)) {
       p.set_stage(stage);
     } else {
       error("项目阶段", "须为 谋划/前期/在建/竣工/投产/停缓建/退出 之一");
@@ -233,7 +227,7 @@ absl::StatusOr<std::vector<ParsedRow<RukuRow>>> ParseRukuCsv(const std::vector<C
         if (target.empty()) return;
         bool known = false;
         for (int s = registry::pb::RUKU_STATE_DRAFT; s <= registry::pb::RUKU_STATE_REJECTED; ++s) {
-          if (target == registry::RukuStateName(static_cast<registry::pb::RukuState>(s))) {
+          if (target == DisplayNameOf(static_cast<registry::pb::RukuState>(s))) {
             parsed.value.target = static_cast<registry::pb::RukuState>(s);
             known = true;
           }
@@ -254,7 +248,7 @@ absl::StatusOr<std::vector<ParsedRow<DocumentRow>>> ParseDocumentsCsv(const std:
         auto& d = parsed.value.document;
         bool known = false;
         for (int t = pb::DOCUMENT_TYPE_APPROVAL; t <= pb::DOCUMENT_TYPE_DELIVERY_PHOTO; ++t) {
-          if (r.Get("材料类型") == registry::DocumentTypeName(static_cast<pb::DocumentType>(t))) {
+          if (r.Get("材料类型") == DisplayNameOf(static_cast<pb::DocumentType>(t))) {
             d.set_type(static_cast<pb::DocumentType>(t));
             known = true;
           }

@@ -6,7 +6,8 @@
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
-#include "gateway/auth.h"
+#include "common/digest.h"
+#include "common/names.h"
 #include "gateway/dispatch_export.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
@@ -26,18 +27,18 @@ namespace {
 // Resolves "projectCode" into "projectId" and parses the rest as `message`.
 absl::Status FromItem(Client& client, nlohmann::json item, google::protobuf::Message* message) {
   if (item.contains("projectCode")) {
-    gw::ListProjectsRequest request;
+    reg::ListProjectsRequest request;
     request.mutable_filter()->set_project_code(item["projectCode"].get<std::string>());
-    gw::ListProjectsResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::ListProjects, request, &response); !s.ok()) return s;
+    reg::ListProjectsResponse response;
+    if (absl::Status s = client.Call(&reg::RegistryService::Stub::ListProjects, request, &response); !s.ok()) return s;
     if (response.projects_size() != 1) {
-      return InvalidField("projectCode", absl::StrCat(item["projectCode"].get<std::string>(), " 未登记"));
+      return Refused("projectCode", absl::StrCat(item["projectCode"].get<std::string>(), " 未登记"));
     }
     item.erase("projectCode");
     item["projectId"] = std::to_string(response.projects(0).project_id());
   }
   auto status = google::protobuf::util::JsonStringToMessage(item.dump(), message);
-  if (!status.ok()) return InvalidField("item", std::string(status.message()));
+  if (!status.ok()) return Refused("item", "不是有效的调度记录 JSON：" + std::string(status.message()));
   return absl::OkStatus();
 }
 
@@ -45,16 +46,16 @@ int Load(Client& client, const std::string& path) {
   auto text = ReadFile(path);
   if (!text.ok()) return Fail(text.status());
   nlohmann::json doc = nlohmann::json::parse(*text, nullptr, false);
-  if (!doc.is_object()) return Fail(InvalidField(path, "须为 JSON 对象"));
+  if (!doc.is_object()) return Fail(Refused(path, "须为 JSON 对象"));
   int problems = 0, orders = 0, decisions = 0, n = 0;
   // The same item loaded again is a replay: its request id is the hash of its text.
-  auto id_of = [](const nlohmann::json& item) { return "dispatch-file:" + gateway::Sha256Hex(item.dump()); };
+  auto id_of = [](const nlohmann::json& item) { return "dispatch-file:" + Sha256Hex(item.dump()); };
   for (const auto& item : doc.value("problems", nlohmann::json::array())) {
-    gw::OpenProblemRequest request;
+    reg::OpenProblemRequest request;
     if (absl::Status s = FromItem(client, item, request.mutable_problem()); !s.ok()) return Fail(s);
     request.set_request_id(id_of(item));
-    gw::OpenProblemResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::OpenProblem, request, &response); !s.ok()) {
+    reg::OpenProblemResponse response;
+    if (absl::Status s = client.Call(&reg::DispatchService::Stub::OpenProblem, request, &response); !s.ok()) {
       std::cerr << "problems[" << n << "]: ";
       return Fail(s);
     }
@@ -62,21 +63,21 @@ int Load(Client& client, const std::string& path) {
     ++n;
   }
   for (const auto& item : doc.value("orders", nlohmann::json::array())) {
-    gw::IssueOrderRequest request;
+    reg::IssueOrderRequest request;
     if (absl::Status s = FromItem(client, item, request.mutable_order()); !s.ok()) return Fail(s);
     request.set_request_id(id_of(item));
-    gw::IssueOrderResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::IssueOrder, request, &response); !s.ok()) {
+    reg::IssueOrderResponse response;
+    if (absl::Status s = client.Call(&reg::DispatchService::Stub::IssueOrder, request, &response); !s.ok()) {
       return Fail(s);
     }
     ++orders;
   }
   for (const auto& item : doc.value("decisions", nlohmann::json::array())) {
-    gw::RecordDecisionRequest request;
+    reg::RecordDecisionRequest request;
     if (absl::Status s = FromItem(client, item, request.mutable_decision()); !s.ok()) return Fail(s);
     request.set_request_id(id_of(item));
-    gw::RecordDecisionResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::RecordDecision, request, &response); !s.ok()) {
+    reg::RecordDecisionResponse response;
+    if (absl::Status s = client.Call(&reg::DispatchService::Stub::RecordDecision, request, &response); !s.ok()) {
       return Fail(s);
     }
     ++decisions;
@@ -119,7 +120,7 @@ int Agenda(Client& client) {
     for (const auto& problem : p.problems()) overdue += problem.overdue() ? 1 : 0;
     std::string orders;
     for (const auto& o : p.orders()) {
-      absl::StrAppend(&orders, orders.empty() ? "" : "、", registry::OrderLevelName(o.level()), "#", o.order_id());
+      absl::StrAppend(&orders, orders.empty() ? "" : "、", DisplayNameOf(o.level()), "#", o.order_id());
     }
     behind.AddRow({p.project_name(), p.unit_name(), p.status(), p.previous_status().empty() ? "—" : p.previous_status(),
                    absl::StrCat(p.months_behind()), absl::StrCat(p.problems_size(), "(", overdue, ")"),
@@ -172,23 +173,23 @@ int Dispatch(Client& client, const std::vector<std::string>& words) {
   if (verb == "load" && words.size() == 3) return Load(client, words[2]);
   if (verb == "agenda") return Agenda(client);
   if (verb == "escalate") {
-    gw::EscalateOrdersRequest request;
+    reg::EscalateOrdersRequest request;
     request.set_as_of_date(absl::GetFlag(FLAGS_as_of));
-    gw::EscalateOrdersResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::EscalateOrders, request, &response); !s.ok()) {
+    reg::EscalateOrdersResponse response;
+    if (absl::Status s = client.Call(&reg::DispatchService::Stub::EscalateOrders, request, &response); !s.ok()) {
       return Fail(s);
     }
     std::cout << "升级督办 " << response.escalated_size() << " 件\n";
     return 0;
   }
-  return Fail(InvalidField("dispatch", "须为 load/escalate/agenda 之一"));
+  return Fail(Refused("dispatch", "须为 load/escalate/agenda 之一"));
 }
 
 int Analysis(Client& client, const std::vector<std::string>& words) {
   const std::string verb = words.size() > 1 ? words[1] : "";
   if (verb == "quarterly") return Quarterly(client);
   if (verb == "annual") return Annual(client);
-  return Fail(InvalidField("analysis", "须为 quarterly/annual 之一"));
+  return Fail(Refused("analysis", "须为 quarterly/annual 之一"));
 }
 
 }  // namespace saima::ctl

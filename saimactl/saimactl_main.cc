@@ -23,6 +23,7 @@
 #include "absl/strings/str_format.h"
 #include "common/client.h"
 #include "common/flags.h"
+#include "common/names.h"
 #include "common/status.h"
 #include "saima/gateway/v1/gateway.grpc.pb.h"
 #include "saimactl/account_commands.h"
@@ -33,7 +34,6 @@
 #include "saimactl/dispatch_commands.h"
 #include "saimactl/stats_commands.h"
 #include "saimactl/table.h"
-#include "services/registry/names.h"
 #include "services/registry/project_rules.h"
 
 ABSL_FLAG(std::string, unit, "", "filter: unit id");
@@ -46,8 +46,6 @@ namespace saima::ctl {
 namespace {
 
 namespace gw = ::saima::gateway::v1;
-using registry::SectorName;
-using registry::StageName;
 
 // Sends each parsed row; prints a progress bar, then every refused row with its line, column and rule.
 template <typename T, typename Send>
@@ -60,8 +58,10 @@ int ImportRows(const std::vector<ParsedRow<T>>& rows, const char* what, Send sen
       errors.insert(errors.end(), row.errors.begin(), row.errors.end());
     } else if (absl::Status s = send(row); !s.ok()) {
       auto fields = FieldViolationsOf(s);
-      if (fields.empty()) errors.push_back({row.line, "-", std::string(s.message())});
-      for (const auto& [field, rule] : fields) errors.push_back({row.line, ColumnOf(field), rule});
+      if (fields.empty()) errors.push_back({row.line, "-", ChineseMessageOf(s)});
+      for (const auto& f : fields) {
+        errors.push_back({row.line, ColumnOf(f.field), f.localized.empty() ? f.description : f.localized});
+      }
     } else {
       ++imported;
     }
@@ -79,10 +79,10 @@ int ImportUnits(Client& client, const std::string& path) {
   auto rows = ParseUnitsCsv(*table);
   if (!rows.ok()) return Fail(rows.status());
   return ImportRows(*rows, "单位", [&client](const ParsedRow<pb::Unit>& row) {
-    gw::CreateUnitRequest request;
+    reg::CreateUnitRequest request;
     *request.mutable_unit() = row.value;
-    gw::CreateUnitResponse response;
-    return client.Call(&gw::GatewayService::Stub::CreateUnit, request, &response);
+    reg::CreateUnitResponse response;
+    return client.Call(&reg::RegistryService::Stub::CreateUnit, request, &response);
   });
 }
 
@@ -92,34 +92,34 @@ int ImportProjects(Client& client, const std::string& path) {
   auto rows = ParseProjectsCsv(*table);
   if (!rows.ok()) return Fail(rows.status());
   return ImportRows(*rows, "项目", [&client](const ParsedRow<pb::Project>& row) {
-    gw::CreateProjectRequest request;
+    reg::CreateProjectRequest request;
     *request.mutable_project() = row.value;
     request.set_request_id("import-" + row.fingerprint);
-    gw::CreateProjectResponse response;
-    return client.Call(&gw::GatewayService::Stub::CreateProject, request, &response);
+    reg::CreateProjectResponse response;
+    return client.Call(&reg::RegistryService::Stub::CreateProject, request, &response);
   });
 }
 
 int ListUnits(Client& client) {
-  gw::ListUnitsRequest request;
-  gw::ListUnitsResponse response;
-  if (absl::Status s = client.Call(&gw::GatewayService::Stub::ListUnits, request, &response); !s.ok()) return Fail(s);
+  reg::ListUnitsRequest request;
+  reg::ListUnitsResponse response;
+  if (absl::Status s = client.Call(&reg::RegistryService::Stub::ListUnits, request, &response); !s.ok()) return Fail(s);
   Table table({"单位代码", "单位名称", "单位类型", "行政区划"});
   for (const auto& u : response.units()) {
-    table.AddRow({u.unit_id(), u.name(), registry::UnitTypeName(u.type()), u.region_code()});
+    table.AddRow({u.unit_id(), u.name(), DisplayNameOf(u.type()), u.region_code()});
   }
   std::cout << table.Render() << "共 " << response.units_size() << " 个单位\n";
   return 0;
 }
 
 int ListProjects(Client& client) {
-  gw::ListProjectsRequest request;
+  reg::ListProjectsRequest request;
   request.mutable_filter()->set_unit_id(absl::GetFlag(FLAGS_unit));
   request.mutable_filter()->set_planning_year(absl::GetFlag(FLAGS_planning_year));
   if (!absl::GetFlag(FLAGS_stage).empty()) {
     pb::ProjectStage stage;
-    if (!registry::ParseStage(absl::GetFlag(FLAGS_stage), &stage)) {
-      return Fail(InvalidField("--stage", "须为 谋划/前期/在建/竣工/投产/停缓建/退出 之一"));
+    if (!ParseDisplayName(absl::GetFlag(FLAGS_stage), &stage)) {
+      return Fail(Refused("--stage", "须为 谋划/前期/在建/竣工/投产/停缓建/退出 之一"));
     }
     request.mutable_filter()->set_stage(stage);
   }
@@ -127,13 +127,13 @@ int ListProjects(Client& client) {
   Table table({"编号", "项目代码", "项目名称", "单位", "产业", "阶段", "谋划年度", "计划总投资(万元)"});
   int32_t total = 0;
   do {
-    gw::ListProjectsResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::ListProjects, request, &response); !s.ok()) {
+    reg::ListProjectsResponse response;
+    if (absl::Status s = client.Call(&reg::RegistryService::Stub::ListProjects, request, &response); !s.ok()) {
       return Fail(s);
     }
     for (const auto& p : response.projects()) {
       table.AddRow({absl::StrCat(p.project_id()), p.project_code().empty() ? "—" : p.project_code(), p.name(),
-                    p.unit_id(), SectorName(p.sector()), StageName(p.stage()), absl::StrCat(p.planning_year()),
+                    p.unit_id(), DisplayNameOf(p.sector()), DisplayNameOf(p.stage()), absl::StrCat(p.planning_year()),
                     Wan(p.planned_total_investment_yuan())});
     }
     total = response.total_size();
@@ -145,30 +145,31 @@ int ListProjects(Client& client) {
 }
 
 int ShowProject(Client& client, const std::string& id_text) {
-  gw::GetProjectRequest request;
+  reg::GetProjectRequest request;
   int64_t id = 0;
-  if (!absl::SimpleAtoi(id_text, &id)) return Fail(InvalidField("ID", "须为项目编号"));
+  if (!absl::SimpleAtoi(id_text, &id)) return Fail(Refused("ID", "须为项目编号"));
   request.set_project_id(id);
-  gw::GetProjectResponse response;
-  if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetProject, request, &response); !s.ok()) return Fail(s);
+  reg::GetProjectResponse response;
+  if (absl::Status s = client.Call(&reg::RegistryService::Stub::GetProject, request, &response); !s.ok())
+    return Fail(s);
   const auto& p = response.project();
   std::string tiers;
   for (int t : p.tiers())
-    absl::StrAppend(&tiers, tiers.empty() ? "" : "、", registry::TierName(static_cast<pb::ProjectTier>(t)));
+    absl::StrAppend(&tiers, tiers.empty() ? "" : "、", DisplayNameOf(static_cast<pb::ProjectTier>(t)));
   Table table({"项目", "内容"});
   table.AddRow({"编号", absl::StrCat(p.project_id())});
   table.AddRow({"项目代码", p.project_code().empty() ? "—" : p.project_code()});
   table.AddRow({"项目名称", p.name()});
   table.AddRow({"单位", p.unit_id()});
   table.AddRow({"行业", absl::StrCat(p.industry_code(), " ", p.industry_name())});
-  table.AddRow({"三次产业", SectorName(p.sector())});
+  table.AddRow({"三次产业", DisplayNameOf(p.sector())});
   table.AddRow(
       {"工业 / 制造业 / 工业技改", absl::StrCat(p.industrial() ? "是" : "否", " / ", p.manufacturing() ? "是" : "否",
                                                 " / ", p.industrial_renovation() ? "是" : "否")});
-  table.AddRow({"建设性质", registry::NatureName(p.construction_nature())});
-  table.AddRow({"控股情况", registry::OwnershipName(p.ownership())});
+  table.AddRow({"建设性质", DisplayNameOf(p.construction_nature())});
+  table.AddRow({"控股情况", DisplayNameOf(p.ownership())});
   table.AddRow({"项目层级", tiers.empty() ? "—" : tiers});
-  table.AddRow({"项目阶段", StageName(p.stage())});
+  table.AddRow({"项目阶段", DisplayNameOf(p.stage())});
   table.AddRow({"谋划年度", absl::StrCat(p.planning_year())});
   table.AddRow({"计划总投资(万元)", Wan(p.planned_total_investment_yuan())});
   table.AddRow(
@@ -181,11 +182,11 @@ int ShowProject(Client& client, const std::string& id_text) {
 }
 
 int Summary(Client& client) {
-  gw::SummarizeProjectsRequest request;
+  reg::SummarizeProjectsRequest request;
   request.mutable_filter()->set_planning_year(absl::GetFlag(FLAGS_planning_year));
   request.mutable_filter()->set_unit_id(absl::GetFlag(FLAGS_unit));
-  gw::SummarizeProjectsResponse response;
-  if (absl::Status s = client.Call(&gw::GatewayService::Stub::SummarizeProjects, request, &response); !s.ok()) {
+  reg::SummarizeProjectsResponse response;
+  if (absl::Status s = client.Call(&reg::RegistryService::Stub::SummarizeProjects, request, &response); !s.ok()) {
     return Fail(s);
   }
   const auto& s = response.summary();
@@ -202,7 +203,7 @@ int Summary(Client& client) {
   for (const auto& [type, count] : s.by_unit_type()) {
     pb::UnitType t = pb::UNIT_TYPE_UNSPECIFIED;
     pb::UnitType_Parse(type, &t);
-    std::cout << absl::StrFormat("  %s: %d 个\n", registry::UnitTypeName(t), count);
+    std::cout << absl::StrFormat("  %s: %d 个\n", DisplayNameOf(t), count);
   }
   return 0;
 }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/names.h"
 #include "google/protobuf/util/json_util.h"
 #include "saimactl/csv_import.h"
 #include "saimactl/table.h"
@@ -29,17 +30,14 @@ ABSL_FLAG(bool, import_valid_rows, false, "import monthly: import the good rows 
 namespace saima::ctl {
 namespace {
 
-namespace reg = ::saima::registry::v1;
-namespace st = ::saima::stats::v1;
-
 // 项目代码 → project id, from the registry through the gateway.
 absl::StatusOr<std::map<std::string, int64_t>> ProjectIdsByCode(Client& client) {
   std::map<std::string, int64_t> ids;
-  gw::ListProjectsRequest request;
+  reg::ListProjectsRequest request;
   request.set_page_size(1000);
   do {
-    gw::ListProjectsResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::ListProjects, request, &response); !s.ok()) return s;
+    reg::ListProjectsResponse response;
+    if (absl::Status s = client.Call(&reg::RegistryService::Stub::ListProjects, request, &response); !s.ok()) return s;
     for (const auto& p : response.projects()) {
       if (!p.project_code().empty()) ids[p.project_code()] = p.project_id();
     }
@@ -72,12 +70,12 @@ bool Resolve(const std::map<std::string, int64_t>& ids, ParsedRow<T>& row, const
 // size requires: forward to APPROVED, or to SUBMITTED and back (RETURNED, by the department), or through the
 // bureau's review to REJECTED.
 absl::Status DriveWorkflow(Client& client, int64_t project_id, const RukuRow& row, const std::string& request_id) {
-  gw::CreateRukuApplicationRequest create;
+  reg::CreateRukuApplicationRequest create;
   create.mutable_application()->set_project_id(project_id);
   create.mutable_application()->set_reviewing_department_id(row.reviewing_department_id);
   create.set_request_id(request_id);
-  gw::CreateRukuApplicationResponse created;
-  if (absl::Status s = client.Call(&gw::GatewayService::Stub::CreateRukuApplication, create, &created); !s.ok()) {
+  reg::CreateRukuApplicationResponse created;
+  if (absl::Status s = client.Call(&reg::RegistryService::Stub::CreateRukuApplication, create, &created); !s.ok()) {
     return s;
   }
   reg::RukuApplication app = created.application();
@@ -116,7 +114,7 @@ absl::Status DriveWorkflow(Client& client, int64_t project_id, const RukuRow& ro
     }
     absl::Status last;
     for (reg::RukuState to : candidates) {
-      gw::TransitionRukuApplicationRequest t;
+      reg::TransitionRukuApplicationRequest t;
       t.set_application_id(app.application_id());
       t.set_to_state(to);
       t.set_expected_state(app.state());
@@ -124,8 +122,8 @@ absl::Status DriveWorkflow(Client& client, int64_t project_id, const RukuRow& ro
       if (to == reg::RUKU_STATE_RETURNED) t.set_reason("材料需补正: 现场照片未显示开工日期");
       if (to == reg::RUKU_STATE_REJECTED) t.set_reason("经核查未达到入库条件");
       t.set_request_id(absl::StrCat(request_id, "-", step, "-", to));
-      gw::TransitionRukuApplicationResponse moved;
-      last = client.Call(&gw::GatewayService::Stub::TransitionRukuApplication, t, &moved);
+      reg::TransitionRukuApplicationResponse moved;
+      last = client.Call(&reg::RegistryService::Stub::TransitionRukuApplication, t, &moved);
       if (last.ok()) {
         app = moved.application();
         break;
@@ -152,7 +150,7 @@ int SendEachRow(Client& client, std::vector<ParsedRow<T>>& rows, const char* wha
       if (absl::Status s = send(row, id); s.ok()) {
         ++imported;
       } else {
-        row.errors.push_back({row.line, column, std::string(s.message())});
+        row.errors.push_back({row.line, column, ChineseMessageOf(s)});
       }
     }
     errors.insert(errors.end(), row.errors.begin(), row.errors.end());
@@ -173,12 +171,12 @@ int ImportDocuments(Client& client, const std::vector<CsvRow>& table) {
   auto rows = ParseDocumentsCsv(table);
   if (!rows.ok()) return Fail(rows.status());
   return SendEachRow(client, *rows, "材料", "材料类型", [&client](const ParsedRow<DocumentRow>& row, int64_t id) {
-    gw::AddDocumentRequest request;
+    reg::AddDocumentRequest request;
     *request.mutable_document() = row.value.document;
     request.mutable_document()->set_project_id(id);
     request.set_request_id("document-" + row.fingerprint);
-    gw::AddDocumentResponse response;
-    return client.Call(&gw::GatewayService::Stub::AddDocument, request, &response);
+    reg::AddDocumentResponse response;
+    return client.Call(&reg::RegistryService::Stub::AddDocument, request, &response);
   });
 }
 
@@ -187,11 +185,11 @@ int ImportPlans(Client& client, const std::vector<CsvRow>& table) {
   if (!rows.ok()) return Fail(rows.status());
   return SendEachRow(client, *rows, "年度计划", "年度计划投资(元)",
                      [&client](const ParsedRow<PlanRow>& row, int64_t id) {
-                       gw::SetAnnualPlanRequest request;
+                       st::SetAnnualPlanRequest request;
                        *request.mutable_plan() = row.value.plan;
                        request.mutable_plan()->set_project_id(id);
-                       gw::SetAnnualPlanResponse response;
-                       return client.Call(&gw::GatewayService::Stub::SetAnnualPlan, request, &response);
+                       st::SetAnnualPlanResponse response;
+                       return client.Call(&st::StatsService::Stub::SetAnnualPlan, request, &response);
                      });
 }
 
@@ -219,9 +217,9 @@ int ImportMonthly(Client& client, const std::vector<CsvRow>& table) {
   std::vector<RowError> errors;
   std::vector<int> lines;  // file line of each streamed row
   auto context = client.Context(std::chrono::seconds(600));
-  gw::ImportMonthlyReportsResponse response;
-  auto writer = client.stub().ImportMonthlyReports(context.get(), &response);
-  gw::ImportMonthlyReportsRequest message;
+  st::ImportMonthlyReportsResponse response;
+  auto writer = client.stats().ImportMonthlyReports(context.get(), &response);
+  st::ImportMonthlyReportsRequest message;
   message.set_import_valid_rows(absl::GetFlag(FLAGS_import_valid_rows));
   bool local_errors = false;
   for (size_t i = 0; i < rows->size(); ++i) {
@@ -245,7 +243,7 @@ int ImportMonthly(Client& client, const std::vector<CsvRow>& table) {
   if (!status.ok()) return Fail(status);
   for (const auto& e : response.errors()) {
     const int line = e.row() >= 1 && e.row() <= static_cast<int64_t>(lines.size()) ? lines[e.row() - 1] : 0;
-    errors.push_back({line, MonthlyColumnOf(e.field()), e.rule()});
+    errors.push_back({line, MonthlyColumnOf(e.field()), e.localized_rule().empty() ? e.rule() : e.localized_rule()});
   }
   if (local_errors && !absl::GetFlag(FLAGS_import_valid_rows) && response.rows_imported() > 0) {
     std::cerr << "注意: 本地校验失败的行未发送\n";
@@ -257,14 +255,14 @@ int ImportPeers(Client& client, const std::vector<CsvRow>& table) {
   auto rows = ParsePeersCsv(table);
   if (!rows.ok()) return Fail(rows.status());
   std::vector<RowError> errors;
-  gw::SetPeerFiguresRequest request;
+  st::SetPeerFiguresRequest request;
   for (auto& row : *rows) {
     if (row.errors.empty()) *request.add_figures() = row.value;
     errors.insert(errors.end(), row.errors.begin(), row.errors.end());
   }
   if (!errors.empty()) return Report("周边县市数据", rows->size(), 0, errors);
-  gw::SetPeerFiguresResponse response;
-  if (absl::Status s = client.Call(&gw::GatewayService::Stub::SetPeerFigures, request, &response); !s.ok()) {
+  st::SetPeerFiguresResponse response;
+  if (absl::Status s = client.Call(&st::StatsService::Stub::SetPeerFigures, request, &response); !s.ok()) {
     return Fail(s);
   }
   return Report("周边县市数据", rows->size(), response.stored(), errors);
@@ -292,37 +290,37 @@ int ImportStatistics(Client& client, const std::string& kind, const std::string&
   if (kind == "plans") return ImportPlans(client, *table);
   if (kind == "monthly") return ImportMonthly(client, *table);
   if (kind == "peers") return ImportPeers(client, *table);
-  return Fail(InvalidField("import", "须为 units/projects/documents/ruku/plans/monthly/peers 之一"));
+  return Fail(Refused("import", "须为 units/projects/documents/ruku/plans/monthly/peers 之一"));
 }
 
 int LockPeriod(Client& client, const std::string& period) {
-  gw::LockPeriodRequest request;
+  st::LockPeriodRequest request;
   request.set_period(period);
-  gw::LockPeriodResponse response;
-  if (absl::Status s = client.Call(&gw::GatewayService::Stub::LockPeriod, request, &response); !s.ok()) return Fail(s);
+  st::LockPeriodResponse response;
+  if (absl::Status s = client.Call(&st::StatsService::Stub::LockPeriod, request, &response); !s.ok()) return Fail(s);
   std::cout << "报告期 " << response.period() << " 已锁定 (操作人 " << response.actor() << ")\n";
   return 0;
 }
 
 int Indicators(Client& client) {
-  gw::GetIndicatorsRequest request;
+  st::GetIndicatorsRequest request;
   request.set_period(absl::GetFlag(FLAGS_period));
   request.mutable_scope()->set_name(absl::GetFlag(FLAGS_scope));
-  gw::GetIndicatorsResponse response;
-  if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetIndicators, request, &response); !s.ok()) {
+  st::GetIndicatorsResponse response;
+  if (absl::Status s = client.Call(&st::StatsService::Stub::GetIndicators, request, &response); !s.ok()) {
     return Fail(s);
   }
   if (absl::GetFlag(FLAGS_format) == "json") return PrintJson(response);
   std::cout << PeriodTitle(response.period()) << " 指标 (范围 " << response.scope().name() << ", "
             << response.project_count() << " 个入库项目" << (response.provisional() ? ", 初步数" : "") << ")\n";
   Table table({"指标", "本年累计(万元)", "上年同期(万元)", "同比增长", "丽水排名"});
-  auto add = [&table](const char* name, const st::Indicator& i) {
+  auto add = [&table](const std::string& name, const st::Indicator& i) {
     table.AddRow({name, Wan(i.ytd_yuan()), Wan(i.ytd_last_year_yuan()),
                   Growth(i.yoy_growth().numerator(), i.yoy_growth().denominator()),
                   i.prefecture_rank() ? absl::StrCat(i.prefecture_rank(), "/", i.prefecture_size()) : "—"});
   };
   add("固定资产投资", response.total());
-  for (const auto& c : response.categories()) add(stats::CategoryName(c.category()), c);
+  for (const auto& c : response.categories()) add(DisplayNameOf(c.category()), c);
   std::cout << table.Render();
   std::cout << "年度计划 " << Wan(response.annual_plan_yuan()) << " 万元, 完成率 "
             << RateText(response.completion_rate()) << ", 序时进度 " << RateText(response.time_progress()) << "\n";
@@ -340,9 +338,9 @@ int ProvincialPackage(Client& client) {
     if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetProvincialPackage, request, &response); !s.ok()) {
       return Fail(s);
     }
-    const std::string path = dir + "/" + response.file_name();
+    const std::string path = dir + "/" + response.file().file_name();
     std::ofstream out(path, std::ios::binary);
-    out << response.content();
+    out << response.file().content();
     if (!out) return Fail(absl::UnavailableError("无法写入 " + path));
     std::cout << "已写入 " << path << "\n";
     if (std::string(format) == "csv") {
@@ -369,7 +367,7 @@ namespace {
 bool ParseRukuState(const std::string& text, reg::RukuState* out) {
   if (reg::RukuState_Parse(text, out)) return true;
   for (int s = reg::RUKU_STATE_DRAFT; s <= reg::RUKU_STATE_REJECTED; ++s) {
-    if (text == registry::RukuStateName(static_cast<reg::RukuState>(s))) {
+    if (text == DisplayNameOf(static_cast<reg::RukuState>(s))) {
       *out = static_cast<reg::RukuState>(s);
       return true;
     }
@@ -379,13 +377,12 @@ bool ParseRukuState(const std::string& text, reg::RukuState* out) {
 
 void PrintApplication(const reg::RukuApplication& app) {
   std::cout << "入库申请 " << app.application_id() << ": 项目 " << app.project_id() << ", 单位 " << app.unit_id()
-            << ", 主管部门 " << app.reviewing_department_id() << ", 状态 " << registry::RukuStateName(app.state())
-            << "\n";
+            << ", 主管部门 " << app.reviewing_department_id() << ", 状态 " << DisplayNameOf(app.state()) << "\n";
   for (const auto& flag : app.consistency_flags()) std::cout << "  一致性提示: " << flag << "\n";
   Table table({"从", "到", "操作人", "角色", "原因"});
   for (const auto& t : app.history()) {
-    table.AddRow({registry::RukuStateName(t.from_state()), registry::RukuStateName(t.to_state()), t.actor(),
-                  t.actor_role(), t.reason().empty() ? "—" : t.reason()});
+    table.AddRow({DisplayNameOf(t.from_state()), DisplayNameOf(t.to_state()), t.actor(), t.actor_role(),
+                  t.reason().empty() ? "—" : t.reason()});
   }
   if (app.history_size() > 0) std::cout << table.Render();
 }
@@ -395,31 +392,30 @@ void PrintApplication(const reg::RukuApplication& app) {
 int Ruku(Client& client, const std::vector<std::string>& words) {
   const std::string& verb = words.size() > 1 ? words[1] : "";
   if (verb == "apply" && words.size() == 3) {
-    gw::CreateRukuApplicationRequest request;
+    reg::CreateRukuApplicationRequest request;
     int64_t project = 0;
-    if (!absl::SimpleAtoi(words[2], &project)) return Fail(InvalidField("PROJECT_ID", "须为项目编号"));
+    if (!absl::SimpleAtoi(words[2], &project)) return Fail(Refused("PROJECT_ID", "须为项目编号"));
     request.mutable_application()->set_project_id(project);
     request.mutable_application()->set_reviewing_department_id(absl::GetFlag(FLAGS_dept));
-    gw::CreateRukuApplicationResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::CreateRukuApplication, request, &response); !s.ok()) {
+    reg::CreateRukuApplicationResponse response;
+    if (absl::Status s = client.Call(&reg::RegistryService::Stub::CreateRukuApplication, request, &response); !s.ok()) {
       return Fail(s);
     }
     PrintApplication(response.application());
     return 0;
   }
   if (verb == "step" && words.size() == 4) {
-    gw::TransitionRukuApplicationRequest request;
+    reg::TransitionRukuApplicationRequest request;
     int64_t id = 0;
     reg::RukuState to;
-    if (!absl::SimpleAtoi(words[2], &id)) return Fail(InvalidField("APPLICATION_ID", "须为申请编号"));
-    if (!ParseRukuState(words[3], &to))
-      return Fail(InvalidField("STATE", "须为 已提交/主管部门已审核/统计局审核中 等"));
+    if (!absl::SimpleAtoi(words[2], &id)) return Fail(Refused("APPLICATION_ID", "须为申请编号"));
+    if (!ParseRukuState(words[3], &to)) return Fail(Refused("STATE", "须为 已提交/主管部门已审核/统计局审核中 等"));
     request.set_application_id(id);
     request.set_to_state(to);
     request.set_reason(absl::GetFlag(FLAGS_reason));
     request.set_effective_date(absl::GetFlag(FLAGS_effective_date));
-    gw::TransitionRukuApplicationResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::TransitionRukuApplication, request, &response);
+    reg::TransitionRukuApplicationResponse response;
+    if (absl::Status s = client.Call(&reg::RegistryService::Stub::TransitionRukuApplication, request, &response);
         !s.ok()) {
       return Fail(s);
     }
@@ -427,35 +423,35 @@ int Ruku(Client& client, const std::vector<std::string>& words) {
     return 0;
   }
   if (verb == "show" && words.size() == 3) {
-    gw::GetRukuApplicationRequest request;
+    reg::GetRukuApplicationRequest request;
     int64_t id = 0;
-    if (!absl::SimpleAtoi(words[2], &id)) return Fail(InvalidField("APPLICATION_ID", "须为申请编号"));
+    if (!absl::SimpleAtoi(words[2], &id)) return Fail(Refused("APPLICATION_ID", "须为申请编号"));
     request.set_application_id(id);
-    gw::GetRukuApplicationResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetRukuApplication, request, &response); !s.ok()) {
+    reg::GetRukuApplicationResponse response;
+    if (absl::Status s = client.Call(&reg::RegistryService::Stub::GetRukuApplication, request, &response); !s.ok()) {
       return Fail(s);
     }
     PrintApplication(response.application());
     return 0;
   }
   if (verb == "list") {
-    gw::ListRukuApplicationsRequest request;
+    reg::ListRukuApplicationsRequest request;
     if (!absl::GetFlag(FLAGS_state).empty()) {
       reg::RukuState state;
       if (!ParseRukuState(absl::GetFlag(FLAGS_state), &state)) {
-        return Fail(InvalidField("--state", "须为 草稿/已提交/主管部门已审核 等"));
+        return Fail(Refused("--state", "须为 草稿/已提交/主管部门已审核 等"));
       }
       request.set_state(state);
     }
     request.set_reviewing_department_id(absl::GetFlag(FLAGS_dept));
-    gw::ListRukuApplicationsResponse response;
-    if (absl::Status s = client.Call(&gw::GatewayService::Stub::ListRukuApplications, request, &response); !s.ok()) {
+    reg::ListRukuApplicationsResponse response;
+    if (absl::Status s = client.Call(&reg::RegistryService::Stub::ListRukuApplications, request, &response); !s.ok()) {
       return Fail(s);
     }
     Table table({"申请编号", "项目", "单位", "主管部门", "状态"});
     for (const auto& a : response.applications()) {
       table.AddRow({absl::StrCat(a.application_id()), absl::StrCat(a.project_id()), a.unit_id(),
-                    a.reviewing_department_id(), registry::RukuStateName(a.state())});
+                    a.reviewing_department_id(), DisplayNameOf(a.state())});
     }
     std::cout << table.Render() << "共 " << response.applications_size() << " 件\n";
     return 0;
@@ -467,14 +463,14 @@ int Ruku(Client& client, const std::vector<std::string>& words) {
 }
 
 int RukuMissing(Client& client) {
-  gw::ListMissingRukuRequest request;
+  reg::ListMissingRukuRequest request;
   request.set_as_of_date(absl::GetFlag(FLAGS_as_of));
-  gw::ListMissingRukuResponse response;
-  if (absl::Status s = client.Call(&gw::GatewayService::Stub::ListMissingRuku, request, &response); !s.ok()) {
+  reg::ListMissingRukuResponse response;
+  if (absl::Status s = client.Call(&reg::RegistryService::Stub::ListMissingRuku, request, &response); !s.ok()) {
     return Fail(s);
   }
-  gw::ListUnitsResponse units;
-  (void)client.Call(&gw::GatewayService::Stub::ListUnits, gw::ListUnitsRequest(), &units);
+  reg::ListUnitsResponse units;
+  (void)client.Call(&reg::RegistryService::Stub::ListUnits, reg::ListUnitsRequest(), &units);
   std::map<std::string, std::string> names;
   for (const auto& u : units.units()) names[u.unit_id()] = u.name();
   std::map<std::string, std::pair<int, int>> by_unit;  // unit → (黄, 红)
@@ -494,10 +490,10 @@ int RukuMissing(Client& client) {
 }
 
 int CityReport(Client& client) {
-  gw::GetCityReportRequest request;
+  st::GetCityReportRequest request;
   request.set_period(absl::GetFlag(FLAGS_period));
-  gw::GetCityReportResponse response;
-  if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetCityReport, request, &response); !s.ok()) {
+  st::GetCityReportResponse response;
+  if (absl::Status s = client.Call(&st::StatsService::Stub::GetCityReport, request, &response); !s.ok()) {
     return Fail(s);
   }
   if (absl::GetFlag(FLAGS_format) == "json") return PrintJson(response);
@@ -512,7 +508,7 @@ int CityReport(Client& client) {
   std::cout << "  年度计划 " << Yi(ind.annual_plan_yuan()) << " 亿元, 完成率 " << RateText(ind.completion_rate())
             << ", 序时进度 " << RateText(ind.time_progress()) << "。\n\n二、分类增长\n";
   for (const auto& c : ind.categories()) {
-    std::cout << "  " << stats::CategoryName(c.category()) << ": " << Yi(c.ytd_yuan()) << " 亿元, 同比 "
+    std::cout << "  " << DisplayNameOf(c.category()) << ": " << Yi(c.ytd_yuan()) << " 亿元, 同比 "
               << Growth(c.yoy_growth().numerator(), c.yoy_growth().denominator()) << RankText(c) << "\n";
   }
   const auto& key = report.key_projects();
@@ -529,7 +525,7 @@ int CityReport(Client& client) {
     for (const auto& p : key.statuses()) {
       if (p.status() == s) names.push_back(absl::StrCat(p.project_name(), "(", RateText(p.completion_rate()), ")"));
     }
-    std::cout << "  " << stats::StatusName(s) << ": " << absl::StrJoin(names, "、") << "\n";
+    std::cout << "  " << DisplayNameOf(s) << ": " << absl::StrJoin(names, "、") << "\n";
   }
   std::cout << "\n四、年计划投资5000万元以上单位中完成率最低的单位\n";
   int shown = 0;

@@ -1,9 +1,12 @@
 #include "services/registry/dispatch.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/names.h"
+#include "common/period.h"
 #include "common/policy.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
@@ -36,10 +39,11 @@ absl::StatusOr<pb::OpenProblemResponse> Dispatch::OpenProblem(const Caller& c, c
   if (!v.ok()) return v.ToStatus();
   auto project = registry_.GetProject(problem.project_id(), d);
   if (!project.ok()) return project.status();
-  if (absl::Status s = Authorize(c, Action::kOpenProblem, Target{project->unit_id(), "", ""}); !s.ok()) return s;
+  if (absl::Status s = Authorize(c, Action::ACTION_OPEN_PROBLEM, Target{project->unit_id(), "", ""}); !s.ok()) return s;
   if (!registry_.GetUnit(problem.responsible_unit_id(), d).ok()) {
     return InvalidField("problem.responsible_unit_id",
-                        absl::StrCat("unit ", problem.responsible_unit_id(), " does not exist"));
+                        absl::StrCat("unit ", problem.responsible_unit_id(), " does not exist"),
+                        absl::StrCat("负责部门“", problem.responsible_unit_id(), "”不存在"));
   }
   problem.set_unit_id(project->unit_id());
   problem.set_opened_by(c.user_id);
@@ -59,21 +63,28 @@ absl::StatusOr<pb::UpdateProblemResponse> Dispatch::UpdateProblem(const Caller& 
   Violations v;
   const bool closing = !q.result().empty();
   const bool noting = !q.note().text().empty();
-  if (!closing && !noting) v.Add("note.text", "a progress note or a result is required");
-  if (noting && !q.note().date().empty() && !IsDate(q.note().date())) v.Add("note.date", "must be a date YYYY-MM-DD");
-  if (!q.closed_date().empty() && !IsDate(q.closed_date())) v.Add("closed_date", "must be a date YYYY-MM-DD");
+  if (!closing && !noting) v.Add("note.text", "a progress note or a result is required", "请填写进展情况或办结结果");
+  if (noting && !q.note().date().empty() && !IsDate(q.note().date())) {
+    v.Add("note.date", "must be a date YYYY-MM-DD", "进展日期应写作 YYYY-MM-DD");
+  }
+  if (!q.closed_date().empty() && !IsDate(q.closed_date())) {
+    v.Add("closed_date", "must be a date YYYY-MM-DD", "办结日期应写作 YYYY-MM-DD");
+  }
   if (!v.ok()) return v.ToStatus();
   auto problem = store_.ChangeProblem(
       q.problem_id(), q.request_id(),
       [&](pb::Problem& p) -> absl::Status {
         // Closing is the responsible department's (or the 发改局's); notes also come from the project's unit.
         const Target target{p.unit_id(), p.responsible_unit_id(), ""};
-        if (absl::Status s = Authorize(c, closing ? Action::kResolveProblem : Action::kNoteProblem, target); !s.ok()) {
+        if (absl::Status s =
+                Authorize(c, closing ? Action::ACTION_RESOLVE_PROBLEM : Action::ACTION_NOTE_PROBLEM, target);
+            !s.ok()) {
           return s;
         }
         if (!p.closed_date().empty()) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("problem ", p.problem_id(), " was closed on ", p.closed_date()));
+          return Error(absl::StatusCode::kFailedPrecondition,
+                       absl::StrCat("problem ", p.problem_id(), " was closed on ", p.closed_date()),
+                       absl::StrCat("该问题已于 ", p.closed_date(), " 办结"));
         }
         if (noting) {
           pb::ProgressNote* note = p.add_notes();
@@ -95,14 +106,20 @@ absl::StatusOr<pb::UpdateProblemResponse> Dispatch::UpdateProblem(const Caller& 
   return r;
 }
 
-absl::StatusOr<pb::ListProblemsResponse> Dispatch::ListProblems(const Caller&, const pb::ListProblemsRequest& q,
+absl::StatusOr<pb::ListProblemsResponse> Dispatch::ListProblems(const Caller& c, const pb::ListProblemsRequest& given,
                                                                 absl::Time d) {
+  pb::ListProblemsRequest q = given;
+  std::string department;
+  if (absl::Status s = NarrowToScope(c, Action::ACTION_READ_DISPATCH, q.mutable_unit_id(), &department); !s.ok()) {
+    return s;
+  }
   const std::string as_of = q.as_of_date().empty() ? Today() : q.as_of_date();
-  if (!IsDate(as_of)) return InvalidField("as_of_date", "must be a date YYYY-MM-DD");
+  if (!IsDate(as_of)) return InvalidField("as_of_date", "must be a date YYYY-MM-DD", "截止日期应写作 YYYY-MM-DD");
   auto problems = store_.ListProblems(q, d);
   if (!problems.ok()) return problems.status();
   pb::ListProblemsResponse r;
   for (auto& p : *problems) {
+    if (!department.empty() && p.responsible_unit_id() != department) continue;
     p.set_overdue(ProblemOverdue(p, as_of));
     *r.add_problems() = std::move(p);
   }
@@ -111,7 +128,7 @@ absl::StatusOr<pb::ListProblemsResponse> Dispatch::ListProblems(const Caller&, c
 
 absl::StatusOr<pb::IssueOrderResponse> Dispatch::IssueOrder(const Caller& c, const pb::IssueOrderRequest& q,
                                                             absl::Time d) {
-  if (absl::Status s = Authorize(c, Action::kIssueOrder); !s.ok()) return s;
+  if (absl::Status s = Authorize(c, Action::ACTION_ISSUE_ORDER); !s.ok()) return s;
   pb::Order order = q.order();
   if (order.issued_date().empty()) order.set_issued_date(Today());
   Violations v;
@@ -131,7 +148,7 @@ absl::StatusOr<pb::IssueOrderResponse> Dispatch::IssueOrder(const Caller& c, con
     node.clear_done_date();
     node.clear_escalated();
   }
-  AddStep(order, c.user_id, "issued", absl::StrCat(OrderLevelName(order.level()), "：", order.task()));
+  AddStep(order, c.user_id, "issued", absl::StrCat(DisplayNameOf(order.level()), "：", order.task()));
   auto stored = store_.InsertOrder(order, q.request_id(), d);
   if (!stored.ok()) return stored.status();
   pb::IssueOrderResponse r;
@@ -142,15 +159,19 @@ absl::StatusOr<pb::IssueOrderResponse> Dispatch::IssueOrder(const Caller& c, con
 absl::StatusOr<pb::RespondToOrderResponse> Dispatch::RespondToOrder(const Caller& c, const pb::RespondToOrderRequest& q,
                                                                     absl::Time d) {
   Violations v;
-  if (q.answer().empty()) v.Add("answer", "is required");
-  if (q.done_nodes_size() > 0 && !IsDate(q.done_date())) v.Add("done_date", "must be a date YYYY-MM-DD");
+  if (q.answer().empty()) v.Add("answer", "is required", "答复内容必填");
+  if (q.done_nodes_size() > 0 && !IsDate(q.done_date())) {
+    v.Add("done_date", "must be a date YYYY-MM-DD", "完成日期应写作 YYYY-MM-DD");
+  }
   if (!v.ok()) return v.ToStatus();
   auto order = store_.ChangeOrder(
       q.order_id(), q.request_id(),
       [&](pb::Order& o) -> absl::Status {
-        if (absl::Status s = Authorize(c, Action::kRespondToOrder, Target{o.unit_id(), "", ""}); !s.ok()) return s;
+        if (absl::Status s = Authorize(c, Action::ACTION_RESPOND_TO_ORDER, Target{o.unit_id(), "", ""}); !s.ok())
+          return s;
         if (o.state() == pb::ORDER_STATE_CLOSED) {
-          return absl::FailedPreconditionError(absl::StrCat("order ", o.order_id(), " is closed"));
+          return Error(absl::StatusCode::kFailedPrecondition, absl::StrCat("order ", o.order_id(), " is closed"),
+                       "该督办单已销号");
         }
         Violations nodes;
         for (int i = 0; i < q.done_nodes_size(); ++i) {
@@ -158,7 +179,8 @@ absl::StatusOr<pb::RespondToOrderResponse> Dispatch::RespondToOrder(const Caller
                                  [&](const pb::TimetableNode& n) { return n.title() == q.done_nodes(i); });
           if (it == o.mutable_timetable()->end()) {
             nodes.Add(absl::StrCat("done_nodes[", i, "]"),
-                      absl::StrCat("“", q.done_nodes(i), "” is not in the timetable"));
+                      absl::StrCat("“", q.done_nodes(i), "” is not in the timetable"),
+                      absl::StrCat("时间表中没有节点“", q.done_nodes(i), "”"));
           } else if (it->done_date().empty()) {
             it->set_done_date(q.done_date());
           }
@@ -180,24 +202,44 @@ absl::StatusOr<pb::CloseOrderResponse> Dispatch::CloseOrder(const Caller& c, con
                                                             absl::Time d) {
   Violations v;
   if (q.closure() == pb::ORDER_CLOSURE_UNSPECIFIED || !pb::OrderClosure_IsValid(q.closure())) {
-    v.Add("closure", "must be BACK_TO_NORMAL or BY_LEADER");
+    v.Add("closure", "must be BACK_TO_NORMAL or BY_LEADER", "销号方式应为“恢复正常销号”或“领导决定销号”");
   }
-  if (q.closure() == pb::ORDER_CLOSURE_BY_LEADER && q.reason().empty())
-    v.Add("reason", "a leader closes with a reason");
-  if (!q.closed_date().empty() && !IsDate(q.closed_date())) v.Add("closed_date", "must be a date YYYY-MM-DD");
+  if (q.closure() == pb::ORDER_CLOSURE_BY_LEADER && q.reason().empty()) {
+    v.Add("reason", "a leader closes with a reason", "领导决定销号须写明理由");
+  }
+  if (q.closure() == pb::ORDER_CLOSURE_BACK_TO_NORMAL && !Period::Parse(q.status_period()).has_value()) {
+    v.Add("status_period", "must be YYYY-MM with MM from 02 to 12: the period that shows the project back to 正常",
+          "须指明显示项目恢复正常的月份(YYYY-MM，02 至 12 月)");
+  }
+  if (!q.closed_date().empty() && !IsDate(q.closed_date())) {
+    v.Add("closed_date", "must be a date YYYY-MM-DD", "销号日期应写作 YYYY-MM-DD");
+  }
   if (!v.ok()) return v.ToStatus();
   if (q.closure() == pb::ORDER_CLOSURE_BY_LEADER) {
-    if (absl::Status s = Authorize(c, Action::kCloseOrderByLeader); !s.ok()) return s;
+    if (absl::Status s = Authorize(c, Action::ACTION_CLOSE_ORDER_BY_LEADER); !s.ok()) return s;
   }
   if (q.closure() == pb::ORDER_CLOSURE_BACK_TO_NORMAL) {
-    if (absl::Status s = Authorize(c, Action::kCloseOrderBackToNormal); !s.ok()) return s;
+    if (absl::Status s = Authorize(c, Action::ACTION_CLOSE_ORDER_BACK_TO_NORMAL); !s.ok()) return s;
+    // "Back to 正常" is a fact stats owns: asked before the closure is recorded.
+    auto open = store_.GetOrder(q.order_id(), d);
+    if (!open.ok()) return open.status();
+    auto status = status_of_(c, open->project_id(), q.status_period(), d);
+    if (!status.ok()) return status.status();
+    if (*status != saima::stats::v1::PROGRESS_STATUS_NORMAL && *status != saima::stats::v1::PROGRESS_STATUS_AHEAD) {
+      return Error(absl::StatusCode::kFailedPrecondition,
+                   absl::StrCat("project ", open->project_id(), " is ", saima::stats::v1::ProgressStatus_Name(*status),
+                                " at ", q.status_period(), ", not back to 正常"),
+                   absl::StrCat("项目在 ", q.status_period(), " 的进度为“", DisplayNameOf(*status),
+                                "”，尚未恢复正常，不能因恢复正常销号"));
+    }
   }
   auto order = store_.ChangeOrder(
       q.order_id(), q.request_id(),
       [&](pb::Order& o) -> absl::Status {
         if (o.state() == pb::ORDER_STATE_CLOSED) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("order ", o.order_id(), " was closed on ", o.closed_date()));
+          return Error(absl::StatusCode::kFailedPrecondition,
+                       absl::StrCat("order ", o.order_id(), " was closed on ", o.closed_date()),
+                       absl::StrCat("该督办单已于 ", o.closed_date(), " 销号"));
         }
         o.set_state(pb::ORDER_STATE_CLOSED);
         o.set_closure(q.closure());
@@ -218,9 +260,9 @@ absl::StatusOr<pb::CloseOrderResponse> Dispatch::CloseOrder(const Caller& c, con
 
 absl::StatusOr<pb::EscalateOrdersResponse> Dispatch::EscalateOrders(const Caller& c, const pb::EscalateOrdersRequest& q,
                                                                     absl::Time d) {
-  if (absl::Status s = Authorize(c, Action::kEscalateOrders); !s.ok()) return s;
+  if (absl::Status s = Authorize(c, Action::ACTION_ESCALATE_ORDERS); !s.ok()) return s;
   const std::string as_of = q.as_of_date().empty() ? Today() : q.as_of_date();
-  if (!IsDate(as_of)) return InvalidField("as_of_date", "must be a date YYYY-MM-DD");
+  if (!IsDate(as_of)) return InvalidField("as_of_date", "must be a date YYYY-MM-DD", "判定日期应写作 YYYY-MM-DD");
   auto changed = store_.ChangeOpenOrders([&](pb::Order& o) { return Escalate(o, as_of); }, d);
   if (!changed.ok()) return changed.status();
   pb::EscalateOrdersResponse r;
@@ -228,28 +270,38 @@ absl::StatusOr<pb::EscalateOrdersResponse> Dispatch::EscalateOrders(const Caller
   return r;
 }
 
-absl::StatusOr<pb::ListOrdersResponse> Dispatch::ListOrders(const Caller&, const pb::ListOrdersRequest& q,
+absl::StatusOr<pb::ListOrdersResponse> Dispatch::ListOrders(const Caller& c, const pb::ListOrdersRequest& given,
                                                             absl::Time d) {
+  pb::ListOrdersRequest q = given;
+  std::string department;
+  if (absl::Status s = NarrowToScope(c, Action::ACTION_READ_DISPATCH, q.mutable_unit_id(), &department); !s.ok()) {
+    return s;
+  }
+  // Orders are addressed to units; a department (own-sector scope) has none of its own.
+  pb::ListOrdersResponse r;
+  if (!department.empty()) return r;
   auto orders = store_.ListOrders(q, d);
   if (!orders.ok()) return orders.status();
-  pb::ListOrdersResponse r;
   for (auto& o : *orders) *r.add_orders() = std::move(o);
   return r;
 }
 
 absl::StatusOr<pb::RecordDecisionResponse> Dispatch::RecordDecision(const Caller& c, const pb::RecordDecisionRequest& q,
                                                                     absl::Time d) {
-  if (absl::Status s = Authorize(c, Action::kRecordDecision); !s.ok()) return s;
+  if (absl::Status s = Authorize(c, Action::ACTION_RECORD_DECISION); !s.ok()) return s;
   pb::Decision decision = q.decision();
   Violations v;
   absl::CivilMonth month;
   if (decision.period().size() != 7 || !absl::ParseCivilTime(decision.period(), &month)) {
-    v.Add("decision.period", "must be YYYY-MM");
+    v.Add("decision.period", "must be YYYY-MM", "调度会月份应写作 YYYY-MM");
   }
-  if (decision.project_id() <= 0) v.Add("decision.project_id", "is required");
-  if (decision.text().empty()) v.Add("decision.text", "is required");
-  if (decision.owner_name().empty()) v.Add("decision.owner_name", "is required: who carries it out");
-  if (!decision.deadline().empty() && !IsDate(decision.deadline())) v.Add("decision.deadline", "must be a date");
+  if (decision.project_id() <= 0) v.Add("decision.project_id", "is required", "决定所涉项目必填");
+  if (decision.text().empty()) v.Add("decision.text", "is required", "决定内容必填");
+  if (decision.owner_name().empty())
+    v.Add("decision.owner_name", "is required: who carries it out", "须指定落实责任人");
+  if (!decision.deadline().empty() && !IsDate(decision.deadline())) {
+    v.Add("decision.deadline", "must be a date", "落实期限应写作 YYYY-MM-DD");
+  }
   if (!v.ok()) return v.ToStatus();
   if (auto project = registry_.GetProject(decision.project_id(), d); !project.ok()) return project.status();
   decision.set_recorded_by(c.user_id);
@@ -261,12 +313,27 @@ absl::StatusOr<pb::RecordDecisionResponse> Dispatch::RecordDecision(const Caller
   return r;
 }
 
-absl::StatusOr<pb::ListDecisionsResponse> Dispatch::ListDecisions(const Caller&, const pb::ListDecisionsRequest& q,
+absl::StatusOr<pb::ListDecisionsResponse> Dispatch::ListDecisions(const Caller& c, const pb::ListDecisionsRequest& q,
                                                                   absl::Time d) {
+  std::string unit;
+  std::string department;
+  if (absl::Status s = NarrowToScope(c, Action::ACTION_READ_DISPATCH, &unit, &department); !s.ok()) return s;
   auto decisions = store_.ListDecisions(q.period(), q.project_id(), d);
   if (!decisions.ok()) return decisions.status();
   pb::ListDecisionsResponse r;
-  for (auto& x : *decisions) *r.add_decisions() = std::move(x);
+  // Decisions name projects; a caller limited to a unit sees those of its own unit's projects.
+  std::map<int64_t, bool> own;
+  for (auto& x : *decisions) {
+    if (!unit.empty() || !department.empty()) {
+      auto it = own.find(x.project_id());
+      if (it == own.end()) {
+        auto project = registry_.GetProject(x.project_id(), d);
+        it = own.emplace(x.project_id(), project.ok() && !unit.empty() && project->unit_id() == unit).first;
+      }
+      if (!it->second) continue;
+    }
+    *r.add_decisions() = std::move(x);
+  }
   return r;
 }
 

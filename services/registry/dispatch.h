@@ -6,14 +6,18 @@
 //    with a result by the responsible department or the 发改局;
 //  - orders: issued by the 发改局; answered by the responsible unit; escalated by the system when timetable dates
 //    pass (EscalateOrders, also run periodically by the registry); closed by the 发改局 when the project is back
-//    to 正常 (checked by the gateway against stats) or by a leader with a reason;
+//    to 正常 (a fact stats owns, asked through `status_of`) or by a leader with a reason;
 //  - decisions: recorded by the 发改局 at the meeting.
+// Reads are authorized like writes: unit staff see their own unit's problems, orders and decisions, a
+// department the problems it is responsible for.
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/caller.h"
+#include "saima/stats/v1/stats.pb.h"
 #include "services/registry/dispatch_store.h"
 #include "services/registry/registry_store.h"
 
@@ -21,7 +25,12 @@ namespace saima::registry {
 
 class Dispatch {
  public:
-  Dispatch(DispatchStore& store, RegistryStore& registry) : store_(store), registry_(registry) {}
+  // A project's progress status at a period (YYYY-MM), as stats computes it, asked with the caller's identity.
+  using StatusOf = std::function<absl::StatusOr<saima::stats::v1::ProgressStatus>(
+      const Caller& caller, int64_t project_id, const std::string& period, absl::Time deadline)>;
+
+  Dispatch(DispatchStore& store, RegistryStore& registry, StatusOf status_of)
+      : store_(store), registry_(registry), status_of_(std::move(status_of)) {}
 
   absl::StatusOr<pb::OpenProblemResponse> OpenProblem(const Caller& c, const pb::OpenProblemRequest& q, absl::Time d);
   absl::StatusOr<pb::UpdateProblemResponse> UpdateProblem(const Caller& c, const pb::UpdateProblemRequest& q,
@@ -43,6 +52,7 @@ class Dispatch {
  private:
   DispatchStore& store_;
   RegistryStore& registry_;
+  StatusOf status_of_;
 };
 
 // Today in the server's time zone, YYYY-MM-DD.

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/names.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace saima::registry {
@@ -14,41 +15,50 @@ bool IsDate(const std::string& text) {
 }
 
 void CheckProblem(const pb::Problem& p, Violations& v) {
-  if (p.project_id() <= 0) v.Add("problem.project_id", "is required");
+  if (p.project_id() <= 0) v.Add("problem.project_id", "is required", "问题所属项目必填");
   if (p.kind() == pb::PROBLEM_KIND_UNSPECIFIED || !pb::ProblemKind_IsValid(p.kind())) {
-    v.Add("problem.kind", "must be one of 用地, 资金, 审批, 能耗, 征迁, 施工, 其他");
+    v.Add("problem.kind", "must be one of 用地, 资金, 审批, 能耗, 征迁, 施工, 其他",
+          "问题类型应为 用地、资金、审批、能耗、征迁、施工、其他 之一");
   }
-  if (p.description().empty()) v.Add("problem.description", "is required");
+  if (p.description().empty()) v.Add("problem.description", "is required", "问题描述必填");
   if (p.responsible_unit_id().empty())
-    v.Add("problem.responsible_unit_id", "is required: the department that solves it");
-  if (p.responsible_person().empty()) v.Add("problem.responsible_person", "is required: a named person");
-  if (!IsDate(p.deadline())) v.Add("problem.deadline", "must be a date YYYY-MM-DD");
-  if (!p.opened_date().empty() && !IsDate(p.opened_date())) v.Add("problem.opened_date", "must be a date YYYY-MM-DD");
+    v.Add("problem.responsible_unit_id", "is required: the department that solves it", "须指定负责解决的部门");
+  if (p.responsible_person().empty())
+    v.Add("problem.responsible_person", "is required: a named person", "须指定责任人");
+  if (!IsDate(p.deadline()))
+    v.Add("problem.deadline", "must be a date YYYY-MM-DD", "办结期限应为日期，写作 YYYY-MM-DD");
+  if (!p.opened_date().empty() && !IsDate(p.opened_date()))
+    v.Add("problem.opened_date", "must be a date YYYY-MM-DD", "提出日期应写作 YYYY-MM-DD");
   if (IsDate(p.deadline()) && IsDate(p.opened_date()) && p.deadline() < p.opened_date()) {
-    v.Add("problem.deadline", "must not be before the day the problem was opened");
+    v.Add("problem.deadline", "must not be before the day the problem was opened", "办结期限不能早于提出日期");
   }
 }
 
 void CheckOrder(const pb::Order& o, Violations& v) {
-  if (o.project_id() <= 0) v.Add("order.project_id", "is required");
-  if (o.task().empty()) v.Add("order.task", "is required: the 任务书 (what must be done)");
-  if (o.timetable_size() == 0) v.Add("order.timetable", "is required: the 时间表 (at least one dated node)");
+  if (o.project_id() <= 0) v.Add("order.project_id", "is required", "督办单所属项目必填");
+  if (o.task().empty()) v.Add("order.task", "is required: the 任务书 (what must be done)", "任务书必填");
+  if (o.timetable_size() == 0)
+    v.Add("order.timetable", "is required: the 时间表 (at least one dated node)", "时间表至少要有一个带日期的节点");
   std::set<std::string> titles;
   for (int i = 0; i < o.timetable_size(); ++i) {
     const auto& n = o.timetable(i);
     const std::string field = absl::StrCat("order.timetable[", i, "]");
-    if (n.title().empty()) v.Add(field + ".title", "is required");
-    if (!titles.insert(n.title()).second) v.Add(field + ".title", "must be unique in the timetable");
-    if (!IsDate(n.due_date())) v.Add(field + ".due_date", "must be a date YYYY-MM-DD");
+    if (n.title().empty()) v.Add(field + ".title", "is required", "时间表节点名称必填");
+    if (!titles.insert(n.title()).second)
+      v.Add(field + ".title", "must be unique in the timetable", "时间表节点名称不能重复");
+    if (!IsDate(n.due_date()))
+      v.Add(field + ".due_date", "must be a date YYYY-MM-DD", "时间表节点日期应写作 YYYY-MM-DD");
     if (IsDate(n.due_date()) && IsDate(o.issued_date()) && n.due_date() < o.issued_date()) {
-      v.Add(field + ".due_date", "must not be before the day the order is issued");
+      v.Add(field + ".due_date", "must not be before the day the order is issued", "时间表节点日期不能早于下达日期");
     }
   }
-  if (o.roadmap_size() == 0) v.Add("order.roadmap", "is required: the 路线图 (at least one step)");
-  if (o.owner_name().empty()) v.Add("order.owner_name", "is required: the named owner (责任人)");
-  if (!o.issued_date().empty() && !IsDate(o.issued_date())) v.Add("order.issued_date", "must be a date YYYY-MM-DD");
+  if (o.roadmap_size() == 0)
+    v.Add("order.roadmap", "is required: the 路线图 (at least one step)", "路线图至少要有一步");
+  if (o.owner_name().empty()) v.Add("order.owner_name", "is required: the named owner (责任人)", "督办单须指定责任人");
+  if (!o.issued_date().empty() && !IsDate(o.issued_date()))
+    v.Add("order.issued_date", "must be a date YYYY-MM-DD", "下达日期应写作 YYYY-MM-DD");
   if (o.level() != pb::ORDER_LEVEL_UNSPECIFIED && !pb::OrderLevel_IsValid(o.level())) {
-    v.Add("order.level", "must be 提示单, 督办单 or 约谈");
+    v.Add("order.level", "must be 提示单, 督办单 or 约谈", "督办级别应为 提示单、督办单 或 约谈");
   }
 }
 
@@ -90,43 +100,9 @@ bool Escalate(pb::Order& order, const std::string& as_of) {
     step->set_level(order.level());
     step->set_text(absl::StrCat(
         "时间表节点“", node->title(), "”", node->done_date().empty() ? "逾期未完成" : "逾期完成", "(应于 ",
-        node->due_date(), " 完成), ", OrderLevelName(from), " → ", OrderLevelName(order.level()), ", 判定日 ", as_of));
+        node->due_date(), " 完成), ", DisplayNameOf(from), " → ", DisplayNameOf(order.level()), ", 判定日 ", as_of));
   }
   return true;
-}
-
-const char* OrderLevelName(pb::OrderLevel level) {
-  switch (level) {
-    case pb::ORDER_LEVEL_NOTICE:
-      return "提示单";
-    case pb::ORDER_LEVEL_SUPERVISION:
-      return "督办单";
-    case pb::ORDER_LEVEL_INTERVIEW:
-      return "约谈";
-    default:
-      return "";
-  }
-}
-
-const char* ProblemKindName(pb::ProblemKind kind) {
-  switch (kind) {
-    case pb::PROBLEM_KIND_LAND:
-      return "用地";
-    case pb::PROBLEM_KIND_FUNDS:
-      return "资金";
-    case pb::PROBLEM_KIND_APPROVAL:
-      return "审批";
-    case pb::PROBLEM_KIND_ENERGY:
-      return "能耗";
-    case pb::PROBLEM_KIND_RELOCATION:
-      return "征迁";
-    case pb::PROBLEM_KIND_CONSTRUCTION:
-      return "施工";
-    case pb::PROBLEM_KIND_OTHER:
-      return "其他";
-    default:
-      return "";
-  }
 }
 
 }  // namespace saima::registry

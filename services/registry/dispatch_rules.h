@@ -34,10 +34,6 @@ pb::OrderLevel RaiseLevel(pb::OrderLevel level, int steps);
 // level change. Returns whether anything changed.
 bool Escalate(pb::Order& order, const std::string& as_of);
 
-// 提示单, 督办单, 约谈; 用地 … 其他.
-const char* OrderLevelName(pb::OrderLevel level);
-const char* ProblemKindName(pb::ProblemKind kind);
-
 }  // namespace saima::registry
 
 #endif  // SAIMA_SERVICES_REGISTRY_DISPATCH_RULES_H_

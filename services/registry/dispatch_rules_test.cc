@@ -87,7 +87,7 @@ TEST(Validation, AnOrderNeedsTaskTimetableRoadmapAndOwner) {
   Violations v;
   CheckOrder(o, v);
   std::set<std::string> fields;
-  for (const auto& [field, rule] : v.items()) fields.insert(field);
+  for (const auto& [field, rule, chinese] : v.items()) fields.insert(field);
   EXPECT_EQ(fields, (std::set<std::string>{"order.project_id", "order.task", "order.timetable[0].due_date",
                                            "order.roadmap", "order.owner_name"}));
   Violations ok;
@@ -102,7 +102,7 @@ TEST(Validation, AProblemNeedsAKindAResponsibleDepartmentAPersonAndADeadline) {
   Violations v;
   CheckProblem(p, v);
   std::set<std::string> fields;
-  for (const auto& [field, rule] : v.items()) fields.insert(field);
+  for (const auto& [field, rule, chinese] : v.items()) fields.insert(field);
   EXPECT_EQ(fields, (std::set<std::string>{"problem.kind", "problem.responsible_unit_id", "problem.responsible_person",
                                            "problem.deadline"}));
 }

@@ -41,6 +41,7 @@ std::vector<NamedStatement> DispatchStatements() {
        "INSERT INTO registry.orders (project_id, unit_id, state, issued_date, doc, request_id) "
        "VALUES ($1, $2, $3, $4::date, $5::jsonb, $6) RETURNING order_id"},
       {"order_for_update", "SELECT order_id, doc FROM registry.orders WHERE order_id = $1 FOR UPDATE"},
+      {"get_order", "SELECT order_id, doc FROM registry.orders WHERE order_id = $1"},
       {"open_orders_for_update",
        "SELECT order_id, doc FROM registry.orders WHERE state <> 3 ORDER BY order_id FOR UPDATE"},
       {"update_order", "UPDATE registry.orders SET doc = $2::jsonb, state = $3 WHERE order_id = $1"},
@@ -89,7 +90,9 @@ absl::StatusOr<pb::Problem> DispatchStore::ChangeProblem(int64_t problem_id, con
   pb::Problem out;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
     auto rows = txn.exec_prepared("problem_for_update", problem_id);
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("problem ", problem_id, " does not exist"));
+    if (rows.empty())
+      return Error(absl::StatusCode::kNotFound, absl::StrCat("problem ", problem_id, " does not exist"),
+                   absl::StrCat("问题 ", problem_id, " 不存在"));
     out = ProblemOf(rows[0]);
     if (!request_id.empty()) {
       if (!txn.exec_prepared("dispatch_request_seen", request_id).empty()) return absl::OkStatus();  // a retry
@@ -144,13 +147,31 @@ absl::StatusOr<pb::Order> DispatchStore::InsertOrder(const pb::Order& order, con
   return out;
 }
 
+absl::StatusOr<pb::Order> DispatchStore::GetOrder(int64_t order_id, absl::Time deadline) {
+  pb::Order out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
+    auto rows = txn.exec_prepared("get_order", order_id);
+    if (rows.empty()) {
+      return Error(absl::StatusCode::kNotFound, absl::StrCat("order ", order_id, " does not exist"),
+                   absl::StrCat("督办单 ", order_id, " 不存在"));
+    }
+    out = OrderOf(rows[0]);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
 absl::StatusOr<pb::Order> DispatchStore::ChangeOrder(int64_t order_id, const std::string& request_id,
                                                      const std::function<absl::Status(pb::Order&)>& change,
                                                      absl::Time deadline) {
   pb::Order out;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
     auto rows = txn.exec_prepared("order_for_update", order_id);
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("order ", order_id, " does not exist"));
+    if (rows.empty()) {
+      return Error(absl::StatusCode::kNotFound, absl::StrCat("order ", order_id, " does not exist"),
+                   absl::StrCat("督办单 ", order_id, " 不存在"));
+    }
     out = OrderOf(rows[0]);
     if (!request_id.empty()) {
       if (!txn.exec_prepared("dispatch_request_seen", request_id).empty()) return absl::OkStatus();  // a retry

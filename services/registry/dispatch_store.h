@@ -33,6 +33,7 @@ class DispatchStore {
                                             absl::Time deadline);
   absl::StatusOr<std::vector<pb::Problem>> ListProblems(const pb::ListProblemsRequest& filter, absl::Time deadline);
 
+  absl::StatusOr<pb::Order> GetOrder(int64_t order_id, absl::Time deadline);
   absl::StatusOr<pb::Order> InsertOrder(const pb::Order& order, const std::string& request_id, absl::Time deadline);
   absl::StatusOr<pb::Order> ChangeOrder(int64_t order_id, const std::string& request_id,
                                         const std::function<absl::Status(pb::Order&)>& change, absl::Time deadline);

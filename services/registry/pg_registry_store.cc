@@ -109,7 +109,8 @@ void RecordChange(pqxx::work& txn, int64_t revision, int64_t project_id, pb::Cha
 // Existence check done inside the writing transaction, so the error names the field.
 absl::Status CheckProjectExists(pqxx::work& txn, int64_t project_id, const std::string& field) {
   if (txn.exec_prepared("project_exists", project_id).empty()) {
-    return InvalidField(field, absl::StrCat("project ", project_id, " does not exist"));
+    return InvalidField(field, absl::StrCat("project ", project_id, " does not exist"),
+                        absl::StrCat("项目 ", project_id, " 不存在"));
   }
   return absl::OkStatus();
 }
@@ -217,7 +218,9 @@ absl::StatusOr<pb::Unit> PgRegistryStore::GetUnit(const std::string& unit_id, ab
   pb::Unit unit;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
     auto rows = txn.exec_prepared("get_unit", unit_id);
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("unit ", unit_id, " does not exist"));
+    if (rows.empty())
+      return Error(absl::StatusCode::kNotFound, absl::StrCat("unit ", unit_id, " does not exist"),
+                   absl::StrCat("单位 ", unit_id, " 不存在"));
     unit = UnitFromRow(rows[0]);
     return absl::OkStatus();
   });
@@ -232,11 +235,14 @@ absl::StatusOr<pb::Unit> PgRegistryStore::CreateUnit(const pb::Unit& unit, absl:
                        unit.supervises());
     auto rows = txn.exec_prepared("get_unit", unit.unit_id());
     if (rows.empty()) {
-      return absl::AlreadyExistsError(absl::StrCat("another unit is already named ", unit.name()));
+      return Error(absl::StatusCode::kAlreadyExists, absl::StrCat("another unit is already named ", unit.name()),
+                   absl::StrCat("已有名为“", unit.name(), "”的单位"));
     }
     stored = UnitFromRow(rows[0]);
     if (stored.SerializeAsString() != unit.SerializeAsString()) {
-      return absl::AlreadyExistsError(absl::StrCat("unit ", unit.unit_id(), " exists with other details"));
+      return Error(absl::StatusCode::kAlreadyExists,
+                   absl::StrCat("unit ", unit.unit_id(), " exists with other details"),
+                   absl::StrCat("单位编码 ", unit.unit_id(), " 已被另一单位使用"));
     }
     return absl::OkStatus();
   });
@@ -259,12 +265,14 @@ absl::StatusOr<pb::Project> PgRegistryStore::CreateProject(const pb::Project& pr
       }
     }
     if (txn.exec_prepared("get_unit", project.unit_id()).empty()) {
-      return InvalidField("project.unit_id", absl::StrCat("unit ", project.unit_id(), " does not exist"));
+      return InvalidField("project.unit_id", absl::StrCat("unit ", project.unit_id(), " does not exist"),
+                          absl::StrCat("项目单位“", project.unit_id(), "”不存在"));
     }
     if (!project.project_code().empty() &&
         !txn.exec_prepared("project_by_code", project.project_code(), int64_t{0}).empty()) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("project.project_code: ", project.project_code(), " is already registered"));
+      return Error(absl::StatusCode::kAlreadyExists,
+                   absl::StrCat("project.project_code: ", project.project_code(), " is already registered"),
+                   absl::StrCat("项目代码 ", project.project_code(), " 已登记过"));
     }
     const int64_t id = txn.exec_prepared1("next_project_id")[0].as<int64_t>();
     const auto now = TimeUtil::GetCurrentTime();
@@ -290,7 +298,9 @@ absl::StatusOr<pb::Project> PgRegistryStore::GetProject(int64_t project_id, absl
   pb::Project project;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
     auto rows = txn.exec_prepared("get_project", project_id);
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("project ", project_id, " does not exist"));
+    if (rows.empty())
+      return Error(absl::StatusCode::kNotFound, absl::StrCat("project ", project_id, " does not exist"),
+                   absl::StrCat("项目 ", project_id, " 不存在"));
     project = FromJson<pb::Project>(rows[0][0]);
     return absl::OkStatus();
   });
@@ -306,15 +316,18 @@ absl::StatusOr<pb::Project> PgRegistryStore::UpdateProject(const pb::Project& pr
     revision = NextRevision(txn);
     auto before_rows = txn.exec_prepared("get_project", project.project_id());
     if (before_rows.empty())
-      return absl::NotFoundError(absl::StrCat("project ", project.project_id(), " does not exist"));
+      return Error(absl::StatusCode::kNotFound, absl::StrCat("project ", project.project_id(), " does not exist"),
+                   absl::StrCat("项目 ", project.project_id(), " 不存在"));
     const std::string before = before_rows[0][0].c_str();
     if (txn.exec_prepared("get_unit", project.unit_id()).empty()) {
-      return InvalidField("project.unit_id", absl::StrCat("unit ", project.unit_id(), " does not exist"));
+      return InvalidField("project.unit_id", absl::StrCat("unit ", project.unit_id(), " does not exist"),
+                          absl::StrCat("项目单位“", project.unit_id(), "”不存在"));
     }
     if (!project.project_code().empty() &&
         !txn.exec_prepared("project_by_code", project.project_code(), project.project_id()).empty()) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("project.project_code: ", project.project_code(), " is already registered"));
+      return Error(absl::StatusCode::kAlreadyExists,
+                   absl::StrCat("project.project_code: ", project.project_code(), " is already registered"),
+                   absl::StrCat("项目代码 ", project.project_code(), " 已登记过"));
     }
     stored.set_revision(revision);
     *stored.mutable_update_time() = TimeUtil::GetCurrentTime();
@@ -324,8 +337,10 @@ absl::StatusOr<pb::Project> PgRegistryStore::UpdateProject(const pb::Project& pr
         stored.name(), stored.industry_code(), static_cast<int>(stored.sector()), stored.manufacturing(),
         static_cast<int>(stored.stage()), stored.planning_year(), TiersLiteral(stored), revision, doc);
     if (updated.affected_rows() == 0) {
-      return absl::AbortedError(absl::StrCat("project ", project.project_id(), " changed since revision ",
-                                             expected_revision, "; read it again and retry"));
+      return Error(absl::StatusCode::kAborted,
+                   absl::StrCat("project ", project.project_id(), " changed since revision ", expected_revision,
+                                "; read it again and retry"),
+                   "项目已被他人修改，请刷新后重新修改");
     }
     RecordChange(txn, revision, project.project_id(), pb::CHANGE_KIND_PROJECT_UPDATED, origin, before, doc, "");
     return absl::OkStatus();
@@ -387,7 +402,9 @@ absl::StatusOr<std::vector<pb::ProjectChange>> PgRegistryStore::ListProjectHisto
   std::vector<pb::ProjectChange> changes;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
     for (const auto& row : txn.exec_prepared("project_history", project_id)) changes.push_back(ChangeFromRow(row));
-    if (changes.empty()) return absl::NotFoundError(absl::StrCat("project ", project_id, " does not exist"));
+    if (changes.empty())
+      return Error(absl::StatusCode::kNotFound, absl::StrCat("project ", project_id, " does not exist"),
+                   absl::StrCat("项目 ", project_id, " 不存在"));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -452,7 +469,9 @@ absl::StatusOr<pb::Milestone> PgRegistryStore::GetMilestone(int64_t milestone_id
   pb::Milestone m;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
     auto rows = txn.exec_prepared("get_milestone", milestone_id);
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("milestone ", milestone_id, " does not exist"));
+    if (rows.empty())
+      return Error(absl::StatusCode::kNotFound, absl::StrCat("milestone ", milestone_id, " does not exist"),
+                   absl::StrCat("节点 ", milestone_id, " 不存在"));
     m = MilestoneFromRow(rows[0]);
     return absl::OkStatus();
   });
@@ -468,7 +487,9 @@ absl::StatusOr<pb::Milestone> PgRegistryStore::UpdateMilestone(const pb::Milesto
     revision = NextRevision(txn);
     auto rows = txn.exec_prepared("update_milestone", m.milestone_id(), static_cast<int>(m.kind()), m.title(),
                                   m.due_date(), NullIfEmpty(m.met_date()), m.owner_name(), m.owner_phone());
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("milestone ", m.milestone_id(), " does not exist"));
+    if (rows.empty())
+      return Error(absl::StatusCode::kNotFound, absl::StrCat("milestone ", m.milestone_id(), " does not exist"),
+                   absl::StrCat("节点 ", m.milestone_id(), " 不存在"));
     stored = MilestoneFromRow(rows[0]);
     RecordChange(txn, revision, stored.project_id(), pb::CHANGE_KIND_MILESTONE_UPDATED, origin, "", "", ToJson(stored));
     return absl::OkStatus();
@@ -529,7 +550,9 @@ namespace {
 // Reads an application and its history inside a transaction.
 absl::StatusOr<pb::RukuApplication> LoadApplication(pqxx::work& txn, int64_t application_id) {
   auto rows = txn.exec_prepared("get_application", application_id);
-  if (rows.empty()) return absl::NotFoundError(absl::StrCat("入库 application ", application_id, " does not exist"));
+  if (rows.empty())
+    return Error(absl::StatusCode::kNotFound, absl::StrCat("入库 application ", application_id, " does not exist"),
+                 absl::StrCat("入库申请 ", application_id, " 不存在"));
   const auto& r = rows[0];
   pb::RukuApplication app;
   app.set_application_id(r["application_id"].as<int64_t>());
@@ -589,11 +612,13 @@ absl::StatusOr<pb::RukuApplication> PgRegistryStore::CreateRukuApplication(const
     auto project = txn.exec_prepared("get_project", application.project_id());
     if (project.empty()) {
       return InvalidField("application.project_id",
-                          absl::StrCat("project ", application.project_id(), " does not exist"));
+                          absl::StrCat("project ", application.project_id(), " does not exist"),
+                          absl::StrCat("项目 ", application.project_id(), " 不存在"));
     }
     if (txn.exec_prepared("get_unit", application.reviewing_department_id()).empty()) {
       return InvalidField("application.reviewing_department_id",
-                          absl::StrCat("unit ", application.reviewing_department_id(), " does not exist"));
+                          absl::StrCat("unit ", application.reviewing_department_id(), " does not exist"),
+                          absl::StrCat("主管部门“", application.reviewing_department_id(), "”不存在"));
     }
     const pb::Project p = FromJson<pb::Project>(project[0][0]);
     const int64_t id = txn.exec_prepared1("insert_application", application.project_id(), p.unit_id(),
@@ -607,8 +632,9 @@ absl::StatusOr<pb::RukuApplication> PgRegistryStore::CreateRukuApplication(const
     return absl::OkStatus();
   });
   if (absl::IsAlreadyExists(status)) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("project ", application.project_id(), " already has a 入库 application in progress"));
+    return Error(absl::StatusCode::kAlreadyExists,
+                 absl::StrCat("project ", application.project_id(), " already has a 入库 application in progress"),
+                 "该项目已有办理中的入库申请");
   }
   if (!status.ok()) return status;
   return stored;
@@ -657,10 +683,13 @@ absl::StatusOr<pb::RukuApplication> PgRegistryStore::TransitionRukuApplication(c
     revision = NextRevision(txn);
     auto locked = txn.exec_prepared("lock_application", step.application_id);
     if (locked.empty()) {
-      return absl::NotFoundError(absl::StrCat("入库 application ", step.application_id, " does not exist"));
+      return Error(absl::StatusCode::kNotFound,
+                   absl::StrCat("入库 application ", step.application_id, " does not exist"),
+                   absl::StrCat("入库申请 ", step.application_id, " 不存在"));
     }
     if (locked[0][0].as<int>() != step.from) {
-      return absl::AbortedError("the application changed meanwhile; read it again");
+      return Error(absl::StatusCode::kAborted, "the application changed meanwhile; read it again",
+                   "入库申请已被他人处理，请刷新");
     }
     txn.exec_prepared0("insert_transition", step.application_id, static_cast<int>(step.from), static_cast<int>(step.to),
                        origin.actor, step.actor_role, step.reason, NullIfEmpty(origin.request_id));

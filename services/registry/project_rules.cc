@@ -6,11 +6,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/money.h"
 
 namespace saima::registry {
 namespace {
-
-constexpr int64_t kMaxAmountYuan = 100'000'000'000'000;  // 1万亿元: beyond any county project.
 
 bool AllDigits(const std::string& s, size_t from, size_t len) {
   if (from + len > s.size()) return false;
@@ -35,8 +34,10 @@ bool IsFinished(pb::ProjectStage stage) {
   return stage == pb::PROJECT_STAGE_COMPLETED || stage == pb::PROJECT_STAGE_IN_PRODUCTION;
 }
 
-void CheckDate(const std::string& date, const std::string& field, Violations& v) {
-  if (!date.empty() && !IsIsoDate(date)) v.Add(field, "must be a date written YYYY-MM-DD");
+void CheckDate(const std::string& date, const std::string& field, const char* label, Violations& v) {
+  if (!date.empty() && !IsIsoDate(date)) {
+    v.Add(field, "must be a date written YYYY-MM-DD", absl::StrCat(label, "应为有效日期，写作 YYYY-MM-DD"));
+  }
 }
 
 // Output-only fields of Project: computed or kept by the server.
@@ -65,13 +66,18 @@ void CheckProjectCode(const std::string& code, const ReferenceData& ref, const s
       AllDigits(code, 18, 5) &&
       (std::isdigit(static_cast<unsigned char>(code[23])) || std::isupper(static_cast<unsigned char>(code[23])));
   if (!shape) {
-    v.Add(field, "must have the GB/T 40058-2021 shape YYYY-RRRRRR-DD-TT-NNNNNN (24 characters)");
+    v.Add(field, "must have the GB/T 40058-2021 shape YYYY-RRRRRR-DD-TT-NNNNNN (24 characters)",
+          "项目代码应符合 GB/T 40058-2021：YYYY-RRRRRR-DD-TT-NNNNNN(24 个字符)");
     return;
   }
   int year = 0;
   (void)absl::SimpleAtoi(code.substr(0, 4), &year);
-  if (year < 2000 || year > 2100) v.Add(field, "year part must be between 2000 and 2100");
-  if (!ref.IsCountyCode(code.substr(5, 6))) v.Add(field, "region part must be a GB/T 2260 county code");
+  if (year < 2000 || year > 2100) {
+    v.Add(field, "year part must be between 2000 and 2100", "项目代码的年份应在 2000 至 2100 之间");
+  }
+  if (!ref.IsCountyCode(code.substr(5, 6))) {
+    v.Add(field, "region part must be a GB/T 2260 county code", "项目代码的区划部分应为 GB/T 2260 县级行政区划代码");
+  }
 }
 
 pb::Sector SectorOf(const std::string& industry_code) {
@@ -109,68 +115,75 @@ void DeriveClassification(const ReferenceData& ref, pb::Project& p) {
 
 void CheckProject(const pb::Project& p, const ReferenceData& ref, const std::string& prefix, Violations& v) {
   auto field = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
-  if (p.name().empty()) v.Add(field("name"), "is required");
-  if (p.name().size() > 300) v.Add(field("name"), "must be at most 300 bytes");
-  if (p.unit_id().empty()) v.Add(field("unit_id"), "is required");
+  if (p.name().empty()) v.Add(field("name"), "is required", "项目名称必填");
+  if (p.name().size() > 300) v.Add(field("name"), "must be at most 300 bytes", "项目名称最长 100 个汉字");
+  if (p.unit_id().empty()) v.Add(field("unit_id"), "is required", "项目单位必填");
   if (!pb::ProjectStage_IsValid(p.stage()) || p.stage() == pb::PROJECT_STAGE_UNSPECIFIED) {
-    v.Add(field("stage"), "is required");
+    v.Add(field("stage"), "is required", "项目阶段必填");
   }
   if (p.project_code().empty()) {
     if (p.stage() != pb::PROJECT_STAGE_PLANNING && p.stage() != pb::PROJECT_STAGE_UNSPECIFIED) {
-      v.Add(field("project_code"), "is required unless the stage is 谋划 (planning)");
+      v.Add(field("project_code"), "is required unless the stage is 谋划 (planning)",
+            "谋划阶段以外的项目必须填写项目代码");
     }
   } else {
     CheckProjectCode(p.project_code(), ref, field("project_code"), v);
   }
   if (p.industry_code().size() != 4 || Division(p.industry_code()) < 0) {
-    v.Add(field("industry_code"), "must be a 4-digit GB/T 4754-2017 小类 code");
+    v.Add(field("industry_code"), "must be a 4-digit GB/T 4754-2017 小类 code",
+          "行业代码应为 4 位 GB/T 4754-2017 小类代码");
   } else if (ref.IndustryName(p.industry_code()) == nullptr) {
-    v.Add(field("industry_code"), "is not in GB/T 4754-2017");
+    v.Add(field("industry_code"), "is not in GB/T 4754-2017",
+          absl::StrCat("行业代码 ", p.industry_code(), " 不在 GB/T 4754-2017 中"));
   }
   if (!pb::ConstructionNature_IsValid(p.construction_nature()) ||
       p.construction_nature() == pb::CONSTRUCTION_NATURE_UNSPECIFIED) {
-    v.Add(field("construction_nature"), "is required");
+    v.Add(field("construction_nature"), "is required", "建设性质必填");
   }
   if (!pb::Ownership_IsValid(p.ownership()) || p.ownership() == pb::OWNERSHIP_UNSPECIFIED) {
-    v.Add(field("ownership"), "is required");
+    v.Add(field("ownership"), "is required", "控股情况必填");
   }
   std::set<int> tiers;
   for (int tier : p.tiers()) {
     if (!pb::ProjectTier_IsValid(tier) || tier == pb::PROJECT_TIER_UNSPECIFIED) {
-      v.Add(field("tiers"), "must hold known tiers only");
+      v.Add(field("tiers"), "must hold known tiers only", "项目层级取值无效");
     } else if (!tiers.insert(tier).second) {
-      v.Add(field("tiers"), "must not repeat a tier");
+      v.Add(field("tiers"), "must not repeat a tier", "项目层级不能重复");
     }
   }
   if (p.planning_year() < 2000 || p.planning_year() > 2100) {
-    v.Add(field("planning_year"), "must be between 2000 and 2100");
+    v.Add(field("planning_year"), "must be between 2000 and 2100", "谋划年度应在 2000 至 2100 之间");
   }
   if (p.planned_total_investment_yuan() < 0 || p.planned_total_investment_yuan() > kMaxAmountYuan) {
-    v.Add(field("planned_total_investment_yuan"), "must be between 0 and 10^14 元");
+    v.Add(field("planned_total_investment_yuan"), "must be between 0 and 10^14 元",
+          "计划总投资应在 0 至 100 万亿元之间");
   }
-  CheckDate(p.planned_start_date(), field("planned_start_date"), v);
-  CheckDate(p.actual_start_date(), field("actual_start_date"), v);
-  CheckDate(p.planned_completion_date(), field("planned_completion_date"), v);
-  CheckDate(p.actual_completion_date(), field("actual_completion_date"), v);
+  CheckDate(p.planned_start_date(), field("planned_start_date"), "计划开工日期", v);
+  CheckDate(p.actual_start_date(), field("actual_start_date"), "实际开工日期", v);
+  CheckDate(p.planned_completion_date(), field("planned_completion_date"), "计划竣工日期", v);
+  CheckDate(p.actual_completion_date(), field("actual_completion_date"), "实际竣工日期", v);
   if (IsIsoDate(p.planned_start_date()) && IsIsoDate(p.planned_completion_date()) &&
       p.planned_completion_date() < p.planned_start_date()) {
-    v.Add(field("planned_completion_date"), "must not be before planned_start_date");
+    v.Add(field("planned_completion_date"), "must not be before planned_start_date",
+          "计划竣工日期不能早于计划开工日期");
   }
   if (IsIsoDate(p.actual_start_date()) && IsIsoDate(p.actual_completion_date()) &&
       p.actual_completion_date() < p.actual_start_date()) {
-    v.Add(field("actual_completion_date"), "must not be before actual_start_date");
+    v.Add(field("actual_completion_date"), "must not be before actual_start_date", "实际竣工日期不能早于实际开工日期");
   }
   if (IsStarted(p.stage()) && p.actual_start_date().empty()) {
-    v.Add(field("actual_start_date"), "is required once the project has started (在建, 竣工, 投产)");
+    v.Add(field("actual_start_date"), "is required once the project has started (在建, 竣工, 投产)",
+          "在建、竣工、投产的项目必须填写实际开工日期");
   }
   if (IsFinished(p.stage()) && p.actual_completion_date().empty()) {
-    v.Add(field("actual_completion_date"), "is required once the project is 竣工 or 投产");
+    v.Add(field("actual_completion_date"), "is required once the project is 竣工 or 投产",
+          "竣工、投产的项目必须填写实际竣工日期");
   }
   if (p.stage() == pb::PROJECT_STAGE_WITHDRAWN && p.withdrawal_reason().empty()) {
-    v.Add(field("withdrawal_reason"), "is required when the stage is 退出 (withdrawn)");
+    v.Add(field("withdrawal_reason"), "is required when the stage is 退出 (withdrawn)", "退出的项目必须填写退出原因");
   }
   if (!p.region_code().empty() && !ref.IsCountyCode(p.region_code())) {
-    v.Add(field("region_code"), "must be a GB/T 2260 county code");
+    v.Add(field("region_code"), "must be a GB/T 2260 county code", "建设地点区划应为 GB/T 2260 县级行政区划代码");
   }
 }
 
@@ -196,85 +209,64 @@ bool IsLegalTransition(pb::ProjectStage from, pb::ProjectStage to) {
 }
 
 void CheckUpdateMask(const google::protobuf::FieldMask& mask, Violations& v) {
-  if (mask.paths().empty()) v.Add("update_mask", "must name at least one field");
+  if (mask.paths().empty()) v.Add("update_mask", "must name at least one field", "请至少修改一个字段");
   const auto* descriptor = pb::Project::descriptor();
   for (const std::string& path : mask.paths()) {
     if (descriptor->FindFieldByName(path) == nullptr) {
-      v.Add("update_mask", absl::StrCat("names unknown field '", path, "'"));
+      v.Add("update_mask", absl::StrCat("names unknown field '", path, "'"), absl::StrCat("项目没有字段“", path, "”"));
     } else if (OutputOnlyFields().count(path) > 0) {
-      v.Add("update_mask", absl::StrCat("field '", path, "' is output only"));
+      v.Add("update_mask", absl::StrCat("field '", path, "' is output only"),
+            absl::StrCat("字段“", path, "”由系统计算，不能修改"));
     }
   }
 }
 
 void CheckMilestone(const pb::Milestone& m, const std::string& prefix, Violations& v) {
   auto field = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
-  if (m.project_id() <= 0) v.Add(field("project_id"), "is required");
+  if (m.project_id() <= 0) v.Add(field("project_id"), "is required", "节点所属项目必填");
   if (!pb::MilestoneKind_IsValid(m.kind()) || m.kind() == pb::MILESTONE_KIND_UNSPECIFIED) {
-    v.Add(field("kind"), "is required");
+    v.Add(field("kind"), "is required", "节点类型必填");
   }
-  if (m.kind() == pb::MILESTONE_KIND_OTHER && m.title().empty()) v.Add(field("title"), "is required for 其他");
-  if (!IsIsoDate(m.due_date())) v.Add(field("due_date"), "is required, written YYYY-MM-DD");
-  CheckDate(m.met_date(), field("met_date"), v);
-  if (m.owner_name().empty()) v.Add(field("owner_name"), "is required: every milestone has a named 责任人");
+  if (m.kind() == pb::MILESTONE_KIND_OTHER && m.title().empty()) {
+    v.Add(field("title"), "is required for 其他", "类型为“其他”的节点必须填写名称");
+  }
+  if (!IsIsoDate(m.due_date()))
+    v.Add(field("due_date"), "is required, written YYYY-MM-DD", "计划完成日期必填，写作 YYYY-MM-DD");
+  CheckDate(m.met_date(), field("met_date"), "实际完成日期", v);
+  if (m.owner_name().empty()) {
+    v.Add(field("owner_name"), "is required: every milestone has a named 责任人", "每个节点都要有责任人");
+  }
 }
 
 void CheckDocument(const pb::Document& d, const std::string& prefix, Violations& v) {
   auto field = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
-  if (d.project_id() <= 0) v.Add(field("project_id"), "is required");
+  if (d.project_id() <= 0) v.Add(field("project_id"), "is required", "材料所属项目必填");
   if (!pb::DocumentType_IsValid(d.type()) || d.type() == pb::DOCUMENT_TYPE_UNSPECIFIED) {
-    v.Add(field("type"), "is required");
+    v.Add(field("type"), "is required", "材料类型必填");
   }
-  CheckDate(d.issued_date(), field("issued_date"), v);
+  CheckDate(d.issued_date(), field("issued_date"), "发文日期", v);
   const std::string& hash = d.content_sha256();
   bool hex = hash.size() == 64;
   for (char c : hash) hex = hex && (std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f'));
-  if (!hex) v.Add(field("content_sha256"), "must be 64 lower-case hex digits");
+  if (!hex)
+    v.Add(field("content_sha256"), "must be 64 lower-case hex digits", "材料的 SHA-256 应为 64 位小写十六进制数");
   if ((d.type() == pb::DOCUMENT_TYPE_SITE_PHOTO || d.type() == pb::DOCUMENT_TYPE_DELIVERY_PHOTO) &&
       (d.taken_at().empty() || d.taken_place().empty())) {
-    v.Add(field("taken_at"), "a photo needs the time and place it was taken");
+    v.Add(field("taken_at"), "a photo needs the time and place it was taken", "照片须注明拍摄时间和地点");
   }
 }
 
 void CheckUnit(const pb::Unit& u, const ReferenceData& ref, const std::string& prefix, Violations& v) {
   auto field = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
-  if (u.unit_id().empty() || u.unit_id().size() > 32) v.Add(field("unit_id"), "is required, at most 32 bytes");
-  if (u.name().empty()) v.Add(field("name"), "is required");
-  if (!pb::UnitType_IsValid(u.type()) || u.type() == pb::UNIT_TYPE_UNSPECIFIED) v.Add(field("type"), "is required");
-  if (!ref.IsCountyCode(u.region_code())) v.Add(field("region_code"), "must be a GB/T 2260 county code");
-}
-
-const char* StageName(pb::ProjectStage stage) {
-  switch (stage) {
-    case pb::PROJECT_STAGE_PLANNING:
-      return "谋划";
-    case pb::PROJECT_STAGE_PREPARATION:
-      return "前期";
-    case pb::PROJECT_STAGE_CONSTRUCTION:
-      return "在建";
-    case pb::PROJECT_STAGE_COMPLETED:
-      return "竣工";
-    case pb::PROJECT_STAGE_IN_PRODUCTION:
-      return "投产";
-    case pb::PROJECT_STAGE_SUSPENDED:
-      return "停缓建";
-    case pb::PROJECT_STAGE_WITHDRAWN:
-      return "退出";
-    default:
-      return "未知";
+  if (u.unit_id().empty() || u.unit_id().size() > 32) {
+    v.Add(field("unit_id"), "is required, at most 32 bytes", "单位编码必填，最长 32 个字符");
   }
-}
-
-const char* SectorName(pb::Sector sector) {
-  switch (sector) {
-    case pb::SECTOR_PRIMARY:
-      return "一产";
-    case pb::SECTOR_SECONDARY:
-      return "二产";
-    case pb::SECTOR_TERTIARY:
-      return "三产";
-    default:
-      return "未知";
+  if (u.name().empty()) v.Add(field("name"), "is required", "单位名称必填");
+  if (!pb::UnitType_IsValid(u.type()) || u.type() == pb::UNIT_TYPE_UNSPECIFIED) {
+    v.Add(field("type"), "is required", "单位类型必填");
+  }
+  if (!ref.IsCountyCode(u.region_code())) {
+    v.Add(field("region_code"), "must be a GB/T 2260 county code", "单位所属区划应为 GB/T 2260 县级行政区划代码");
   }
 }
 

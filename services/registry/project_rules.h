@@ -42,10 +42,6 @@ void CheckMilestone(const pb::Milestone& milestone, const std::string& prefix, V
 void CheckDocument(const pb::Document& document, const std::string& prefix, Violations& v);
 void CheckUnit(const pb::Unit& unit, const ReferenceData& ref, const std::string& prefix, Violations& v);
 
-// Chinese display names, for tables and reports.
-const char* StageName(pb::ProjectStage stage);
-const char* SectorName(pb::Sector sector);
-
 }  // namespace saima::registry
 
 #endif  // SAIMA_SERVICES_REGISTRY_PROJECT_RULES_H_

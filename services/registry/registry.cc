@@ -1,8 +1,11 @@
 #include "services/registry/registry.h"
 
+#include <set>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/names.h"
 #include "common/policy.h"
 #include "common/status.h"
 #include "google/protobuf/util/field_mask_util.h"
@@ -18,15 +21,15 @@ constexpr int kMaxPageSize = 1000;
 }  // namespace
 
 absl::Status Registry::CheckMayWriteUnit(const Caller& caller, const std::string& unit_id) const {
-  return Authorize(caller, Action::kWriteProject, Target{unit_id, "", ""});
+  return Authorize(caller, Action::ACTION_WRITE_PROJECT, Target{unit_id, "", ""});
 }
 
 absl::Status Registry::CheckMayReadProject(const Caller& caller, int64_t project_id, absl::Time deadline) {
-  if (absl::Status allowed = Authorize(caller, Action::kReadProject); !allowed.ok()) return allowed;
-  if (ScopeOf(caller, Action::kReadProject) == Scope::kAll) return absl::OkStatus();
+  if (absl::Status allowed = Authorize(caller, Action::ACTION_READ_PROJECT); !allowed.ok()) return allowed;
+  if (ScopeOf(caller, Action::ACTION_READ_PROJECT) == Scope::kAll) return absl::OkStatus();
   auto project = store_.GetProject(project_id, deadline);
   if (!project.ok()) return project.status();
-  return Authorize(caller, Action::kReadProject, Target{project->unit_id(), "", ""});
+  return Authorize(caller, Action::ACTION_READ_PROJECT, Target{project->unit_id(), "", ""});
 }
 
 absl::StatusOr<pb::Project> Registry::ProjectForWrite(const Caller& caller, int64_t project_id, absl::Time deadline) {
@@ -47,7 +50,7 @@ absl::StatusOr<pb::ListUnitsResponse> Registry::ListUnits(const Caller&, const p
 
 absl::StatusOr<pb::GetUnitResponse> Registry::GetUnit(const Caller&, const pb::GetUnitRequest& request,
                                                       absl::Time deadline) {
-  if (request.unit_id().empty()) return InvalidField("unit_id", "is required");
+  if (request.unit_id().empty()) return InvalidField("unit_id", "is required", "单位编码必填");
   auto unit = store_.GetUnit(request.unit_id(), deadline);
   if (!unit.ok()) return unit.status();
   pb::GetUnitResponse response;
@@ -57,7 +60,7 @@ absl::StatusOr<pb::GetUnitResponse> Registry::GetUnit(const Caller&, const pb::G
 
 absl::StatusOr<pb::CreateUnitResponse> Registry::CreateUnit(const Caller& caller, const pb::CreateUnitRequest& request,
                                                             absl::Time deadline) {
-  if (absl::Status s = Authorize(caller, Action::kCreateUnit); !s.ok()) return s;
+  if (absl::Status s = Authorize(caller, Action::ACTION_CREATE_UNIT); !s.ok()) return s;
   Violations v;
   CheckUnit(request.unit(), ref_, "unit", v);
   if (!v.ok()) return v.ToStatus();
@@ -73,7 +76,7 @@ absl::StatusOr<pb::CreateProjectResponse> Registry::CreateProject(const Caller& 
                                                                   absl::Time deadline) {
   Violations v;
   CheckProject(request.project(), ref_, "project", v);
-  if (request.request_id().size() > 128) v.Add("request_id", "must be at most 128 bytes");
+  if (request.request_id().size() > 128) v.Add("request_id", "must be at most 128 bytes", "请求编号最长 128 个字符");
   if (!v.ok()) return v.ToStatus();
   if (absl::Status s = CheckMayWriteUnit(caller, request.project().unit_id()); !s.ok()) return s;
   pb::Project project = request.project();
@@ -92,28 +95,45 @@ absl::StatusOr<pb::CreateProjectResponse> Registry::CreateProject(const Caller& 
 
 absl::StatusOr<pb::GetProjectResponse> Registry::GetProject(const Caller& caller, const pb::GetProjectRequest& request,
                                                             absl::Time deadline) {
-  if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id");
+  if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id", "项目编号应为正整数");
   auto project = store_.GetProject(request.project_id(), deadline);
   if (!project.ok()) return project.status();
-  if (absl::Status s = Authorize(caller, Action::kReadProject, Target{project->unit_id(), "", ""}); !s.ok()) return s;
+  if (absl::Status s = Authorize(caller, Action::ACTION_READ_PROJECT, Target{project->unit_id(), "", ""}); !s.ok())
+    return s;
   pb::GetProjectResponse response;
   *response.mutable_project() = *std::move(project);
   return response;
 }
 
 absl::StatusOr<pb::UpdateProjectResponse> Registry::UpdateProject(const Caller& caller,
-                                                                  const pb::UpdateProjectRequest& request,
+                                                                  const pb::UpdateProjectRequest& given,
                                                                   absl::Time deadline) {
+  // With `revision` in the mask, project.revision is the revision the caller read (the HTTP form: the body holds
+  // the fields to change and the revision).
+  pb::UpdateProjectRequest request = given;
+  google::protobuf::FieldMask mask;
+  for (const std::string& path : given.update_mask().paths()) {
+    if (path == "revision") {
+      if (request.expected_revision() == 0) request.set_expected_revision(given.project().revision());
+    } else {
+      mask.add_paths(path);
+    }
+  }
+  *request.mutable_update_mask() = mask;
   Violations v;
-  if (request.project_id() <= 0) v.Add("project_id", "must be a positive id");
-  if (request.expected_revision() <= 0) v.Add("expected_revision", "is required: the revision the caller read");
+  if (request.project_id() <= 0) v.Add("project_id", "must be a positive id", "项目编号应为正整数");
+  if (request.expected_revision() <= 0) {
+    v.Add("expected_revision", "is required: the revision the caller read", "请提供读取时的版本号(revision)");
+  }
   CheckUpdateMask(request.update_mask(), v);
   if (!v.ok()) return v.ToStatus();
   auto current = ProjectForWrite(caller, request.project_id(), deadline);
   if (!current.ok()) return current.status();
   if (current->revision() != request.expected_revision()) {
-    return absl::AbortedError(absl::StrCat("project ", request.project_id(), " is at revision ", current->revision(),
-                                           ", not ", request.expected_revision(), "; read it again and retry"));
+    return Error(absl::StatusCode::kAborted,
+                 absl::StrCat("project ", request.project_id(), " is at revision ", current->revision(), ", not ",
+                              request.expected_revision(), "; read it again and retry"),
+                 "项目已被他人修改，请刷新后重新修改");
   }
   pb::Project updated = *current;
   google::protobuf::util::FieldMaskUtil::MergeOptions options;
@@ -122,7 +142,10 @@ absl::StatusOr<pb::UpdateProjectResponse> Registry::UpdateProject(const Caller& 
   CheckProject(updated, ref_, "project", v);
   if (!IsLegalTransition(current->stage(), updated.stage())) {
     v.Add("project.stage",
-          absl::StrCat("cannot move from ", StageName(current->stage()), " to ", StageName(updated.stage())));
+          absl::StrCat("cannot move from ", pb::ProjectStage_Name(current->stage()), " to ",
+                       pb::ProjectStage_Name(updated.stage())),
+          absl::StrCat("项目阶段不能从“", DisplayNameOf(current->stage()), "”改为“", DisplayNameOf(updated.stage()),
+                       "”"));
   }
   if (!v.ok()) return v.ToStatus();
   if (updated.unit_id() != current->unit_id()) {
@@ -140,21 +163,23 @@ absl::StatusOr<pb::ListProjectsResponse> Registry::ListProjects(const Caller& ca
                                                                 const pb::ListProjectsRequest& request,
                                                                 absl::Time deadline) {
   pb::ProjectFilter filter = request.filter();
-  if (absl::Status allowed = Authorize(caller, Action::kReadProject); !allowed.ok()) return allowed;
-  if (ScopeOf(caller, Action::kReadProject) == Scope::kOwnUnit) {
+  if (absl::Status allowed = Authorize(caller, Action::ACTION_READ_PROJECT); !allowed.ok()) return allowed;
+  if (ScopeOf(caller, Action::ACTION_READ_PROJECT) == Scope::kOwnUnit) {
     if (!filter.unit_id().empty() && filter.unit_id() != caller.unit_id) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("unit staff of ", caller.unit_id, " may not list projects of unit ", filter.unit_id()));
+      return Error(absl::StatusCode::kPermissionDenied,
+                   absl::StrCat("unit staff of ", caller.unit_id, " may list their own unit's projects only"),
+                   "单位填报员只能查看本单位的项目");
     }
     filter.set_unit_id(caller.unit_id);
   }
   Violations v;
   if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
-    v.Add("page_size", absl::StrCat("must be between 0 and ", kMaxPageSize));
+    v.Add("page_size", absl::StrCat("must be between 0 and ", kMaxPageSize),
+          absl::StrCat("每页条数应在 0 至 ", kMaxPageSize, " 之间"));
   }
   int64_t after = 0;
   if (!request.page_token().empty() && (!absl::SimpleAtoi(request.page_token(), &after) || after <= 0)) {
-    v.Add("page_token", "is not a token returned by ListProjects");
+    v.Add("page_token", "is not a token returned by ListProjects", "翻页标记无效");
   }
   if (!v.ok()) return v.ToStatus();
   const int size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
@@ -181,7 +206,7 @@ absl::StatusOr<pb::SummarizeProjectsResponse> Registry::SummarizeProjects(const 
 
 absl::StatusOr<pb::ListProjectHistoryResponse> Registry::ListProjectHistory(
     const Caller& caller, const pb::ListProjectHistoryRequest& request, absl::Time deadline) {
-  if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id");
+  if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id", "项目编号应为正整数");
   if (absl::Status s = CheckMayReadProject(caller, request.project_id(), deadline); !s.ok()) return s;
   auto changes = store_.ListProjectHistory(request.project_id(), deadline);
   if (!changes.ok()) return changes.status();
@@ -207,7 +232,9 @@ absl::StatusOr<pb::AddMilestoneResponse> Registry::AddMilestone(const Caller& ca
 absl::StatusOr<pb::UpdateMilestoneResponse> Registry::UpdateMilestone(const Caller& caller,
                                                                       const pb::UpdateMilestoneRequest& request,
                                                                       absl::Time deadline) {
-  if (request.milestone().milestone_id() <= 0) return InvalidField("milestone.milestone_id", "is required");
+  if (request.milestone().milestone_id() <= 0) {
+    return InvalidField("milestone.milestone_id", "is required", "节点编号必填");
+  }
   auto current = store_.GetMilestone(request.milestone().milestone_id(), deadline);
   if (!current.ok()) return current.status();
   if (auto p = ProjectForWrite(caller, current->project_id(), deadline); !p.ok()) return p.status();
@@ -216,10 +243,11 @@ absl::StatusOr<pb::UpdateMilestoneResponse> Registry::UpdateMilestone(const Call
   for (const std::string& path : request.update_mask().paths()) {
     if (path == "milestone_id" || path == "project_id" ||
         pb::Milestone::descriptor()->FindFieldByName(path) == nullptr) {
-      v.Add("update_mask", absl::StrCat("field '", path, "' cannot be updated"));
+      v.Add("update_mask", absl::StrCat("field '", path, "' cannot be updated"),
+            absl::StrCat("节点字段“", path, "”不能修改"));
     }
   }
-  if (request.update_mask().paths().empty()) v.Add("update_mask", "must name at least one field");
+  if (request.update_mask().paths().empty()) v.Add("update_mask", "must name at least one field", "请至少修改一个字段");
   if (!v.ok()) return v.ToStatus();
   google::protobuf::util::FieldMaskUtil::MergeMessageTo(request.milestone(), request.update_mask(), {}, &updated);
   CheckMilestone(updated, "milestone", v);
@@ -234,7 +262,7 @@ absl::StatusOr<pb::UpdateMilestoneResponse> Registry::UpdateMilestone(const Call
 absl::StatusOr<pb::ListMilestonesResponse> Registry::ListMilestones(const Caller& caller,
                                                                     const pb::ListMilestonesRequest& request,
                                                                     absl::Time deadline) {
-  if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id");
+  if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id", "项目编号应为正整数");
   if (absl::Status s = CheckMayReadProject(caller, request.project_id(), deadline); !s.ok()) return s;
   auto items = store_.ListMilestones(request.project_id(), deadline);
   if (!items.ok()) return items.status();
@@ -260,7 +288,7 @@ absl::StatusOr<pb::AddDocumentResponse> Registry::AddDocument(const Caller& call
 absl::StatusOr<pb::ListDocumentsResponse> Registry::ListDocuments(const Caller& caller,
                                                                   const pb::ListDocumentsRequest& request,
                                                                   absl::Time deadline) {
-  if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id");
+  if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id", "项目编号应为正整数");
   if (absl::Status s = CheckMayReadProject(caller, request.project_id(), deadline); !s.ok()) return s;
   auto items = store_.ListDocuments(request.project_id(), deadline);
   if (!items.ok()) return items.status();
@@ -272,17 +300,19 @@ absl::StatusOr<pb::ListDocumentsResponse> Registry::ListDocuments(const Caller& 
 absl::StatusOr<pb::CreateRukuApplicationResponse> Registry::CreateRukuApplication(
     const Caller& caller, const pb::CreateRukuApplicationRequest& request, absl::Time deadline) {
   Violations v;
-  if (request.application().project_id() <= 0) v.Add("application.project_id", "is required");
+  if (request.application().project_id() <= 0) v.Add("application.project_id", "is required", "申请入库的项目必填");
   if (request.application().reviewing_department_id().empty()) {
-    v.Add("application.reviewing_department_id", "is required: the 主管部门 that reviews the application");
+    v.Add("application.reviewing_department_id", "is required: the 主管部门 that reviews the application",
+          "须指定审核申请的主管部门");
   }
   if (request.application().approved_total_investment_yuan() < 0) {
-    v.Add("application.approved_total_investment_yuan", "must not be negative");
+    v.Add("application.approved_total_investment_yuan", "must not be negative", "批复总投资不能为负数");
   }
   if (!v.ok()) return v.ToStatus();
   auto project = store_.GetProject(request.application().project_id(), deadline);
   if (!project.ok()) return project.status();
-  if (absl::Status s = Authorize(caller, Action::kSubmitRuku, Target{project->unit_id(), "", ""}); !s.ok()) return s;
+  if (absl::Status s = Authorize(caller, Action::ACTION_SUBMIT_RUKU, Target{project->unit_id(), "", ""}); !s.ok())
+    return s;
   auto stored = store_.CreateRukuApplication(request.application(), {caller.user_id, request.request_id()}, deadline);
   if (!stored.ok()) return stored.status();
   pb::CreateRukuApplicationResponse response;
@@ -291,17 +321,31 @@ absl::StatusOr<pb::CreateRukuApplicationResponse> Registry::CreateRukuApplicatio
 }
 
 absl::StatusOr<pb::GetRukuApplicationResponse> Registry::GetRukuApplication(
-    const Caller&, const pb::GetRukuApplicationRequest& request, absl::Time deadline) {
-  if (request.application_id() <= 0) return InvalidField("application_id", "must be a positive id");
+    const Caller& caller, const pb::GetRukuApplicationRequest& request, absl::Time deadline) {
+  if (request.application_id() <= 0) {
+    return InvalidField("application_id", "must be a positive id", "入库申请编号应为正整数");
+  }
+  if (absl::Status allowed = Authorize(caller, Action::ACTION_READ_RUKU); !allowed.ok()) return allowed;
   auto app = store_.GetRukuApplication(request.application_id(), deadline);
   if (!app.ok()) return app.status();
+  if (absl::Status s =
+          Authorize(caller, Action::ACTION_READ_RUKU, Target{app->unit_id(), app->reviewing_department_id(), ""});
+      !s.ok()) {
+    return s;
+  }
   pb::GetRukuApplicationResponse response;
   *response.mutable_application() = *std::move(app);
   return response;
 }
 
 absl::StatusOr<pb::ListRukuApplicationsResponse> Registry::ListRukuApplications(
-    const Caller&, const pb::ListRukuApplicationsRequest& request, absl::Time deadline) {
+    const Caller& caller, const pb::ListRukuApplicationsRequest& given, absl::Time deadline) {
+  pb::ListRukuApplicationsRequest request = given;
+  if (absl::Status s = NarrowToScope(caller, Action::ACTION_READ_RUKU, request.mutable_unit_id(),
+                                     request.mutable_reviewing_department_id());
+      !s.ok()) {
+    return s;
+  }
   auto apps = store_.ListRukuApplications(request, deadline);
   if (!apps.ok()) return apps.status();
   pb::ListRukuApplicationsResponse response;
@@ -312,27 +356,30 @@ absl::StatusOr<pb::ListRukuApplicationsResponse> Registry::ListRukuApplications(
 absl::StatusOr<pb::TransitionRukuApplicationResponse> Registry::TransitionRukuApplication(
     const Caller& caller, const pb::TransitionRukuApplicationRequest& request, absl::Time deadline) {
   Violations v;
-  if (request.application_id() <= 0) v.Add("application_id", "must be a positive id");
+  if (request.application_id() <= 0) v.Add("application_id", "must be a positive id", "入库申请编号应为正整数");
   if (!pb::RukuState_IsValid(request.to_state()) || request.to_state() == pb::RUKU_STATE_UNSPECIFIED ||
       request.to_state() == pb::RUKU_STATE_DRAFT) {
-    v.Add("to_state", "must be a state an application moves to");
+    v.Add("to_state", "must be a state an application moves to", "目标状态无效");
   }
   const std::string today = absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()));
   if (!request.effective_date().empty()) {
     if (!IsIsoDate(request.effective_date())) {
-      v.Add("effective_date", "must be a date written YYYY-MM-DD");
+      v.Add("effective_date", "must be a date written YYYY-MM-DD", "入库日期应写作 YYYY-MM-DD");
     } else if (request.effective_date() > today) {
-      v.Add("effective_date", "must not be in the future");
+      v.Add("effective_date", "must not be in the future", "入库日期不能晚于今天");
     } else if (request.to_state() != pb::RUKU_STATE_APPROVED) {
-      v.Add("effective_date", "applies only to APPROVED");
+      v.Add("effective_date", "applies only to APPROVED", "只有“已入库”可以指定入库日期");
     }
   }
   if (!v.ok()) return v.ToStatus();
   auto app = store_.GetRukuApplication(request.application_id(), deadline);
   if (!app.ok()) return app.status();
   if (request.expected_state() != pb::RUKU_STATE_UNSPECIFIED && request.expected_state() != app->state()) {
-    return absl::AbortedError(absl::StrCat("the application is ", RukuStateName(app->state()), ", not ",
-                                           RukuStateName(request.expected_state())));
+    return Error(absl::StatusCode::kAborted,
+                 absl::StrCat("the application is ", pb::RukuState_Name(app->state()), ", not ",
+                              pb::RukuState_Name(request.expected_state())),
+                 absl::StrCat("入库申请当前为“", DisplayNameOf(app->state()), "”，已不是“",
+                              DisplayNameOf(request.expected_state()), "”，请刷新"));
   }
   auto project = store_.GetProject(app->project_id(), deadline);
   if (!project.ok()) return project.status();
@@ -363,14 +410,29 @@ absl::StatusOr<pb::TransitionRukuApplicationResponse> Registry::TransitionRukuAp
   return response;
 }
 
-absl::StatusOr<pb::ListMissingRukuResponse> Registry::ListMissingRuku(const Caller&,
-                                                                      const pb::ListMissingRukuRequest& request,
+absl::StatusOr<pb::ListMissingRukuResponse> Registry::ListMissingRuku(const Caller& caller,
+                                                                      const pb::ListMissingRukuRequest& given,
                                                                       absl::Time deadline) {
+  pb::ListMissingRukuRequest request = given;
+  std::string department;
+  if (absl::Status s = NarrowToScope(caller, Action::ACTION_READ_RUKU, request.mutable_unit_id(), &department);
+      !s.ok()) {
+    return s;
+  }
+  // A department sees the projects whose 入库 applications it reviews.
+  std::set<int64_t> reviewed;
+  if (!department.empty()) {
+    pb::ListRukuApplicationsRequest filter;
+    filter.set_reviewing_department_id(department);
+    auto apps = store_.ListRukuApplications(filter, deadline);
+    if (!apps.ok()) return apps.status();
+    for (const auto& app : *apps) reviewed.insert(app.project_id());
+  }
   std::string as_of = request.as_of_date();
   if (as_of.empty()) {
     as_of = absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()));
   } else if (!IsIsoDate(as_of)) {
-    return InvalidField("as_of_date", "must be a date written YYYY-MM-DD");
+    return InvalidField("as_of_date", "must be a date written YYYY-MM-DD", "截止日期应写作 YYYY-MM-DD");
   }
   auto projects = store_.ListStartedNotRuku(request.unit_id(), deadline);
   if (!projects.ok()) return projects.status();
@@ -382,6 +444,7 @@ absl::StatusOr<pb::ListMissingRukuResponse> Registry::ListMissingRuku(const Call
         p.actual_start_date() > as_of) {
       continue;
     }
+    if (!department.empty() && reviewed.count(p.project_id()) == 0) continue;
     pb::MissingRukuEntry entry;
     int months = 0;
     entry.set_light(MissingLight(p.actual_start_date(), as_of, &months));
@@ -402,7 +465,7 @@ absl::StatusOr<pb::ListMissingRukuResponse> Registry::ListMissingRuku(const Call
 absl::Status Registry::WatchProjectChanges(const Caller&, const pb::WatchProjectChangesRequest& request,
                                            const std::function<bool(const pb::ProjectChange&)>& send,
                                            const std::function<bool()>& cancelled) {
-  if (request.from_revision() < 0) return InvalidField("from_revision", "must not be negative");
+  if (request.from_revision() < 0) return InvalidField("from_revision", "must not be negative", "起始版本不能为负数");
   int64_t last = request.from_revision();
   while (!cancelled()) {
     auto changes = store_.ListChangesAfter(last, 500, absl::Now() + absl::Seconds(10));

@@ -146,7 +146,7 @@ TEST_F(RegistryTest, UnknownUnitIsAFieldViolationAndWritesNothing) {
   p.set_unit_id("NOPE");
   auto created = Create(p);
   ASSERT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(FieldViolationsOf(created.status())[0].first, "project.unit_id");
+  EXPECT_EQ(FieldViolationsOf(created.status())[0].field, "project.unit_id");
   EXPECT_EQ(CountRows("projects"), 0);
   EXPECT_EQ(CountRows("project_changes"), 0);
 }
@@ -168,7 +168,7 @@ TEST_P(ValidationRuleTest, NamesTheFieldAndWritesNothing) {
   auto fields = FieldViolationsOf(created.status());
   ASSERT_FALSE(fields.empty());
   bool named = false;
-  for (const auto& [field, rule] : fields) named = named || field == GetParam().field;
+  for (const auto& [field, rule, chinese] : fields) named = named || field == GetParam().field;
   EXPECT_TRUE(named) << created.status();
   EXPECT_EQ(CountRows("projects"), 0);
   EXPECT_EQ(CountRows("project_changes"), 0);
@@ -263,7 +263,7 @@ TEST_F(RegistryTest, StageFollowsLegalTransitionsOnly) {
   auto illegal = Update(kAdmin, created->project_id(), created->revision(), values,
                         {"stage", "actual_start_date", "actual_completion_date"});
   ASSERT_EQ(illegal.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(FieldViolationsOf(illegal.status())[0].first, "project.stage");
+  EXPECT_EQ(FieldViolationsOf(illegal.status())[0].field, "project.stage");
   values.set_stage(pb::PROJECT_STAGE_PREPARATION);
   auto legal = Update(kAdmin, created->project_id(), created->revision(), values, {"stage"});
   ASSERT_TRUE(legal.ok()) << legal.status();
@@ -297,7 +297,7 @@ TEST_F(RegistryTest, UpdateMaskMustNameSettableFields) {
   ASSERT_TRUE(created.ok());
   auto result = Update(kAdmin, created->project_id(), created->revision(), pb::Project(), {"sector"});
   ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(FieldViolationsOf(result.status())[0].first, "update_mask");
+  EXPECT_EQ(FieldViolationsOf(result.status())[0].field, "update_mask");
   result = Update(kAdmin, created->project_id(), created->revision(), pb::Project(), {});
   EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
 }
@@ -411,7 +411,7 @@ TEST_F(RegistryTest, MilestonesNeedANamedOwnerAndDocumentsAHash) {
   milestone.mutable_milestone()->set_due_date("2023-09-30");
   auto refused = registry_->AddMilestone(kAdmin, milestone, Deadline());
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(FieldViolationsOf(refused.status())[0].first, "milestone.owner_name");
+  EXPECT_EQ(FieldViolationsOf(refused.status())[0].field, "milestone.owner_name");
   milestone.mutable_milestone()->set_owner_name("张建国");
   auto added = registry_->AddMilestone(kAdmin, milestone, Deadline());
   ASSERT_TRUE(added.ok()) << added.status();
@@ -427,7 +427,7 @@ TEST_F(RegistryTest, MilestonesNeedANamedOwnerAndDocumentsAHash) {
   document.mutable_document()->set_content_sha256("XYZ");
   auto bad = registry_->AddDocument(kAdmin, document, Deadline());
   ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(FieldViolationsOf(bad.status())[0].first, "document.content_sha256");
+  EXPECT_EQ(FieldViolationsOf(bad.status())[0].field, "document.content_sha256");
   document.mutable_document()->set_content_sha256(std::string(64, 'a'));
   ASSERT_TRUE(registry_->AddDocument(kAdmin, document, Deadline()).ok());
 

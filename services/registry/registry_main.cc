@@ -6,9 +6,14 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "common/client.h"
 #include "common/embedded.h"
 #include "common/pg.h"
+#include "common/pg_listener.h"
 #include "common/service_main.h"
+#include "common/status.h"
+#include "saima/stats/v1/stats.grpc.pb.h"
 #include "services/registry/accounts.h"
 #include "services/registry/dispatch.h"
 #include "services/registry/dispatch_service.h"
@@ -19,8 +24,12 @@
 #include "services/registry/registry_service.h"
 #include "spdlog/spdlog.h"
 
-ABSL_FLAG(std::string, jwt_key_file, "",
-          "file holding the HS256 key that signs access tokens (at least 32 bytes; required to serve)");
+ABSL_FLAG(std::string, signing_key_file, "",
+          "PEM file of the EC P-256 private key that signs access tokens (ES256; required to serve)");
+ABSL_FLAG(std::vector<std::string>, previous_signing_key_files, {},
+          "PEM files of keys still accepted during a rotation (public or private), comma-separated");
+ABSL_FLAG(std::string, stats_addr, "127.0.0.1:50052",
+          "stats service address (closing an order because its project is back to 正常 asks stats)");
 ABSL_FLAG(absl::Duration, access_token_ttl, absl::Minutes(15), "how long an access token is valid");
 ABSL_FLAG(absl::Duration, refresh_token_ttl, absl::Hours(24 * 7), "how long a session lasts without a refresh");
 ABSL_FLAG(int, max_failed_sign_ins, 5, "failed sign-ins in a row after which an account is locked");
@@ -44,15 +53,58 @@ std::string ReadAll(const std::string& path) {
   return text.str();
 }
 
-saima::registry::AccountSettings AccountSettingsFromFlags() {
+// The signing keys named by the flags, or what is wrong with them.
+absl::StatusOr<saima::registry::AccountSettings> AccountSettingsFromFlags() {
   saima::registry::AccountSettings settings;
-  const std::string path = absl::GetFlag(FLAGS_jwt_key_file);
-  settings.signing_key = path.empty() ? "" : ReadAll(path);
+  const std::string path = absl::GetFlag(FLAGS_signing_key_file);
+  if (path.empty()) return absl::InvalidArgumentError("--signing_key_file is required (the ES256 token key)");
+  auto key = saima::registry::LoadSigningKey(ReadAll(path), path);
+  if (!key.ok()) return key.status();
+  if (key->private_pem.empty()) return absl::InvalidArgumentError(path + " holds no private key");
+  settings.signing_key = *std::move(key);
+  for (const std::string& previous : absl::GetFlag(FLAGS_previous_signing_key_files)) {
+    auto old = saima::registry::LoadSigningKey(ReadAll(previous), previous);
+    if (!old.ok()) return old.status();
+    old->private_pem.clear();
+    settings.previous_keys.push_back(*std::move(old));
+  }
   settings.access_ttl = absl::GetFlag(FLAGS_access_token_ttl);
   settings.refresh_ttl = absl::GetFlag(FLAGS_refresh_token_ttl);
   settings.max_failed_sign_ins = absl::GetFlag(FLAGS_max_failed_sign_ins);
   settings.lockout = absl::GetFlag(FLAGS_sign_in_lockout);
   return settings;
+}
+
+saima::stats::v1::StatsService::Stub* g_stats = nullptr;
+
+// A project's progress status at a period, from stats, with the caller's identity (Dispatch::StatusOf): statuses
+// are computed for key and major projects.
+absl::StatusOr<saima::stats::v1::ProgressStatus> StatusFromStats(const saima::Caller& caller, int64_t project_id,
+                                                                 const std::string& period, absl::Time deadline) {
+  namespace st = ::saima::stats::v1;
+  for (const char* tier : {"PROJECT_TIER_KEY", "PROJECT_TIER_MAJOR"}) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(std::min(deadline, absl::Now() + absl::Seconds(10))));
+    saima::AttachCaller(caller, "", context);
+    st::ListProjectStatusesRequest request;
+    request.set_period(period);
+    request.set_tier(tier);
+    st::ListProjectStatusesResponse response;
+    grpc::Status status = g_stats->ListProjectStatuses(&context, request, &response);
+    if (!status.ok()) {
+      if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+        return saima::Error(absl::StatusCode::kUnavailable, "stats is unavailable; retry shortly",
+                            "统计服务暂不可用，请稍后重试");
+      }
+      return saima::FromGrpcStatus(status);
+    }
+    for (const auto& s : response.statuses()) {
+      if (s.project_id() == project_id) return s.status();
+    }
+  }
+  return saima::Error(absl::StatusCode::kFailedPrecondition,
+                      absl::StrCat("project ", project_id, " has no progress status at ", period),
+                      absl::StrCat("项目在 ", period, " 没有进度评价(不是重点或重大项目，或没有年度计划)"));
 }
 
 }  // namespace
@@ -66,13 +118,19 @@ int main(int argc, char** argv) {
   spec.migrations = saima::kRegistryMigrations;
   spec.statements = RegistryStatements();
   for (auto& s : DispatchStatements()) spec.statements.push_back(std::move(s));
+  spec.service_names = {saima::registry::v1::RegistryService::service_full_name(),
+                        saima::registry::v1::DispatchService::service_full_name(),
+                        saima::auth::v1::AuthService::service_full_name()};
   spec.make_services = [](saima::PgPool& pool) -> std::vector<std::shared_ptr<grpc::Service>> {
     // Owned by the lambdas' shared state for the life of the process.
     static PgRegistryStore* store = new PgRegistryStore(pool);
     static Registry* registry = new Registry(*store, ReferenceData::Embedded());
     static DispatchStore* dispatch_store = new DispatchStore(pool);
-    static Dispatch* dispatch = new Dispatch(*dispatch_store, *store);
-    static Accounts* accounts = new Accounts(pool, AccountSettingsFromFlags());
+    static auto stats = saima::stats::v1::StatsService::NewStub(saima::MakeChannel(absl::GetFlag(FLAGS_stats_addr)));
+    g_stats = stats.get();
+    static Dispatch* dispatch = new Dispatch(*dispatch_store, *store, &StatusFromStats);
+    static saima::PgListener* revocations = new saima::PgListener(pool.url(), "saima_revocations");
+    static Accounts* accounts = new Accounts(pool, *AccountSettingsFromFlags(), revocations);
     if (const std::string path = absl::GetFlag(FLAGS_bootstrap_accounts_file); !path.empty()) {
       auto created = accounts->AddUsers(ReadAll(path), /*replace=*/false, absl::Now() + absl::Minutes(2));
       if (!created.ok()) {
@@ -100,9 +158,8 @@ int main(int argc, char** argv) {
             MakeAuthService(*accounts)};
   };
   spec.check_flags = [] {
-    const std::string key = AccountSettingsFromFlags().signing_key;
-    if (key.size() < 32) return std::string("--jwt_key_file must name a file of at least 32 bytes (the token key)");
-    return std::string();
+    auto settings = AccountSettingsFromFlags();
+    return settings.ok() ? std::string() : std::string(settings.status().message());
   };
   // saima-registry add-users FILE: accounts from a file (the first system administrator, or a batch).
   spec.commands["add-users"] = [](const std::vector<std::string>& args, saima::PgPool& pool) {
@@ -110,7 +167,7 @@ int main(int argc, char** argv) {
       spdlog::error("usage: saima-registry add-users FILE (user_id, role, unit_id, name, password per line)");
       return 2;
     }
-    Accounts accounts(pool, {});
+    Accounts accounts(pool, saima::registry::AccountSettings{});
     auto added = accounts.AddUsers(ReadAll(args[0]), /*replace=*/true, absl::Now() + absl::Minutes(5));
     if (!added.ok()) {
       spdlog::error("add-users: {}", added.status().ToString());

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "common/names.h"
 #include "common/policy.h"
 #include "common/status.h"
 
@@ -53,10 +54,10 @@ absl::Status CheckActor(const Caller& caller, const pb::Project& project, const 
                         pb::RukuState from) {
   const Target target{project.unit_id(), app.reviewing_department_id(), ""};
   if (from == pb::RUKU_STATE_DRAFT || from == pb::RUKU_STATE_RETURNED) {
-    return Authorize(caller, Action::kSubmitRuku, target);
+    return Authorize(caller, Action::ACTION_SUBMIT_RUKU, target);
   }
-  if (from == pb::RUKU_STATE_SUBMITTED) return Authorize(caller, Action::kReviewRuku, target);
-  return Authorize(caller, Action::kDecideRuku, target);
+  if (from == pb::RUKU_STATE_SUBMITTED) return Authorize(caller, Action::ACTION_REVIEW_RUKU, target);
+  return Authorize(caller, Action::ACTION_DECIDE_RUKU, target);
 }
 
 }  // namespace
@@ -66,24 +67,32 @@ absl::Status CheckRukuTransition(const Caller& caller, const pb::Project& projec
   const pb::RukuState from = app.state();
   const bool back = to == pb::RUKU_STATE_RETURNED || to == pb::RUKU_STATE_REJECTED;
   if (back ? !IsReviewState(from) : ForwardFrom(from, project.planned_total_investment_yuan()) != to) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("入库 application cannot move from ", RukuStateName(from), " to ", RukuStateName(to)));
+    return Error(absl::StatusCode::kFailedPrecondition,
+                 absl::StrCat("入库 application cannot move from ", RukuState_Name(from), " to ", RukuState_Name(to)),
+                 absl::StrCat("入库申请不能从“", DisplayNameOf(from), "”转为“", DisplayNameOf(to), "”"));
   }
   if (absl::Status s = CheckActor(caller, project, app, from); !s.ok()) return s;
   if (back && reason.empty()) {
-    return InvalidField("reason", "is required when an application is returned or rejected");
+    return InvalidField("reason", "is required when an application is returned or rejected",
+                        "退回或不予入库时必须填写理由");
   }
   if (to == pb::RUKU_STATE_SUBMITTED) {
     if (project.planned_total_investment_yuan() < kRukuMinimumYuan) {
-      return absl::FailedPreconditionError("入库 requires 计划总投资 of at least 500万元");
+      return Error(absl::StatusCode::kFailedPrecondition, "入库 requires 计划总投资 of at least 500万元",
+                   "计划总投资不足 500 万元，不能入库");
     }
     const bool purchase = project.construction_nature() == pb::CONSTRUCTION_NATURE_PURCHASE_ONLY;
     if (purchase ? !Has(facts, pb::DOCUMENT_TYPE_DELIVERY_PHOTO) : project.actual_start_date().empty()) {
-      return absl::FailedPreconditionError(purchase ? "单纯购置 requires proof of delivery (到货照片) before 入库"
-                                                    : "入库 requires a proven start (actual_start_date)");
+      return purchase ? Error(absl::StatusCode::kFailedPrecondition,
+                              "单纯购置 requires proof of delivery (到货照片) before 入库",
+                              "单纯购置项目须先上传到货照片才能申请入库")
+                      : Error(absl::StatusCode::kFailedPrecondition, "入库 requires a proven start (actual_start_date)",
+                              "项目须已开工(填写实际开工日期)才能申请入库");
     }
     if (auto missing = MissingMaterials(project, facts); !missing.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat("入库 materials missing: ", absl::StrJoin(missing, "、")));
+      return Error(absl::StatusCode::kFailedPrecondition,
+                   absl::StrCat("入库 materials missing: ", absl::StrJoin(missing, "、")),
+                   absl::StrCat("入库材料不齐，缺少：", absl::StrJoin(missing, "、")));
     }
   }
   return absl::OkStatus();
@@ -92,7 +101,7 @@ absl::Status CheckRukuTransition(const Caller& caller, const pb::Project& projec
 std::vector<std::string> MissingMaterials(const pb::Project& project, const RukuFacts& facts) {
   std::vector<std::string> missing;
   auto need = [&](pb::DocumentType type) {
-    if (!Has(facts, type)) missing.push_back(DocumentTypeName(type));
+    if (!Has(facts, type)) missing.push_back(DisplayNameOf(type));
   };
   if (project.construction_nature() == pb::CONSTRUCTION_NATURE_PURCHASE_ONLY) {
     need(pb::DOCUMENT_TYPE_PURCHASE_CONTRACT);
@@ -114,37 +123,6 @@ std::vector<std::string> MissingMaterials(const pb::Project& project, const Ruku
     need(pb::DOCUMENT_TYPE_FEASIBILITY_STUDY);
   }
   return missing;
-}
-
-const char* DocumentTypeName(pb::DocumentType type) {
-  switch (type) {
-    case pb::DOCUMENT_TYPE_APPROVAL:
-      return "项目审批核准备案文件";
-    case pb::DOCUMENT_TYPE_CONSTRUCTION_CONTRACT:
-      return "施工合同";
-    case pb::DOCUMENT_TYPE_DESIGN:
-      return "设计文件";
-    case pb::DOCUMENT_TYPE_FEASIBILITY_STUDY:
-      return "可研报告";
-    case pb::DOCUMENT_TYPE_PROPOSAL:
-      return "项目建议书";
-    case pb::DOCUMENT_TYPE_CONSTRUCTION_PERMIT:
-      return "施工许可证";
-    case pb::DOCUMENT_TYPE_LAND_CONTRACT:
-      return "征地购地合同";
-    case pb::DOCUMENT_TYPE_EQUIPMENT_VOUCHER:
-      return "设备购置凭证";
-    case pb::DOCUMENT_TYPE_SITE_PHOTO:
-      return "现场照片";
-    case pb::DOCUMENT_TYPE_PURCHASE_CONTRACT:
-      return "购置合同";
-    case pb::DOCUMENT_TYPE_PAYMENT_VOUCHER:
-      return "付款凭证";
-    case pb::DOCUMENT_TYPE_DELIVERY_PHOTO:
-      return "到货照片";
-    default:
-      return "未知材料";
-  }
 }
 
 std::vector<std::string> ConsistencyFlags(const pb::Project& project, const pb::Unit& unit,
@@ -188,31 +166,6 @@ pb::MissingRukuLight MissingLight(const std::string& start, const std::string& a
   if (months >= 2) return pb::MISSING_RUKU_LIGHT_RED;
   if (months >= 1) return pb::MISSING_RUKU_LIGHT_YELLOW;
   return pb::MISSING_RUKU_LIGHT_PENDING;
-}
-
-const char* RukuStateName(pb::RukuState state) {
-  switch (state) {
-    case pb::RUKU_STATE_DRAFT:
-      return "草稿";
-    case pb::RUKU_STATE_SUBMITTED:
-      return "已提交";
-    case pb::RUKU_STATE_DEPT_REVIEWED:
-      return "主管部门已审核";
-    case pb::RUKU_STATE_STATS_REVIEW:
-      return "统计局审核中";
-    case pb::RUKU_STATE_PROVINCE_REVIEW:
-      return "省级审核中";
-    case pb::RUKU_STATE_NBS_REVIEW:
-      return "国家统计局审核中";
-    case pb::RUKU_STATE_APPROVED:
-      return "已入库";
-    case pb::RUKU_STATE_RETURNED:
-      return "退回补正";
-    case pb::RUKU_STATE_REJECTED:
-      return "不予入库";
-    default:
-      return "未申请";
-  }
 }
 
 }  // namespace saima::registry

@@ -33,9 +33,6 @@ struct RukuFacts {
 //  - from 1亿元 (provincial review) [default]: also 施工许可证, 设计文件 and 可研报告.
 std::vector<std::string> MissingMaterials(const pb::Project& project, const RukuFacts& facts);
 
-// The Chinese name of a document type.
-const char* DocumentTypeName(pb::DocumentType type);
-
 // OK when `caller` may move `application` of `project` to `to`. PERMISSION_DENIED names the role that may;
 // FAILED_PRECONDITION names the broken rule (illegal step, guard); INVALID_ARGUMENT when a reason is missing.
 absl::Status CheckRukuTransition(const Caller& caller, const pb::Project& project,
@@ -45,8 +42,6 @@ absl::Status CheckRukuTransition(const Caller& caller, const pb::Project& projec
 // Consistency flags of DOMAIN.md §4 found when an application is submitted (Chinese, for reviewers).
 std::vector<std::string> ConsistencyFlags(const pb::Project& project, const pb::Unit& unit,
                                           const pb::RukuApplication& application);
-
-const char* RukuStateName(pb::RukuState state);
 
 // The 应统尽统 light of a project started on `start` (YYYY-MM-DD) and still not 入库 on `as_of`: 黄 from the same day
 // one month later (the last day of that month when it is shorter), 红 from two months. Also the whole months.

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/names.h"
 #include "common/policy.h"
 #include "common/status.h"
 #include "services/registry/project_rules.h"
@@ -13,7 +14,7 @@
 namespace saima::scoring {
 namespace {
 
-absl::Status OrganisersOnly(const Caller& c, const char*) { return Authorize(c, Action::kManageCampaign); }
+absl::Status OrganisersOnly(const Caller& c, const char*) { return Authorize(c, Action::ACTION_MANAGE_CAMPAIGN); }
 
 bool IsTownship(reg::UnitType type) { return type == reg::UNIT_TYPE_TOWNSHIP || type == reg::UNIT_TYPE_SUBDISTRICT; }
 
@@ -63,13 +64,14 @@ absl::StatusOr<pb::ListCampaignsResponse> Contest::ListCampaigns(const Caller&, 
 absl::StatusOr<pb::AddJudgeResponse> Contest::AddJudge(const Caller& c, const pb::AddJudgeRequest& q, absl::Time d) {
   if (absl::Status s = OrganisersOnly(c, "appoint judges"); !s.ok()) return s;
   Violations v;
-  if (q.judge().judge_id().empty()) v.Add("judge.judge_id", "is required (the judge's user id)");
-  if (q.judge().name().empty()) v.Add("judge.name", "is required");
+  if (q.judge().judge_id().empty()) v.Add("judge.judge_id", "is required (the judge's user id)", "评委账号必填");
+  if (q.judge().name().empty()) v.Add("judge.name", "is required", "评委姓名必填");
   if (!q.judge().unit_id().empty()) {
     auto units = facts_.Units(d);
     if (!units.ok()) return units.status();
     if (!units->count(q.judge().unit_id())) {
-      v.Add("judge.unit_id", absl::StrCat("unit ", q.judge().unit_id(), " does not exist"));
+      v.Add("judge.unit_id", absl::StrCat("unit ", q.judge().unit_id(), " does not exist"),
+            absl::StrCat("单位“", q.judge().unit_id(), "”不存在"));
     }
   }
   if (!v.ok()) return v.ToStatus();
@@ -83,12 +85,12 @@ absl::StatusOr<pb::AddJudgeResponse> Contest::AddJudge(const Caller& c, const pb
 absl::StatusOr<pb::NominateProjectResponse> Contest::NominateProject(const Caller& c,
                                                                      const pb::NominateProjectRequest& q,
                                                                      absl::Time d) {
-  if (absl::Status s = Authorize(c, Action::kNominate); !s.ok()) return s;
+  if (absl::Status s = Authorize(c, Action::ACTION_NOMINATE); !s.ok()) return s;
   auto campaign = store_.GetCampaign(q.campaign_id(), d);
   if (!campaign.ok()) return campaign.status();
   auto project = facts_.Project(q.project_id(), d);
   if (!project.ok()) return project.status();
-  if (absl::Status s = Authorize(c, Action::kNominate, Target{project->unit_id(), "", ""}); !s.ok()) return s;
+  if (absl::Status s = Authorize(c, Action::ACTION_NOMINATE, Target{project->unit_id(), "", ""}); !s.ok()) return s;
   NominationFacts facts;
   facts.project = *project;
   auto documents = facts_.Documents(q.project_id(), d);
@@ -113,8 +115,9 @@ absl::StatusOr<pb::NominateProjectResponse> Contest::NominateProject(const Calle
 absl::StatusOr<pb::ReviewNominationResponse> Contest::ReviewNomination(const Caller& c,
                                                                        const pb::ReviewNominationRequest& q,
                                                                        absl::Time d) {
-  if (absl::Status s = Authorize(c, Action::kReviewNomination); !s.ok()) return s;
-  if (!q.approve() && q.note().empty()) return InvalidField("note", "a rejection needs a reason");
+  if (absl::Status s = Authorize(c, Action::ACTION_REVIEW_NOMINATION); !s.ok()) return s;
+  if (!q.approve() && q.note().empty())
+    return InvalidField("note", "a rejection needs a reason", "预审不通过须写明理由");
   auto nomination = store_.Review(q.nomination_id(), q.approve(), q.note(), c.user_id, d);
   if (!nomination.ok()) return nomination.status();
   pb::ReviewNominationResponse r;
@@ -150,7 +153,7 @@ absl::StatusOr<pb::FinalizeSelectionResponse> Contest::FinalizeSelection(const C
 absl::StatusOr<pb::ScoreSheet> Contest::WriteSheet(const Caller& c, const pb::ScoreSheet& sheet, bool submit,
                                                    absl::Time d) {
   // A judge writes their own sheets; the organisers may enter a paper sheet for any judge.
-  if (absl::Status s = Authorize(c, Action::kScore, Target{"", "", sheet.judge_id()}); !s.ok()) return s;
+  if (absl::Status s = Authorize(c, Action::ACTION_SCORE, Target{"", "", sheet.judge_id()}); !s.ok()) return s;
   auto campaign = store_.GetCampaign(sheet.campaign_id(), d);
   if (!campaign.ok()) return campaign.status();
   const pb::Judge* judge = nullptr;
@@ -158,15 +161,19 @@ absl::StatusOr<pb::ScoreSheet> Contest::WriteSheet(const Caller& c, const pb::Sc
     if (j.judge_id() == sheet.judge_id()) judge = &j;
   }
   if (judge == nullptr) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(sheet.judge_id(), " is not a judge of campaign ", sheet.campaign_id(), "; only its judges score"));
+    return Error(
+        absl::StatusCode::kPermissionDenied,
+        absl::StrCat(sheet.judge_id(), " is not a judge of campaign ", sheet.campaign_id(), "; only its judges score"),
+        "只有本次赛马的评委才能评分");
   }
   if (PoolOf(*campaign, sheet.unit_id()) == nullptr) {
-    return InvalidField("sheet.unit_id", absl::StrCat("unit ", sheet.unit_id(), " is not an entry of the campaign"));
+    return InvalidField("sheet.unit_id", absl::StrCat("unit ", sheet.unit_id(), " is not an entry of the campaign"),
+                        absl::StrCat("单位“", sheet.unit_id(), "”不是本次赛马的参赛单位"));
   }
   if (!judge->unit_id().empty() && judge->unit_id() == sheet.unit_id()) {
-    return absl::PermissionDeniedError(absl::StrCat("回避: judge ", judge->judge_id(), " belongs to unit ",
-                                                    sheet.unit_id(), " and does not score it"));
+    return Error(absl::StatusCode::kPermissionDenied,
+                 absl::StrCat("回避: judge ", judge->judge_id(), " belongs to the unit and does not score it"),
+                 "回避：评委不能为本单位评分");
   }
   const pb::Campaign& rules = *campaign;
   return store_.WriteSheet(
@@ -199,9 +206,9 @@ absl::StatusOr<pb::SubmitScoreSheetResponse> Contest::SubmitScoreSheet(const Cal
 absl::StatusOr<pb::ListScoreSheetsResponse> Contest::ListScoreSheets(const Caller& c,
                                                                      const pb::ListScoreSheetsRequest& q,
                                                                      absl::Time d) {
-  if (absl::Status s = Authorize(c, Action::kReadScoreSheets); !s.ok()) return s;
+  if (absl::Status s = Authorize(c, Action::ACTION_READ_SCORE_SHEETS); !s.ok()) return s;
   // A judge sees their own sheets only.
-  const std::string judge_id = ScopeOf(c, Action::kReadScoreSheets) == Scope::kSelf ? c.user_id : "";
+  const std::string judge_id = ScopeOf(c, Action::ACTION_READ_SCORE_SHEETS) == Scope::kSelf ? c.user_id : "";
   auto sheets = store_.ListSheets(q.campaign_id(), judge_id, d);
   if (!sheets.ok()) return sheets.status();
   pb::ListScoreSheetsResponse r;
@@ -271,9 +278,10 @@ absl::StatusOr<pb::GetResultsResponse> Contest::GetResults(const Caller& c, cons
                                                            absl::Time d) {
   auto campaign = store_.GetCampaign(q.campaign_id(), d);
   if (!campaign.ok()) return campaign.status();
-  if (!campaign->published() && ScopeOf(c, Action::kReadUnpublishedResults) == Scope::kNone) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the results of campaign ", q.campaign_id(), " are not published yet"));
+  if (!campaign->published() && ScopeOf(c, Action::ACTION_READ_UNPUBLISHED_RESULTS) == Scope::kNone) {
+    return Error(absl::StatusCode::kFailedPrecondition,
+                 absl::StrCat("the results of campaign ", q.campaign_id(), " are not published yet"),
+                 "赛马结果尚未发布");
   }
   auto results = store_.GetResults(q.campaign_id(), d);
   if (!results.ok()) return results.status();
@@ -284,10 +292,11 @@ absl::StatusOr<pb::GetResultsResponse> Contest::GetResults(const Caller& c, cons
 absl::StatusOr<pb::GetLookBackResponse> Contest::GetLookBack(const Caller&, const pb::GetLookBackRequest& q,
                                                              absl::Time d) {
   Violations v;
-  if (q.year() < 2000 || q.year() > 2100) v.Add("year", "must be the year looked back on");
+  if (q.year() < 2000 || q.year() > 2100)
+    v.Add("year", "must be the year looked back on", "回头看的年份应在 2000 至 2100 之间");
   absl::CivilMonth month;
   if (q.period().size() != 7 || !absl::ParseCivilTime(q.period(), &month) || month.month() < 2) {
-    v.Add("period", "must be YYYY-MM with MM from 02 to 12");
+    v.Add("period", "must be YYYY-MM with MM from 02 to 12", "月份应写作 YYYY-MM，月份为 02 至 12");
   }
   if (!v.ok()) return v.ToStatus();
   auto units = facts_.Units(d);
@@ -325,7 +334,7 @@ absl::StatusOr<pb::GetLookBackResponse> Contest::GetLookBack(const Caller&, cons
     pb::LookBackProject& lp = *e.add_projects();
     lp.set_project_id(p.project_id());
     lp.set_name(p.name());
-    lp.set_stage_name(saima::registry::StageName(p.stage()));
+    lp.set_stage_name(DisplayNameOf(p.stage()));
     lp.set_started(!p.actual_start_date().empty() && p.actual_start_date() <= last_day);
     lp.set_planned_total_investment_yuan(p.planned_total_investment_yuan());
     if (auto it = figures->find(p.project_id()); it != figures->end()) {

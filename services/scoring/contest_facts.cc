@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/names.h"
 #include "common/status.h"
 #include "services/stats/indicators.h"
 
@@ -117,7 +118,7 @@ absl::StatusOr<std::map<int64_t, std::string>> GrpcContestFacts::Statuses(const 
     if (auto s = Call(stats_.get(), &st::StatsService::Stub::ListProjectStatuses, request, &response, d); !s.ok()) {
       return s;
     }
-    for (const auto& status : response.statuses()) out[status.project_id()] = stats::StatusName(status.status());
+    for (const auto& status : response.statuses()) out[status.project_id()] = DisplayNameOf(status.status());
   }
   return out;
 }
@@ -139,7 +140,9 @@ absl::Status GrpcContestFacts::MarkObservation(const Caller& caller, int64_t pro
     auto s = Call(registry_.get(), &reg::RegistryService::Stub::UpdateProject, request, &response, d, caller);
     if (!absl::IsAborted(s)) return s;
   }
-  return absl::AbortedError(absl::StrCat("project ", project_id, " kept changing while its tier was being set"));
+  return Error(absl::StatusCode::kAborted,
+               absl::StrCat("project ", project_id, " kept changing while its tier was being set"),
+               "项目正被他人同时修改，请重试");
 }
 
 }  // namespace saima::scoring

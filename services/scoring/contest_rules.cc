@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "common/names.h"
 #include "services/registry/project_rules.h"
 
 namespace saima::scoring {
@@ -51,29 +52,37 @@ absl::Status NormalizeCampaign(pb::Campaign& c, const std::vector<std::string>& 
   }
   if (c.method() == pb::AGGREGATION_METHOD_UNSPECIFIED) c.set_method(pb::AGGREGATION_METHOD_TRIMMED_MEAN);
   Violations v;
-  if (c.year() < 2000 || c.year() > 2100) v.Add("campaign.year", "must be a year between 2000 and 2100");
-  if (c.name().empty()) v.Add("campaign.name", "is required");
-  if (!pb::AggregationMethod_IsValid(c.method())) v.Add("campaign.method", "must be a known aggregation method");
+  if (c.year() < 2000 || c.year() > 2100)
+    v.Add("campaign.year", "must be a year between 2000 and 2100", "年份应在 2000 至 2100 之间");
+  if (c.name().empty()) v.Add("campaign.name", "is required", "活动名称必填");
+  if (!pb::AggregationMethod_IsValid(c.method()))
+    v.Add("campaign.method", "must be a known aggregation method", "计分方法无效");
   if (!IsPeriod(c.figures_period())) {
-    v.Add("campaign.figures_period", "must be YYYY-MM with MM from 02 to 12 (the completion rates used for ties)");
+    v.Add("campaign.figures_period", "must be YYYY-MM with MM from 02 to 12 (the completion rates used for ties)",
+          "取数月份应写作 YYYY-MM，月份为 02 至 12(同分时比较该月完成率)");
   }
   if (!c.eligible_since().empty() && !IsDate(c.eligible_since())) {
-    v.Add("campaign.eligible_since", "must be a date YYYY-MM-DD");
+    v.Add("campaign.eligible_since", "must be a date YYYY-MM-DD", "观摩项目开工起算日期应写作 YYYY-MM-DD");
   }
   const std::set<std::string> known(known_units.begin(), known_units.end());
   std::set<std::string> pool_ids, units;
-  if (c.pools_size() == 0) v.Add("campaign.pools", "at least one pool of units is required");
+  if (c.pools_size() == 0) v.Add("campaign.pools", "at least one pool of units is required", "至少要有一个比拼组");
   for (int i = 0; i < c.pools_size(); ++i) {
     const pb::Pool& pool = c.pools(i);
     const std::string field = absl::StrCat("campaign.pools[", i, "]");
-    if (pool.pool_id().empty()) v.Add(field + ".pool_id", "is required");
-    if (!pool_ids.insert(pool.pool_id()).second) v.Add(field + ".pool_id", "must be unique in the campaign");
-    if (pool.unit_ids_size() < 2) v.Add(field + ".unit_ids", "a pool compares at least two units");
+    if (pool.pool_id().empty()) v.Add(field + ".pool_id", "is required", "比拼组编号必填");
+    if (!pool_ids.insert(pool.pool_id()).second)
+      v.Add(field + ".pool_id", "must be unique in the campaign", "比拼组编号不能重复");
+    if (pool.unit_ids_size() < 2)
+      v.Add(field + ".unit_ids", "a pool compares at least two units", "每个比拼组至少两个单位");
     for (int j = 0; j < pool.unit_ids_size(); ++j) {
       const std::string& unit = pool.unit_ids(j);
       const std::string unit_field = absl::StrCat(field, ".unit_ids[", j, "]");
-      if (!known.count(unit)) v.Add(unit_field, absl::StrCat("unit ", unit, " does not exist"));
-      if (!units.insert(unit).second) v.Add(unit_field, absl::StrCat("unit ", unit, " is in more than one pool"));
+      if (!known.count(unit))
+        v.Add(unit_field, absl::StrCat("unit ", unit, " does not exist"), absl::StrCat("单位“", unit, "”不存在"));
+      if (!units.insert(unit).second)
+        v.Add(unit_field, absl::StrCat("unit ", unit, " is in more than one pool"),
+              absl::StrCat("单位“", unit, "”不能同时在两个比拼组"));
     }
   }
   int total_weight = 0;
@@ -81,17 +90,20 @@ absl::Status NormalizeCampaign(pb::Campaign& c, const std::vector<std::string>& 
   for (int i = 0; i < c.criteria_size(); ++i) {
     const pb::Criterion& k = c.criteria(i);
     const std::string field = absl::StrCat("campaign.criteria[", i, "]");
-    if (k.criterion_id().empty()) v.Add(field + ".criterion_id", "is required");
-    if (!criterion_ids.insert(k.criterion_id()).second) v.Add(field + ".criterion_id", "must be unique");
-    if (k.name().empty()) v.Add(field + ".name", "is required");
-    if (k.weight() <= 0) v.Add(field + ".weight", "must be positive");
+    if (k.criterion_id().empty()) v.Add(field + ".criterion_id", "is required", "评分项编号必填");
+    if (!criterion_ids.insert(k.criterion_id()).second)
+      v.Add(field + ".criterion_id", "must be unique", "评分项编号不能重复");
+    if (k.name().empty()) v.Add(field + ".name", "is required", "评分项名称必填");
+    if (k.weight() <= 0) v.Add(field + ".weight", "must be positive", "评分项权重应为正数");
     if (k.min_score() < 0 || k.max_score() <= k.min_score()) {
-      v.Add(field + ".max_score", "the range must satisfy 0 ≤ min_score < max_score");
+      v.Add(field + ".max_score", "the range must satisfy 0 ≤ min_score < max_score",
+            "分值范围应满足 0 ≤ 最低分 < 最高分");
     }
     total_weight += k.weight();
   }
   if (total_weight != 100)
-    v.Add("campaign.criteria", absl::StrCat("the weights add up to ", total_weight, ", not 100"));
+    v.Add("campaign.criteria", absl::StrCat("the weights add up to ", total_weight, ", not 100"),
+          absl::StrCat("各评分项权重之和为 ", total_weight, "，应为 100"));
   return v.ToStatus();
 }
 
@@ -112,8 +124,7 @@ std::vector<std::string> FailedRules(const pb::Campaign& campaign, const Nominat
   }
   if (p.stage() != reg::PROJECT_STAGE_CONSTRUCTION && p.stage() != reg::PROJECT_STAGE_COMPLETED &&
       p.stage() != reg::PROJECT_STAGE_IN_PRODUCTION) {
-    failed.push_back(
-        absl::StrCat("stage: 建设阶段须为在建、竣工或投产，当前为", saima::registry::StageName(p.stage())));
+    failed.push_back(absl::StrCat("stage: 建设阶段须为在建、竣工或投产，当前为", DisplayNameOf(p.stage())));
   }
   if (p.construction_nature() != reg::CONSTRUCTION_NATURE_NEW && !p.technical_renovation() &&
       !p.industrial_renovation()) {
@@ -156,19 +167,23 @@ absl::Status CheckSheet(const pb::Campaign& campaign, const pb::ScoreSheet& shee
     }
     const std::string field = absl::StrCat("sheet.scores[", id, "]");
     if (criterion == nullptr) {
-      v.Add(field, "is not a criterion of the campaign");
+      v.Add(field, "is not a criterion of the campaign", "不是本次赛马的评分项");
       continue;
     }
     const int score = sheet.scores().at(id);
     if (score < criterion->min_score() || score > criterion->max_score()) {
-      v.Add(field, absl::StrCat("must be within ", criterion->min_score(), "–", criterion->max_score(), " (",
-                                criterion->name(), ")"));
+      v.Add(field,
+            absl::StrCat("must be within ", criterion->min_score(), "–", criterion->max_score(), " (",
+                         criterion->name(), ")"),
+            absl::StrCat(criterion->name(), "的分数应在 ", criterion->min_score(), " 至 ", criterion->max_score(),
+                         " 之间"));
     }
   }
   if (complete) {
     for (const auto& k : campaign.criteria()) {
       if (!scored.count(k.criterion_id())) {
-        v.Add(absl::StrCat("sheet.scores[", k.criterion_id(), "]"), absl::StrCat(k.name(), " is not scored yet"));
+        v.Add(absl::StrCat("sheet.scores[", k.criterion_id(), "]"), absl::StrCat(k.name(), " is not scored yet"),
+              absl::StrCat("“", k.name(), "”尚未打分"));
       }
     }
   }

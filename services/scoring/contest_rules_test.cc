@@ -57,7 +57,7 @@ TEST(CampaignRules, EachBrokenSettingIsNamed) {
   c.mutable_pools(0)->add_unit_ids("999");
   auto fields = FieldViolationsOf(NormalizeCampaign(c, {"331181001", "D01"}));
   std::set<std::string> named;
-  for (const auto& [field, rule] : fields) named.insert(field);
+  for (const auto& [field, rule, chinese] : fields) named.insert(field);
   EXPECT_TRUE(named.count("campaign.figures_period"));
   EXPECT_TRUE(named.count("campaign.pools[1].pool_id"));
   EXPECT_TRUE(named.count("campaign.pools[1].unit_ids[0]"));  // in two pools
@@ -140,8 +140,8 @@ TEST(SheetRules, ScoresWithinTheCriterionsRange) {
   (*sheet.mutable_scores())["speed"] = 50;
   auto fields = FieldViolationsOf(CheckSheet(c, sheet, /*complete=*/false));
   ASSERT_EQ(fields.size(), 2u);
-  EXPECT_EQ(fields[0].first, "sheet.scores[planning]");
-  EXPECT_EQ(fields[1].first, "sheet.scores[speed]");
+  EXPECT_EQ(fields[0].field, "sheet.scores[planning]");
+  EXPECT_EQ(fields[1].field, "sheet.scores[speed]");
   sheet.mutable_scores()->erase("speed");
   (*sheet.mutable_scores())["planning"] = 100;
   EXPECT_TRUE(CheckSheet(c, sheet, false).ok());                        // a partial draft may be saved

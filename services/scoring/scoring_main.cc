@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   spec.default_listen = "127.0.0.1:50053";
   spec.migrations = saima::kScoringMigrations;
   spec.statements = ScoringStatements();
+  spec.service_names = {saima::scoring::v1::ScoringService::service_full_name()};
   spec.make_services = [](saima::PgPool& pool) -> std::vector<std::shared_ptr<grpc::Service>> {
     // Built once; they live for the life of the process.
     static ScoringStore* store = new ScoringStore(pool);

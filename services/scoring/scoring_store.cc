@@ -30,7 +30,9 @@ pb::Nomination NominationFromRow(const pqxx::row& r) {
 // Reads the campaign row (locking it FOR UPDATE or FOR SHARE as asked); NOT_FOUND when absent.
 absl::StatusOr<pqxx::row> CampaignRow(pqxx::work& txn, int64_t campaign_id, const char* statement) {
   auto rows = txn.exec_prepared(statement, campaign_id);
-  if (rows.empty()) return absl::NotFoundError(absl::StrCat("campaign ", campaign_id, " does not exist"));
+  if (rows.empty())
+    return Error(absl::StatusCode::kNotFound, absl::StrCat("campaign ", campaign_id, " does not exist"),
+                 absl::StrCat("赛马活动 ", campaign_id, " 不存在"));
   return rows[0];
 }
 
@@ -161,7 +163,9 @@ absl::StatusOr<pb::Judge> ScoringStore::PutJudge(int64_t campaign_id, const pb::
     auto row = CampaignRow(txn, campaign_id, "get_campaign_update");
     if (!row.ok()) return row.status();
     if ((*row)["published"].as<bool>()) {
-      return absl::FailedPreconditionError("the campaign's results are published; its judges can no longer change");
+      return Error(absl::StatusCode::kFailedPrecondition,
+                   "the campaign's results are published; its judges can no longer change",
+                   "结果已发布，评委不能再变动");
     }
     txn.exec_prepared0("put_judge", campaign_id, judge.judge_id(), ToJson(judge));
     Event(txn, campaign_id, actor, "put_judge", ToJson(judge));
@@ -185,7 +189,8 @@ absl::StatusOr<pb::Nomination> ScoringStore::Nominate(const pb::Nomination& nomi
     auto row = CampaignRow(txn, nomination.campaign_id(), "get_campaign_share");
     if (!row.ok()) return row.status();
     if ((*row)["selection_final"].as<bool>()) {
-      return absl::FailedPreconditionError("the observation-project list of this campaign is final");
+      return Error(absl::StatusCode::kFailedPrecondition, "the observation-project list of this campaign is final",
+                   "本次赛马的观摩项目名单已确定");
     }
     pb::Nomination stored = nomination;
     stored.set_state(pb::NOMINATION_STATE_NOMINATED);
@@ -220,7 +225,9 @@ absl::StatusOr<pb::Nomination> ScoringStore::GetNomination(int64_t nomination_id
   pb::Nomination out;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
     auto rows = txn.exec_prepared("get_nomination", nomination_id);
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("nomination ", nomination_id, " does not exist"));
+    if (rows.empty())
+      return Error(absl::StatusCode::kNotFound, absl::StrCat("nomination ", nomination_id, " does not exist"),
+                   absl::StrCat("推荐 ", nomination_id, " 不存在"));
     out = NominationFromRow(rows[0]);
     return absl::OkStatus();
   });
@@ -233,16 +240,20 @@ absl::StatusOr<pb::Nomination> ScoringStore::Review(int64_t nomination_id, bool 
   pb::Nomination out;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
     auto rows = txn.exec_prepared("get_nomination_update", nomination_id);
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("nomination ", nomination_id, " does not exist"));
+    if (rows.empty())
+      return Error(absl::StatusCode::kNotFound, absl::StrCat("nomination ", nomination_id, " does not exist"),
+                   absl::StrCat("推荐 ", nomination_id, " 不存在"));
     out = NominationFromRow(rows[0]);
     auto row = CampaignRow(txn, out.campaign_id(), "get_campaign_share");
     if (!row.ok()) return row.status();
     if ((*row)["selection_final"].as<bool>()) {
-      return absl::FailedPreconditionError("the observation-project list of this campaign is final");
+      return Error(absl::StatusCode::kFailedPrecondition, "the observation-project list of this campaign is final",
+                   "本次赛马的观摩项目名单已确定");
     }
     if (approve && out.failed_rules_size() > 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("the project fails eligibility rules: ", absl::StrJoin(out.failed_rules(), "; ")));
+      return Error(absl::StatusCode::kFailedPrecondition,
+                   absl::StrCat("the project fails eligibility rules: ", absl::StrJoin(out.failed_rules(), "; ")),
+                   absl::StrCat("项目不符合观摩条件：", absl::StrJoin(out.failed_rules(), "；")));
     }
     out.set_state(approve ? pb::NOMINATION_STATE_PRE_APPROVED : pb::NOMINATION_STATE_PRE_REJECTED);
     out.set_review_note(note);
@@ -284,7 +295,10 @@ absl::StatusOr<std::vector<pb::Nomination>> ScoringStore::FinalizeSelection(int6
           selected.push_back(n);
         }
       }
-      if (already != wanted) return absl::FailedPreconditionError("the observation-project list is already final");
+      if (already != wanted) {
+        return Error(absl::StatusCode::kFailedPrecondition, "the observation-project list is already final",
+                     "观摩项目名单已确定");
+      }
       return absl::OkStatus();
     }
     Violations v;
@@ -293,12 +307,14 @@ absl::StatusOr<std::vector<pb::Nomination>> ScoringStore::FinalizeSelection(int6
           std::find_if(all.begin(), all.end(), [&](const pb::Nomination& n) { return n.nomination_id() == ids[i]; });
       const std::string field = absl::StrCat("nomination_ids[", i, "]");
       if (it == all.end()) {
-        v.Add(field, absl::StrCat("nomination ", ids[i], " is not of campaign ", campaign_id));
+        v.Add(field, absl::StrCat("nomination ", ids[i], " is not of campaign ", campaign_id),
+              absl::StrCat("推荐 ", ids[i], " 不属于本次赛马"));
       } else if (it->state() != pb::NOMINATION_STATE_PRE_APPROVED) {
-        v.Add(field, absl::StrCat("nomination ", ids[i], " has not passed the department's pre-review"));
+        v.Add(field, absl::StrCat("nomination ", ids[i], " has not passed the department's pre-review"),
+              absl::StrCat("推荐 ", ids[i], " 尚未通过部门预审"));
       }
     }
-    if (wanted.empty()) v.Add("nomination_ids", "at least one nomination is required");
+    if (wanted.empty()) v.Add("nomination_ids", "at least one nomination is required", "至少选定一个观摩项目");
     if (!v.ok()) return v.ToStatus();
     for (auto& n : all) {
       if (!wanted.count(n.nomination_id())) continue;
@@ -333,7 +349,8 @@ absl::StatusOr<pb::ScoreSheet> ScoringStore::WriteSheet(const pb::ScoreSheet& sh
     auto row = CampaignRow(txn, sheet.campaign_id(), "get_campaign_share");
     if (!row.ok()) return row.status();
     if ((*row)["published"].as<bool>()) {
-      return absl::FailedPreconditionError("the campaign's results are published; sheets can no longer change");
+      return Error(absl::StatusCode::kFailedPrecondition,
+                   "the campaign's results are published; sheets can no longer change", "结果已发布，评分表不能再修改");
     }
     auto rows = txn.exec_prepared("get_sheet", sheet.campaign_id(), sheet.judge_id(), sheet.unit_id());
     pb::ScoreSheet merged;
@@ -344,9 +361,11 @@ absl::StatusOr<pb::ScoreSheet> ScoringStore::WriteSheet(const pb::ScoreSheet& sh
           out = merged;
           return absl::OkStatus();
         }
-        return absl::FailedPreconditionError(
+        return Error(
+            absl::StatusCode::kFailedPrecondition,
             absl::StrCat("the sheet of judge ", sheet.judge_id(), " for unit ", sheet.unit_id(), " was submitted at ",
-                         TimeUtil::ToString(merged.submit_time()), " and can no longer change"));
+                         TimeUtil::ToString(merged.submit_time()), " and can no longer change"),
+            "评分表已提交，不能再修改");
       }
     }
     merged.set_campaign_id(sheet.campaign_id());
@@ -431,7 +450,10 @@ absl::StatusOr<pb::GetResultsResponse> ScoringStore::GetResults(int64_t campaign
   pb::GetResultsResponse out;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
     auto rows = txn.exec_prepared("get_results", campaign_id);
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("campaign ", campaign_id, " has no results yet"));
+    if (rows.empty()) {
+      return Error(absl::StatusCode::kNotFound, absl::StrCat("campaign ", campaign_id, " has no results yet"),
+                   "本次赛马尚无结果");
+    }
     out = ResultsFromRow(rows[0]);
     return absl::OkStatus();
   });

@@ -241,46 +241,4 @@ int PrefectureRank(const pb::Rate& growth, const std::vector<int64_t>& peers) {
   return rank;
 }
 
-const char* CategoryName(pb::Category category) {
-  switch (category) {
-    case pb::CATEGORY_PRIVATE:
-      return "民间投资";
-    case pb::CATEGORY_STATE:
-      return "国有投资";
-    case pb::CATEGORY_INDUSTRIAL_RENOVATION:
-      return "工业技改投资";
-    case pb::CATEGORY_MANUFACTURING:
-      return "制造业投资";
-    case pb::CATEGORY_TRANSPORT_ENERGY_WATER:
-      return "交通能源水利投资";
-    case pb::CATEGORY_HIGH_TECH:
-      return "高新技术产业投资";
-    case pb::CATEGORY_CONSTRUCTION_INSTALLATION:
-      return "建安投资";
-    case pb::CATEGORY_PRIMARY:
-      return "第一产业投资";
-    case pb::CATEGORY_SECONDARY:
-      return "第二产业投资";
-    case pb::CATEGORY_TERTIARY:
-      return "第三产业投资";
-    default:
-      return "固定资产投资";
-  }
-}
-
-const char* StatusName(pb::ProgressStatus status) {
-  switch (status) {
-    case pb::PROGRESS_STATUS_AHEAD:
-      return "较快";
-    case pb::PROGRESS_STATUS_NORMAL:
-      return "正常";
-    case pb::PROGRESS_STATUS_WARNING:
-      return "预警";
-    case pb::PROGRESS_STATUS_LAGGING:
-      return "滞后";
-    default:
-      return "无法评价";
-  }
-}
-
 }  // namespace saima::stats

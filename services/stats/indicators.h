@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "common/period.h"
 #include "saima/registry/v1/registry.pb.h"
 #include "saima/stats/v1/stats.pb.h"
-#include "services/stats/period.h"
 
 namespace saima::stats {
 
@@ -84,10 +84,6 @@ pb::RankUnitsResponse RankUnits(const std::vector<ProjectFacts>& projects, int64
 // 1 + the number of peers whose growth (milli-percent) is above `growth`; 0 when there are no peers or the
 // growth is undefined.
 int PrefectureRank(const pb::Rate& growth, const std::vector<int64_t>& peer_growth_milli_percent);
-
-// Chinese names.
-const char* CategoryName(pb::Category category);
-const char* StatusName(pb::ProgressStatus status);
 
 }  // namespace saima::stats
 

@@ -1,7 +1,8 @@
 #include "services/stats/report_rules.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/stats/period.h"
+#include "common/money.h"
+#include "common/period.h"
 
 namespace saima::stats {
 
@@ -9,35 +10,57 @@ std::vector<std::string> CheckReport(const pb::MonthlyReport& r, const ReportCon
                                      const std::string& prefix, Violations& v) {
   auto field = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
   std::vector<std::string> warnings;
-  if (r.project_id() <= 0) v.Add(field("project_id"), "is required");
-  if (!Period::Parse(r.period())) v.Add(field("period"), "must be YYYY-MM with MM from 02 to 12");
+  if (r.project_id() <= 0) v.Add(field("project_id"), "is required", "项目必填");
+  if (!Period::Parse(r.period())) {
+    v.Add(field("period"), "must be YYYY-MM with MM from 02 to 12", "月份应写作 YYYY-MM，月份为 02 至 12");
+  }
   const auto& b = r.ytd_breakdown();
-  for (const auto& [name, value] :
-       {std::pair{"month_yuan", r.month_yuan()}, std::pair{"ytd_yuan", r.ytd_yuan()},
-        std::pair{"ytd_breakdown.construction_yuan", b.construction_yuan()},
-        std::pair{"ytd_breakdown.installation_yuan", b.installation_yuan()},
-        std::pair{"ytd_breakdown.equipment_yuan", b.equipment_yuan()},
-        std::pair{"ytd_breakdown.other_yuan", b.other_yuan()}, std::pair{"since_start_yuan", r.since_start_yuan()}}) {
-    if (value < 0) v.Add(field(name), "must not be negative");
+  struct Amount {
+    const char* name;
+    const char* label;
+    int64_t value;
+  };
+  for (const Amount& a :
+       {Amount{"month_yuan", "本月完成投资", r.month_yuan()}, Amount{"ytd_yuan", "自年初累计", r.ytd_yuan()},
+        Amount{"ytd_breakdown.construction_yuan", "建筑工程", b.construction_yuan()},
+        Amount{"ytd_breakdown.installation_yuan", "安装工程", b.installation_yuan()},
+        Amount{"ytd_breakdown.equipment_yuan", "设备工器具购置", b.equipment_yuan()},
+        Amount{"ytd_breakdown.other_yuan", "其他费用", b.other_yuan()},
+        Amount{"since_start_yuan", "自开始建设累计", r.since_start_yuan()}}) {
+    if (!IsValidAmount(a.value)) {
+      v.Add(field(a.name), "must be between 0 and 10^14 元", absl::StrCat(a.label, "应在 0 至 100 万亿元之间"));
+    }
   }
   if (!v.ok()) return warnings;
-  if (b.construction_yuan() + b.installation_yuan() + b.equipment_yuan() + b.other_yuan() != r.ytd_yuan()) {
-    v.Add(field("ytd_yuan"), "年初累计 must equal 建筑 + 安装 + 设备工器具 + 其他");
+  // Every amount is at most 10^14, so these sums cannot overflow; they are checked all the same.
+  int64_t parts = 0;
+  const bool fits = CheckedAdd(b.construction_yuan(), b.installation_yuan(), &parts) &&
+                    CheckedAdd(parts, b.equipment_yuan(), &parts) && CheckedAdd(parts, b.other_yuan(), &parts);
+  if (!fits || parts != r.ytd_yuan()) {
+    v.Add(field("ytd_yuan"), "年初累计 must equal 建筑 + 安装 + 设备工器具 + 其他",
+          "自年初累计应等于建筑工程 + 安装工程 + 设备工器具购置 + 其他费用");
   }
   if (context.previous_ytd.has_value()) {
-    if (*context.previous_ytd + r.month_yuan() != r.ytd_yuan()) {
-      v.Add(field("ytd_yuan"), absl::StrCat("年初累计 must equal 上月年初累计 (", *context.previous_ytd, ") + 本月"));
+    int64_t expected = 0;
+    if (!CheckedAdd(*context.previous_ytd, r.month_yuan(), &expected) || expected != r.ytd_yuan()) {
+      v.Add(field("ytd_yuan"), absl::StrCat("年初累计 must equal 上月年初累计 (", *context.previous_ytd, ") + 本月"),
+            absl::StrCat("自年初累计应等于上月自年初累计(", *context.previous_ytd, " 元) + 本月完成投资"));
     }
   } else if (r.ytd_yuan() < r.month_yuan()) {
-    v.Add(field("ytd_yuan"), "年初累计 must not be less than 本月");
+    v.Add(field("ytd_yuan"), "年初累计 must not be less than 本月", "自年初累计不能小于本月完成投资");
   }
   if (context.last_december_since_start.has_value()) {
-    if (*context.last_december_since_start + r.ytd_yuan() != r.since_start_yuan()) {
-      v.Add(field("since_start_yuan"), absl::StrCat("自开始建设累计 must equal 上年末自开始建设累计 (",
-                                                    *context.last_december_since_start, ") + 年初累计"));
+    int64_t expected = 0;
+    if (!CheckedAdd(*context.last_december_since_start, r.ytd_yuan(), &expected) || expected != r.since_start_yuan()) {
+      v.Add(field("since_start_yuan"),
+            absl::StrCat("自开始建设累计 must equal 上年末自开始建设累计 (", *context.last_december_since_start,
+                         ") + 年初累计"),
+            absl::StrCat("自开始建设累计应等于上年末自开始建设累计(", *context.last_december_since_start,
+                         " 元) + 自年初累计"));
     }
   } else if (r.since_start_yuan() < r.ytd_yuan()) {
-    v.Add(field("since_start_yuan"), "自开始建设累计 must not be less than 年初累计");
+    v.Add(field("since_start_yuan"), "自开始建设累计 must not be less than 年初累计",
+          "自开始建设累计不能小于自年初累计");
   }
   if (context.planned_total_yuan > 0 && r.since_start_yuan() > context.planned_total_yuan) {
     warnings.push_back(absl::StrCat("自开始建设累计 (", r.since_start_yuan(), ") exceeds 计划总投资 (",

@@ -20,7 +20,10 @@ constexpr int64_t kDefaultRankMinimumYuan = 50'000'000;  // 5000万元, as the s
 
 absl::StatusOr<Period> ParsePeriod(const std::string& text, const std::string& field) {
   auto period = Period::Parse(text);
-  if (!period) return InvalidField(field, "must be YYYY-MM with MM from 02 to 12 (02 covers January and February)");
+  if (!period) {
+    return InvalidField(field, "must be YYYY-MM with MM from 02 to 12 (02 covers January and February)",
+                        "月份应写作 YYYY-MM，月份为 02 至 12(02 月报表含 1、2 月)");
+  }
   return *period;
 }
 
@@ -32,31 +35,36 @@ absl::Status CheckRukuForPeriod(const std::optional<ProjectDims>& dims, int64_t 
 
 absl::Status CheckRukuForPeriod(const ProjectDims* dims, int64_t project_id, const Period& period) {
   if (!dims || dims->ruku_state != reg::RUKU_STATE_APPROVED) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("先入库,后有数: project ", project_id, " is not 入库, so no figures are accepted for it"));
+    return Error(absl::StatusCode::kFailedPrecondition,
+                 absl::StrCat("先入库,后有数: project ", project_id, " is not 入库, so no figures are accepted for it"),
+                 absl::StrCat("先入库、后有数：项目 ", project_id, " 尚未入库，不能填报投资数据"));
   }
   if (dims->ruku_date > period.EndDate()) {
-    return absl::FailedPreconditionError(absl::StrCat("先入库,后有数: project ", project_id,
-                                                      " entered the database on ", dims->ruku_date, ", after period ",
-                                                      period.ToString()));
+    return Error(absl::StatusCode::kFailedPrecondition,
+                 absl::StrCat("先入库,后有数: project ", project_id, " entered the database on ", dims->ruku_date,
+                              ", after period ", period.ToString()),
+                 absl::StrCat("先入库、后有数：项目 ", project_id, " 于 ", dims->ruku_date, " 入库，晚于 ",
+                              period.ToString(), "，该月不能填报"));
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<pb::SetAnnualPlanResponse> Stats::SetAnnualPlan(const Caller& c, const pb::SetAnnualPlanRequest& q,
                                                                absl::Time d) {
-  if (absl::Status s = Authorize(c, Action::kSetAnnualPlan); !s.ok()) return s;
+  if (absl::Status s = Authorize(c, Action::ACTION_SET_ANNUAL_PLAN); !s.ok()) return s;
   Violations v;
   const auto& plan = q.plan();
-  if (plan.project_id() <= 0) v.Add("plan.project_id", "is required");
-  if (plan.year() < 2000 || plan.year() > 2100) v.Add("plan.year", "must be between 2000 and 2100");
-  if (plan.planned_yuan() < 0) v.Add("plan.planned_yuan", "must not be negative");
+  if (plan.project_id() <= 0) v.Add("plan.project_id", "is required", "项目必填");
+  if (plan.year() < 2000 || plan.year() > 2100)
+    v.Add("plan.year", "must be between 2000 and 2100", "计划年度应在 2000 至 2100 之间");
+  if (plan.planned_yuan() < 0) v.Add("plan.planned_yuan", "must not be negative", "年度计划投资不能为负数");
   if (plan.cumulative_monthly_plan_yuan_size() != 0 && plan.cumulative_monthly_plan_yuan_size() != 11) {
-    v.Add("plan.cumulative_monthly_plan_yuan", "must hold 11 values (February to December) or none");
+    v.Add("plan.cumulative_monthly_plan_yuan", "must hold 11 values (February to December) or none",
+          "分月累计计划应有 11 个值(2 月至 12 月)，或不填");
   }
   for (int i = 1; i < plan.cumulative_monthly_plan_yuan_size(); ++i) {
     if (plan.cumulative_monthly_plan_yuan(i) < plan.cumulative_monthly_plan_yuan(i - 1)) {
-      v.Add("plan.cumulative_monthly_plan_yuan", "must not decrease from month to month");
+      v.Add("plan.cumulative_monthly_plan_yuan", "must not decrease from month to month", "分月累计计划不能逐月减少");
       break;
     }
   }
@@ -64,7 +72,8 @@ absl::StatusOr<pb::SetAnnualPlanResponse> Stats::SetAnnualPlan(const Caller& c, 
   auto dims = store_.GetDims(plan.project_id(), d);
   if (!dims.ok()) return dims.status();
   if (!dims->has_value()) {
-    return InvalidField("plan.project_id", absl::StrCat("project ", plan.project_id(), " is not known to stats"));
+    return InvalidField("plan.project_id", absl::StrCat("project ", plan.project_id(), " is not known to stats"),
+                        absl::StrCat("统计系统中没有项目 ", plan.project_id()));
   }
   auto stored = store_.SetPlan(plan, c.user_id, d);
   if (!stored.ok()) return stored.status();
@@ -73,12 +82,15 @@ absl::StatusOr<pb::SetAnnualPlanResponse> Stats::SetAnnualPlan(const Caller& c, 
   return r;
 }
 
-absl::StatusOr<pb::GetAnnualPlanResponse> Stats::GetAnnualPlan(const Caller&, const pb::GetAnnualPlanRequest& q,
+absl::StatusOr<pb::GetAnnualPlanResponse> Stats::GetAnnualPlan(const Caller& c, const pb::GetAnnualPlanRequest& q,
                                                                absl::Time d) {
+  if (absl::Status s = MayReadProject(c, Action::ACTION_READ_FIGURES, q.project_id(), d); !s.ok()) return s;
   auto plan = store_.GetPlan(q.project_id(), q.year(), d);
   if (!plan.ok()) return plan.status();
   if (!plan->has_value()) {
-    return absl::NotFoundError(absl::StrCat("no annual plan for project ", q.project_id(), " in ", q.year()));
+    return Error(absl::StatusCode::kNotFound,
+                 absl::StrCat("no annual plan for project ", q.project_id(), " in ", q.year()),
+                 absl::StrCat("项目 ", q.project_id(), " 没有 ", q.year(), " 年度计划"));
   }
   pb::GetAnnualPlanResponse r;
   *r.mutable_plan() = **plan;
@@ -90,24 +102,30 @@ absl::StatusOr<pb::MonthlyReport> Stats::Record(const Caller& caller, const pb::
                                                 absl::Time deadline) {
   Violations v;
   CheckReport(report, ReportContext{}, "report", v);
-  if (kind == pb::FIGURE_KIND_CORRECTED && report.reason().empty()) v.Add("reason", "is required for a correction");
+  if (kind == pb::FIGURE_KIND_CORRECTED && report.reason().empty()) {
+    v.Add("reason", "is required for a correction", "更正数据必须写明理由");
+  }
   if (!v.ok()) return v.ToStatus();
   const Period period = *Period::Parse(report.period());
   const ReportCheck check = [&](const std::optional<ProjectDims>& dims, const ReportContext& context, bool locked,
                                 const std::optional<pb::MonthlyReport>&) -> absl::StatusOr<std::vector<std::string>> {
     if (absl::Status s = CheckRukuForPeriod(dims, report.project_id(), period); !s.ok()) return s;
     if (kind == pb::FIGURE_KIND_REPORTED &&
-        !Authorize(caller, Action::kSubmitReport, Target{dims->unit_id, "", ""}).ok()) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("only staff of unit ", dims->unit_id, " report figures for project ", report.project_id()));
+        !Authorize(caller, Action::ACTION_SUBMIT_REPORT, Target{dims->unit_id, "", ""}).ok()) {
+      return Error(absl::StatusCode::kPermissionDenied,
+                   absl::StrCat("only the project's own unit reports figures for project ", report.project_id()),
+                   "只能填报本单位项目的投资数据");
     }
     if (kind == pb::FIGURE_KIND_CORRECTED && !locked) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("period ", report.period(), " is not locked: submit or verify the figure instead"));
+      return Error(absl::StatusCode::kFailedPrecondition,
+                   absl::StrCat("period ", report.period(), " is not locked: submit or verify the figure instead"),
+                   absl::StrCat(report.period(), " 尚未锁定，请直接填报或核定，无需更正"));
     }
     if (kind != pb::FIGURE_KIND_CORRECTED && locked) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "period ", report.period(), " is locked by the statistics bureau: a figure changes only by a correction"));
+      return Error(absl::StatusCode::kFailedPrecondition,
+                   absl::StrCat("period ", report.period(),
+                                " is locked by the statistics bureau: a figure changes only by a correction"),
+                   absl::StrCat(report.period(), " 已由统计局锁定，数据只能通过更正修改"));
     }
     Violations checks;
     auto warnings = CheckReport(report, context, "report", checks);
@@ -120,7 +138,7 @@ absl::StatusOr<pb::MonthlyReport> Stats::Record(const Caller& caller, const pb::
 absl::StatusOr<pb::SubmitMonthlyReportResponse> Stats::SubmitMonthlyReport(const Caller& c,
                                                                            const pb::SubmitMonthlyReportRequest& q,
                                                                            absl::Time d) {
-  if (absl::Status s = Authorize(c, Action::kSubmitReport); !s.ok()) return s;
+  if (absl::Status s = Authorize(c, Action::ACTION_SUBMIT_REPORT); !s.ok()) return s;
   auto stored = Record(c, q.report(), pb::FIGURE_KIND_REPORTED, q.request_id(), d);
   if (!stored.ok()) return stored.status();
   pb::SubmitMonthlyReportResponse r;
@@ -131,7 +149,7 @@ absl::StatusOr<pb::SubmitMonthlyReportResponse> Stats::SubmitMonthlyReport(const
 absl::StatusOr<pb::VerifyMonthlyReportResponse> Stats::VerifyMonthlyReport(const Caller& c,
                                                                            const pb::VerifyMonthlyReportRequest& q,
                                                                            absl::Time d) {
-  if (absl::Status s = Authorize(c, Action::kVerifyReport); !s.ok()) return s;
+  if (absl::Status s = Authorize(c, Action::ACTION_VERIFY_REPORT); !s.ok()) return s;
   auto stored = Record(c, q.report(), pb::FIGURE_KIND_VERIFIED, q.request_id(), d);
   if (!stored.ok()) return stored.status();
   pb::VerifyMonthlyReportResponse r;
@@ -142,7 +160,7 @@ absl::StatusOr<pb::VerifyMonthlyReportResponse> Stats::VerifyMonthlyReport(const
 absl::StatusOr<pb::CorrectMonthlyReportResponse> Stats::CorrectMonthlyReport(const Caller& c,
                                                                              const pb::CorrectMonthlyReportRequest& q,
                                                                              absl::Time d) {
-  if (absl::Status s = Authorize(c, Action::kCorrectReport); !s.ok()) return s;
+  if (absl::Status s = Authorize(c, Action::ACTION_CORRECT_REPORT); !s.ok()) return s;
   pb::MonthlyReport report = q.report();
   report.set_reason(q.reason());
   auto stored = Record(c, report, pb::FIGURE_KIND_CORRECTED, q.request_id(), d);
@@ -152,16 +170,26 @@ absl::StatusOr<pb::CorrectMonthlyReportResponse> Stats::CorrectMonthlyReport(con
   return r;
 }
 
+absl::Status Stats::MayReadProject(const Caller& reader, Action action, int64_t project_id, absl::Time d) {
+  if (absl::Status allowed = Authorize(reader, action); !allowed.ok()) return allowed;
+  if (ScopeOf(reader, action) == Scope::kAll) return absl::OkStatus();
+  auto dims = store_.GetDims(project_id, d);
+  if (!dims.ok()) return dims.status();
+  return Authorize(reader, action, Target{*dims ? (*dims)->unit_id : "", "", ""});
+}
+
 absl::StatusOr<pb::GetMonthlyReportResponse> Stats::GetMonthlyReport(const Caller& reader,
                                                                      const pb::GetMonthlyReportRequest& q,
                                                                      absl::Time d) {
-  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
+  if (absl::Status s = MayReadProject(reader, Action::ACTION_READ_FIGURES, q.project_id(), d); !s.ok()) return s;
   auto versions = store_.ListVersions(q.project_id(), q.period(), d);
   if (!versions.ok()) return versions.status();
   if (versions->empty()) {
-    return absl::NotFoundError(absl::StrCat("no report for project ", q.project_id(), " in ", q.period()));
+    return Error(absl::StatusCode::kNotFound,
+                 absl::StrCat("no report for project ", q.project_id(), " in ", q.period()),
+                 absl::StrCat("项目 ", q.project_id(), " 没有 ", q.period(), " 的月报"));
   }
   // The official version: newest verified or corrected, else newest reported.
   const pb::MonthlyReport* official = nullptr;
@@ -175,9 +203,12 @@ absl::StatusOr<pb::GetMonthlyReportResponse> Stats::GetMonthlyReport(const Calle
 }
 
 absl::StatusOr<pb::ListMonthlyReportVersionsResponse> Stats::ListMonthlyReportVersions(
-    const Caller&, const pb::ListMonthlyReportVersionsRequest& q, absl::Time d) {
+    const Caller& reader, const pb::ListMonthlyReportVersionsRequest& q, absl::Time d) {
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
+  if (absl::Status s = MayReadProject(reader, Action::ACTION_READ_FIGURE_VERSIONS, q.project_id(), d); !s.ok()) {
+    return s;
+  }
   auto versions = store_.ListVersions(q.project_id(), q.period(), d);
   if (!versions.ok()) return versions.status();
   pb::ListMonthlyReportVersionsResponse r;
@@ -188,10 +219,11 @@ absl::StatusOr<pb::ListMonthlyReportVersionsResponse> Stats::ListMonthlyReportVe
 absl::StatusOr<pb::ListLatestFiguresResponse> Stats::ListLatestFigures(const Caller& reader,
                                                                        const pb::ListLatestFiguresRequest& q,
                                                                        absl::Time d) {
-  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
+  if (absl::Status allowed = Authorize(reader, Action::ACTION_READ_REPORTS); !allowed.ok()) return allowed;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
-  if (q.project_ids_size() > 10000) return InvalidField("project_ids", "at most 10000 per call");
+  if (q.project_ids_size() > 10000)
+    return InvalidField("project_ids", "at most 10000 per call", "每次最多 10000 个项目");
   auto reports = store_.ListLatest({q.project_ids().begin(), q.project_ids().end()}, q.period(), d);
   if (!reports.ok()) return reports.status();
   pb::ListLatestFiguresResponse r;
@@ -202,20 +234,20 @@ absl::StatusOr<pb::ListLatestFiguresResponse> Stats::ListLatestFigures(const Cal
 absl::StatusOr<pb::ListProjectFiguresResponse> Stats::ListProjectFigures(const Caller& reader,
                                                                          const pb::ListProjectFiguresRequest& q,
                                                                          absl::Time d) {
-  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
   Violations v;
-  if (q.project_id() <= 0) v.Add("project_id", "must be a positive id");
+  if (q.project_id() <= 0) v.Add("project_id", "must be a positive id", "项目编号应为正整数");
   for (const auto& [field, value] : {std::pair{"from_period", q.from_period()}, {"to_period", q.to_period()}}) {
     if (!value.empty()) {
       if (auto p = ParsePeriod(value, field); !p.ok()) {
-        for (auto& [f, rule] : FieldViolationsOf(p.status())) v.Add(f, rule);
+        for (auto& f : FieldViolationsOf(p.status())) v.Add(f.field, f.description, f.localized);
       }
     }
   }
   if (!q.from_period().empty() && !q.to_period().empty() && q.from_period() > q.to_period()) {
-    v.Add("to_period", "must not be before from_period");
+    v.Add("to_period", "must not be before from_period", "截止月份不能早于起始月份");
   }
   if (!v.ok()) return v.ToStatus();
+  if (absl::Status s = MayReadProject(reader, Action::ACTION_READ_FIGURES, q.project_id(), d); !s.ok()) return s;
   auto reports = store_.ListOfficial(q.project_id(), q.from_period(), q.to_period(), d);
   if (!reports.ok()) return reports.status();
   pb::ListProjectFiguresResponse r;
@@ -225,7 +257,7 @@ absl::StatusOr<pb::ListProjectFiguresResponse> Stats::ListProjectFigures(const C
 
 absl::StatusOr<pb::LockPeriodResponse> Stats::LockPeriod(const Caller& c, const pb::LockPeriodRequest& q,
                                                          absl::Time d) {
-  if (absl::Status s = Authorize(c, Action::kLockPeriod); !s.ok()) return s;
+  if (absl::Status s = Authorize(c, Action::ACTION_LOCK_PERIOD); !s.ok()) return s;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
   return store_.LockPeriod(q.period(), c.user_id, d);
@@ -233,13 +265,15 @@ absl::StatusOr<pb::LockPeriodResponse> Stats::LockPeriod(const Caller& c, const 
 
 absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
     const Caller& c, const std::function<bool(pb::MonthlyReport*)>& next, bool import_valid_rows, absl::Time d) {
-  if (absl::Status s = Authorize(c, Action::kSubmitReport); !s.ok()) return s;
+  if (absl::Status s = Authorize(c, Action::ACTION_SUBMIT_REPORT); !s.ok()) return s;
   pb::ImportMonthlyReportsResponse response;
-  auto refuse = [&response](int64_t index, const std::string& field, const std::string& rule) {
+  auto refuse = [&response](int64_t index, const std::string& field, const std::string& rule,
+                            const std::string& chinese) {
     auto* e = response.add_errors();
     e->set_row(index + 1);
     e->set_field(field);
     e->set_rule(rule);
+    e->set_localized_rule(chinese);
   };
   const auto body = [&](ImportSession& session) -> absl::Status {
     const ImportContext& context = session.context();
@@ -252,13 +286,14 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
     auto process = [&](int64_t index, const pb::MonthlyReport& r, bool may_defer) {
       const auto parsed = Period::Parse(r.period());
       if (!parsed) {
-        refuse(index, "report.period", "must be YYYY-MM with MM from 02 to 12");
+        refuse(index, "report.period", "must be YYYY-MM with MM from 02 to 12", "月份应写作 YYYY-MM，月份为 02 至 12");
         return true;
       }
       const Period period = *parsed;
       const int64_t key = ImportContext::Key(r.project_id(), period);
       if (may_defer && !seen.insert(key).second) {
-        refuse(index, "report.period", "the same project and period appear twice in the file");
+        refuse(index, "report.period", "the same project and period appear twice in the file",
+               "同一项目同一月份在文件中出现了两次");
         return true;
       }
       auto dims_it = context.dims.find(r.project_id());
@@ -266,12 +301,13 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       auto end = period_ends.find(period.year * 100 + period.month);
       if (end == period_ends.end()) end = period_ends.emplace(period.year * 100 + period.month, period.EndDate()).first;
       if (!dims || dims->ruku_state != reg::RUKU_STATE_APPROVED || dims->ruku_date > end->second) {
-        refuse(index, "report.project_id", std::string(CheckRukuForPeriod(dims, r.project_id(), period).message()));
+        const absl::Status why = CheckRukuForPeriod(dims, r.project_id(), period);
+        refuse(index, "report.project_id", std::string(why.message()), ChineseMessageOf(why));
         refused.insert(key);
         return true;
       }
-      if (!Authorize(c, Action::kSubmitReport, Target{dims->unit_id, "", ""}).ok()) {
-        refuse(index, "report.project_id", absl::StrCat("belongs to unit ", dims->unit_id, ", not ", c.unit_id));
+      if (!Authorize(c, Action::ACTION_SUBMIT_REPORT, Target{dims->unit_id, "", ""}).ok()) {
+        refuse(index, "report.project_id", "belongs to another unit", "不是本单位的项目");
         refused.insert(key);
         return true;
       }
@@ -284,7 +320,8 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       }
       auto locked = context.locked.find(r.period());
       if (locked != context.locked.end() && locked->second) {
-        refuse(index, "report.period", "the period is locked: a figure changes only by a correction");
+        refuse(index, "report.period", "the period is locked: a figure changes only by a correction",
+               "该月已锁定，数据只能通过更正修改");
         refused.insert(key);
         return true;
       }
@@ -293,7 +330,8 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       if (auto previous = period.PreviousInYear()) {
         const int64_t previous_key = ImportContext::Key(r.project_id(), *previous);
         if (refused.contains(previous_key)) {
-          refuse(index, "report.ytd_yuan", absl::StrCat("the row of ", previous->ToString(), " was refused"));
+          refuse(index, "report.ytd_yuan", absl::StrCat("the row of ", previous->ToString(), " was refused"),
+                 absl::StrCat("同一项目 ", previous->ToString(), " 的数据未通过，本行无法核对"));
           refused.insert(key);
           return true;
         }
@@ -312,7 +350,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       Violations checks;
       CheckReport(r, rc, "report", checks);
       if (!checks.ok()) {
-        for (const auto& [field, rule] : checks.items()) refuse(index, field, rule);
+        for (const auto& item : checks.items()) refuse(index, item.field, item.description, item.localized);
         refused.insert(key);
         return true;
       }
@@ -351,7 +389,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
 
 absl::StatusOr<pb::GetIndicatorsResponse> Stats::GetIndicators(const Caller& reader, const pb::GetIndicatorsRequest& q,
                                                                absl::Time d) {
-  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
+  if (absl::Status allowed = Authorize(reader, Action::ACTION_READ_REPORTS); !allowed.ok()) return allowed;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
   auto facts = store_.LoadFacts(*period, d);
@@ -371,7 +409,8 @@ absl::StatusOr<pb::GetIndicatorsResponse> Stats::IndicatorsOf(const std::vector<
   } else if (absl::StartsWith(scope, "tier:")) {
     reg::ProjectTier tier;
     if (!reg::ProjectTier_Parse(scope.substr(5), &tier)) {
-      return InvalidField("scope", "tier must be a ProjectTier name such as PROJECT_TIER_KEY");
+      return InvalidField("scope", "tier must be a ProjectTier name such as PROJECT_TIER_KEY",
+                          "范围中的层级无效(如 tier:PROJECT_TIER_KEY)");
     }
     for (const auto& f : facts) {
       if (f.HasTier(tier)) selected.push_back(f);
@@ -379,13 +418,15 @@ absl::StatusOr<pb::GetIndicatorsResponse> Stats::IndicatorsOf(const std::vector<
   } else if (absl::StartsWith(scope, "category:")) {
     pb::Category category;
     if (!pb::Category_Parse(scope.substr(9), &category)) {
-      return InvalidField("scope", "category must be a Category name such as CATEGORY_MANUFACTURING");
+      return InvalidField("scope", "category must be a Category name such as CATEGORY_MANUFACTURING",
+                          "范围中的类别无效(如 category:CATEGORY_MANUFACTURING)");
     }
     for (const auto& f : facts) {
       if (InCategory(f, category, tables_)) selected.push_back(f);
     }
   } else if (scope != "city") {
-    return InvalidField("scope", "must be city, unit:<unit_id>, tier:<ProjectTier> or category:<Category>");
+    return InvalidField("scope", "must be city, unit:<unit_id>, tier:<ProjectTier> or category:<Category>",
+                        "范围应为 city、unit:单位编码、tier:层级 或 category:类别");
   }
   pb::GetIndicatorsResponse response = ComputeIndicators(scope == "city" ? facts : selected, period, tables_);
   response.mutable_scope()->set_name(scope);
@@ -410,12 +451,12 @@ absl::StatusOr<pb::GetIndicatorsResponse> Stats::IndicatorsOf(const std::vector<
 absl::StatusOr<pb::ListProjectStatusesResponse> Stats::ListProjectStatuses(const Caller& reader,
                                                                            const pb::ListProjectStatusesRequest& q,
                                                                            absl::Time d) {
-  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
+  if (absl::Status allowed = Authorize(reader, Action::ACTION_READ_REPORTS); !allowed.ok()) return allowed;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
   reg::ProjectTier tier = reg::PROJECT_TIER_KEY;
   if (!q.tier().empty() && !reg::ProjectTier_Parse(q.tier(), &tier)) {
-    return InvalidField("tier", "must be a ProjectTier name such as PROJECT_TIER_KEY");
+    return InvalidField("tier", "must be a ProjectTier name such as PROJECT_TIER_KEY", "层级无效(如 PROJECT_TIER_KEY)");
   }
   auto facts = store_.LoadFacts(*period, d);
   if (!facts.ok()) return facts.status();
@@ -424,10 +465,12 @@ absl::StatusOr<pb::ListProjectStatusesResponse> Stats::ListProjectStatuses(const
 
 absl::StatusOr<pb::RankUnitsResponse> Stats::RankUnits(const Caller& reader, const pb::RankUnitsRequest& q,
                                                        absl::Time d) {
-  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
+  if (absl::Status allowed = Authorize(reader, Action::ACTION_READ_REPORTS); !allowed.ok()) return allowed;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
-  if (q.min_annual_plan_yuan() < 0) return InvalidField("min_annual_plan_yuan", "must not be negative");
+  if (q.min_annual_plan_yuan() < 0) {
+    return InvalidField("min_annual_plan_yuan", "must not be negative", "年度计划下限不能为负数");
+  }
   auto facts = store_.LoadFacts(*period, d);
   if (!facts.ok()) return facts.status();
   return stats::RankUnits(*facts, q.min_annual_plan_yuan(), q.ascending(), units_.UnitNames(d));
@@ -435,14 +478,18 @@ absl::StatusOr<pb::RankUnitsResponse> Stats::RankUnits(const Caller& reader, con
 
 absl::StatusOr<pb::SetPeerFiguresResponse> Stats::SetPeerFigures(const Caller& c, const pb::SetPeerFiguresRequest& q,
                                                                  absl::Time d) {
-  if (absl::Status s = Authorize(c, Action::kSetPeerFigures); !s.ok()) return s;
+  if (absl::Status s = Authorize(c, Action::ACTION_SET_PEER_FIGURES); !s.ok()) return s;
   Violations v;
   for (int i = 0; i < q.figures_size(); ++i) {
     const auto& f = q.figures(i);
     const std::string prefix = absl::StrCat("figures[", i, "]");
-    if (f.region_code().size() != 6) v.Add(prefix + ".region_code", "must be a 6-digit GB/T 2260 county code");
-    if (!Period::Parse(f.period())) v.Add(prefix + ".period", "must be YYYY-MM with MM from 02 to 12");
-    if (!pb::Category_IsValid(f.category())) v.Add(prefix + ".category", "must be a known category");
+    if (f.region_code().size() != 6) {
+      v.Add(prefix + ".region_code", "must be a 6-digit GB/T 2260 county code", "区划代码应为 6 位 GB/T 2260 县级代码");
+    }
+    if (!Period::Parse(f.period())) {
+      v.Add(prefix + ".period", "must be YYYY-MM with MM from 02 to 12", "月份应写作 YYYY-MM，月份为 02 至 12");
+    }
+    if (!pb::Category_IsValid(f.category())) v.Add(prefix + ".category", "must be a known category", "类别无效");
   }
   if (!v.ok()) return v.ToStatus();
   auto stored = store_.SetPeerFigures({q.figures().begin(), q.figures().end()}, d);
@@ -455,15 +502,17 @@ absl::StatusOr<pb::SetPeerFiguresResponse> Stats::SetPeerFigures(const Caller& c
 absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(const Caller& reader,
                                                                              const pb::GetProvincialPackageRequest& q,
                                                                              absl::Time d) {
-  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
+  if (absl::Status allowed = Authorize(reader, Action::ACTION_READ_REPORTS); !allowed.ok()) return allowed;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
   auto locked = store_.IsLocked(q.period(), d);
   if (!locked.ok()) return locked.status();
   if (!*locked) {
-    return absl::FailedPreconditionError(absl::StrCat("period ", q.period(),
-                                                      " is not locked: the provincial package is made from the "
-                                                      "statistics bureau's locked figures only"));
+    return Error(absl::StatusCode::kFailedPrecondition,
+                 absl::StrCat("period ", q.period(),
+                              " is not locked: the provincial package is made from the statistics bureau's locked "
+                              "figures only"),
+                 absl::StrCat(q.period(), " 尚未锁定：省级报表包只能用统计局锁定的数据生成"));
   }
   std::vector<ProjectFacts> facts;
   pb::GetProvincialPackageResponse response;
@@ -480,7 +529,7 @@ absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(con
 
 absl::StatusOr<pb::GetCityReportResponse> Stats::GetCityReport(const Caller& reader, const pb::GetCityReportRequest& q,
                                                                absl::Time d) {
-  if (absl::Status allowed = Authorize(reader, Action::kReadReports); !allowed.ok()) return allowed;
+  if (absl::Status allowed = Authorize(reader, Action::ACTION_READ_REPORTS); !allowed.ok()) return allowed;
   auto parsed = ParsePeriod(q.period(), "period");
   if (!parsed.ok()) return parsed.status();
   const Period period = *parsed;

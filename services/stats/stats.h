@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/caller.h"
+#include "common/policy.h"
 #include "services/stats/indicators.h"
 #include "services/stats/stats_store.h"
 
@@ -71,6 +72,8 @@ class Stats {
 
  private:
   // Indicators of the facts in `scope` (city, unit:<id>, tier:<ProjectTier>, category:<Category>).
+  // Whether `reader` may take `action` (a read) on the figures of `project_id`, by the project's unit.
+  absl::Status MayReadProject(const Caller& reader, Action action, int64_t project_id, absl::Time d);
   absl::StatusOr<pb::GetIndicatorsResponse> IndicatorsOf(const std::vector<ProjectFacts>& facts, const Period& period,
                                                          const std::string& scope, absl::Time d);
   // Records one figure of `kind` after the checks of its kind.

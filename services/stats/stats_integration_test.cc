@@ -137,7 +137,7 @@ TEST_F(StatsTest, MonthsChainAndTheSameReportIsRecordedOnce) {
   ASSERT_TRUE(Submit(kUnitStaff, Report("2023-02", 100, 100)).ok());
   auto broken = Submit(kUnitStaff, Report("2023-03", 50, 160));  // 100 + 50 ≠ 160
   ASSERT_EQ(broken.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(FieldViolationsOf(broken.status())[0].first, "report.ytd_yuan");
+  EXPECT_EQ(FieldViolationsOf(broken.status())[0].field, "report.ytd_yuan");
   ASSERT_TRUE(Submit(kUnitStaff, Report("2023-03", 60, 160)).ok());
   ASSERT_TRUE(Submit(kUnitStaff, Report("2023-03", 60, 160)).ok());
   EXPECT_EQ(Versions("2023-03"), 1);

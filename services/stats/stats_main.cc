@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   spec.default_listen = "127.0.0.1:50052";
   spec.migrations = saima::kStatsMigrations;
   spec.statements = StatsStatements();
+  spec.service_names = {saima::stats::v1::StatsService::service_full_name()};
   spec.make_services = [](saima::PgPool& pool) -> std::vector<std::shared_ptr<grpc::Service>> {
     // Built once; they live for the life of the process.
     static auto registry = saima::MakeChannel(absl::GetFlag(FLAGS_registry_addr));

@@ -1,8 +1,8 @@
 // Formulas and checks of DOMAIN.md §3 and §8, each on hand-computed examples.
 
+#include "common/period.h"
 #include "gtest/gtest.h"
 #include "services/stats/indicators.h"
-#include "services/stats/period.h"
 #include "services/stats/report_rules.h"
 
 namespace saima::stats {
@@ -40,7 +40,7 @@ std::vector<std::string> Fields(const pb::MonthlyReport& r, const ReportContext&
   Violations v;
   CheckReport(r, context, "report", v);
   std::vector<std::string> out;
-  for (const auto& [field, rule] : v.items()) out.push_back(field);
+  for (const auto& [field, rule, chinese] : v.items()) out.push_back(field);
   return out;
 }
 

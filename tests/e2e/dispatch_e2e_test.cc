@@ -199,7 +199,7 @@ TEST_F(DispatchEndToEndTest, AProjectFallsBehindAndTheCityActs) {
 
   // The agenda as a workbook.
   httplib::Headers leader = {{"Authorization", "Bearer " + system_->token("leader")}};
-  auto xlsx = client.Get("/v1/dispatch/agenda?period=2023-05&format=xlsx", leader);
+  auto xlsx = client.Get("/v1/dispatch/agenda:export?period=2023-05", leader);
   ASSERT_TRUE(xlsx);
   EXPECT_EQ(xlsx->status, 200);
   EXPECT_EQ(xlsx->body.substr(0, 2), "PK");

@@ -111,7 +111,7 @@ TEST_F(PolicyMatrixTest, EveryRoleAgainstEveryWriteAsThePolicySays) {
   size_t next_key = 0;
   const std::vector<Probe> probes = {
       {"create a unit",
-       Action::kCreateUnit,
+       Action::ACTION_CREATE_UNIT,
        {},
        [&](const std::string& u, int n) {
          return send("POST", u, "/v1/units",
@@ -120,12 +120,12 @@ TEST_F(PolicyMatrixTest, EveryRoleAgainstEveryWriteAsThePolicySays) {
                       {"type", "UNIT_TYPE_DEPARTMENT"},
                       {"regionCode", "331181"}});
        }},
-      {"create a project of 331181001", Action::kWriteProject, own,
+      {"create a project of 331181001", Action::ACTION_WRITE_PROJECT, own,
        [&](const std::string& u, int n) {
          json p = PlannedProject(absl::StrFormat("2023-331181-04-01-%06d", 810000 + n), "矩阵项目");
          return send("POST", u, "/v1/projects", p);
        }},
-      {"add a milestone to a project of 331181001", Action::kWriteProject, own,
+      {"add a milestone to a project of 331181001", Action::ACTION_WRITE_PROJECT, own,
        [&](const std::string& u, int n) {
          return send("POST", u, "/v1/projects/" + project + "/milestones",
                      {{"kind", "MILESTONE_KIND_OTHER"},
@@ -134,21 +134,21 @@ TEST_F(PolicyMatrixTest, EveryRoleAgainstEveryWriteAsThePolicySays) {
                       {"ownerName", "李明"}},
                      absl::StrCat("matrix-m-", n));
        }},
-      {"apply for 入库 for a project of 331181001", Action::kSubmitRuku, own,
+      {"apply for 入库 for a project of 331181001", Action::ACTION_SUBMIT_RUKU, own,
        [&](const std::string& u, int) {
          return send("POST", u, "/v1/ruku/applications",
                      {{"projectId", fresh.at(next_fresh++)}, {"reviewingDepartmentId", "D01"}});
        }},
-      {"set an annual plan", Action::kSetAnnualPlan, own,
+      {"set an annual plan", Action::ACTION_SET_ANNUAL_PLAN, own,
        [&](const std::string& u, int n) {
          return send("PUT", u, "/v1/plans", {{"projectId", project}, {"year", 2023}, {"plannedYuan", "40000000"}});
        }},
       {"lock a period",
-       Action::kLockPeriod,
+       Action::ACTION_LOCK_PERIOD,
        {},
        [&](const std::string& u, int) { return send("POST", u, "/v1/periods/2022-12:lock", json::object()); }},
       {"enter peer counties' figures",
-       Action::kSetPeerFigures,
+       Action::ACTION_SET_PEER_FIGURES,
        {},
        [&](const std::string& u, int) {
          return send("POST", u, "/v1/peer-figures",
@@ -159,7 +159,7 @@ TEST_F(PolicyMatrixTest, EveryRoleAgainstEveryWriteAsThePolicySays) {
                          {"yoyGrowthMilliPercent", "12000"}}}}});
        }},
       {"organise a campaign",
-       Action::kManageCampaign,
+       Action::ACTION_MANAGE_CAMPAIGN,
        {},
        [&](const std::string& u, int n) {
          return send("POST", u, "/v1/campaigns",
@@ -169,7 +169,7 @@ TEST_F(PolicyMatrixTest, EveryRoleAgainstEveryWriteAsThePolicySays) {
                       {"eligibleSince", "2022-06-01"},
                       {"pools", {{{"poolId", "all"}, {"name", "全部"}, {"unitIds", {"331181001"}}}}}});
        }},
-      {"open a problem of a project of 331181001", Action::kOpenProblem, own,
+      {"open a problem of a project of 331181001", Action::ACTION_OPEN_PROBLEM, own,
        [&](const std::string& u, int n) {
          return send("POST", u, "/v1/problems",
                      {{"projectId", project},
@@ -181,19 +181,19 @@ TEST_F(PolicyMatrixTest, EveryRoleAgainstEveryWriteAsThePolicySays) {
                       {"openedDate", "2023-05-10"}},
                      absl::StrCat("matrix-p-", n));
        }},
-      {"issue a supervision order", Action::kIssueOrder, own,
+      {"issue a supervision order", Action::ACTION_ISSUE_ORDER, own,
        [&](const std::string& u, int n) {
          return send("POST", u, "/v1/orders",
                      {{"projectId", project}, {"unitId", "331181001"}, {"task", "按时间表追回进度"}},
                      absl::StrCat("matrix-o-", n));
        }},
-      {"update a project of 331181001", Action::kWriteProject, own,
+      {"update a project of 331181001", Action::ACTION_WRITE_PROJECT, own,
        [&](const std::string& u, int n) {
          const json current = Get("admin", "/v1/projects/" + project).second["project"];
          return send("PATCH", u, "/v1/projects/" + project,
                      {{"name", absl::StrCat("矩阵项目改名", n)}, {"revision", current["revision"]}});
        }},
-      {"file a document for a project of 331181001", Action::kWriteProject, own,
+      {"file a document for a project of 331181001", Action::ACTION_WRITE_PROJECT, own,
        [&](const std::string& u, int n) {
          return send("POST", u, "/v1/projects/" + project + "/documents",
                      {{"type", "DOCUMENT_TYPE_SITE_PHOTO"},
@@ -202,33 +202,33 @@ TEST_F(PolicyMatrixTest, EveryRoleAgainstEveryWriteAsThePolicySays) {
                       {"takenAt", "2023-03-01T10:00:00+08:00"},
                       {"takenPlace", "龙渊街道"}});
        }},
-      {"report a figure of a project of 331181001", Action::kSubmitReport, own,
+      {"report a figure of a project of 331181001", Action::ACTION_SUBMIT_REPORT, own,
        [&](const std::string& u, int n) {
          return send("POST", u, "/v1/monthly-reports", Report(approved, "2023-03", 2'000'000, 3'000'000),
                      absl::StrCat("matrix-r-", n));
        }},
-      {"verify a figure", Action::kVerifyReport, own,
+      {"verify a figure", Action::ACTION_VERIFY_REPORT, own,
        [&](const std::string& u, int) {
          return send("POST", u, "/v1/monthly-reports:verify", Report(approved, "2023-02", 1'000'000, 1'000'000));
        }},
-      {"review a 入库 application of department D01", Action::kReviewRuku, own,
+      {"review a 入库 application of department D01", Action::ACTION_REVIEW_RUKU, own,
        [&](const std::string& u, int) {
          return send("POST", u, "/v1/ruku/applications/" + submitted.at(next_submitted++) + ":transition",
                      {{"toState", "RUKU_STATE_DEPT_REVIEWED"}});
        }},
       {"appoint a judge",
-       Action::kManageCampaign,
+       Action::ACTION_MANAGE_CAMPAIGN,
        {},
        [&](const std::string& u, int n) {
          return send("POST", u, "/v1/campaigns/" + campaign + "/judges",
                      {{"judgeId", absl::StrCat("judge-m", n)}, {"name", "评委"}, {"unitId", ""}});
        }},
-      {"nominate a project of 331181001", Action::kNominate, own,
+      {"nominate a project of 331181001", Action::ACTION_NOMINATE, own,
        [&](const std::string& u, int) {
          return send("POST", u, "/v1/campaigns/" + campaign + "/nominations", {{"projectId", approved}});
        }},
       {"record a dispatch decision",
-       Action::kRecordDecision,
+       Action::ACTION_RECORD_DECISION,
        {},
        [&](const std::string& u, int n) {
          return send("POST", u, "/v1/decisions",
@@ -240,19 +240,19 @@ TEST_F(PolicyMatrixTest, EveryRoleAgainstEveryWriteAsThePolicySays) {
                      absl::StrCat("matrix-d-", n));
        }},
       {"escalate overdue orders",
-       Action::kEscalateOrders,
+       Action::ACTION_ESCALATE_ORDERS,
        {},
        [&](const std::string& u, int) {
          return send("POST", u, "/v1/orders:escalate", {{"asOfDate", "2023-05-31"}});
        }},
       {"revoke an API key",
-       Action::kManageAccounts,
+       Action::ACTION_MANAGE_ACCOUNTS,
        {},
        [&](const std::string& u, int) {
          return send("POST", u, "/v1/api-keys/" + keys_to_revoke.at(next_key++) + ":revoke", json::object());
        }},
       {"create an account",
-       Action::kManageAccounts,
+       Action::ACTION_MANAGE_ACCOUNTS,
        {},
        [&](const std::string& u, int n) {
          return send("POST", u, "/v1/users",
@@ -260,19 +260,19 @@ TEST_F(PolicyMatrixTest, EveryRoleAgainstEveryWriteAsThePolicySays) {
                       {"password", "matrix-password-long"}});
        }},
       {"create an API key",
-       Action::kManageAccounts,
+       Action::ACTION_MANAGE_ACCOUNTS,
        {},
        [&](const std::string& u, int n) {
          return send("POST", u, "/v1/api-keys", {{"name", absl::StrCat("矩阵", n)}, {"scopes", {"reports:read"}}});
        }},
       {"read the audit log",
-       Action::kReadAudit,
+       Action::ACTION_READ_AUDIT,
        {},
        [&](const std::string& u, int) { return send("GET", u, "/v1/audit:verify?service=scoring", json()); }},
-      {"read a project of 331181001", Action::kReadProject, own,
+      {"read a project of 331181001", Action::ACTION_READ_PROJECT, own,
        [&](const std::string& u, int) { return send("GET", u, "/v1/projects/" + project, json()); }},
       {"read the indicators",
-       Action::kReadReports,
+       Action::ACTION_READ_REPORTS,
        {},
        [&](const std::string& u, int) { return send("GET", u, "/v1/indicators?period=2023-02", json()); }},
   };

@@ -158,9 +158,10 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
   EXPECT_EQ(progress[0]["measure"], "1.50");  // 300万 of 2亿
   EXPECT_EQ(progress[1]["measure"], "2.75");  // 550万 of 2亿
   // Unit staff read their own unit's projects only, in every view.
-  for (const std::string& path : {"/v1/projects/" + id, "/v1/projects/" + id + "/oc4ids",
-                                  "/v1/projects/" + id + "/history", "/v1/projects/" + id + "/documents",
-                                  "/v1/projects/" + id + "/milestones", std::string("/v1/projects?unitId=331181001")}) {
+  for (const std::string& path :
+       {"/v1/projects/" + id, "/v1/projects/" + id + "/oc4ids", "/v1/projects/" + id + "/history",
+        "/v1/projects/" + id + "/documents", "/v1/projects/" + id + "/milestones",
+        std::string("/v1/projects?filter.unitId=331181001")}) {
     EXPECT_EQ(Get("other_unit", path).first, 403) << path;
   }
   EXPECT_EQ(Get("unit", "/v1/projects/" + id).first, 200);
@@ -315,12 +316,12 @@ TEST_F(StatsEndToEndTest, ContestFromNominationToFrozenResults) {
 
   // Exports, and the look-back on 2022's plans.
   httplib::Headers leader = {{"Authorization", "Bearer " + system_->token("leader")}};
-  auto csv = client.Get((base + "/results?format=csv").c_str(), leader);
+  auto csv = client.Get((base + "/results:export?format=csv").c_str(), leader);
   ASSERT_TRUE(csv);
   EXPECT_EQ(csv->status, 200);
   EXPECT_NE(csv->body.find("名次,单位,分组,得分,项目谋划(20%)"), std::string::npos) << csv->body;
   EXPECT_NE(csv->body.find("1,发展和改革局,乡镇(街道)与市直单位,82.50"), std::string::npos) << csv->body;
-  auto xlsx = client.Get((base + "/results?format=xlsx").c_str(), leader);
+  auto xlsx = client.Get((base + "/results:export?format=xlsx").c_str(), leader);
   ASSERT_TRUE(xlsx);
   EXPECT_EQ(xlsx->body.substr(0, 2), "PK");
   auto [look_status, look] = Get("leader", "/v1/look-back?year=2022&period=2023-06");

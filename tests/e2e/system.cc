@@ -13,7 +13,6 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "gateway/auth.h"
 #include "nlohmann/json.hpp"
 #include "tests/pg_harness.h"
 
@@ -91,8 +90,6 @@ System::System(std::vector<std::string> gateway_flags) {
          << "judge-city\tjudge\t\t副市长\t" << Password("judge-city") << "\n"
          << "judge-dept\tjudge\tD01\t发改局局长\t" << Password("judge-dept") << "\n"
          << "root-1\tsysadmin\t\t系统管理员\t" << Password("root-1") << "\n";
-    std::ofstream key(dir_ + "/jwt.key");
-    key << "e2e-signing-key-" << FreePort() << "-" << std::string(40, 'k');
   }
   if (Run(absl::StrCat(SAIMA_REGISTRY_BIN, " add-users ", dir_, "/users.tsv --db_url=", pg.Url("registry"), " 2>>",
                        dir_, "/migrate.log")) != 0) {
@@ -121,7 +118,8 @@ System::System(std::vector<std::string> gateway_flags) {
   };
   add("registry",
       {SAIMA_REGISTRY_BIN, absl::StrCat("--listen=127.0.0.1:", registry), absl::StrCat("--db_url=", pg.Url("registry")),
-       "--db_pool_size=4", absl::StrCat("--jwt_key_file=", dir_, "/jwt.key")});
+       "--db_pool_size=4", absl::StrCat("--signing_key_file=", dir_, "/tls/token-signing.key"),
+       absl::StrCat("--stats_addr=127.0.0.1:", stats)});
   add("stats", {SAIMA_STATS_BIN, absl::StrCat("--listen=127.0.0.1:", stats), absl::StrCat("--db_url=", pg.Url("stats")),
                 "--db_pool_size=2", absl::StrCat("--registry_addr=127.0.0.1:", registry)});
   add("scoring",

@@ -36,23 +36,26 @@ function growth(rate) {
 const ratio = (num, den) => (big(den) === 0n ? 0 : Number(big(num) * 100000n / big(den)) / 1000);
 const esc = (s) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
-const LIGHT = { PROGRESS_STATUS_AHEAD: '较快', PROGRESS_STATUS_NORMAL: '正常', PROGRESS_STATUS_WARNING: '预警', PROGRESS_STATUS_LAGGING: '滞后' };
-const CATEGORY = {
-  CATEGORY_PRIVATE: '民间投资', CATEGORY_STATE: '国有投资', CATEGORY_INDUSTRIAL_RENOVATION: '工业技改投资',
-  CATEGORY_MANUFACTURING: '制造业投资', CATEGORY_TRANSPORT_ENERGY_WATER: '交通能源水利投资',
-  CATEGORY_HIGH_TECH: '高新技术产业投资', CATEGORY_CONSTRUCTION_INSTALLATION: '建安投资',
-  CATEGORY_PRIMARY: '第一产业投资', CATEGORY_SECONDARY: '第二产业投资', CATEGORY_TERTIARY: '第三产业投资',
-};
-const STAGE = {
-  PROJECT_STAGE_PLANNING: '谋划', PROJECT_STAGE_PREPARATION: '前期', PROJECT_STAGE_CONSTRUCTION: '在建',
-  PROJECT_STAGE_COMPLETED: '竣工', PROJECT_STAGE_IN_PRODUCTION: '投产', PROJECT_STAGE_SUSPENDED: '停缓建',
-  PROJECT_STAGE_WITHDRAWN: '退出',
-};
-const RUKU = {
-  RUKU_STATE_DRAFT: '草稿', RUKU_STATE_SUBMITTED: '已提交', RUKU_STATE_DEPT_REVIEWED: '主管部门已审核',
-  RUKU_STATE_STATS_REVIEW: '统计局审核中', RUKU_STATE_PROVINCE_REVIEW: '省级审核中', RUKU_STATE_NATIONAL_REVIEW: '国家审核中',
-  RUKU_STATE_APPROVED: '已入库', RUKU_STATE_RETURNED: '退回补正', RUKU_STATE_REJECTED: '不予入库',
-};
+// Display names of every enumeration, generated from the contracts (names.js, window.SAIMA_NAMES).
+const NAMES = window.SAIMA_NAMES || {};
+const nameOf = (type, value) => ((NAMES[type] || {})[value]) || '—';
+const LIGHT = NAMES['saima.stats.v1.ProgressStatus'] || {};
+const CATEGORY = NAMES['saima.stats.v1.Category'] || {};
+const STAGE = NAMES['saima.registry.v1.ProjectStage'] || {};
+const RUKU = NAMES['saima.registry.v1.RukuState'] || {};
+// Unit names by id (loaded once after sign-in): people read names, not codes.
+let UNITS = {};
+const unitName = (id) => UNITS[id] || id || '—';
+async function loadUnits() {
+  const { units = [] } = await api('/v1/units');
+  UNITS = Object.fromEntries(units.map((u) => [u.unitId, u.name]));
+}
+// Times for people: China Standard Time.
+const cst = (iso) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—');
+// The error for people: the zh-CN LocalizedMessage the services attach (AIP-193).
+const chineseOf = (body, status) =>
+  ((body.details || []).find((d) => (d['@type'] || '').endsWith('google.rpc.LocalizedMessage')) || {}).message ||
+  `请求失败(HTTP ${status})`;
 const light = (name) => (name ? `<span class="light l-${esc(name)}">${esc(name)}</span>` : '—');
 
 // ---- the API ----
@@ -65,13 +68,13 @@ async function api(path) {
   const body = await res.json().catch(() => ({}));
   if (!res.ok) {
     if (res.status === 401) { sessionStorage.removeItem(TOKEN_KEY); }
-    throw new ApiError(res.status, body.message || `HTTP ${res.status}`);
+    throw new ApiError(res.status, chineseOf(body, res.status));
   }
   return body;
 }
 async function download(path, name) {
   const res = await fetch(path, { headers: { Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY)}` } });
-  if (!res.ok) { alert(`下载失败: ${(await res.json().catch(() => ({}))).message || res.status}`); return; }
+  if (!res.ok) { alert(`下载失败：${chineseOf(await res.json().catch(() => ({})), res.status)}`); return; }
   const url = URL.createObjectURL(await res.blob());
   const a = Object.assign(document.createElement('a'), { href: url, download: name });
   document.body.appendChild(a); a.click(); a.remove();
@@ -90,7 +93,7 @@ function chart(id, option) {
 }
 function asOf(period, extra = '') {
   document.getElementById('asof').textContent =
-    `报告期 ${period || '—'}${extra} · 数据截至 ${new Date().toLocaleString('zh-CN', { hour12: false })} (来自网关实时接口)`;
+    `报告期 ${period || '—'}${extra} · 数据截至 ${new Date().toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })} (来自网关实时接口)`;
 }
 async function latestPeriod(params) {
   if (params.get('period')) { localStorage.setItem(PERIOD_KEY, params.get('period')); return params.get('period'); }
@@ -148,7 +151,7 @@ async function overview(params, view) {
       <div class="panel"><h2>分类投资同比增长</h2><div class="chart" id="c-growth"></div></div>
       <div class="panel"><h2>年度计划完成率与时序进度</h2><div class="chart" id="c-curve"></div></div>
       <div class="panel"><h2>丽水市排名</h2><table><tr><th>指标</th><th class="num">本年累计(亿元)</th><th class="num">同比</th><th class="num">排名</th></tr>
-        ${[ind.total, ...ind.categories].filter((c) => c.prefectureRank).map((c) => `<tr><td>${c.category === 'CATEGORY_UNSPECIFIED' ? '固定资产投资' : esc(CATEGORY[c.category] || c.category)}</td><td class="num">${yi(c.ytdYuan)}</td><td class="num">${growth(c.yoyGrowth)}</td><td class="num">第${c.prefectureRank}/${c.prefectureSize}</td></tr>`).join('')}</table>
+        ${[ind.total, ...ind.categories].filter((c) => c.prefectureRank).map((c) => `<tr><td>${esc(CATEGORY[c.category || 'CATEGORY_UNSPECIFIED'] || '—')}</td><td class="num">${yi(c.ytdYuan)}</td><td class="num">${growth(c.yoyGrowth)}</td><td class="num">第${c.prefectureRank}/${c.prefectureSize}</td></tr>`).join('')}</table>
         <h2 style="margin-top:12px">年度计划5000万元以上、完成率最低的5个单位</h2><table><tr><th>单位</th><th class="num">完成率</th></tr>
         ${(report.lowestUnits.units || []).slice(0, 5).map((u) => `<tr><td><a href="#/unit/${esc(u.unitId)}?period=${period}">${esc(u.unitName)}</a></td><td class="num">${pct(u.completionRate.numerator, u.completionRate.denominator)}</td></tr>`).join('')}</table></div>
       <div class="panel" style="grid-column: 1 / -1"><h2>滞后与预警的重点项目</h2><table><tr><th>项目</th><th>状态</th><th class="num">完成率</th><th>原因</th></tr>
@@ -165,7 +168,7 @@ async function overview(params, view) {
   chart('c-growth', {
     grid: { left: 110, right: 40 }, tooltip: {},
     xAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
-    yAxis: { type: 'category', data: cats.map((c) => CATEGORY[c.category] || c.category) },
+    yAxis: { type: 'category', data: cats.map((c) => CATEGORY[c.category] || '—') },
     series: [{ type: 'bar', data: cats.map((c) => ratio(c.yoyGrowth.numerator, c.yoyGrowth.denominator)), label: { show: true, position: 'right', formatter: (p) => `${p.value.toFixed(1)}%` } }],
   });
   window.__saimaOverviewRendered = performance.now();
@@ -213,7 +216,7 @@ async function units(params, view) {
 async function unit(id, params, view) {
   const period = await latestPeriod(params);
   const [list, statuses] = await Promise.all([
-    api(`/v1/projects?unitId=${encodeURIComponent(id)}&pageSize=500`),
+    api(`/v1/projects?filter.unitId=${encodeURIComponent(id)}&pageSize=500`),
     api(`/v1/project-statuses?period=${period}`),
   ]);
   const byId = Object.fromEntries((statuses.statuses || []).map((s) => [s.projectId, s]));
@@ -221,7 +224,7 @@ async function unit(id, params, view) {
   if (view.stale()) return;
   main().innerHTML = `<div class="panel"><h2>单位 ${esc(id)} 的项目 (${projects.length}个)</h2>
     <table><tr><th>项目</th><th>阶段</th><th>入库</th><th class="num">计划总投资(万元)</th><th>重点项目状态</th></tr>
-    ${projects.map((p) => `<tr><td><a href="#/project/${p.projectId}?period=${period}">${esc(p.name)}</a></td><td>${STAGE[p.stage] || ''}</td><td>${RUKU[p.rukuState] || '未申请'}</td><td class="num">${wan(p.plannedTotalInvestmentYuan)}</td><td>${byId[p.projectId] ? light(LIGHT[byId[p.projectId].status]) : '—'}</td></tr>`).join('')}</table></div>`;
+    ${projects.map((p) => `<tr><td><a href="#/project/${p.projectId}?period=${period}">${esc(p.name)}</a></td><td>${STAGE[p.stage] || ''}</td><td>${RUKU[p.rukuState || 'RUKU_STATE_UNSPECIFIED'] || '—'}</td><td class="num">${wan(p.plannedTotalInvestmentYuan)}</td><td>${byId[p.projectId] ? light(LIGHT[byId[p.projectId].status]) : '—'}</td></tr>`).join('')}</table></div>`;
   asOf(period);
 }
 
@@ -243,18 +246,18 @@ async function project(id, params, view) {
   if (view.stale()) return;
   main().innerHTML = `<div class="grid">
     <div class="panel"><h2 id="project-name">${esc(p.name)}</h2><table>
-      <tr><th>项目代码</th><td>${esc(p.projectCode || '—')}</td></tr><tr><th>单位</th><td>${esc(p.unitId)}</td></tr>
+      <tr><th>项目代码</th><td>${esc(p.projectCode || '—')}</td></tr><tr><th>单位</th><td>${esc(unitName(p.unitId))}</td></tr>
       <tr><th>行业</th><td>${esc(p.industryCode)} ${esc(p.industryName)}</td></tr><tr><th>阶段</th><td>${STAGE[p.stage] || ''}</td></tr>
       <tr><th>计划总投资</th><td>${wan(p.plannedTotalInvestmentYuan)}万元</td></tr>
       <tr><th>计划/实际开工</th><td>${esc(p.plannedStartDate || '—')} / ${esc(p.actualStartDate || '—')}</td></tr>
-      <tr><th>入库</th><td>${RUKU[p.rukuState] || '未申请'} ${esc(p.rukuDate || '')}</td></tr></table></div>
+      <tr><th>入库</th><td>${RUKU[p.rukuState || 'RUKU_STATE_UNSPECIFIED'] || '—'} ${esc(p.rukuDate || '')}</td></tr></table></div>
     <div class="panel"><h2>月度投资 (自开始建设累计, 万元)</h2><div class="chart" id="c-figures"></div></div>
     <div class="panel"><h2>节点与责任人</h2><table><tr><th>节点</th><th>计划</th><th>完成</th><th>责任人</th></tr>
-      ${milestones.map((m) => `<tr class="${!m.metDate && m.dueDate && m.dueDate < today ? 'overdue' : ''}"><td>${esc(m.title || m.kind)}</td><td>${esc(m.dueDate)}</td><td>${esc(m.metDate || (m.dueDate < today ? '已逾期' : ''))}</td><td>${esc(m.ownerName)}</td></tr>`).join('') || '<tr><td colspan="4">—</td></tr>'}</table></div>
+      ${milestones.map((m) => `<tr class="${!m.metDate && m.dueDate && m.dueDate < today ? 'overdue' : ''}"><td>${esc(m.title || nameOf('saima.registry.v1.MilestoneKind', m.kind))}</td><td>${esc(m.dueDate)}</td><td>${esc(m.metDate || (m.dueDate < today ? '已逾期' : ''))}</td><td>${esc(m.ownerName)}</td></tr>`).join('') || '<tr><td colspan="4">—</td></tr>'}</table></div>
     <div class="panel"><h2>材料</h2><table><tr><th>类型</th><th>文号</th><th>日期</th></tr>
-      ${documents.map((d) => `<tr><td>${esc(d.type)}</td><td>${esc(d.number)}</td><td>${esc(d.issuedDate)}</td></tr>`).join('') || '<tr><td colspan="3">—</td></tr>'}</table></div>
+      ${documents.map((d) => `<tr><td>${esc(nameOf('saima.registry.v1.DocumentType', d.type))}</td><td>${esc(d.number)}</td><td>${esc(d.issuedDate)}</td></tr>`).join('') || '<tr><td colspan="3">—</td></tr>'}</table></div>
     <div class="panel" style="grid-column: 1 / -1"><h2>变更与入库记录</h2><table><tr><th>时间</th><th>操作人</th><th>变更</th></tr>
-      ${changes.slice(-20).reverse().map((c) => `<tr><td>${esc(c.changeTime || '')}</td><td>${esc(c.actor)}</td><td>${esc(c.kind)}</td></tr>`).join('')}</table></div></div>`;
+      ${changes.slice(-20).reverse().map((c) => `<tr><td>${esc(cst(c.changeTime))}</td><td>${esc(c.actor)}</td><td>${esc(nameOf('saima.registry.v1.ChangeKind', c.kind))}</td></tr>`).join('')}</table></div></div>`;
   asOf(period);
   chart('c-figures', {
     tooltip: { trigger: 'axis' }, xAxis: { type: 'category', data: reports.map((r) => r.period) }, yAxis: { type: 'value' },
@@ -273,10 +276,10 @@ async function ruku(params, view) {
   if (view.stale()) return;
   main().innerHTML = `${periodPicker(period, '#/ruku')}<div class="grid">
     <div class="panel"><h2>入库申请 (${(apps.applications || []).length})</h2><table><tr><th>申请</th><th>项目</th><th>主管部门</th><th>状态</th></tr>
-      ${(apps.applications || []).map((a) => `<tr><td>${a.applicationId}</td><td><a href="#/project/${a.projectId}">${esc(a.projectId)}</a></td><td>${esc(a.reviewingDepartmentId)}</td><td>${RUKU[a.state] || a.state}</td></tr>`).join('')}</table></div>
+      ${(apps.applications || []).map((a) => `<tr><td>${a.applicationId}</td><td><a href="#/project/${a.projectId}">${esc(a.projectId)}</a></td><td>${esc(unitName(a.reviewingDepartmentId))}</td><td>${RUKU[a.state] || '—'}</td></tr>`).join('')}</table></div>
     <div class="panel"><h2>应统尽统: 已开工未入库 (截至 ${lastDay(period)}) 黄${entries.filter((e) => e.light.endsWith('YELLOW')).length} 红${entries.filter((e) => e.light.endsWith('RED')).length}</h2>
       <table><tr><th>项目</th><th>单位</th><th>开工</th><th class="num">月数</th><th>灯</th></tr>
-      ${entries.map((e) => `<tr><td>${esc(e.project.name)}</td><td>${esc(e.project.unitId)}</td><td>${esc(e.project.actualStartDate)}</td><td class="num">${e.monthsSinceStart}</td><td>${light(e.light.endsWith('RED') ? '红' : '黄')}</td></tr>`).join('')}</table></div></div>`;
+      ${entries.map((e) => `<tr><td>${esc(e.project.name)}</td><td>${esc(unitName(e.project.unitId))}</td><td>${esc(e.project.actualStartDate)}</td><td class="num">${e.monthsSinceStart}</td><td>${light(e.light.endsWith('RED') ? '红' : '黄')}</td></tr>`).join('')}</table></div></div>`;
   asOf(period);
 }
 
@@ -298,10 +301,10 @@ async function contest(params, view) {
     <div class="panel"><table><tr><th>名次</th><th>单位</th><th class="num">得分</th>${criteria.map((c) => `<th class="num">${esc(c.name)}(${c.weight}%)</th>`).join('')}<th class="num">计划完成率</th></tr>
       ${rows.map((r) => `<tr><td>${r.rank}</td><td>${esc(r.unitName)}</td><td class="num">${score(r.scoreMilli)}</td>${criteria.map((c) => `<td class="num">${score((r.criterionMilli || {})[c.criterionId] || 0)}</td>`).join('')}<td class="num">${pct(r.completionNumerator, r.completionDenominator)}</td></tr>`).join('')}</table></div>
     <div class="grid"><div class="panel"><h2>观摩项目</h2><table><tr><th>项目</th><th>单位</th></tr>
-      ${(nominations.nominations || []).filter((n) => n.state === 'NOMINATION_STATE_SELECTED').map((n) => `<tr><td><a href="#/project/${n.projectId}">${esc(n.projectName)}</a></td><td>${esc(n.unitId)}</td></tr>`).join('')}</table></div>
+      ${(nominations.nominations || []).filter((n) => n.state === 'NOMINATION_STATE_SELECTED').map((n) => `<tr><td><a href="#/project/${n.projectId}">${esc(n.projectName)}</a></td><td>${esc(unitName(n.unitId))}</td></tr>`).join('')}</table></div>
     <div class="panel"><h2>回头看: ${campaign.year - 1}年谋划项目</h2>${look ? `<p>共 ${look.plannedProjects} 个 (乡镇(街道) ${look.plannedByTownships}, 市直单位 ${look.plannedByDepartments}), 已开工 ${look.startedProjects} 个, 开工率 ${pct(look.startedProjects, look.plannedProjects)}</p>
       <table><tr><th>上年名次</th><th>单位</th><th class="num">谋划</th><th class="num">开工</th></tr>${(look.entries || []).slice(0, 20).map((e) => `<tr><td>${e.lastRank || '—'}</td><td>${esc(e.unitName)}</td><td class="num">${e.plannedProjects || 0}</td><td class="num">${e.startedProjects || 0}</td></tr>`).join('')}</table>` : '—'}</div></div>`;
-  asOf(period, ` · 结果发布于 ${results.publishTime || '—'}`);
+  asOf(period, ` · 结果发布于 ${cst(results.publishTime)}`);
   const rev = [...rows].reverse();
   chart('c-contest', {
     grid: { left: 130, right: 50 }, tooltip: {}, xAxis: { type: 'value', min: 50 },
@@ -318,11 +321,11 @@ async function downloads(params, view) {
     ['省级报表包 (XLSX)', `/v1/reports/provincial?period=${period}&format=xlsx`, `provincial-${period}.xlsx`],
     ['省级报表包 (CSV, ZIP)', `/v1/reports/provincial?period=${period}&format=csv`, `provincial-${period}.zip`],
     ['城市指标 SDMX-CSV', `/sdmx/data/dataflow/SAIMA/FAI/1.0/all?c%5BTIME_PERIOD%5D=ge:${period.slice(0, 4)}-02+le:${period}`, `fai-${period}.csv`],
-    ['月调度议程 (XLSX)', `/v1/dispatch/agenda?period=${period}&format=xlsx`, `dispatch-${period}.xlsx`],
+    ['月调度议程 (XLSX)', `/v1/dispatch/agenda:export?period=${period}`, `dispatch-${period}.xlsx`],
   ];
   if (published) {
-    links.push(['赛马结果 (XLSX)', `/v1/campaigns/${published.campaignId}/results?format=xlsx`, `contest-${published.year}.xlsx`]);
-    links.push(['赛马结果 (CSV)', `/v1/campaigns/${published.campaignId}/results?format=csv`, `contest-${published.year}.csv`]);
+    links.push(['赛马结果 (XLSX)', `/v1/campaigns/${published.campaignId}/results:export?format=xlsx`, `contest-${published.year}.xlsx`]);
+    links.push(['赛马结果 (CSV)', `/v1/campaigns/${published.campaignId}/results:export?format=csv`, `contest-${published.year}.csv`]);
   }
   if (view.stale()) return;
   main().innerHTML = `${periodPicker(period, '#/downloads')}<div class="panel"><h2>下载</h2><ul>
@@ -339,7 +342,10 @@ async function downloads(params, view) {
 let me = null;
 let generation = 0;
 async function whoami() {
-  if (!me) me = (await api('/v1/whoami')).caller;
+  if (!me) {
+    me = (await api('/v1/whoami')).caller;
+    await loadUnits();
+  }
   return me;
 }
 function signIn(message) {
@@ -354,13 +360,13 @@ function signIn(message) {
     render();
   });
 }
-const ROLE = { unit_staff: '单位填报员', dept_reviewer: '主管部门审核员', stats_officer: '统计局', admin: '发改局', judge: '评委', leader: '领导', sysadmin: '系统管理员' };
+const roleName = (role) => nameOf('saima.auth.v1.Role', `ROLE_${String(role || '').toUpperCase()}`);
 
 async function render() {
   if (!sessionStorage.getItem(TOKEN_KEY)) { signIn(); return; }
   try {
     const who = await whoami();
-    document.getElementById('who').innerHTML = `${esc(who.displayName || who.userId)} · ${ROLE[who.role] || who.role}${who.unitId ? ` · ${esc(who.unitId)}` : ''} <button id="signout">退出</button>`;
+    document.getElementById('who').innerHTML = `${esc(who.displayName || who.userId)} · ${esc(roleName(who.role))}${who.unitId ? ` · ${esc(who.unitName || unitName(who.unitId))}` : ''} <button id="signout">退出</button>`;
     document.getElementById('signout').onclick = () => { sessionStorage.removeItem(TOKEN_KEY); me = null; render(); };
   } catch (e) {
     signIn(e.status === 401 ? '令牌无效或已过期' : e.message);

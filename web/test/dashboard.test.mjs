@@ -81,8 +81,8 @@ test('a unit officer sees their own project and cannot see another unit\'s', asy
   const leader = process.env.SAIMA_LEADER_TOKEN;
   const unit = process.env.SAIMA_UNIT_TOKEN;
   const who = (await api(unit, '/v1/whoami')).body.caller;
-  const own = (await api(leader, `/v1/projects?unitId=${who.unitId}&pageSize=1`)).body.projects[0];
-  const other = (await api(leader, '/v1/projects?unitId=D10&pageSize=1')).body.projects[0];
+  const own = (await api(leader, `/v1/projects?filter.unitId=${who.unitId}&pageSize=1`)).body.projects[0];
+  const other = (await api(leader, '/v1/projects?filter.unitId=D10&pageSize=1')).body.projects[0];
   const page = await signedIn(unit);
   await page.goto(`${base}/#/project/${own.projectId}?period=2023-05`);
   await page.waitForSelector('#project-name');
@@ -93,5 +93,51 @@ test('a unit officer sees their own project and cannot see another unit\'s', asy
   assert.match(await page.textContent('#denied'), /无权查看/);
   assert.ok(!(await page.content()).includes(other.name), 'nothing of the other unit\'s project is shown');
   await page.screenshot({ path: `${artifacts}/screenshots/project-denied.png`, fullPage: true });
+  await page.close();
+});
+
+// What officials read is Chinese: no enumeration identifier (RUKU_STATE_APPROVED …), no English error text, on
+// any page of the dashboard, for a leader and for a unit's staff.
+test('no page shows an identifier or English to officials', async () => {
+  const leader = process.env.SAIMA_LEADER_TOKEN;
+  const unit = process.env.SAIMA_UNIT_TOKEN;
+  const who = (await api(unit, '/v1/whoami')).body.caller;
+  const projects = (await api(leader, `/v1/projects?filter.unitId=${who.unitId}&pageSize=3`)).body.projects;
+  const statuses = (await api(leader, '/v1/project-statuses?period=2023-05')).body.statuses;
+  const pages = [['overview', '#/overview?period=2023-05', '#fai-total'], ['units', '#/units?period=2023-05', '#c-units canvas'],
+    ['unit', `#/unit/${who.unitId}?period=2023-05`, 'table'], ['ruku', '#/ruku?period=2023-05', 'table'],
+    ['contest', '#/contest?period=2023-05', '#c-contest canvas'], ['downloads', '#/downloads?period=2023-05', 'a[data-i]'],
+    ...projects.map((p) => [`project-${p.projectId}`, `#/project/${p.projectId}?period=2023-05`, '#project-name']),
+    ...statuses.slice(0, 3).map((s) => [`project-${s.projectId}`, `#/project/${s.projectId}?period=2023-05`, '#project-name'])];
+  let scanned = 0;
+  for (const token of [leader, unit]) {
+    const page = await signedIn(token);
+    for (const [name, hash, selector] of pages) {
+      await page.goto(`${base}/${hash}`);
+      await page.waitForSelector(`${selector}, .error`);
+      const text = await page.evaluate(() => document.body.innerText);
+      const identifiers = text.match(/\b[A-Z][A-Z_]{5,}\b/g) || [];
+      assert.deepEqual(identifiers, [], `${name}: ${identifiers.join(', ')}`);
+      for (const english of ['invalid request', 'may not', 'does not exist', 'is required', 'unavailable']) {
+        assert.ok(!text.includes(english), `${name} shows English: ${english}`);
+      }
+      scanned++;
+    }
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+  console.log(`pages scanned for identifiers and English: ${scanned}`);
+});
+
+// The API reference: the generated OpenAPI description rendered by Redoc, offline.
+test('the API reference renders from /openapi.json', async () => {
+  const spec = await (await fetch(`${base}/openapi.json`)).json();
+  assert.equal(spec.openapi, '3.0.3');
+  assert.ok(Object.keys(spec.paths).length > 60);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(`${base}/docs`);
+  await page.waitForSelector('text=赛马(Saima)固定资产投资项目管理系统 API', { timeout: 30000 });
+  await page.waitForSelector('text=项目库 RegistryService');
+  await page.screenshot({ path: `${artifacts}/screenshots/api-docs.png` });
   await page.close();
 });

@@ -1,12 +1,12 @@
-#ifndef SAIMA_SERVICES_STATS_PERIOD_H_
-#define SAIMA_SERVICES_STATS_PERIOD_H_
+#ifndef SAIMA_COMMON_PERIOD_H_
+#define SAIMA_COMMON_PERIOD_H_
 
 // Reporting periods "YYYY-MM" (DOMAIN.md §8): MM from 02 to 12; the 02 report covers January and February.
 
 #include <optional>
 #include <string>
 
-namespace saima::stats {
+namespace saima {
 
 struct Period {
   int year = 0;
@@ -26,6 +26,6 @@ struct Period {
   bool operator<(const Period& o) const { return year != o.year ? year < o.year : month < o.month; }
 };
 
-}  // namespace saima::stats
+}  // namespace saima
 
-#endif  // SAIMA_SERVICES_STATS_PERIOD_H_
+#endif  // SAIMA_COMMON_PERIOD_H_

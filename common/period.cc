@@ -1,10 +1,10 @@
-#include "services/stats/period.h"
+#include "common/period.h"
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 
-namespace saima::stats {
+namespace saima {
 
 std::optional<Period> Period::Parse(const std::string& text) {
   // Parsed by hand: imports parse a million of these.
@@ -38,4 +38,4 @@ std::string Period::MonthsBeforeStart(int months) const {
   return absl::FormatCivilTime(absl::CivilDay(absl::CivilMonth(year, month) - months));
 }
 
-}  // namespace saima::stats
+}  // namespace saima
