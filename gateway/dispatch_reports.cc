@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/names.h"
+#include "common/policy.h"
 #include "common/status.h"
 #include "gateway/gateway.h"
 #include "google/protobuf/util/time_util.h"
@@ -33,6 +34,15 @@ absl::StatusOr<absl::CivilMonth> ParseReportPeriod(const std::string& period, co
     return InvalidField(field, "must be YYYY-MM with MM from 02 to 12", "月份应写作 YYYY-MM，月份为 02 至 12");
   }
   return month;
+}
+
+// 季分析 and 年总结 cover every unit of the city: they are for those who see the whole city's dispatch.
+absl::Status RequireCityWide(const Caller& caller, const std::string& report) {
+  if (ScopeOf(caller, Action::ACTION_READ_DISPATCH) == Scope::kAll) return absl::OkStatus();
+  return Error(absl::StatusCode::kPermissionDenied,
+               absl::StrCat("the ", report, " covers every unit: it needs ACTION_READ_DISPATCH of the whole city"),
+               absl::StrCat(report == "quarterly analysis" ? "季度分析" : "年度总结",
+                            "涵盖全市各单位，仅限可查看全市调度的用户查看"));
 }
 
 std::string PeriodOf(int year, int month) { return absl::FormatCivilTime(absl::CivilMonth(year, month)); }
@@ -142,11 +152,12 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
                      return a.months_behind() > b.months_behind();
                    });
 
-  // Overdue milestones of the key and major projects.
+  // Overdue milestones of the key and major projects the caller may see (a unit sees its own).
   for (const auto& [id, s] : history[0]) {
     reg::ListMilestonesRequest milestones_request;
     milestones_request.set_project_id(id);
     auto milestones = Ask(call, &reg::RegistryService::Stub::ListMilestones, milestones_request);
+    if (absl::IsPermissionDenied(milestones.status())) continue;
     if (!milestones.ok()) return milestones.status();
     for (const auto& m : milestones->milestones()) {
       if (!m.met_date().empty() || m.due_date().empty() || m.due_date() >= out.as_of_date()) continue;
@@ -193,6 +204,7 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
 
 absl::StatusOr<gw::GetQuarterlyAnalysisResponse> Gateway::GetQuarterlyAnalysis(
     const CallInfo& call, const gw::GetQuarterlyAnalysisRequest& request) {
+  if (absl::Status s = RequireCityWide(call.identity.caller, "quarterly analysis"); !s.ok()) return s;
   Violations v;
   if (request.year() < 2000 || request.year() > 2100) v.Add("year", "must be a year", "年份应在 2000 至 2100 之间");
   if (request.quarter() < 1 || request.quarter() > 4) v.Add("quarter", "must be 1 to 4", "季度应为 1 至 4");
@@ -279,6 +291,7 @@ absl::StatusOr<gw::GetQuarterlyAnalysisResponse> Gateway::GetQuarterlyAnalysis(
 
 absl::StatusOr<gw::GetAnnualSummaryResponse> Gateway::GetAnnualSummary(const CallInfo& call,
                                                                        const gw::GetAnnualSummaryRequest& request) {
+  if (absl::Status s = RequireCityWide(call.identity.caller, "annual summary"); !s.ok()) return s;
   if (request.year() < 2000 || request.year() > 2100)
     return InvalidField("year", "must be a year", "年份应在 2000 至 2100 之间");
   const std::string period = request.period().empty() ? PeriodOf(request.year(), 12) : request.period();

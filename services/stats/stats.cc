@@ -109,13 +109,14 @@ absl::StatusOr<pb::MonthlyReport> Stats::Record(const Caller& caller, const pb::
   const Period period = *Period::Parse(report.period());
   const ReportCheck check = [&](const std::optional<ProjectDims>& dims, const ReportContext& context, bool locked,
                                 const std::optional<pb::MonthlyReport>&) -> absl::StatusOr<std::vector<std::string>> {
-    if (absl::Status s = CheckRukuForPeriod(dims, report.project_id(), period); !s.ok()) return s;
-    if (kind == pb::FIGURE_KIND_REPORTED &&
+    // Another unit's project is refused before anything about it (its 入库 state) is said.
+    if (kind == pb::FIGURE_KIND_REPORTED && dims &&
         !Authorize(caller, Action::ACTION_SUBMIT_REPORT, Target{dims->unit_id, "", ""}).ok()) {
       return Error(absl::StatusCode::kPermissionDenied,
                    absl::StrCat("only the project's own unit reports figures for project ", report.project_id()),
                    "只能填报本单位项目的投资数据");
     }
+    if (absl::Status s = CheckRukuForPeriod(dims, report.project_id(), period); !s.ok()) return s;
     if (kind == pb::FIGURE_KIND_CORRECTED && !locked) {
       return Error(absl::StatusCode::kFailedPrecondition,
                    absl::StrCat("period ", report.period(), " is not locked: submit or verify the figure instead"),
@@ -300,14 +301,15 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       const ProjectDims* dims = dims_it == context.dims.end() ? nullptr : &dims_it->second;
       auto end = period_ends.find(period.year * 100 + period.month);
       if (end == period_ends.end()) end = period_ends.emplace(period.year * 100 + period.month, period.EndDate()).first;
-      if (!dims || dims->ruku_state != reg::RUKU_STATE_APPROVED || dims->ruku_date > end->second) {
-        const absl::Status why = CheckRukuForPeriod(dims, r.project_id(), period);
-        refuse(index, "report.project_id", std::string(why.message()), ChineseMessageOf(why));
+      // Another unit's project is refused before anything about it (its 入库 state) is said.
+      if (dims && !Authorize(c, Action::ACTION_SUBMIT_REPORT, Target{dims->unit_id, "", ""}).ok()) {
+        refuse(index, "report.project_id", "belongs to another unit", "不是本单位的项目");
         refused.insert(key);
         return true;
       }
-      if (!Authorize(c, Action::ACTION_SUBMIT_REPORT, Target{dims->unit_id, "", ""}).ok()) {
-        refuse(index, "report.project_id", "belongs to another unit", "不是本单位的项目");
+      if (!dims || dims->ruku_state != reg::RUKU_STATE_APPROVED || dims->ruku_date > end->second) {
+        const absl::Status why = CheckRukuForPeriod(dims, r.project_id(), period);
+        refuse(index, "report.project_id", std::string(why.message()), ChineseMessageOf(why));
         refused.insert(key);
         return true;
       }

@@ -73,11 +73,10 @@ System::System(std::vector<std::string> gateway_flags) {
     }
   }
   // One account per role used, made with the operator's command; tokens come from signing in (token()).
-  users_ = {{"admin", "admin-1"},         {"unit", "staff-1"},
-            {"leader", "leader-1"},       {"dept", "dept-1"},
-            {"stats", "tjj-1"},           {"other_unit", "staff-2"},
-            {"judge_town", "judge-town"}, {"judge_city", "judge-city"},
-            {"judge_dept", "judge-dept"}, {"root", "root-1"}};
+  users_ = {{"admin", "admin-1"},         {"unit", "staff-1"},          {"leader", "leader-1"},
+            {"dept", "dept-1"},           {"stats", "tjj-1"},           {"other_unit", "staff-2"},
+            {"judge_town", "judge-town"}, {"judge_city", "judge-city"}, {"judge_dept", "judge-dept"},
+            {"root", "root-1"},           {"other_dept", "dept-2"}};
   {
     std::ofstream file(dir_ + "/users.tsv");
     file << "admin-1\tadmin\t\t管理员\t" << Password("admin-1") << "\n"
@@ -89,7 +88,8 @@ System::System(std::vector<std::string> gateway_flags) {
          << "judge-town\tjudge\t331181100\t八都镇党委书记\t" << Password("judge-town") << "\n"
          << "judge-city\tjudge\t\t副市长\t" << Password("judge-city") << "\n"
          << "judge-dept\tjudge\tD01\t发改局局长\t" << Password("judge-dept") << "\n"
-         << "root-1\tsysadmin\t\t系统管理员\t" << Password("root-1") << "\n";
+         << "root-1\tsysadmin\t\t系统管理员\t" << Password("root-1") << "\n"
+         << "dept-2\tdept_reviewer\tD02\t经信局审核员\t" << Password("dept-2") << "\n";
   }
   if (Run(absl::StrCat(SAIMA_REGISTRY_BIN, " add-users ", dir_, "/users.tsv --db_url=", pg.Url("registry"), " 2>>",
                        dir_, "/migrate.log")) != 0) {
