@@ -88,6 +88,7 @@ class AccessLogFactory : public grpc::experimental::ServerInterceptorFactoryInte
 std::mutex g_signal_mu;
 std::condition_variable g_signal_cv;
 std::atomic<bool> g_signalled{false};
+std::atomic<bool> g_shutting_down{false};
 
 extern "C" void OnSignal(int) {
   g_signalled.store(true);
@@ -124,6 +125,7 @@ class RunningServerImpl : public RunningServer {
       return;
     }
     g_signal_cv.notify_all();
+    g_shutting_down.store(true);
     if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
     if (health_thread_.joinable()) health_thread_.join();
@@ -267,5 +269,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& 
   return std::unique_ptr<RunningServer>(
       new RunningServerImpl(options, std::move(server), port, std::move(own_services)));
 }
+
+bool ShuttingDown() { return g_shutting_down.load(); }
 
 }  // namespace saima

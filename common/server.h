@@ -52,6 +52,13 @@ class RunningServer {
   virtual void Shutdown() = 0;
 };
 
+// True once a server of this process is shutting down: long-lived streams (watches) end at once instead of
+// holding the shutdown until its deadline.
+bool ShuttingDown();
+
+// Whether a streaming call should end: the caller cancelled it or the server is shutting down.
+inline bool StreamEnded(grpc::ServerContext* context) { return context->IsCancelled() || ShuttingDown(); }
+
 // Starts a server with `services` (which must outlive it), health checking and reflection.
 absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& options,
                                                            const std::vector<grpc::Service*>& services);

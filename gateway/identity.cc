@@ -201,6 +201,7 @@ absl::StatusOr<Identity> Identities::VerifyToken(const std::string& token, const
   entry.identity.caller.session_id = StringClaim(claims, "sid");
   entry.identity.display_name = StringClaim(claims, "name");
   entry.issued_at = claims["iat"].get<int64_t>();
+  entry.key_id = kid;
   entry.expires = absl::FromUnixSeconds(claims["exp"].get<int64_t>());
   if (!IsKnownRole(entry.identity.caller.role) || entry.identity.caller.role == kRoleMachine) return Invalid();
   if (entry.expires <= now) {
@@ -267,6 +268,10 @@ absl::Status Identities::FetchKeys() {
   keys_.clear();
   for (const auto& key : response.keys()) {
     if (key.algorithm() == "ES256") keys_[key.key_id()] = key.public_key_pem();
+  }
+  // A retired key vouches for nothing any more, remembered or not.
+  for (auto it = tokens_.begin(); it != tokens_.end();) {
+    it = keys_.count(it->second.key_id) == 0 ? tokens_.erase(it) : ++it;
   }
   issuer_ = response.issuer();
   if (response.max_token_seconds() > 0) max_token_lifetime_ = absl::Seconds(response.max_token_seconds());

@@ -66,6 +66,7 @@ class Identities {
     Identity identity;
     int64_t issued_at = 0;
     absl::Time expires;
+    std::string key_id;  // the signing key that vouched for it: retired with the key
   };
   struct ApiKey {
     std::string secret_sha256;

@@ -17,6 +17,7 @@
 #include "common/pg_listener.h"
 #include "common/policy.h"
 #include "common/serve.h"
+#include "common/server.h"
 #include "common/status.h"
 #include "nlohmann/json.hpp"
 
@@ -110,7 +111,6 @@ void Revoke(pqxx::work& txn, auth_pb::RevocationKind kind, const std::string& su
 int64_t NowSeconds() { return absl::ToUnixSeconds(absl::Now()); }
 
 // Tokens of a person changed now are refused if issued in this second or before: the next second on.
-int64_t NotBeforeNow() { return NowSeconds() + 1; }
 
 // Ends sessions (RETURNING session_id rows) and records each as a revocation.
 int RevokeSessions(pqxx::work& txn, const pqxx::result& ended) {
@@ -670,11 +670,10 @@ absl::StatusOr<auth_pb::UpdateUserResponse> Accounts::UpdateUser(const Caller& c
         "UPDATE registry.users SET display_name = $2, role = $3, unit_id = $4, disabled = $5 "
         "WHERE user_id = $1",
         user.user_id(), user.display_name(), user.role(), user.unit_id(), user.disabled());
-    // What the person may do changed: the tokens issued before are refused, everywhere, from now on.
+    // What the person may do changed: their sessions end and the tokens issued before are refused, everywhere,
+    // from now on; they sign in again as what they now are.
     if (user.role() != before.role() || user.unit_id() != before.unit_id() || user.disabled() != before.disabled()) {
-      Revoke(txn, auth_pb::REVOCATION_KIND_USER, user.user_id(), NotBeforeNow());
-    }
-    if (user.disabled() && !before.disabled()) {
+      Revoke(txn, auth_pb::REVOCATION_KIND_USER, user.user_id(), NowSeconds());
       RevokeSessions(txn, txn.exec_params("UPDATE registry.sessions SET revoked_at = now() WHERE user_id = $1 AND "
                                           "revoked_at IS NULL RETURNING session_id",
                                           user.user_id()));
@@ -879,7 +878,7 @@ class AuthServiceImpl final : public auth_pb::AuthService::Service {
                                 grpc::ServerWriter<auth_pb::WatchRevocationsResponse>* writer) override {
     return ToGrpcStatus(accounts_.WatchRevocations(
         *q, [writer](const auth_pb::WatchRevocationsResponse& message) { return writer->Write(message); },
-        [c] { return c->IsCancelled(); }));
+        [c] { return StreamEnded(c); }));
   }
 
  private:

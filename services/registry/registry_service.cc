@@ -1,6 +1,7 @@
 #include "services/registry/registry_service.h"
 
 #include "common/serve.h"
+#include "common/server.h"
 
 namespace saima::registry {
 
@@ -45,7 +46,7 @@ grpc::Status RegistryService::WatchProjectChanges(grpc::ServerContext* c, const 
         *message.mutable_change() = change;
         return writer->Write(message);
       },
-      [c] { return c->IsCancelled(); }));
+      [c] { return StreamEnded(c); }));
 }
 
 }  // namespace saima::registry

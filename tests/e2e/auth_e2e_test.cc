@@ -8,6 +8,8 @@
 #include <memory>
 #include <sstream>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -156,7 +158,10 @@ TEST_F(AuthEndToEndTest, AccountsAndApiKeysFromSaimactl) {
   EXPECT_EQ(list_out.find(key.substr(key.size() - 16)), std::string::npos) << "the secret is shown once only";
   auto [revoked, revoked_out] = Ctl("SAIMA_TOKEN=" + token, "apikey revoke " + key_id);
   ASSERT_EQ(revoked, 0) << revoked_out;
-  EXPECT_EQ(Raw("GET", "/v1/indicators?period=2023-02", {}, key).first, 401);  // at once
+  const absl::Duration key_refused_after = RefusedWithin(key);
+  std::printf("revoked API key refused after %.1f ms\n", absl::ToDoubleMilliseconds(key_refused_after));
+  EXPECT_LT(key_refused_after, absl::Seconds(1));
+  EXPECT_EQ(Raw("GET", "/v1/indicators?period=2023-02", {}, key).first, 401);
 
   // Refresh and sign out from saimactl; the session's token is refused at once.
   auto [renewed, renewed_out] = Ctl("SAIMA_REFRESH_TOKEN=" + refresh, "refresh");
@@ -168,6 +173,97 @@ TEST_F(AuthEndToEndTest, AccountsAndApiKeysFromSaimactl) {
   auto [after, after_out] = Ctl("SAIMA_TOKEN=" + token2, "user list");
   EXPECT_EQ(after, 1);
   EXPECT_NE(after_out.find("会话已结束"), std::string::npos) << after_out;
+}
+
+TEST_F(AuthEndToEndTest, AChangedRoleOrADisabledAccountIsRefusedWithinASecond) {
+  ASSERT_EQ(
+      Post("root", "/v1/users",
+           {{"user",
+             {{"userId", "moved-1"}, {"displayName", "调岗的人"}, {"role", "unit_staff"}, {"unitId", "331181001"}}},
+            {"password", "moved-password-1"}})
+          .first,
+      200);
+  auto sign_in = [] {
+    auto [status, session] =
+        Raw("POST", "/v1/auth/sign-in", {{"userId", "moved-1"}, {"password", "moved-password-1"}}, "");
+    EXPECT_EQ(status, 200) << session.dump();
+    return status == 200 ? session["tokens"]["accessToken"].get<std::string>() : std::string();
+  };
+  const std::string as_staff = sign_in();
+  EXPECT_EQ(Raw("GET", "/v1/whoami", {}, as_staff).second["caller"]["role"], "unit_staff");
+  // Moved to the statistics bureau: the token that says "unit staff" is refused; a new sign-in says the new role.
+  ASSERT_EQ(Send("PATCH", "root", "/v1/users/moved-1", {{"role", "stats_officer"}, {"unitId", ""}}).first, 200);
+  const absl::Duration role_refused_after = RefusedWithin(as_staff);
+  std::printf("token of a changed role refused after %.1f ms\n", absl::ToDoubleMilliseconds(role_refused_after));
+  EXPECT_LT(role_refused_after, absl::Seconds(1));
+  const std::string as_officer = sign_in();
+  EXPECT_EQ(Raw("GET", "/v1/whoami", {}, as_officer).second["caller"]["role"], "stats_officer");
+  // Disabled: refused within a second, and no new sign-in.
+  ASSERT_EQ(Send("PATCH", "root", "/v1/users/moved-1", {{"disabled", true}}).first, 200);
+  const absl::Duration disabled_refused_after = RefusedWithin(as_officer);
+  std::printf("token of a disabled account refused after %.1f ms\n",
+              absl::ToDoubleMilliseconds(disabled_refused_after));
+  EXPECT_LT(disabled_refused_after, absl::Seconds(1));
+  EXPECT_EQ(Raw("POST", "/v1/auth/sign-in", {{"userId", "moved-1"}, {"password", "moved-password-1"}}, "").first, 401);
+}
+
+// Rotation without downtime: the registry signs with a new key and still vouches for the old one
+// (--previous_signing_key_files) while tokens signed with it live; once the old key is dropped, its tokens are
+// refused, remembered by a gateway or not.
+TEST_F(AuthEndToEndTest, TheSigningKeyRotatesWithoutSigningAnyoneOut) {
+  const std::string old_key = system_->tls_dir() + "/token-signing.key";
+  const std::string new_key = system_->tls_dir() + "/token-signing-2.key";
+  ASSERT_EQ(
+      std::system(
+          ("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + new_key + " 2>/dev/null").c_str()),
+      0);
+  auto kid = [](const std::string& token) {
+    std::string header;
+    (void)absl::WebSafeBase64Unescape(token.substr(0, token.find('.')), &header);
+    return json::parse(header, nullptr, false).value("kid", "");
+  };
+  // Signs in, waiting out a registry that is starting.
+  auto sign_in = [] {
+    for (int i = 0; i < 100; ++i) {
+      auto [status, session] =
+          Raw("POST", "/v1/auth/sign-in", {{"userId", "leader-1"}, {"password", System::Password("leader-1")}}, "");
+      if (status == 200) return session["tokens"]["accessToken"].get<std::string>();
+      EXPECT_EQ(status, 503) << session.dump();
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    ADD_FAILURE() << "no sign-in";
+    return std::string();
+  };
+  const std::string before = sign_in();
+  ASSERT_EQ(Raw("GET", "/v1/whoami", {}, before).first, 200);
+  ChildProcess& registry = system_->process("registry");
+  const std::vector<std::string> original = registry.argv();
+  auto restart = [&](const std::vector<std::string>& flags) {
+    ASSERT_EQ(registry.Terminate(10), 0);
+    std::vector<std::string> argv;
+    for (const std::string& arg : original) {
+      if (!absl::StartsWith(arg, "--signing_key_file=")) argv.push_back(arg);
+    }
+    for (const std::string& flag : flags) argv.push_back(flag);
+    registry.set_argv(argv);
+    registry.Start();
+    ASSERT_TRUE(system_->WaitHealthy(30));
+  };
+  // The overlap: new tokens are signed with the new key, the old token still works.
+  restart({"--signing_key_file=" + new_key, "--previous_signing_key_files=" + old_key});
+  const std::string after = sign_in();
+  EXPECT_NE(kid(after), kid(before));
+  EXPECT_EQ(Raw("GET", "/v1/whoami", {}, after).first, 200);
+  EXPECT_EQ(Raw("GET", "/v1/whoami", {}, before).first, 200) << "a token of the previous key during the overlap";
+  // The old key retired: its token is refused, the new one is not.
+  restart({"--signing_key_file=" + new_key});
+  EXPECT_LT(RefusedWithin(before), absl::Seconds(1));
+  EXPECT_EQ(Raw("GET", "/v1/whoami", {}, after).first, 200);
+  // Back as the other tests expect it.
+  registry.Terminate(10);
+  registry.set_argv(original);
+  registry.Start();
+  ASSERT_TRUE(system_->WaitHealthy(30));
 }
 
 TEST_F(AuthEndToEndTest, AnAccountIsLockedAfterFiveFailedSignIns) {

@@ -44,9 +44,11 @@ class HttpSystemTest : public ::testing::Test {
     httplib::Client client("127.0.0.1", system_->http_port());
     client.set_read_timeout(15, 0);
     httplib::Headers headers = {{"Authorization", "Bearer " + system_->token(user)}};
-    httplib::Result res = method == "GET"   ? client.Get(path.c_str(), headers)
-                          : method == "PUT" ? client.Put(path.c_str(), headers, body.dump(), "application/json")
-                                            : client.Post(path.c_str(), headers, body.dump(), "application/json");
+    httplib::Result res = method == "GET"      ? client.Get(path.c_str(), headers)
+                          : method == "DELETE" ? client.Delete(path.c_str(), headers)
+                          : method == "PUT"    ? client.Put(path.c_str(), headers, body.dump(), "application/json")
+                          : method == "PATCH"  ? client.Patch(path.c_str(), headers, body.dump(), "application/json")
+                                               : client.Post(path.c_str(), headers, body.dump(), "application/json");
     if (!res) return {0, json()};
     return {res->status, json::parse(res->body, nullptr, false)};
   }

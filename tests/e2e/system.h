@@ -23,6 +23,9 @@ class ChildProcess {
   // SIGTERM; returns the exit status, or -1 if it did not exit within `seconds`.
   int Terminate(int seconds);
   bool running() const { return pid_ > 0; }
+  // The command line, to start the process again with other flags (a key rotation).
+  const std::vector<std::string>& argv() const { return argv_; }
+  void set_argv(std::vector<std::string> argv) { argv_ = std::move(argv); }
   pid_t pid() const { return pid_; }
 
  private:
@@ -47,13 +50,15 @@ class System {
   std::string tls_dir() const { return dir_ + "/tls"; }
 
   // Tokens: "admin", "unit" (staff of 331181001), "other_unit" (staff of 331181100), "leader", "dept" (reviewer
-  // of D01), "stats" (statistics bureau), judges "judge_town" (of 331181100), "judge_city" (no unit), "judge_dept"
-  // (of D01).
+  // of D01), "other_dept" (reviewer of D02), "stats" (statistics bureau), judges "judge_town" (of 331181100),
+  // "judge_city" (no unit), "judge_dept" (of D01).
   // An access token of the user, signed in on first use (the e2e accounts are in system.cc; "root" is a system
   // administrator).
   std::string token(const std::string& user) const;
   // The password of an e2e account.
   static std::string Password(const std::string& user_id);
+  // The user id of a fixture user ("unit" → "staff-1").
+  std::string user_id(const std::string& user) const { return users_.at(user); }
 
   // Waits until GET /healthz answers 200 or `seconds` pass.
   bool WaitHealthy(int seconds);
