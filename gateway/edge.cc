@@ -244,6 +244,20 @@ std::optional<absl::StatusOr<Admission>> TryAdmit(const EdgeParts& parts, const 
   return Complete(rpc, *std::move(identity), id, deadline);
 }
 
+absl::Status CheckServed(const RouteTable& routes, const LocalMethods& local, const Backends& backends) {
+  for (const Rpc& rpc : routes.rpcs()) {
+    if (rpc.backend == "gateway" && local.Find(rpc.grpc_path) == nullptr) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(rpc.grpc_path, " is the gateway's own but has no implementation"));
+    }
+    if (rpc.backend != "gateway" && backends.channel(rpc.backend) == nullptr) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(rpc.grpc_path, " names backend '", rpc.backend, "', which the gateway does not know"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Admission> Admit(const EdgeParts& parts, const Rpc* rpc, const std::string& authorization,
                                 const std::string& request_id, const std::string& client, absl::Time deadline) {
   if (absl::Status valid = CheckRequestId(request_id); !valid.ok()) return valid;

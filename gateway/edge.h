@@ -34,6 +34,10 @@ struct Admission {
   CallInfo call;
 };
 
+// That every RPC of the contracts can be served: the gateway's own have an implementation, the others a backend
+// the gateway knows. FAILED_PRECONDITION naming the first that cannot.
+absl::Status CheckServed(const RouteTable& routes, const LocalMethods& local, const Backends& backends);
+
 // Checks the request id and the caller of `rpc` and the policy's coarse rule (at least one of its actions).
 // `authorization` is the header's value; `request_id` the client's (generated when empty). Blocking only when
 // the registry must be asked.

@@ -90,15 +90,9 @@ int main(int argc, char** argv) {
   Gateway gateway(backends, settings);
   LocalMethods local;
   gateway.RegisterMethods(local);
-  for (const Rpc& rpc : routes->rpcs()) {
-    if (rpc.backend == "gateway" && local.Find(rpc.grpc_path) == nullptr) {
-      spdlog::error("{} is the gateway's own but has no implementation", rpc.grpc_path);
-      return 1;
-    }
-    if (rpc.backend != "gateway" && backends.channel(rpc.backend) == nullptr) {
-      spdlog::error("{} names backend '{}', which the gateway does not know", rpc.grpc_path, rpc.backend);
-      return 1;
-    }
+  if (absl::Status served = CheckServed(*routes, local, backends); !served.ok()) {
+    spdlog::error("{}", served.ToString());
+    return 1;
   }
   RateLimiter limiter(absl::GetFlag(FLAGS_rate_limit_per_second), absl::GetFlag(FLAGS_rate_limit_burst));
   Identities identities(backends.channel("registry"), &limiter);

@@ -56,6 +56,9 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(const std::string& text) {
       Variable var;
       var.field_path = inner.substr(0, eq);
       if (!IsIdentifier(var.field_path)) return Bad(text, absl::StrCat("bad field path '", var.field_path, "'"));
+      for (const Variable& other : t.variables_) {
+        if (other.field_path == var.field_path) return Bad(text, absl::StrCat("'", var.field_path, "' bound twice"));
+      }
       var.first_segment = static_cast<int>(t.segments_.size());
       const int index = static_cast<int>(t.variables_.size());
       if (eq == std::string::npos) {
