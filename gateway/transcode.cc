@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/proto_json.h"
 #include "common/status.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -284,9 +285,7 @@ absl::Status BuildRequest(const Route& route, const std::vector<std::pair<std::s
 
 void WriteJson(const Message& message, HttpResponse* out) {
   std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  AppendJson(message, &json);  // protobuf's JSON mapping, defaults included (common/proto_json.h)
   out->status = 200;
   out->content_type = kJson;
   out->body = std::move(json);
