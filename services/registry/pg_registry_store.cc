@@ -295,6 +295,11 @@ absl::StatusOr<pb::Project> PgRegistryStore::CreateProject(const pb::Project& pr
 }
 
 absl::StatusOr<pb::Project> PgRegistryStore::GetProject(int64_t project_id, absl::Time deadline) {
+  std::optional<uint64_t> generation;
+  if (cache_ != nullptr) {
+    if (auto remembered = cache_->Get(project_id)) return *std::move(remembered);
+    generation = cache_->Generation();
+  }
   pb::Project project;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
     auto rows = txn.exec_prepared("get_project", project_id);
@@ -305,6 +310,7 @@ absl::StatusOr<pb::Project> PgRegistryStore::GetProject(int64_t project_id, absl
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  if (cache_ != nullptr) cache_->Put(project, generation);
   return project;
 }
 
@@ -425,6 +431,7 @@ absl::StatusOr<std::vector<pb::ProjectChange>> PgRegistryStore::ListChangesAfter
 }
 
 void PgRegistryStore::NoteCommitted(int64_t revision) {
+  if (cache_ != nullptr) cache_->Advance();  // before the writer is answered: it reads what it wrote
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (revision > last_committed_.load()) last_committed_.store(revision);

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "common/pg.h"
+#include "services/registry/project_cache.h"
 #include "services/registry/registry_store.h"
 
 namespace saima::registry {
@@ -18,7 +19,8 @@ std::vector<NamedStatement> RegistryStatements();
 class PgRegistryStore : public RegistryStore {
  public:
   // `pool` must have been created with RegistryStatements().
-  explicit PgRegistryStore(PgPool& pool) : pool_(pool) {}
+  // `cache` (may be null) serves GetProject when it can; every commit of this store retires its entries.
+  explicit PgRegistryStore(PgPool& pool, ProjectCache* cache = nullptr) : pool_(pool), cache_(cache) {}
 
   absl::StatusOr<std::vector<pb::Unit>> ListUnits(pb::UnitType type, absl::Time deadline) override;
   absl::StatusOr<pb::Unit> GetUnit(const std::string& unit_id, absl::Time deadline) override;
@@ -60,6 +62,7 @@ class PgRegistryStore : public RegistryStore {
   std::mutex mu_;
   std::condition_variable changed_;
   std::atomic<int64_t> last_committed_{0};
+  ProjectCache* cache_;
 };
 
 }  // namespace saima::registry

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/embedded.h"
 #include "common/pg.h"
+#include "common/pg_listener.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
 #include "services/registry/pg_registry_store.h"
@@ -612,6 +613,89 @@ TEST_F(RukuTest, OneLiveApplicationPerProject) {
   auto project = Create(ValidProject());
   ASSERT_TRUE(Apply(*project).ok());
   EXPECT_EQ(Apply(*project).status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+}  // namespace
+}  // namespace saima::registry
+
+namespace saima::registry {
+namespace {
+
+// Two registry processes ("replicas") on one database, each remembering projects (project_cache.h).
+class ProjectCacheTest : public RegistryTest {
+ protected:
+  struct Replica {
+    explicit Replica(const std::string& url)
+        : pool(url, 2, RegistryStatements()),
+          listener(url, "saima_projects"),
+          cache([this] { return listener.live() ? std::optional<uint64_t>(listener.count()) : std::nullopt; },
+                [this] { listener.Poke(); }),
+          store(pool, &cache),
+          registry(store, ReferenceData::Embedded()) {}
+    PgPool pool;
+    PgListener listener;
+    ProjectCache cache;
+    PgRegistryStore store;
+    Registry registry;
+  };
+
+  static std::string NameIn(Replica& replica, int64_t id) {
+    pb::GetProjectRequest get;
+    get.set_project_id(id);
+    auto got = replica.registry.GetProject(kAdmin, get, Deadline());
+    return got.ok() ? got->project().name() : got.status().ToString();
+  }
+  static void WaitLive(Replica& replica) {
+    for (int i = 0; i < 500 && !replica.listener.live(); ++i) absl::SleepFor(absl::Milliseconds(10));
+  }
+  static void SetNameBehindTheRegistrysBack(int64_t id, const std::string& name, bool notify) {
+    pqxx::connection admin(PgHarness::Shared().Url("postgres"));
+    pqxx::work txn(admin);
+    if (!notify) txn.exec("ALTER TABLE registry.projects DISABLE TRIGGER projects_changed");
+    txn.exec_params(
+        "UPDATE registry.projects SET doc = jsonb_set(doc, '{name}', to_jsonb($2::text)) WHERE "
+        "project_id = $1",
+        id, name);
+    if (!notify) txn.exec("ALTER TABLE registry.projects ENABLE TRIGGER projects_changed");
+    txn.commit();
+  }
+};
+
+TEST_F(ProjectCacheTest, AReplicaServesWhatItRemembersUntilAnyReplicaChangesAProject) {
+  Replica a(PgHarness::Shared().Url("registry")), b(PgHarness::Shared().Url("registry"));
+  WaitLive(a);
+  WaitLive(b);
+  ASSERT_TRUE(a.listener.live() && b.listener.live());
+  pb::GetProjectRequest get;
+  auto created = Create(ValidProject());
+  ASSERT_TRUE(created.ok());
+  const int64_t id = created->project_id();
+  absl::SleepFor(absl::Milliseconds(200));  // the creation's own notification has come and gone
+  ASSERT_EQ(NameIn(a, id), ValidProject().name());
+  EXPECT_EQ(a.cache.size(), 1u);
+  // Remembered: a change that tells nobody (the trigger off) is not seen...
+  SetNameBehindTheRegistrysBack(id, "无人知晓的名称", /*notify=*/false);
+  EXPECT_EQ(NameIn(a, id), ValidProject().name());
+  // ...and any change that commits with the notification is, within moments, by every replica.
+  SetNameBehindTheRegistrysBack(id, "改过的名称", /*notify=*/true);
+  std::string seen;
+  for (int i = 0; i < 200 && (seen = NameIn(a, id)) != "改过的名称"; ++i) absl::SleepFor(absl::Milliseconds(5));
+  EXPECT_EQ(seen, "改过的名称");
+
+  // A replica reads its own write at once; the other within moments.
+  ASSERT_EQ(NameIn(b, id), "改过的名称");
+  pb::Project values;
+  values.set_name("副本乙写的名称");
+  pb::UpdateProjectRequest update;
+  update.set_project_id(id);
+  get.set_project_id(id);
+  update.set_expected_revision(b.registry.GetProject(kAdmin, get, Deadline())->project().revision());
+  *update.mutable_project() = values;
+  update.mutable_update_mask()->add_paths("name");
+  ASSERT_TRUE(b.registry.UpdateProject(kAdmin, update, Deadline()).ok());
+  EXPECT_EQ(NameIn(b, id), "副本乙写的名称");
+  for (int i = 0; i < 200 && (seen = NameIn(a, id)) != "副本乙写的名称"; ++i) absl::SleepFor(absl::Milliseconds(5));
+  EXPECT_EQ(seen, "副本乙写的名称");
 }
 
 }  // namespace

@@ -123,7 +123,12 @@ int main(int argc, char** argv) {
                         saima::auth::v1::AuthService::service_full_name()};
   spec.make_services = [](saima::PgPool& pool) -> std::vector<std::shared_ptr<grpc::Service>> {
     // Owned by the lambdas' shared state for the life of the process.
-    static PgRegistryStore* store = new PgRegistryStore(pool);
+    // The projects read lately, retired by any change to projects from any replica (NOTIFY saima_projects).
+    static saima::PgListener* project_changes = new saima::PgListener(pool.url(), "saima_projects");
+    static ProjectCache* cache = new ProjectCache(
+        [] { return project_changes->live() ? std::optional<uint64_t>(project_changes->count()) : std::nullopt; },
+        [] { project_changes->Poke(); });
+    static PgRegistryStore* store = new PgRegistryStore(pool, cache);
     static Registry* registry = new Registry(*store, ReferenceData::Embedded());
     static DispatchStore* dispatch_store = new DispatchStore(pool);
     static auto stats = saima::stats::v1::StatsService::NewStub(saima::MakeChannel(absl::GetFlag(FLAGS_stats_addr)));
