@@ -5,10 +5,12 @@
 #include <mutex>
 #include <regex>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/reflection.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/tls.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -59,6 +61,50 @@ prometheus::Family<prometheus::Histogram>& HttpDuration() {
                        .Register(MetricsRegistry());
   return f;
 }
+namespace {
+
+// The counter and histogram of one (method or route, code): looked up once, then kept (the keys are the
+// contracts' methods and routes, "other", and the status codes: a bounded set).
+struct CallMetrics {
+  prometheus::Counter* count;
+  prometheus::Histogram* duration;
+};
+
+CallMetrics& MetricsOf(prometheus::Family<prometheus::Counter>& counts,
+                       prometheus::Family<prometheus::Histogram>& durations, const char* label, const std::string& name,
+                       int code) {
+  static absl::Mutex mu;
+  static auto* known = new absl::flat_hash_map<std::string, CallMetrics>();
+  std::string key = absl::StrCat(label, " ", name, " ", code);
+  {
+    absl::ReaderMutexLock lock(&mu);
+    auto it = known->find(key);
+    if (it != known->end()) return it->second;
+  }
+  absl::MutexLock lock(&mu);
+  auto [it, added] = known->try_emplace(std::move(key));
+  if (added) {
+    it->second.count =
+        &counts.Add({{label, name}, {label == std::string("method") ? "code" : "status", std::to_string(code)}});
+    it->second.duration = &durations.Add({{label, name}}, LatencyBuckets());
+  }
+  return it->second;
+}
+
+}  // namespace
+
+void RecordRpc(const std::string& method, int code, double seconds) {
+  CallMetrics& m = MetricsOf(RpcRequests(), RpcDuration(), "method", method, code);
+  m.count->Increment();
+  m.duration->Observe(seconds);
+}
+
+void RecordHttp(const std::string& route, int status, double seconds) {
+  CallMetrics& m = MetricsOf(HttpRequests(), HttpDuration(), "route", route, status);
+  m.count->Increment();
+  m.duration->Observe(seconds);
+}
+
 prometheus::Gauge& NamedGauge(const std::string& name, const std::string& help) {
   static std::mutex mu;
   static auto* gauges = new std::map<std::string, prometheus::Gauge*>();

@@ -29,6 +29,9 @@ prometheus::Family<prometheus::Counter>& RpcRequests();     // saima_rpc_request
 prometheus::Family<prometheus::Histogram>& RpcDuration();   // saima_rpc_duration_seconds{method}
 prometheus::Family<prometheus::Counter>& HttpRequests();    // saima_http_requests_total{route,status}
 prometheus::Family<prometheus::Histogram>& HttpDuration();  // saima_http_duration_seconds{route}
+// Counts one served call and observes its duration (the handles are found once per method or route and code).
+void RecordRpc(const std::string& method, int code, double seconds);
+void RecordHttp(const std::string& route, int status, double seconds);
 // A gauge or counter of its own name (e.g. saima_db_pool_in_use, saima_import_rows_total), created once.
 prometheus::Gauge& NamedGauge(const std::string& name, const std::string& help);
 prometheus::Counter& NamedCounter(const std::string& name, const std::string& help);

@@ -60,9 +60,12 @@ void PgListener::Run() {
     try {
       pqxx::connection connection(url_);
       Receiver receiver(connection, channel_, this);
-      Poke();  // (re)connected: whatever was missed meanwhile is read again by the waiters
+      Poke();             // (re)connected: whatever was missed meanwhile is read again by the waiters
+      live_.store(true);  // after Poke: nothing remembered from before the break is current any more
       while (!stopping()) connection.await_notification(0, 200000);
+      live_.store(false);
     } catch (const std::exception& e) {
+      live_.store(false);
       spdlog::warn("listener on {}: {}; reconnecting", channel_, e.what());
       std::unique_lock<std::mutex> lock(mu_);
       changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });

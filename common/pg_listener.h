@@ -5,6 +5,7 @@
 // and wakes everyone waiting; a NOTIFY sent in a transaction arrives when it commits, from any process or replica.
 // The connection is reopened after it breaks (and waiters are woken then too, so they re-read). Thread-safe.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -28,6 +29,8 @@ class PgListener {
   uint64_t WaitAfter(uint64_t seen, absl::Duration timeout);
   // Wakes the waiters (for writes of this process, before the notification comes back).
   void Poke();
+  // Whether notifications are being received (the listening connection is up).
+  bool live() const { return live_.load(); }
 
  private:
   void Run();
@@ -37,6 +40,7 @@ class PgListener {
   mutable std::mutex mu_;
   std::condition_variable changed_;
   uint64_t count_ = 0;
+  std::atomic<bool> live_{false};
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -4,11 +4,15 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/ops.h"
 #include "common/reflection.h"
@@ -17,6 +21,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "spdlog/pattern_formatter.h"
+#include "spdlog/sinks/base_sink.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
 
@@ -38,12 +43,22 @@ class AccessLogInterceptor : public grpc::experimental::Interceptor {
 
   // Metric labels are methods of the contracts only: a client naming a million methods adds one label.
   static std::string KnownMethod(const char* method) {
+    static absl::Mutex mu;
+    static auto* known = new absl::flat_hash_set<std::string>();  // methods of the contracts seen so far
     std::string name = method != nullptr ? method : "";
+    {
+      absl::ReaderMutexLock lock(&mu);
+      if (known->contains(name)) return name;
+    }
     if (name.size() > 1 && name[0] == '/') {
       std::string dotted = name.substr(1);
       const auto slash = dotted.find('/');
       if (slash != std::string::npos) dotted[slash] = '.';
-      if (google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(dotted) != nullptr) return name;
+      if (google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(dotted) != nullptr) {
+        absl::MutexLock lock(&mu);
+        known->insert(name);
+        return name;
+      }
     }
     return "other";
   }
@@ -58,10 +73,7 @@ class AccessLogInterceptor : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
       const double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
-      RpcRequests()
-          .Add({{"method", method_}, {"code", std::to_string(static_cast<int>(status.error_code()))}})
-          .Increment();
-      RpcDuration().Add({{"method", method_}}, LatencyBuckets()).Observe(seconds);
+      RecordRpc(method_, static_cast<int>(status.error_code()), seconds);
       spdlog::info("rpc method={} code={} ms={:.1f} request_id={} user={}{}", method_,
                    static_cast<int>(status.error_code()), absl::ToDoubleMilliseconds(absl::Now() - start_),
                    request_id_.empty() ? "-" : request_id_, user_.empty() ? "-" : user_,
@@ -224,8 +236,31 @@ class JsonRequestId : public spdlog::custom_flag_formatter {
 
 }  // namespace
 
+namespace {
+
+// stderr through stdio's buffer (spdlog's console sinks flush after every line).
+class BufferedStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& message) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(message, line);
+    std::fwrite(line.data(), 1, line.size(), stderr);
+  }
+  void flush_() override { std::fflush(stderr); }
+};
+
+}  // namespace
+
 void InitLogging(const std::string& binary_name) {
-  auto logger = spdlog::stderr_color_mt(binary_name);
+  // The access log line of every call costs a copy into stderr's buffer, not a write: the buffer is written every
+  // second, when full, and at once for warnings and errors.
+  std::setvbuf(stderr, nullptr, _IOFBF, 1 << 16);
+  auto logger = std::make_shared<spdlog::logger>(binary_name, std::make_shared<BufferedStderrSink>());
+  logger->flush_on(spdlog::level::warn);
+  spdlog::flush_every(std::chrono::seconds(1));
+  std::atexit([] { spdlog::shutdown(); });
+  // absl::Mutex's deadlock detection (on in Debian's build) costs a graph update per lock; tests keep it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   if (absl::GetFlag(FLAGS_log_format) == "json") {
     auto formatter = std::make_unique<spdlog::pattern_formatter>();
     formatter->add_flag<JsonMessage>('*').add_flag<JsonRequestId>('&').set_pattern(

@@ -152,10 +152,7 @@ int main(int argc, char** argv) {
   // Every answered request is counted under its route's template and logged with its request id.
   auto record = [](const HttpRequest& request, const HttpResponse& response, absl::Time started) {
     const std::string route = HttpEdge::RouteLabel(request);
-    saima::HttpRequests().Add({{"route", route}, {"status", std::to_string(response.status)}}).Increment();
-    saima::HttpDuration()
-        .Add({{"route", route}}, saima::LatencyBuckets())
-        .Observe(absl::ToDoubleSeconds(absl::Now() - started));
+    saima::RecordHttp(route, response.status, absl::ToDoubleSeconds(absl::Now() - started));
     std::string request_id = "-";
     for (const auto& [name, value] : response.headers) {
       if (name == "X-Request-Id") request_id = value;

@@ -107,7 +107,8 @@ TEST_F(AuthEndToEndTest, SignInCallRefreshSignOutOverHttp) {
   EXPECT_EQ(Raw("POST", "/v1/auth/refresh", {{"refreshToken", session2["tokens"]["refreshToken"]}}, "").first, 401);
   EXPECT_EQ(Raw("GET", "/v1/whoami", {}, other_session).first, 200);
 
-  // No password or token reached a log line.
+  // No password or token reached a log line (the processes write their logs at least every second).
+  absl::SleepFor(absl::Milliseconds(1500));
   for (const char* process : {"gateway", "registry", "stats", "scoring"}) {
     std::ifstream log(system_->log_dir() + "/" + process + ".log");
     std::stringstream text;
