@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
@@ -31,7 +32,12 @@
 #include "common/client.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "saima/stats/v1/stats.grpc.pb.h"
+#include "tests/e2e/system.h"
 #include "tests/pg_harness.h"
+
+ABSL_DECLARE_FLAG(std::string, tls_ca);
+ABSL_DECLARE_FLAG(std::string, tls_cert);
+ABSL_DECLARE_FLAG(std::string, tls_key);
 
 ABSL_FLAG(int, projects, 100000, "projects in the database");
 ABSL_FLAG(int, months, 10, "months per project (2023-02 onwards), at most 11");
@@ -125,19 +131,32 @@ int main(int argc, char** argv) {
     txn.commit();
   }
 
-  // The real saima-stats binary on a free port.
-  const int port = saima::testing::FreePort();
-  const pid_t stats = fork();
-  if (stats == 0) {
-    freopen("/tmp/saima-bench-stats.log", "w", stderr);
-    execl(SAIMA_STATS_BIN, SAIMA_STATS_BIN, absl::StrCat("--listen=127.0.0.1:", port).c_str(),
-          absl::StrCat("--db_url=", pg.Url("stats")).c_str(), "--registry_addr=127.0.0.1:9", nullptr);
-    _exit(127);
+  // The real saima-stats binary on a free port, with mutual TLS as deployed; this program calls it as the gateway.
+  char tls_template[] = "/tmp/saima-bench-tls-XXXXXX";
+  const std::string tls = mkdtemp(tls_template);
+  if (saima::testing::Run(absl::StrCat("bash ", SAIMA_SOURCE_DIR, "/deploy/tls/make-certs.sh ", tls, " >/dev/null")) !=
+      0) {
+    std::fprintf(stderr, "make-certs.sh failed\n");
+    return 1;
   }
+  absl::SetFlag(&FLAGS_tls_ca, tls + "/ca.crt");
+  absl::SetFlag(&FLAGS_tls_cert, tls + "/gateway.crt");
+  absl::SetFlag(&FLAGS_tls_key, tls + "/gateway.key");
+  const int port = saima::testing::FreePort();
+  saima::testing::ChildProcess child(
+      "stats",
+      {SAIMA_STATS_BIN, absl::StrCat("--listen=127.0.0.1:", port), absl::StrCat("--db_url=", pg.Url("stats")),
+       "--registry_addr=127.0.0.1:9", "--tls_ca=" + tls + "/ca.crt", "--tls_cert=" + tls + "/stats.crt",
+       "--tls_key=" + tls + "/stats.key"},
+      "/tmp/saima-bench-stats.log");
+  child.Start();
+  const pid_t stats = child.pid();
   auto channel = saima::MakeChannel(absl::StrCat("127.0.0.1:", port));
   auto health = grpc::health::v1::Health::NewStub(channel);
   for (int i = 0; i < 100; ++i) {
     auto context = saima::CallContext(std::chrono::seconds(1));
+    // Waits for the connection (and, over TLS, polls its handshake) instead of failing fast while it is made.
+    context->set_wait_for_ready(true);
     grpc::health::v1::HealthCheckResponse response;
     if (health->Check(context.get(), {}, &response).ok() &&
         response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
@@ -194,7 +213,7 @@ int main(int argc, char** argv) {
     if (!status.ok() || response.rows_imported() != rows) {
       std::fprintf(stderr, "import failed: %s; imported %lld, %d errors\n", status.error_message().c_str(),
                    static_cast<long long>(response.rows_imported()), response.errors_size());
-      kill(stats, SIGTERM);
+      child.Terminate(10);
       return 1;
     }
   }
@@ -299,7 +318,6 @@ int main(int argc, char** argv) {
   std::printf("hand-tuned SQL of the same aggregates: median %.0f ms\n", sql_seconds * 1000);
   std::printf("report time / SQL time: %.2f (target ≤ 2.00)\n", report_seconds / sql_seconds);
   std::printf("saima-stats peak RSS at the end: %ld KiB\n", PeakRssKb(stats));
-  kill(stats, SIGTERM);
-  waitpid(stats, nullptr, 0);
+  child.Terminate(10);
   return 0;
 }
