@@ -13,8 +13,10 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -100,6 +102,19 @@ int ImportProjects(Client& client, const std::string& path) {
   });
 }
 
+// Unit code → "名称", for showing units by name (the code when the list cannot be read).
+std::function<std::string(const std::string&)> UnitNamer(Client& client) {
+  auto names = std::make_shared<std::map<std::string, std::string>>();
+  reg::ListUnitsResponse response;
+  if (client.Call(&reg::RegistryService::Stub::ListUnits, reg::ListUnitsRequest(), &response).ok()) {
+    for (const auto& u : response.units()) (*names)[u.unit_id()] = u.name();
+  }
+  return [names](const std::string& id) {
+    auto it = names->find(id);
+    return it == names->end() ? id : it->second;
+  };
+}
+
 int ListUnits(Client& client) {
   reg::ListUnitsRequest request;
   reg::ListUnitsResponse response;
@@ -125,6 +140,7 @@ int ListProjects(Client& client) {
   }
   request.set_page_size(absl::GetFlag(FLAGS_page_size));
   Table table({"编号", "项目代码", "项目名称", "单位", "产业", "阶段", "谋划年度", "计划总投资(万元)"});
+  const auto unit_name = UnitNamer(client);
   int32_t total = 0;
   do {
     reg::ListProjectsResponse response;
@@ -133,8 +149,8 @@ int ListProjects(Client& client) {
     }
     for (const auto& p : response.projects()) {
       table.AddRow({absl::StrCat(p.project_id()), p.project_code().empty() ? "—" : p.project_code(), p.name(),
-                    p.unit_id(), DisplayNameOf(p.sector()), DisplayNameOf(p.stage()), absl::StrCat(p.planning_year()),
-                    Wan(p.planned_total_investment_yuan())});
+                    unit_name(p.unit_id()), DisplayNameOf(p.sector()), DisplayNameOf(p.stage()),
+                    absl::StrCat(p.planning_year()), Wan(p.planned_total_investment_yuan())});
     }
     total = response.total_size();
     request.set_page_token(response.next_page_token());
@@ -160,7 +176,7 @@ int ShowProject(Client& client, const std::string& id_text) {
   table.AddRow({"编号", absl::StrCat(p.project_id())});
   table.AddRow({"项目代码", p.project_code().empty() ? "—" : p.project_code()});
   table.AddRow({"项目名称", p.name()});
-  table.AddRow({"单位", p.unit_id()});
+  table.AddRow({"单位", absl::StrCat(UnitNamer(client)(p.unit_id()), " (", p.unit_id(), ")")});
   table.AddRow({"行业", absl::StrCat(p.industry_code(), " ", p.industry_name())});
   table.AddRow({"三次产业", DisplayNameOf(p.sector())});
   table.AddRow(

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <regex>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -327,14 +328,51 @@ TEST_F(EndToEndTest, SaimactlImportReportsEveryBadRowAndImportsTheRest) {
   EXPECT_EQ(ProjectCount(), before + 1);
 }
 
-// Runs saimactl as `user`; returns the exit status and what it printed.
+// Runs saimactl as `user`; returns the exit status and what it printed. What it prints is for officials: no enum
+// identifier (a token like PROJECT_STAGE_CONSTRUCTION) and no English error text.
 std::pair<int, std::string> Saimactl(System& system, const std::string& user, const std::string& args) {
   const std::string out = system.log_dir() + "/saimactl.out";
   const int status =
       saima::testing::Run(absl::StrCat("SAIMA_TOKEN=", system.token(user), " ", SAIMACTL_BIN,
                                        " --gateway_grpc=", system.gateway_grpc(), " ", args, " >", out, " 2>&1"));
   std::ifstream in(out);
-  return {status, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())};
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  static const std::regex kIdentifier("[A-Z][A-Z_]{5,}");
+  static const std::regex kEnglish("(invalid|denied|not found|must be|unavailable|failed to|error:)",
+                                   std::regex::icase);
+  std::smatch found;
+  if (std::regex_search(text, found, kIdentifier) || std::regex_search(text, found, kEnglish)) {
+    ADD_FAILURE() << "saimactl " << args << " printed \"" << found.str() << "\" to an official:\n" << text;
+  }
+  return {status, text};
+}
+
+TEST_F(EndToEndTest, SaimactlSpeaksChineseToOfficials) {
+  reg::CreateProjectRequest create;
+  *create.mutable_project() = ValidProject();
+  create.mutable_project()->set_project_code("2023-331181-04-01-000777");
+  reg::CreateProjectResponse created;
+  ASSERT_TRUE(Call(&reg::RegistryService::Stub::CreateProject, "unit", create, &created).ok());
+  const std::string project = absl::StrCat(created.project().project_id());
+  for (const auto& [user, args] : std::vector<std::pair<std::string, std::string>>{
+           {"leader", "units list"},
+           {"leader", "projects list"},
+           {"unit", "projects show " + project},
+           {"leader", "projects summary"},
+           {"leader", "report city --period=2023-05"},
+           {"leader", "indicators --period=2023-05"},
+           {"leader", "ruku list"},
+           {"unit", "ruku missing --as_of=2023-05-31"},
+           {"leader", "campaign list"},
+           {"leader", "dispatch agenda --period=2023-05"},
+           {"leader", "analysis quarterly --year=2023 --quarter=2"},
+           {"other_unit", "projects show " + project},                 // refused: the refusal in Chinese
+           {"unit", "projects show 99999999"},                         // not found
+           {"unit", "report provincial --period=2023-13 --out=/tmp"},  // bad input
+       }) {
+    auto [status, out] = Saimactl(*system_, user, args);
+    EXPECT_FALSE(out.empty()) << args;
+  }
 }
 
 TEST_F(EndToEndTest, SaimactlDrivesTheRukuWorkflowAndReportsRefusals) {
