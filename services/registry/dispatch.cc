@@ -73,14 +73,12 @@ absl::StatusOr<pb::UpdateProblemResponse> Dispatch::UpdateProblem(const Caller& 
   if (!v.ok()) return v.ToStatus();
   auto problem = store_.ChangeProblem(
       q.problem_id(), q.request_id(),
-      [&](pb::Problem& p) -> absl::Status {
+      [&](const pb::Problem& p) {
         // Closing is the responsible department's (or the 发改局's); notes also come from the project's unit.
-        const Target target{p.unit_id(), p.responsible_unit_id(), ""};
-        if (absl::Status s =
-                Authorize(c, closing ? Action::ACTION_RESOLVE_PROBLEM : Action::ACTION_NOTE_PROBLEM, target);
-            !s.ok()) {
-          return s;
-        }
+        return Authorize(c, closing ? Action::ACTION_RESOLVE_PROBLEM : Action::ACTION_NOTE_PROBLEM,
+                         Target{p.unit_id(), p.responsible_unit_id(), ""});
+      },
+      [&](pb::Problem& p) -> absl::Status {
         if (!p.closed_date().empty()) {
           return Error(absl::StatusCode::kFailedPrecondition,
                        absl::StrCat("problem ", p.problem_id(), " was closed on ", p.closed_date()),
@@ -166,9 +164,10 @@ absl::StatusOr<pb::RespondToOrderResponse> Dispatch::RespondToOrder(const Caller
   if (!v.ok()) return v.ToStatus();
   auto order = store_.ChangeOrder(
       q.order_id(), q.request_id(),
+      [&](const pb::Order& o) {
+        return Authorize(c, Action::ACTION_RESPOND_TO_ORDER, Target{o.unit_id(), "", ""});
+      },
       [&](pb::Order& o) -> absl::Status {
-        if (absl::Status s = Authorize(c, Action::ACTION_RESPOND_TO_ORDER, Target{o.unit_id(), "", ""}); !s.ok())
-          return s;
         if (o.state() == pb::ORDER_STATE_CLOSED) {
           return Error(absl::StatusCode::kFailedPrecondition, absl::StrCat("order ", o.order_id(), " is closed"),
                        "该督办单已销号");
@@ -235,6 +234,7 @@ absl::StatusOr<pb::CloseOrderResponse> Dispatch::CloseOrder(const Caller& c, con
   }
   auto order = store_.ChangeOrder(
       q.order_id(), q.request_id(),
+      [&](const pb::Order&) { return absl::OkStatus(); },  // the closure's action was authorized above
       [&](pb::Order& o) -> absl::Status {
         if (o.state() == pb::ORDER_STATE_CLOSED) {
           return Error(absl::StatusCode::kFailedPrecondition,

@@ -84,9 +84,9 @@ absl::StatusOr<pb::Problem> DispatchStore::InsertProblem(const pb::Problem& prob
   return out;
 }
 
-absl::StatusOr<pb::Problem> DispatchStore::ChangeProblem(int64_t problem_id, const std::string& request_id,
-                                                         const std::function<absl::Status(pb::Problem&)>& change,
-                                                         absl::Time deadline) {
+absl::StatusOr<pb::Problem> DispatchStore::ChangeProblem(
+    int64_t problem_id, const std::string& request_id, const std::function<absl::Status(const pb::Problem&)>& authorize,
+    const std::function<absl::Status(pb::Problem&)>& change, absl::Time deadline) {
   pb::Problem out;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
     auto rows = txn.exec_prepared("problem_for_update", problem_id);
@@ -94,6 +94,7 @@ absl::StatusOr<pb::Problem> DispatchStore::ChangeProblem(int64_t problem_id, con
       return Error(absl::StatusCode::kNotFound, absl::StrCat("problem ", problem_id, " does not exist"),
                    absl::StrCat("问题 ", problem_id, " 不存在"));
     out = ProblemOf(rows[0]);
+    if (absl::Status allowed = authorize(out); !allowed.ok()) return allowed;
     if (!request_id.empty()) {
       if (!txn.exec_prepared("dispatch_request_seen", request_id).empty()) return absl::OkStatus();  // a retry
       txn.exec_prepared0("insert_dispatch_request", request_id, problem_id);
@@ -163,6 +164,7 @@ absl::StatusOr<pb::Order> DispatchStore::GetOrder(int64_t order_id, absl::Time d
 }
 
 absl::StatusOr<pb::Order> DispatchStore::ChangeOrder(int64_t order_id, const std::string& request_id,
+                                                     const std::function<absl::Status(const pb::Order&)>& authorize,
                                                      const std::function<absl::Status(pb::Order&)>& change,
                                                      absl::Time deadline) {
   pb::Order out;
@@ -173,6 +175,7 @@ absl::StatusOr<pb::Order> DispatchStore::ChangeOrder(int64_t order_id, const std
                    absl::StrCat("督办单 ", order_id, " 不存在"));
     }
     out = OrderOf(rows[0]);
+    if (absl::Status allowed = authorize(out); !allowed.ok()) return allowed;
     if (!request_id.empty()) {
       if (!txn.exec_prepared("dispatch_request_seen", request_id).empty()) return absl::OkStatus();  // a retry
       txn.exec_prepared0("insert_dispatch_request", request_id, order_id);

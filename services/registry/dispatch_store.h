@@ -26,9 +26,11 @@ class DispatchStore {
   // A retried request_id returns what it created first.
   absl::StatusOr<pb::Problem> InsertProblem(const pb::Problem& problem, const std::string& request_id,
                                             absl::Time deadline);
-  // Reads the problem under a lock, lets `change` edit it (or refuse), stores it. A request id seen before
-  // returns the problem as it is, changing nothing (the same for ChangeOrder).
+  // Reads the problem under a lock, asks `authorize` whether the caller may change it, lets `change` edit it (or
+  // refuse), stores it. A request id seen before returns the problem as it is, changing nothing, but only to a
+  // caller `authorize` lets through (the same for ChangeOrder).
   absl::StatusOr<pb::Problem> ChangeProblem(int64_t problem_id, const std::string& request_id,
+                                            const std::function<absl::Status(const pb::Problem&)>& authorize,
                                             const std::function<absl::Status(pb::Problem&)>& change,
                                             absl::Time deadline);
   absl::StatusOr<std::vector<pb::Problem>> ListProblems(const pb::ListProblemsRequest& filter, absl::Time deadline);
@@ -36,6 +38,7 @@ class DispatchStore {
   absl::StatusOr<pb::Order> GetOrder(int64_t order_id, absl::Time deadline);
   absl::StatusOr<pb::Order> InsertOrder(const pb::Order& order, const std::string& request_id, absl::Time deadline);
   absl::StatusOr<pb::Order> ChangeOrder(int64_t order_id, const std::string& request_id,
+                                        const std::function<absl::Status(const pb::Order&)>& authorize,
                                         const std::function<absl::Status(pb::Order&)>& change, absl::Time deadline);
   // Applies `change` to every open order under lock; stores and returns those it changed (returned true for).
   absl::StatusOr<std::vector<pb::Order>> ChangeOpenOrders(const std::function<bool(pb::Order&)>& change,

@@ -133,7 +133,11 @@ absl::StatusOr<pb::MonthlyReport> Stats::Record(const Caller& caller, const pb::
     if (!checks.ok()) return checks.ToStatus();
     return warnings;
   };
-  return store_.RecordReport({report, kind, caller.user_id, request_id}, check, deadline);
+  const auto authorize = [&](const std::optional<ProjectDims>& dims) -> absl::Status {
+    if (kind != pb::FIGURE_KIND_REPORTED || !dims) return absl::OkStatus();
+    return Authorize(caller, Action::ACTION_SUBMIT_REPORT, Target{dims->unit_id, "", ""});
+  };
+  return store_.RecordReport({report, kind, caller.user_id, request_id, authorize}, check, deadline);
 }
 
 absl::StatusOr<pb::SubmitMonthlyReportResponse> Stats::SubmitMonthlyReport(const Caller& c,

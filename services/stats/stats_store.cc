@@ -238,9 +238,15 @@ absl::StatusOr<pb::MonthlyReport> StatsStore::RecordReport(const ReportWrite& wr
   pb::MonthlyReport stored;
   const pb::MonthlyReport& r = write.report;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
+    std::optional<ProjectDims> dims;
+    auto dims_rows = txn.exec_prepared("get_dims", r.project_id());
+    if (!dims_rows.empty()) dims = DimsFromRow(dims_rows[0]);
     if (!write.request_id.empty()) {
       auto seen = txn.exec_prepared("report_by_request", write.request_id);
       if (!seen.empty()) {
+        if (write.authorize) {
+          if (absl::Status allowed = write.authorize(dims); !allowed.ok()) return allowed;
+        }
         stored = ReportFromRow(seen[0]);
         return absl::OkStatus();
       }
@@ -248,9 +254,6 @@ absl::StatusOr<pb::MonthlyReport> StatsStore::RecordReport(const ReportWrite& wr
     // Shared with other writers of the period, exclusive with LockPeriod: no figure slips in during a lock.
     txn.exec_prepared("period_lock_shared", r.period());
     const bool locked = !txn.exec_prepared("is_locked", r.period()).empty();
-    std::optional<ProjectDims> dims;
-    auto dims_rows = txn.exec_prepared("get_dims", r.project_id());
-    if (!dims_rows.empty()) dims = DimsFromRow(dims_rows[0]);
     ReportContext context;
     if (dims) context.planned_total_yuan = dims->planned_total_yuan;
     const auto period = Period::Parse(r.period());

@@ -38,6 +38,9 @@ struct ReportWrite {
   pb::FigureKind kind = pb::FIGURE_KIND_REPORTED;
   std::string actor;
   std::string request_id;
+  // Whether the caller may write this project's figure; asked before a retried request id returns what it
+  // recorded first (the check asks again for a new write). Null: anyone who passed the role check.
+  std::function<absl::Status(const std::optional<ProjectDims>& dims)> authorize;
 };
 
 // Checks a report inside the recording transaction: the dims, the context the arithmetic needs, whether the
