@@ -37,9 +37,11 @@ bool IsKnownRole(const std::string& role) {
 }
 
 absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContext& context) {
-  if (absl::Status peer = CheckPeerMayAssertIdentity(context); !peer.ok()) return peer;
+  auto peer = CheckPeerMayAssertIdentity(context);
+  if (!peer.ok()) return peer.status();
   Caller caller{MetadataValue(context, kUserKey), MetadataValue(context, kRoleKey), MetadataValue(context, kUnitKey),
                 MetadataValue(context, kClientKey)};
+  caller.via = *std::move(peer);
   if (caller.client.empty()) caller.client = context.peer();
   caller.session_id = MetadataValue(context, kSessionKey);
   const std::string scopes = MetadataValue(context, kScopesKey);

@@ -42,6 +42,9 @@ struct Caller {
   std::string session_id;
   // For machine clients: the API key's scopes (e.g. "reports:read").
   std::vector<std::string> scopes;
+  // The Saima process that made the call, from its certificate (mutual TLS): "saima-gateway" for people and
+  // partner systems, "saima-scoring" for the contest's own steps. Empty without TLS (development).
+  std::string via;
 
   bool IsAdministrator() const { return role == kRoleAdmin || role == kRoleSysadmin; }
 };

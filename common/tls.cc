@@ -82,8 +82,8 @@ std::shared_ptr<grpc::ServerCredentials> PublicServerCredentials() {
   return grpc::SslServerCredentials(options);
 }
 
-absl::Status CheckPeerMayAssertIdentity(const grpc::ServerContext& context) {
-  if (!InternalTlsEnabled()) return absl::OkStatus();
+absl::StatusOr<std::string> CheckPeerMayAssertIdentity(const grpc::ServerContext& context) {
+  if (!InternalTlsEnabled()) return std::string();
   const auto auth = context.auth_context();
   if (auth == nullptr || !auth->IsPeerAuthenticated()) {
     return absl::UnauthenticatedError("caller identity is accepted only over mutual TLS");
@@ -91,7 +91,7 @@ absl::Status CheckPeerMayAssertIdentity(const grpc::ServerContext& context) {
   for (const auto& name : auth->FindPropertyValues("x509_common_name")) {
     const std::string cn(name.data(), name.size());
     for (const char* trusted : kTrustedPeers) {
-      if (cn == trusted) return absl::OkStatus();
+      if (cn == trusted) return cn;
     }
     return absl::UnauthenticatedError(
         absl::StrCat("certificate ", cn, " may not assert a caller identity (only the gateway and the services)"));

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_context.h"
@@ -38,9 +39,10 @@ std::shared_ptr<grpc::ServerCredentials> PublicServerCredentials();
 std::string PublicTlsCertFile();
 std::string PublicTlsKeyFile();
 
-// OK when the call may carry a caller identity: TLS is off (development), or the peer's certificate names the
-// gateway or a service (CN saima-gateway, saima-registry, saima-stats, saima-scoring).
-absl::Status CheckPeerMayAssertIdentity(const grpc::ServerContext& context);
+// The peer's name when the call may carry a caller identity: the certificate names the gateway or a service (CN
+// saima-gateway, saima-registry, saima-stats, saima-scoring); "" when TLS is off (development). UNAUTHENTICATED
+// otherwise.
+absl::StatusOr<std::string> CheckPeerMayAssertIdentity(const grpc::ServerContext& context);
 
 }  // namespace saima
 

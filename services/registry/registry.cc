@@ -71,6 +71,29 @@ absl::StatusOr<pb::CreateUnitResponse> Registry::CreateUnit(const Caller& caller
   return response;
 }
 
+namespace {
+
+// Who decides a project's tiers: 重点/重大/省重大/县长/双百 the 发改局 (ACTION_SET_PROJECT_TIERS); 观摩 only the
+// contest's selection, which the scoring service writes (its certificate, not any person, makes the call).
+absl::Status AuthorizeTiers(const Caller& caller, const google::protobuf::RepeatedField<int>& before,
+                            const google::protobuf::RepeatedField<int>& after) {
+  std::set<int> was(before.begin(), before.end()), now(after.begin(), after.end());
+  bool observation_changed = false, others_changed = false;
+  for (int tier = pb::ProjectTier_MIN; tier <= pb::ProjectTier_MAX; ++tier) {
+    if (was.count(tier) == now.count(tier)) continue;
+    (tier == pb::PROJECT_TIER_OBSERVATION ? observation_changed : others_changed) = true;
+  }
+  if (observation_changed && caller.via != "saima-scoring") {
+    return Error(absl::StatusCode::kPermissionDenied,
+                 "the 观摩 tier is set only by the contest's selection (FinalizeSelection)",
+                 "观摩项目只能由“互看互学·互比互评”的遴选确定");
+  }
+  if (others_changed) return Authorize(caller, Action::ACTION_SET_PROJECT_TIERS);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<pb::CreateProjectResponse> Registry::CreateProject(const Caller& caller,
                                                                   const pb::CreateProjectRequest& request,
                                                                   absl::Time deadline) {
@@ -79,6 +102,7 @@ absl::StatusOr<pb::CreateProjectResponse> Registry::CreateProject(const Caller& 
   if (request.request_id().size() > 128) v.Add("request_id", "must be at most 128 bytes", "请求编号最长 128 个字符");
   if (!v.ok()) return v.ToStatus();
   if (absl::Status s = CheckMayWriteUnit(caller, request.project().unit_id()); !s.ok()) return s;
+  if (absl::Status s = AuthorizeTiers(caller, {}, request.project().tiers()); !s.ok()) return s;
   pb::Project project = request.project();
   // Output-only fields are the server's.
   project.clear_project_id();
@@ -151,6 +175,7 @@ absl::StatusOr<pb::UpdateProjectResponse> Registry::UpdateProject(const Caller& 
   if (updated.unit_id() != current->unit_id()) {
     if (absl::Status s = CheckMayWriteUnit(caller, updated.unit_id()); !s.ok()) return s;
   }
+  if (absl::Status s = AuthorizeTiers(caller, current->tiers(), updated.tiers()); !s.ok()) return s;
   DeriveClassification(ref_, updated);
   auto stored = store_.UpdateProject(updated, request.expected_revision(), {caller.user_id, ""}, deadline);
   if (!stored.ok()) return stored.status();

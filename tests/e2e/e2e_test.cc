@@ -39,7 +39,6 @@ reg::Project ValidProject(const std::string& unit = "331181001") {
   p.set_industry_code("8870");
   p.set_construction_nature(reg::CONSTRUCTION_NATURE_NEW);
   p.set_ownership(reg::OWNERSHIP_STATE);
-  p.add_tiers(reg::PROJECT_TIER_KEY);
   p.set_stage(reg::PROJECT_STAGE_CONSTRUCTION);
   p.set_planning_year(2022);
   p.set_planned_total_investment_yuan(180'000'000);
@@ -232,6 +231,42 @@ TEST_F(EndToEndTest, HttpCreateReadPatchAndConflicts) {
   res = Http().Patch("/v1/projects/" + id, Auth("leader"), patch.dump(), "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 403);
+}
+
+// Tiers decide who watches a project: 重点/重大 are the 发改局's to give, 观摩 only the contest's selection's.
+TEST_F(EndToEndTest, OnlyTheDeciderSetsAProjectsTiers) {
+  std::string json_body;
+  reg::Project asked = ValidProject();
+  asked.add_tiers(reg::PROJECT_TIER_PROVINCIAL_MAJOR);
+  google::protobuf::util::MessageToJsonString(asked, &json_body);
+  auto refused = Http().Post("/v1/projects", Auth("unit"), json_body, "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403) << refused->body;
+  json_body.clear();
+  google::protobuf::util::MessageToJsonString(ValidProject(), &json_body);
+  auto made = Http().Post("/v1/projects", Auth("unit"), json_body, "application/json");
+  ASSERT_TRUE(made);
+  ASSERT_EQ(made->status, 200) << made->body;
+  const json project = json::parse(made->body)["project"];
+  const std::string path = "/v1/projects/" + project["projectId"].get<std::string>();
+  auto patch = [&](const std::string& user, const json& tiers) {
+    const json now = json::parse(Http().Get(path.c_str(), Auth("admin"))->body)["project"];
+    auto res = Http().Patch(path.c_str(), Auth(user), json{{"tiers", tiers}, {"revision", now["revision"]}}.dump(),
+                            "application/json");
+    return res ? res->status : 0;
+  };
+  EXPECT_EQ(patch("unit", {"PROJECT_TIER_KEY"}), 403) << "a unit marking its own project 重点";
+  EXPECT_EQ(patch("unit", {"PROJECT_TIER_OBSERVATION"}), 403) << "a unit marking its own project 观摩";
+  EXPECT_EQ(patch("admin", {"PROJECT_TIER_OBSERVATION"}), 403) << "观摩 is the contest's selection, not a person's";
+  EXPECT_EQ(patch("admin", {"PROJECT_TIER_KEY", "PROJECT_TIER_MAJOR"}), 200);
+  EXPECT_EQ(json::parse(Http().Get(path.c_str(), Auth("unit"))->body)["project"]["tiers"].size(), 2u);
+  // Other fields stay the unit's to write.
+  const json now = json::parse(Http().Get(path.c_str(), Auth("unit"))->body)["project"];
+  auto renamed =
+      Http().Patch(path.c_str(), Auth("unit"),
+                   json{{"name", "城市文化客厅项目(一期)"}, {"revision", now["revision"]}}.dump(), "application/json");
+  ASSERT_TRUE(renamed);
+  EXPECT_EQ(renamed->status, 200) << renamed->body;
 }
 
 TEST_F(EndToEndTest, HttpListFiltersByQuery) {

@@ -57,7 +57,7 @@ class HttpSystemTest : public ::testing::Test {
   }
   static std::pair<int, json> Get(const std::string& user, const std::string& path) { return Send("GET", user, path); }
 
-  // Creates a started project of 331181001 and returns its id.
+  // Creates a started project of 331181001 (by its staff) and has the 发改局 mark it a key project; returns its id.
   static std::string CreateProject(const std::string& code, int64_t total_yuan) {
     json project = {{"projectCode", code},
                     {"name", "国镜药业年产2亿瓶口服溶液剂项目"},
@@ -65,14 +65,24 @@ class HttpSystemTest : public ::testing::Test {
                     {"industryCode", "2720"},
                     {"constructionNature", "CONSTRUCTION_NATURE_NEW"},
                     {"ownership", "OWNERSHIP_PRIVATE"},
-                    {"tiers", {"PROJECT_TIER_KEY"}},
                     {"stage", "PROJECT_STAGE_CONSTRUCTION"},
                     {"planningYear", 2022},
                     {"plannedTotalInvestmentYuan", std::to_string(total_yuan)},
                     {"actualStartDate", "2023-01-05"}};
     auto [status, body] = Post("unit", "/v1/projects", project);
     EXPECT_EQ(status, 200) << body.dump();
-    return body["project"]["projectId"];
+    const std::string id = body["project"]["projectId"];
+    SetTiers(id, {"PROJECT_TIER_KEY"});
+    return id;
+  }
+
+  // The 发改局 sets a project's tiers (units may not: the tier decides who watches the project).
+  static void SetTiers(const std::string& project_id, const std::vector<std::string>& tiers) {
+    auto [got, project] = Get("admin", "/v1/projects/" + project_id);
+    ASSERT_EQ(got, 200) << project.dump();
+    auto [status, body] = Send("PATCH", "admin", "/v1/projects/" + project_id,
+                               {{"tiers", tiers}, {"revision", project["project"]["revision"]}});
+    ASSERT_EQ(status, 200) << body.dump();
   }
 
   // Files, over HTTP, the materials a construction project of 1亿元 or more needs for 入库.

@@ -262,10 +262,10 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
   p["stage"] = "PROJECT_STAGE_CONSTRUCTION";
   p["actualStartDate"] = "2023-01-05";
   p["plannedTotalInvestmentYuan"] = "200000000";
-  p["tiers"] = {"PROJECT_TIER_KEY"};
   auto [made, made_body] = Post("unit", "/v1/projects", p);
   ASSERT_EQ(made, 200) << made_body.dump();
   const std::string project = made_body["project"]["projectId"];
+  SetTiers(project, {"PROJECT_TIER_KEY"});
   Approve(project, "2023-01-20");
   ASSERT_EQ(
       Send("PUT", "stats", "/v1/plans", {{"projectId", project}, {"year", 2023}, {"plannedYuan", "40000000"}}).first,
