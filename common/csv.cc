@@ -2,6 +2,8 @@
 
 #include <csv.h>
 
+#include <string_view>
+
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 
@@ -45,10 +47,38 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(const std::string& text) {
   return state.rows;
 }
 
+namespace {
+
+// "-12", "+3.5", "-7.25%": a signed number a spreadsheet should read as one.
+bool IsSignedNumber(const std::string& value) {
+  size_t i = 1, digits = 0;
+  bool point = false;
+  for (; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == '.' && !point && digits > 0) {
+      point = true;
+    } else if (c == '%' && i + 1 == value.size() && digits > 0) {
+      return true;
+    } else {
+      return false;
+    }
+  }
+  return digits > 0 && value.back() != '.';
+}
+
+}  // namespace
+
 std::string CsvField(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string text = value;
+  if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos &&
+      !((text.front() == '-' || text.front() == '+') && IsSignedNumber(text))) {
+    text.insert(text.begin(), '\'');
+  }
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string out = "\"";
-  for (char c : value) {
+  for (char c : text) {
     if (c == '"') out += '"';
     out += c;
   }

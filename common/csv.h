@@ -14,7 +14,9 @@ using CsvRow = std::vector<std::string>;
 // mark is dropped. INVALID_ARGUMENT names the byte offset of malformed input.
 absl::StatusOr<std::vector<CsvRow>> ParseCsv(const std::string& text);
 
-// Quotes a field for CSV output when it needs it.
+// A field for CSV output: quoted when it needs it, and never read as a formula by a spreadsheet (OWASP CSV
+// injection): text starting with = + - @, TAB or CR gets a leading apostrophe. Numbers (-12, +3.5, -7%) stay
+// numbers.
 std::string CsvField(const std::string& value);
 
 }  // namespace saima

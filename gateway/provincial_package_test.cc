@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "absl/time/clock.h"
 #include "common/digest.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
@@ -24,11 +25,16 @@ st::GetProvincialPackageResponse Snapshot() {
     row->set_project_code("2023-331181-04-01-00010" + std::to_string(i));
     row->set_project_name("项目" + std::to_string(i));
     row->set_unit_id("331181001");
+    row->set_unit_name("龙渊街道");
     row->set_planned_total_yuan(totals[i]);
     row->mutable_figure()->set_ytd_yuan(1000 * (i + 1));
     row->mutable_figure()->set_month_yuan(100 * (i + 1));
   }
   s.mutable_city()->mutable_total()->set_ytd_yuan(6000);
+  s.mutable_snapshot_time()->set_seconds(1685548800);
+  s.set_version(1);
+  s.set_snapshot_sha256(std::string(64, 'a'));
+  s.set_reason("锁定");
   return s;
 }
 
@@ -50,7 +56,7 @@ std::string Unzip(const std::string& archive_bytes, const std::string& name) {
 }
 
 TEST(ProvincialPackageTest, FormsSplitAtFiftyMillionAndAddUpToTheCity) {
-  auto package = BuildProvincialPackage(Snapshot(), "csv", {{"331181001", "龙渊街道"}});
+  auto package = BuildProvincialPackage(Snapshot(), "csv");
   ASSERT_TRUE(package.ok()) << package.status();
   ASSERT_EQ(package->tables_size(), 3);
   EXPECT_EQ(package->tables(0).name(), "206-1");
@@ -65,14 +71,27 @@ TEST(ProvincialPackageTest, FormsSplitAtFiftyMillionAndAddUpToTheCity) {
   EXPECT_EQ(Sha256Hex(csv), package->tables(0).sha256());
   EXPECT_NE(csv.find("龙渊街道"), std::string::npos);
   EXPECT_NE(Unzip(package->file().content(), "manifest.json").find(package->tables(1).sha256()), std::string::npos);
+  EXPECT_NE(Unzip(package->file().content(), "manifest.json").find(std::string(64, 'a')), std::string::npos)
+      << "the frozen snapshot's SHA-256";
+}
+
+TEST(ProvincialPackageTest, TheSameSnapshotGivesTheSameBytesLater) {
+  for (const char* format : {"csv", "xlsx"}) {
+    auto first = BuildProvincialPackage(Snapshot(), format);
+    ASSERT_TRUE(first.ok());
+    absl::SleepFor(absl::Milliseconds(1100));  // a second later: the archive must not carry the time it was made
+    auto again = BuildProvincialPackage(Snapshot(), format);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(Sha256Hex(first->file().content()), Sha256Hex(again->file().content())) << format;
+  }
 }
 
 TEST(ProvincialPackageTest, XlsxAndRefusedFormats) {
-  auto xlsx = BuildProvincialPackage(Snapshot(), "xlsx", {});
+  auto xlsx = BuildProvincialPackage(Snapshot(), "xlsx");
   ASSERT_TRUE(xlsx.ok());
   EXPECT_EQ(xlsx->file().content().substr(0, 2), "PK");
   EXPECT_EQ(xlsx->file().file_name(), "provincial-2023-05.xlsx");
-  auto pdf = BuildProvincialPackage(Snapshot(), "pdf", {});
+  auto pdf = BuildProvincialPackage(Snapshot(), "pdf");
   EXPECT_EQ(pdf.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolationsOf(pdf.status())[0].field, "format");
 }

@@ -21,13 +21,18 @@ std::string ToCsv(const Table& t) {
   return out;
 }
 
-absl::StatusOr<std::string> ToXlsx(const std::vector<Table>& tables) {
+absl::StatusOr<std::string> ToXlsx(const std::vector<Table>& tables, time_t created) {
   char path[] = "/tmp/saima-workbook-XXXXXX.xlsx";
   const int fd = mkstemps(path, 5);
   if (fd < 0) return absl::InternalError("cannot create a temporary file");
   close(fd);
   lxw_workbook* workbook = workbook_new(path);
   if (workbook == nullptr) return absl::InternalError("cannot create the workbook");
+  if (created != 0) {
+    lxw_doc_properties properties{};
+    properties.created = created;
+    workbook_set_properties(workbook, &properties);
+  }
   for (const auto& t : tables) {
     lxw_worksheet* sheet = workbook_add_worksheet(workbook, t.name.c_str());
     for (size_t r = 0; r < t.cells.size(); ++r) {

@@ -20,7 +20,8 @@ struct Table {
 std::string ToCsv(const Table& table);
 
 // One workbook with a sheet per table, in order.
-absl::StatusOr<std::string> ToXlsx(const std::vector<Table>& tables);
+// `created` (when not 0) dates the workbook, so that the same tables give the same bytes.
+absl::StatusOr<std::string> ToXlsx(const std::vector<Table>& tables, time_t created = 0);
 
 }  // namespace saima::gateway
 

@@ -299,6 +299,9 @@ int LockPeriod(Client& client, const std::string& period) {
   st::LockPeriodResponse response;
   if (absl::Status s = client.Call(&st::StatsService::Stub::LockPeriod, request, &response); !s.ok()) return Fail(s);
   std::cout << "报告期 " << response.period() << " 已锁定 (操作人 " << response.actor() << ")\n";
+  if (!response.package_sha256().empty()) {
+    std::cout << "省级报表包已封存 (第 1 版), 指纹 SHA-256: " << response.package_sha256() << "\n";
+  }
   return 0;
 }
 
@@ -344,6 +347,8 @@ int ProvincialPackage(Client& client) {
     if (!out) return Fail(absl::UnavailableError("无法写入 " + path));
     std::cout << "已写入 " << path << "\n";
     if (std::string(format) == "csv") {
+      std::cout << "封存版本 第 " << response.version() << " 版 (" << response.reason()
+                << "), 指纹 SHA-256: " << response.snapshot_sha256() << "\n";
       Table table({"表", "行数", "自年初累计(元)", "本月(元)", "SHA-256"});
       for (const auto& t : response.tables()) {
         table.AddRow({t.name(), absl::StrCat(t.rows()), absl::StrCat(t.total_ytd_yuan()),

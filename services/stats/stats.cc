@@ -8,13 +8,28 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/digest.h"
 #include "common/ops.h"
 #include "common/policy.h"
 #include "common/status.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace saima::stats {
 namespace {
+
+// A message's bytes, the same for the same content (map entries in a fixed order): what a SHA-256 is taken of.
+std::string DeterministicBytes(const google::protobuf::Message& message) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    message.SerializeToCodedStream(&out);
+  }
+  return bytes;
+}
 
 constexpr int64_t kDefaultRankMinimumYuan = 50'000'000;  // 5000万元, as the speech ranks units
 
@@ -172,6 +187,11 @@ absl::StatusOr<pb::CorrectMonthlyReportResponse> Stats::CorrectMonthlyReport(con
   if (!stored.ok()) return stored.status();
   pb::CorrectMonthlyReportResponse r;
   *r.mutable_report() = *std::move(stored);
+  // A correction changes what the province was sent: the package gets a new version (a retry adds none).
+  auto frozen = FreezePackage(report.period(), c.user_id, absl::StrCat("更正：", q.reason()), d);
+  if (!frozen.ok()) return frozen.status();
+  r.set_package_version(frozen->version);
+  r.set_package_sha256(frozen->sha256);
   return r;
 }
 
@@ -265,7 +285,69 @@ absl::StatusOr<pb::LockPeriodResponse> Stats::LockPeriod(const Caller& c, const 
   if (absl::Status s = Authorize(c, Action::ACTION_LOCK_PERIOD); !s.ok()) return s;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
-  return store_.LockPeriod(q.period(), c.user_id, d);
+  auto lock = store_.LockPeriod(q.period(), c.user_id, d);
+  if (!lock.ok()) return lock.status();
+  // What the province receives for the period is frozen now (locking again returns the first freeze).
+  auto first = store_.LoadPackageVersion(q.period(), 1, d);
+  if (!first.ok()) return first.status();
+  if (first->has_value()) {
+    lock->set_package_sha256((*first)->sha256);
+    return lock;
+  }
+  auto frozen = FreezePackage(q.period(), c.user_id, "锁定", d);
+  if (!frozen.ok()) return frozen.status();
+  lock->set_package_sha256(frozen->sha256);
+  return lock;
+}
+
+absl::StatusOr<StatsStore::PackageVersion> Stats::FreezePackage(const std::string& period_text,
+                                                                const std::string& actor, const std::string& reason,
+                                                                absl::Time d) {
+  const Period period = *Period::Parse(period_text);
+  std::vector<ProjectFacts> facts;
+  std::vector<pb::PackageRow> rows;
+  if (absl::Status s = store_.LoadPackage(period, &facts, &rows, d); !s.ok()) return s;
+  const std::map<std::string, std::string> names = units_.UnitNames(d);
+  pb::GetProvincialPackageResponse snapshot;
+  snapshot.set_period(period_text);
+  for (auto& r : rows) {
+    auto name = names.find(r.unit_id());
+    if (name == names.end()) {
+      return Error(absl::StatusCode::kUnavailable,
+                   absl::StrCat("the name of unit ", r.unit_id(), " cannot be read from the registry; retry"),
+                   "暂时无法从项目库读取单位名称，报表包未能封存，请稍后重试");
+    }
+    r.set_unit_name(name->second);
+    *snapshot.add_rows() = std::move(r);
+  }
+  auto city = IndicatorsOf(facts, period, "city", d);
+  if (!city.ok()) return city.status();
+  *snapshot.mutable_city() = *std::move(city);
+  // The content without its time, to compare with the newest version.
+  auto content = [](const pb::GetProvincialPackageResponse& s) {
+    pb::GetProvincialPackageResponse bare = s;
+    bare.clear_snapshot_time();
+    bare.clear_version();
+    bare.clear_snapshot_sha256();
+    bare.clear_reason();
+    return DeterministicBytes(bare);
+  };
+  auto newest = store_.LoadPackageVersion(period_text, 0, d);
+  if (!newest.ok()) return newest.status();
+  if (newest->has_value()) {
+    pb::GetProvincialPackageResponse stored;
+    if (stored.ParseFromString((*newest)->snapshot) && content(stored) == content(snapshot)) return **newest;
+  }
+  *snapshot.mutable_snapshot_time() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  StatsStore::PackageVersion version;
+  version.snapshot = DeterministicBytes(snapshot);
+  const std::string& bytes = version.snapshot;
+  version.sha256 = Sha256Hex(bytes);
+  version.reason = reason;
+  auto saved = store_.SavePackageVersion(period_text, version.snapshot, version.sha256, actor, reason, d);
+  if (!saved.ok()) return saved.status();
+  version.version = *saved;
+  return version;
 }
 
 absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
@@ -520,16 +602,26 @@ absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(con
                               "figures only"),
                  absl::StrCat(q.period(), " 尚未锁定：省级报表包只能用统计局锁定的数据生成"));
   }
-  std::vector<ProjectFacts> facts;
+  if (q.version() < 0) return InvalidField("version", "must not be negative", "版本号不能为负数");
+  auto version = store_.LoadPackageVersion(q.period(), q.version(), d);
+  if (!version.ok()) return version.status();
+  if (!version->has_value() && q.version() <= 1) {
+    // Locked before packages were frozen (or the freeze at the lock failed): frozen at this first read.
+    auto frozen = FreezePackage(q.period(), reader.user_id, "锁定", d);
+    if (!frozen.ok()) return frozen.status();
+    version = store_.LoadPackageVersion(q.period(), q.version(), d);
+    if (!version.ok()) return version.status();
+  }
+  if (!version->has_value()) {
+    return Error(absl::StatusCode::kNotFound,
+                 absl::StrCat("period ", q.period(), " has no package version ", q.version()),
+                 absl::StrCat(q.period(), " 没有第 ", q.version(), " 版报表包"));
+  }
   pb::GetProvincialPackageResponse response;
-  std::vector<pb::PackageRow> rows;
-  if (absl::Status s = store_.LoadPackage(*period, &facts, &rows, d); !s.ok()) return s;
-  response.set_period(q.period());
-  for (auto& r : rows) *response.add_rows() = std::move(r);
-  auto city = IndicatorsOf(facts, *period, "city", d);
-  if (!city.ok()) return city.status();
-  *response.mutable_city() = *std::move(city);
-  *response.mutable_snapshot_time() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  if (!response.ParseFromString((*version)->snapshot)) return absl::InternalError("a frozen package cannot be read");
+  response.set_version((*version)->version);
+  response.set_snapshot_sha256((*version)->sha256);
+  response.set_reason((*version)->reason);
   return response;
 }
 

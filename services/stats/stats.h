@@ -79,6 +79,11 @@ class Stats {
   // Records one figure of `kind` after the checks of its kind.
   absl::StatusOr<pb::MonthlyReport> Record(const Caller& caller, const pb::MonthlyReport& report, pb::FigureKind kind,
                                            const std::string& request_id, absl::Time deadline);
+  // The provincial package of a locked period frozen as a new version when it differs from the newest one (or
+  // none exists): the rows with their units' names and the city indicators, as they are now. Returns the newest
+  // version afterwards.
+  absl::StatusOr<StatsStore::PackageVersion> FreezePackage(const std::string& period, const std::string& actor,
+                                                           const std::string& reason, absl::Time d);
 
   StatsStore& store_;
   UnitDirectory& units_;

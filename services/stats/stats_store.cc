@@ -112,6 +112,14 @@ std::vector<NamedStatement> StatsStatements() {
       {"get_plan", "SELECT planned_yuan, monthly FROM stats.annual_plans WHERE project_id = $1 AND year = $2"},
       {"period_lock_shared", "SELECT pg_advisory_xact_lock_shared(hashtext('saima.stats.period.' || $1))"},
       {"period_lock_exclusive", "SELECT pg_advisory_xact_lock(hashtext('saima.stats.period.' || $1))"},
+      {"package_versions_of", "SELECT max(version) FROM stats.package_versions WHERE period = $1"},
+      {"insert_package_version",
+       "INSERT INTO stats.package_versions (period, version, actor, reason, snapshot, sha256) "
+       "VALUES ($1, $2, $3, $4, $5, $6)"},
+      {"package_version",
+       "SELECT version, snapshot, sha256, reason FROM stats.package_versions WHERE period = $1 AND "
+       "version = CASE WHEN $2 = 0 THEN (SELECT max(version) FROM stats.package_versions WHERE period = $1) "
+       "ELSE $2 END"},
       {"is_locked", "SELECT 1 FROM stats.period_locks WHERE period = $1"},
       {"get_lock",
        "SELECT period, extract(epoch FROM locked_at)::bigint, actor FROM stats.period_locks WHERE period = $1"},
@@ -441,6 +449,41 @@ absl::StatusOr<pb::LockPeriodResponse> StatsStore::LockPeriod(const std::string&
     out.set_period(row[0].c_str());
     *out.mutable_lock_time() = TimeUtil::SecondsToTimestamp(row[1].as<int64_t>());
     out.set_actor(row[2].c_str());
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<int32_t> StatsStore::SavePackageVersion(const std::string& period, const std::string& snapshot,
+                                                       const std::string& sha256, const std::string& actor,
+                                                       const std::string& reason, absl::Time deadline) {
+  int32_t version = 0;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    txn.exec_prepared("period_lock_exclusive", period);  // one writer of the period's versions at a time
+    auto newest = txn.exec_prepared1("package_versions_of", period)[0];
+    version = (newest.is_null() ? 0 : newest.as<int32_t>()) + 1;
+    txn.exec_prepared0("insert_package_version", period, version, actor, reason,
+                       pqxx::binarystring(snapshot.data(), snapshot.size()), sha256);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return version;
+}
+
+absl::StatusOr<std::optional<StatsStore::PackageVersion>> StatsStore::LoadPackageVersion(const std::string& period,
+                                                                                         int32_t version,
+                                                                                         absl::Time deadline) {
+  std::optional<PackageVersion> out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    auto rows = txn.exec_prepared("package_version", period, version);
+    if (rows.empty()) return absl::OkStatus();
+    PackageVersion v;
+    v.version = rows[0][0].as<int32_t>();
+    v.snapshot = pqxx::binarystring(rows[0][1]).str();
+    v.sha256 = rows[0][2].c_str();
+    v.reason = rows[0][3].c_str();
+    out = std::move(v);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

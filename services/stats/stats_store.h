@@ -112,6 +112,21 @@ class StatsStore {
                                                     absl::Time deadline);
   absl::StatusOr<bool> IsLocked(const std::string& period, absl::Time deadline);
 
+  // A frozen provincial package (stats.package_versions).
+  struct PackageVersion {
+    int32_t version = 0;
+    std::string snapshot;  // a serialized GetProvincialPackageResponse
+    std::string sha256;
+    std::string reason;
+  };
+  // Stores `snapshot` as the period's next version and returns its number.
+  absl::StatusOr<int32_t> SavePackageVersion(const std::string& period, const std::string& snapshot,
+                                             const std::string& sha256, const std::string& actor,
+                                             const std::string& reason, absl::Time deadline);
+  // Version `version` of the period's package, or the newest when 0; nullopt when there is none.
+  absl::StatusOr<std::optional<PackageVersion>> LoadPackageVersion(const std::string& period, int32_t version,
+                                                                   absl::Time deadline);
+
   // The counted projects (入库 by the period's end) with their official figures and plans.
   absl::StatusOr<std::vector<ProjectFacts>> LoadFacts(const Period& period, absl::Time deadline);
 

