@@ -55,7 +55,8 @@ const char* GeneralChinese(absl::StatusCode code) {
 // The status with a LocalizedMessage for people, added when it had none.
 absl::Status WithChinese(absl::Status status) {
   if (status.ok() || HasLocalizedMessage(status)) return status;
-  return Localized(std::move(status), GeneralChinese(status.code()));
+  const char* chinese = GeneralChinese(status.code());  // before `status` is moved from
+  return Localized(std::move(status), chinese);
 }
 
 google::rpc::Status ToRpcStatus(const absl::Status& status) {

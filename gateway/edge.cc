@@ -1,8 +1,12 @@
 #include "gateway/edge.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <atomic>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/policy.h"
 #include "common/status.h"
@@ -94,12 +98,13 @@ class EdgeCall final : public grpc::ServerGenericBidiReactor {
     const absl::Time deadline = context_->deadline() == std::chrono::system_clock::time_point::max()
                                     ? absl::InfiniteFuture()
                                     : absl::FromChrono(context_->deadline());
-    auto admitted = TryAdmit(parts_, rpc_, authorization, request_id, context_->peer(), deadline);
+    const std::string client = ClientAddress(context_->peer(), Metadata("x-real-ip"), parts_.trusted_proxies);
+    auto admitted = TryAdmit(parts_, rpc_, authorization, request_id, client, deadline);
     if (admitted.has_value()) {
       Proceed(*std::move(admitted));
     } else {
-      parts_.pool->Schedule([this, authorization, request_id, deadline] {
-        Proceed(Admit(parts_, rpc_, authorization, request_id, context_->peer(), deadline));
+      parts_.pool->Schedule([this, authorization, request_id, client, deadline] {
+        Proceed(Admit(parts_, rpc_, authorization, request_id, client, deadline));
       });
     }
   }
@@ -242,6 +247,43 @@ std::optional<absl::StatusOr<Admission>> TryAdmit(const EdgeParts& parts, const 
   auto identity = parts.identities->TryLocal(authorization, client);
   if (!identity.has_value()) return std::nullopt;
   return Complete(rpc, *std::move(identity), id, deadline);
+}
+
+namespace {
+
+bool IsIpAddress(const std::string& text) {
+  in6_addr v6;
+  in_addr v4;
+  return inet_pton(AF_INET, text.c_str(), &v4) == 1 || inet_pton(AF_INET6, text.c_str(), &v6) == 1;
+}
+
+// "ipv4:10.0.0.7:51234" → "10.0.0.7", "ipv6:[::1]:51234" → "::1", "10.0.0.7" → "10.0.0.7".
+std::string PeerIp(const std::string& peer) {
+  absl::string_view text = peer;
+  if (absl::ConsumePrefix(&text, "ipv4:")) {
+    const auto colon = text.rfind(':');
+    return std::string(colon == absl::string_view::npos ? text : text.substr(0, colon));
+  }
+  if (absl::ConsumePrefix(&text, "ipv6:")) {
+    if (absl::ConsumePrefix(&text, "[")) {
+      const auto close = text.find(']');
+      return std::string(close == absl::string_view::npos ? text : text.substr(0, close));
+    }
+    return std::string(text);
+  }
+  return std::string(text);
+}
+
+}  // namespace
+
+std::string ClientAddress(const std::string& peer, const std::string& real_ip,
+                          const std::vector<std::string>& trusted_proxies) {
+  std::string address = PeerIp(peer);
+  if (!real_ip.empty() && IsIpAddress(real_ip) &&
+      std::find(trusted_proxies.begin(), trusted_proxies.end(), address) != trusted_proxies.end()) {
+    return real_ip;
+  }
+  return address;
 }
 
 absl::Status CheckServed(const RouteTable& routes, const LocalMethods& local, const Backends& backends) {

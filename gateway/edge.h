@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -26,7 +27,15 @@ struct EdgeParts {
   Identities* identities;
   const LocalMethods* local;
   WorkPool* pool;
+  // Addresses of the proxies in front (nginx) whose X-Real-IP names the client; none: the peer is the client.
+  std::vector<std::string> trusted_proxies = {};
 };
+
+// The client's address as Saima records and throttles it: the peer's IP without port ("ipv4:10.0.0.7:51234" and
+// "10.0.0.7" are 10.0.0.7), or, when the peer is a trusted proxy, the IP its X-Real-IP header names (ignored
+// unless it is an IP address).
+std::string ClientAddress(const std::string& peer, const std::string& real_ip,
+                          const std::vector<std::string>& trusted_proxies);
 
 // What the edge decided about a call before running it.
 struct Admission {

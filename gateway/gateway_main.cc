@@ -42,6 +42,8 @@ ABSL_FLAG(int64_t, max_request_bytes, 32 << 20, "largest HTTP request body (bigg
 ABSL_FLAG(std::string, start_rate_milestones, "3:>=30,6:>60,9:>85,10:>=100",
           "季分析: new-project start-rate milestones, MONTH:>=PERCENT or MONTH:>PERCENT");
 ABSL_FLAG(int64_t, growth_target_milli_percent, 15000, "年总结: the year's growth target (15% is 15000)");
+ABSL_FLAG(std::vector<std::string>, trusted_proxies, {},
+          "addresses of the proxies in front (nginx) whose X-Real-IP header names the client, e.g. 127.0.0.1");
 ABSL_FLAG(std::string, web_root, "", "the web application's files (build/web: index.html, openapi.json, docs.html)");
 ABSL_FLAG(std::string, oc4ids_prefix, "oc4ids-saima0", "OC4IDS project identifier prefix of the publisher");
 
@@ -98,7 +100,7 @@ int main(int argc, char** argv) {
   Identities identities(backends.channel("registry"), &limiter);
   identities.Start();
   WorkPool pool(absl::GetFlag(FLAGS_work_threads));
-  const EdgeParts parts{&*routes, &backends, &identities, &local, &pool};
+  const EdgeParts parts{&*routes, &backends, &identities, &local, &pool, absl::GetFlag(FLAGS_trusted_proxies)};
   GrpcEdge grpc_edge(parts);
 
   saima::ServerOptions options;

@@ -104,7 +104,8 @@ bool HttpEdge::Precheck(HttpRequest* request, HttpResponse* response) {
   }
   // The caller is decided before the body is read: no credential, no body.
   auto admitted = Admit(parts_, resolution.route->rpc, request->Header("authorization"), request_id,
-                        request->remote_address, DeadlineOf(*request));
+                        ClientAddress(request->remote_address, request->Header("x-real-ip"), parts_.trusted_proxies),
+                        DeadlineOf(*request));
   if (!admitted.ok()) {
     Refuse(admitted.status(), *parts_.identities, response);
     return true;
@@ -165,7 +166,8 @@ void HttpEdge::Handle(const HttpRequest& request, HttpResponse* response) {
   }
   if (absl::StartsWith(request.path, kSdmxData) && request.method == "GET") {
     auto admitted = Admit(parts_, &SdmxRpc(), request.Header("authorization"), request.Header("x-request-id"),
-                          request.remote_address, DeadlineOf(request));
+                          ClientAddress(request.remote_address, request.Header("x-real-ip"), parts_.trusted_proxies),
+                          DeadlineOf(request));
     if (!admitted.ok()) return Refuse(admitted.status(), *parts_.identities, response);
     return HandleSdmx(request, *admitted, response);
   }

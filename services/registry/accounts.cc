@@ -234,15 +234,33 @@ absl::StatusOr<auth_pb::SignInResponse> Accounts::SignIn(const Caller& caller, c
   if (request.user_id().empty()) v.Add("user_id", "is required", "请输入账号");
   if (request.password().empty()) v.Add("password", "is required", "请输入密码");
   if (!v.ok()) return v.ToStatus();
+  // Every attempt is counted as a failure before the password is checked (and taken back when it matches), in one
+  // statement per counter: concurrent attempts cannot slip past the limit. The counters are the account from this
+  // address (whether the account exists or not) and the address.
+  const std::string address = caller.client.empty() ? "-" : caller.client;
+  const std::string pair_key = Sha256Hex(absl::StrCat("account\n", request.user_id(), "\n", address));
+  const std::string address_key = Sha256Hex(absl::StrCat("address\n", address));
+  int pair_failures = 0, address_failures = 0;
   auth_pb::User user;
   std::string hash;
-  bool locked = false;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    auto count = [&](const std::string& key) {
+      return txn
+          .exec_params1(
+              "INSERT INTO registry.sign_in_failures AS f (key, failures, window_start) "
+              "VALUES ($1, 1, now()) ON CONFLICT (key) DO UPDATE SET "
+              "failures = CASE WHEN f.window_start < now() - make_interval(secs => $2) THEN 1 "
+              "ELSE f.failures + 1 END, "
+              "window_start = CASE WHEN f.window_start < now() - make_interval(secs => $2) THEN now() "
+              "ELSE f.window_start END RETURNING failures",
+              key, absl::ToInt64Seconds(settings_.lockout))[0]
+          .as<int>();
+    };
+    pair_failures = count(pair_key);
+    address_failures = count(address_key);
     auto rows = txn.exec_params(
-        "SELECT display_name, role, unit_id, password_hash, disabled, "
-        "failed_sign_ins >= $2 AND last_failed_at > now() - make_interval(secs => $3) "
-        "FROM registry.users WHERE user_id = $1",
-        request.user_id(), settings_.max_failed_sign_ins, absl::ToInt64Seconds(settings_.lockout));
+        "SELECT display_name, role, unit_id, password_hash, disabled FROM registry.users WHERE user_id = $1",
+        request.user_id());
     if (rows.empty()) return absl::OkStatus();
     user.set_user_id(request.user_id());
     user.set_display_name(rows[0][0].c_str());
@@ -250,34 +268,45 @@ absl::StatusOr<auth_pb::SignInResponse> Accounts::SignIn(const Caller& caller, c
     user.set_unit_id(rows[0][2].c_str());
     hash = rows[0][3].c_str();
     user.set_disabled(rows[0][4].as<bool>());
-    locked = rows[0][5].as<bool>();
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  if (locked) {
+  if (address_failures > settings_.max_failed_sign_ins_per_address) {
     return Error(absl::StatusCode::kResourceExhausted,
-                 absl::StrCat("too many failed sign-ins for this account: it is locked for ",
-                              absl::ToInt64Minutes(settings_.lockout), " minutes after the last one"),
+                 absl::StrCat("too many failed sign-ins from this address: refused for up to ",
+                              absl::ToInt64Minutes(settings_.lockout), " minutes"),
+                 absl::StrCat("该地址登录失败次数过多，", absl::ToInt64Minutes(settings_.lockout),
+                              " 分钟内不能登录，请稍后再试"));
+  }
+  if (pair_failures > settings_.max_failed_sign_ins) {
+    // The same answer whether the account exists or not.
+    return Error(absl::StatusCode::kResourceExhausted,
+                 absl::StrCat("too many failed sign-ins for this account from this address: refused for up to ",
+                              absl::ToInt64Minutes(settings_.lockout), " minutes"),
                  absl::StrCat("该账号连续登录失败次数过多，已锁定 ", absl::ToInt64Minutes(settings_.lockout),
                               " 分钟，请稍后再试"));
   }
   // An unknown user costs the same hashing as a known one, so that timing does not tell them apart.
   static const std::string* const kDummy = new std::string(*HashPassword("saima-dummy-password"));
   const bool matches = PasswordMatches(hash.empty() ? *kDummy : hash, request.password());
-  if (!hash.empty()) {
-    // Count the failure (or clear the count) as the account's own event.
-    ScopedWriteContext as_user({user.user_id(), user.role(), "-", caller.client});
+  const bool signed_in = matches && !hash.empty() && !user.disabled();
+  {
+    ScopedWriteContext as_user({hash.empty() ? "-" : user.user_id(), user.role(), "-", caller.client});
     absl::Status counted = pool_.Transaction(deadline, [&](pqxx::work& txn) {
-      txn.exec_params(matches
-                          ? "UPDATE registry.users SET failed_sign_ins = 0 WHERE user_id = $1 AND failed_sign_ins > 0"
-                          : "UPDATE registry.users SET failed_sign_ins = failed_sign_ins + 1, last_failed_at = now() "
-                            "WHERE user_id = $1",
-                      user.user_id());
+      if (signed_in) {
+        // Taken back: a success clears the account's count here and returns the address's one.
+        txn.exec_params("DELETE FROM registry.sign_in_failures WHERE key = $1", pair_key);
+        txn.exec_params("UPDATE registry.sign_in_failures SET failures = greatest(failures - 1, 0) WHERE key = $1",
+                        address_key);
+      } else if (!hash.empty()) {
+        // A failure of a known account is the account's own audited event.
+        txn.exec_params("UPDATE registry.users SET last_failed_at = now() WHERE user_id = $1", user.user_id());
+      }
       return absl::OkStatus();
     });
     if (!counted.ok()) return counted;
   }
-  if (hash.empty() || !matches || user.disabled()) return BadCredentials();
+  if (!signed_in) return BadCredentials();
   // The session row is the signed-in person's own write.
   ScopedWriteContext as_user({user.user_id(), user.role(), "-", caller.client});
   auto tokens = StartSession(user.user_id(), deadline);

@@ -42,8 +42,11 @@ struct AccountSettings {
   std::vector<SigningKey> previous_keys;
   absl::Duration access_ttl = absl::Minutes(15);
   absl::Duration refresh_ttl = absl::Hours(24 * 7);
-  // After this many failed sign-ins in a row, the account refuses sign-in for `lockout`.
+  // After this many failed sign-ins within `lockout`, an account refuses sign-in from that client address for the
+  // rest of it (from other addresses it does not: an outsider cannot lock someone out); after
+  // `max_failed_sign_ins_per_address` failures from one address, that address is refused sign-in altogether.
   int max_failed_sign_ins = 5;
+  int max_failed_sign_ins_per_address = 20;
   absl::Duration lockout = absl::Minutes(15);
 };
 

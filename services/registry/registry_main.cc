@@ -32,7 +32,11 @@ ABSL_FLAG(std::string, stats_addr, "127.0.0.1:50052",
           "stats service address (closing an order because its project is back to 正常 asks stats)");
 ABSL_FLAG(absl::Duration, access_token_ttl, absl::Minutes(15), "how long an access token is valid");
 ABSL_FLAG(absl::Duration, refresh_token_ttl, absl::Hours(24 * 7), "how long a session lasts without a refresh");
-ABSL_FLAG(int, max_failed_sign_ins, 5, "failed sign-ins in a row after which an account is locked");
+ABSL_FLAG(int, max_failed_sign_ins, 5,
+          "failed sign-ins after which an account refuses sign-in from that client address (for --sign_in_lockout)");
+ABSL_FLAG(
+    int, max_failed_sign_ins_per_address, 20,
+    "failed sign-ins from one client address, to any accounts, after which it is refused (for --sign_in_lockout)");
 ABSL_FLAG(absl::Duration, sign_in_lockout, absl::Minutes(15), "how long a locked account refuses sign-in");
 ABSL_FLAG(std::string, bootstrap_accounts_file, "",
           "accounts created at start when missing (user_id, role, unit_id, name, password per line), e.g. the first "
@@ -71,6 +75,7 @@ absl::StatusOr<saima::registry::AccountSettings> AccountSettingsFromFlags() {
   settings.access_ttl = absl::GetFlag(FLAGS_access_token_ttl);
   settings.refresh_ttl = absl::GetFlag(FLAGS_refresh_token_ttl);
   settings.max_failed_sign_ins = absl::GetFlag(FLAGS_max_failed_sign_ins);
+  settings.max_failed_sign_ins_per_address = absl::GetFlag(FLAGS_max_failed_sign_ins_per_address);
   settings.lockout = absl::GetFlag(FLAGS_sign_in_lockout);
   return settings;
 }

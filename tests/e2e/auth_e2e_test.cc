@@ -3,10 +3,12 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -23,11 +25,13 @@ namespace {
 
 class AuthEndToEndTest : public HttpSystemTest {
  protected:
+  // `from`: the client's address as the proxy in front tells it (X-Real-IP; the e2e gateway trusts 127.0.0.1).
   static std::pair<int, json> Raw(const std::string& method, const std::string& path, const json& body,
-                                  const std::string& bearer) {
+                                  const std::string& bearer, const std::string& from = "") {
     httplib::Client client("127.0.0.1", system_->http_port());
     httplib::Headers headers;
     if (!bearer.empty()) headers.emplace("Authorization", "Bearer " + bearer);
+    if (!from.empty()) headers.emplace("X-Real-IP", from);
     auto res = method == "GET" ? client.Get(path.c_str(), headers)
                                : client.Post(path.c_str(), headers, body.dump(), "application/json");
     if (!res) return {0, json()};
@@ -267,30 +271,74 @@ TEST_F(AuthEndToEndTest, TheSigningKeyRotatesWithoutSigningAnyoneOut) {
   ASSERT_TRUE(system_->WaitHealthy(30));
 }
 
-TEST_F(AuthEndToEndTest, AnAccountIsLockedAfterFiveFailedSignIns) {
+TEST_F(AuthEndToEndTest, AnAccountIsLockedAfterFiveFailedSignInsFromOneAddressOnly) {
   auto [created, body] = Post("root", "/v1/users",
                               {{"user", {{"userId", "guessed-1"}, {"displayName", "被猜密码的人"}, {"role", "leader"}}},
                                {"password", "the-right-password"}});
   ASSERT_EQ(created, 200) << body.dump();
+  auto sign_in = [](const std::string& user, const std::string& password, const std::string& from) {
+    return Raw("POST", "/v1/auth/sign-in", {{"userId", user}, {"password", password}}, "", from);
+  };
+  const std::string attacker = "203.0.113.7", owner = "198.51.100.20";
   // A failure, then a success, clears the count.
-  EXPECT_EQ(Raw("POST", "/v1/auth/sign-in", {{"userId", "guessed-1"}, {"password", "wrong-guess-0"}}, "").first, 401);
-  EXPECT_EQ(Raw("POST", "/v1/auth/sign-in", {{"userId", "guessed-1"}, {"password", "the-right-password"}}, "").first,
-            200);
-  for (int i = 1; i <= 5; ++i) {
-    EXPECT_EQ(
-        Raw("POST", "/v1/auth/sign-in", {{"userId", "guessed-1"}, {"password", "wrong-guess-" + std::to_string(i)}}, "")
-            .first,
-        401)
-        << i;
-  }
-  // Locked now, even with the right password; other accounts are not.
-  auto [locked, refusal] =
-      Raw("POST", "/v1/auth/sign-in", {{"userId", "guessed-1"}, {"password", "the-right-password"}}, "");
+  EXPECT_EQ(sign_in("guessed-1", "wrong-guess-0", attacker).first, 401);
+  EXPECT_EQ(sign_in("guessed-1", "the-right-password", attacker).first, 200);
+  for (int i = 1; i <= 5; ++i) EXPECT_EQ(sign_in("guessed-1", "wrong-guess-" + std::to_string(i), attacker).first, 401);
+  // Locked from there now, even with the right password...
+  auto [locked, refusal] = sign_in("guessed-1", "the-right-password", attacker);
   EXPECT_EQ(locked, 429);
-  EXPECT_NE(refusal["message"].get<std::string>().find("locked"), std::string::npos) << refusal.dump();
-  EXPECT_EQ(
-      Raw("POST", "/v1/auth/sign-in", {{"userId", "leader-1"}, {"password", System::Password("leader-1")}}, "").first,
-      200);
+  EXPECT_NE(refusal.dump().find("已锁定"), std::string::npos) << refusal.dump();
+  // ...but the attacker did not lock the owner out: from the owner's address the account signs in.
+  EXPECT_EQ(sign_in("guessed-1", "the-right-password", owner).first, 200);
+  // An unknown account answers exactly as a known one: 401 five times, then the same refusal.
+  for (int i = 1; i <= 5; ++i) EXPECT_EQ(sign_in("nobody-here", "wrong-guess-" + std::to_string(i), owner).first, 401);
+  auto [unknown_locked, unknown_refusal] = sign_in("nobody-here", "anything-at-all", owner);
+  EXPECT_EQ(unknown_locked, 429);
+  EXPECT_EQ(unknown_refusal["message"], refusal["message"]);
+}
+
+TEST_F(AuthEndToEndTest, ConcurrentGuessesAreCountedBeforeTheyAreChecked) {
+  ASSERT_EQ(Post("root", "/v1/users",
+                 {{"user", {{"userId", "raced-1"}, {"displayName", "被并发猜密码的人"}, {"role", "leader"}}},
+                  {"password", "the-right-password"}})
+                .first,
+            200);
+  std::vector<std::thread> threads;
+  std::atomic<int> checked{0}, refused{0};
+  for (int i = 0; i < 30; ++i) {
+    threads.emplace_back([&, i] {
+      const int status = Raw("POST", "/v1/auth/sign-in",
+                             {{"userId", "raced-1"}, {"password", "guess-" + std::to_string(i)}}, "", "192.0.2.55")
+                             .first;
+      (status == 401 ? checked : refused).fetch_add(status == 401 || status == 429 ? 1 : 0);
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(checked.load(), 5) << "passwords evaluated";
+  EXPECT_EQ(refused.load(), 25);
+}
+
+TEST_F(AuthEndToEndTest, OneAddressSprayingManyAccountsIsStopped) {
+  // 10 accounts, 3 guesses each, from one address: the address is refused after 20 failures in all.
+  int answered = 0, refused = 0;
+  for (int account = 0; account < 10; ++account) {
+    for (int guess = 0; guess < 3; ++guess) {
+      const int status =
+          Raw("POST", "/v1/auth/sign-in",
+              {{"userId", absl::StrCat("sprayed-", account)}, {"password", absl::StrCat("spray-", guess)}}, "",
+              "192.0.2.99")
+              .first;
+      if (status == 401) ++answered;
+      if (status == 429) ++refused;
+    }
+  }
+  EXPECT_EQ(answered, 20);
+  EXPECT_EQ(refused, 10);
+  // Another address is not affected.
+  EXPECT_EQ(Raw("POST", "/v1/auth/sign-in", {{"userId", "leader-1"}, {"password", System::Password("leader-1")}}, "",
+                "192.0.2.100")
+                .first,
+            200);
 }
 
 }  // namespace

@@ -131,7 +131,9 @@ System::System(std::vector<std::string> gateway_flags) {
       absl::StrCat("--http_listen=127.0.0.1:", http_port_), absl::StrCat("--registry_addr=127.0.0.1:", registry),
       absl::StrCat("--stats_addr=127.0.0.1:", stats), absl::StrCat("--scoring_addr=127.0.0.1:", scoring),
       // Load tests drive one token hard; the limits are tested on their own (auth_e2e_test).
-      "--rate_limit_per_second=100000", "--rate_limit_burst=100000"};
+      "--rate_limit_per_second=100000", "--rate_limit_burst=100000",
+      // The tests play clients at other addresses through X-Real-IP, as nginx in front would say them.
+      "--trusted_proxies=127.0.0.1"};
   gateway.insert(gateway.end(), gateway_flags.begin(), gateway_flags.end());  // later flags win
   add("gateway", std::move(gateway));
 }
