@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/money.h"
 #include "common/names.h"
 #include "common/policy.h"
 #include "common/status.h"
@@ -330,8 +331,9 @@ absl::StatusOr<pb::CreateRukuApplicationResponse> Registry::CreateRukuApplicatio
     v.Add("application.reviewing_department_id", "is required: the 主管部门 that reviews the application",
           "须指定审核申请的主管部门");
   }
-  if (request.application().approved_total_investment_yuan() < 0) {
-    v.Add("application.approved_total_investment_yuan", "must not be negative", "批复总投资不能为负数");
+  if (!IsValidAmount(request.application().approved_total_investment_yuan())) {
+    v.Add("application.approved_total_investment_yuan", "must be between 0 and 10^14 元",
+          "批复总投资应在 0 至 100 万亿元之间");
   }
   if (!v.ok()) return v.ToStatus();
   auto project = store_.GetProject(request.application().project_id(), deadline);

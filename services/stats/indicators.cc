@@ -8,6 +8,9 @@
 #include "absl/strings/str_split.h"
 #include "common/csv.h"
 #include "common/embedded.h"
+#include "common/money.h"
+#include "common/names.h"
+#include "common/status.h"
 
 namespace saima {
 extern const EmbeddedFile kCodeTables[];
@@ -97,11 +100,16 @@ pb::Rate MakeRate(int64_t numerator, int64_t denominator) {
   return rate;
 }
 
-pb::GetIndicatorsResponse ComputeIndicators(const std::vector<ProjectFacts>& projects, const Period& period,
-                                            const CodeTables& tables) {
+absl::Status TotalOutOfRange(const std::string& what) {
+  return Error(absl::StatusCode::kOutOfRange, absl::StrCat("the total of ", what, " does not fit in 64 bits"),
+               absl::StrCat(what, "的合计超出可表示的范围，请检查是否有异常大的数据"));
+}
+
+absl::StatusOr<pb::GetIndicatorsResponse> ComputeIndicators(const std::vector<ProjectFacts>& projects,
+                                                            const Period& period, const CodeTables& tables) {
   pb::GetIndicatorsResponse out;
   out.set_period(period.ToString());
-  int64_t ytd = 0, last = 0, plan = 0, ytd_with_plan = 0;
+  AmountSum ytd, last, plan, ytd_with_plan;
   for (const auto& p : projects) {
     ytd += p.ytd;
     last += p.last_ytd;
@@ -110,28 +118,38 @@ pb::GetIndicatorsResponse ComputeIndicators(const std::vector<ProjectFacts>& pro
       ytd_with_plan += p.ytd;
     }
   }
+  for (const AmountSum* s : {&ytd, &last, &plan, &ytd_with_plan}) {
+    if (!s->fits()) return TotalOutOfRange("固定资产投资");
+  }
+  AmountSum growth = ytd;
+  growth += -last.value();
+  if (!growth.fits()) return TotalOutOfRange("固定资产投资");
   auto* total = out.mutable_total();
-  total->set_ytd_yuan(ytd);
-  total->set_ytd_last_year_yuan(last);
-  *total->mutable_yoy_growth() = MakeRate(ytd - last, last);
+  total->set_ytd_yuan(ytd.value());
+  total->set_ytd_last_year_yuan(last.value());
+  *total->mutable_yoy_growth() = MakeRate(growth.value(), last.value());
   for (int c = pb::CATEGORY_PRIVATE; c <= pb::CATEGORY_TERTIARY; ++c) {
     const auto category = static_cast<pb::Category>(c);
-    int64_t cat_ytd = 0, cat_last = 0;
+    AmountSum cat_ytd, cat_last;
     for (const auto& p : projects) {
       if (!InCategory(p, category, tables)) continue;
       const bool ja = category == pb::CATEGORY_CONSTRUCTION_INSTALLATION;
       cat_ytd += ja ? p.ytd_ja : p.ytd;
       cat_last += ja ? p.last_ja : p.last_ytd;
     }
+    if (!cat_ytd.fits() || !cat_last.fits()) return TotalOutOfRange(DisplayNameOf(category));
+    AmountSum cat_growth = cat_ytd;
+    cat_growth += -cat_last.value();
+    if (!cat_growth.fits()) return TotalOutOfRange(DisplayNameOf(category));
     auto* indicator = out.add_categories();
     indicator->set_category(category);
-    indicator->set_ytd_yuan(cat_ytd);
-    indicator->set_ytd_last_year_yuan(cat_last);
-    *indicator->mutable_yoy_growth() = MakeRate(cat_ytd - cat_last, cat_last);
+    indicator->set_ytd_yuan(cat_ytd.value());
+    indicator->set_ytd_last_year_yuan(cat_last.value());
+    *indicator->mutable_yoy_growth() = MakeRate(cat_growth.value(), cat_last.value());
   }
-  out.set_annual_plan_yuan(plan);
+  out.set_annual_plan_yuan(plan.value());
   out.set_project_count(static_cast<int32_t>(projects.size()));
-  *out.mutable_completion_rate() = MakeRate(ytd_with_plan, plan);
+  *out.mutable_completion_rate() = MakeRate(ytd_with_plan.value(), plan.value());
   *out.mutable_time_progress() = MakeRate(period.month, 12);
   return out;
 }
@@ -197,14 +215,19 @@ pb::ListProjectStatusesResponse StatusesOf(const std::vector<ProjectFacts>& proj
   return out;
 }
 
-pb::RankUnitsResponse RankUnits(const std::vector<ProjectFacts>& projects, int64_t min_plan_yuan, bool ascending,
-                                const std::map<std::string, std::string>& unit_names) {
-  std::map<std::string, std::pair<int64_t, int64_t>> by_unit;  // unit → (plan, ytd)
+absl::StatusOr<pb::RankUnitsResponse> RankUnits(const std::vector<ProjectFacts>& projects, int64_t min_plan_yuan,
+                                                bool ascending, const std::map<std::string, std::string>& unit_names) {
+  std::map<std::string, std::pair<AmountSum, AmountSum>> sums;  // unit → (plan, ytd)
   for (const auto& p : projects) {
     if (!p.plan.has_value()) continue;
-    auto& [plan, ytd] = by_unit[p.unit_id];
+    auto& [plan, ytd] = sums[p.unit_id];
     plan += *p.plan;
     ytd += p.ytd;
+  }
+  std::map<std::string, std::pair<int64_t, int64_t>> by_unit;
+  for (const auto& [unit, s] : sums) {
+    if (!s.first.fits() || !s.second.fits()) return TotalOutOfRange(absl::StrCat("单位 ", unit, " 的投资"));
+    by_unit[unit] = {s.first.value(), s.second.value()};
   }
   std::vector<pb::UnitRank> ranks;
   for (const auto& [unit, totals] : by_unit) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "common/period.h"
 #include "saima/registry/v1/registry.pb.h"
 #include "saima/stats/v1/stats.pb.h"
@@ -66,8 +67,10 @@ bool InCategory(const ProjectFacts& p, pb::Category category, const CodeTables& 
 pb::Rate MakeRate(int64_t numerator, int64_t denominator);
 
 // Indicators of a set of projects for a period: totals, growth by category, plan, completion, time progress.
-pb::GetIndicatorsResponse ComputeIndicators(const std::vector<ProjectFacts>& projects, const Period& period,
-                                            const CodeTables& tables);
+// Every total is checked: OUT_OF_RANGE when one does not fit in int64 (never for amounts within kMaxAmountYuan and
+// fewer than 92,000 projects).
+absl::StatusOr<pb::GetIndicatorsResponse> ComputeIndicators(const std::vector<ProjectFacts>& projects,
+                                                            const Period& period, const CodeTables& tables);
 
 // One project's progress status for a period (DOMAIN.md §3, compared exactly before any rounding).
 pb::ProjectStatus StatusOf(const ProjectFacts& project, const Period& period, const StatusThresholds& thresholds);
@@ -78,8 +81,11 @@ pb::ListProjectStatusesResponse StatusesOf(const std::vector<ProjectFacts>& proj
 
 // Units ranked by completion rate over their projects with a plan; only units whose plan exceeds
 // `min_plan_yuan`. Ties break on the unit id.
-pb::RankUnitsResponse RankUnits(const std::vector<ProjectFacts>& projects, int64_t min_plan_yuan, bool ascending,
-                                const std::map<std::string, std::string>& unit_names);
+absl::StatusOr<pb::RankUnitsResponse> RankUnits(const std::vector<ProjectFacts>& projects, int64_t min_plan_yuan,
+                                                bool ascending, const std::map<std::string, std::string>& unit_names);
+
+// The error of a total that does not fit in int64.
+absl::Status TotalOutOfRange(const std::string& what);
 
 // 1 + the number of peers whose growth (milli-percent) is above `growth`; 0 when there are no peers or the
 // growth is undefined.

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/digest.h"
+#include "common/money.h"
 #include "common/ops.h"
 #include "common/policy.h"
 #include "common/status.h"
@@ -72,7 +73,9 @@ absl::StatusOr<pb::SetAnnualPlanResponse> Stats::SetAnnualPlan(const Caller& c, 
   if (plan.project_id() <= 0) v.Add("plan.project_id", "is required", "项目必填");
   if (plan.year() < 2000 || plan.year() > 2100)
     v.Add("plan.year", "must be between 2000 and 2100", "计划年度应在 2000 至 2100 之间");
-  if (plan.planned_yuan() < 0) v.Add("plan.planned_yuan", "must not be negative", "年度计划投资不能为负数");
+  if (!IsValidAmount(plan.planned_yuan())) {
+    v.Add("plan.planned_yuan", "must be between 0 and 10^14 元", "年度计划投资应在 0 至 100 万亿元之间");
+  }
   if (plan.cumulative_monthly_plan_yuan_size() != 0 && plan.cumulative_monthly_plan_yuan_size() != 11) {
     v.Add("plan.cumulative_monthly_plan_yuan", "must hold 11 values (February to December) or none",
           "分月累计计划应有 11 个值(2 月至 12 月)，或不填");
@@ -516,7 +519,9 @@ absl::StatusOr<pb::GetIndicatorsResponse> Stats::IndicatorsOf(const std::vector<
     return InvalidField("scope", "must be city, unit:<unit_id>, tier:<ProjectTier> or category:<Category>",
                         "范围应为 city、unit:单位编码、tier:层级 或 category:类别");
   }
-  pb::GetIndicatorsResponse response = ComputeIndicators(scope == "city" ? facts : selected, period, tables_);
+  auto computed = ComputeIndicators(scope == "city" ? facts : selected, period, tables_);
+  if (!computed.ok()) return computed.status();
+  pb::GetIndicatorsResponse response = *std::move(computed);
   response.mutable_scope()->set_name(scope);
   auto locked = store_.IsLocked(period.ToString(), d);
   if (!locked.ok()) return locked.status();
@@ -639,16 +644,19 @@ absl::StatusOr<pb::GetCityReportResponse> Stats::GetCityReport(const Caller& rea
   pb::CityReport& report = *response.mutable_report();
   *report.mutable_indicators() = *std::move(indicators);
   *report.mutable_key_projects() = StatusesOf(*facts, reg::PROJECT_TIER_KEY, period, thresholds_);
-  int64_t key_ytd = 0, key_plan = 0;
+  AmountSum key_ytd, key_plan;
   for (const auto& f : *facts) {
     if (f.HasTier(reg::PROJECT_TIER_KEY) && f.plan.has_value()) {
       key_ytd += f.ytd;
       key_plan += *f.plan;
     }
   }
-  *report.mutable_key_projects_completion_rate() = MakeRate(key_ytd, key_plan);
+  if (!key_ytd.fits() || !key_plan.fits()) return TotalOutOfRange("重点项目投资");
+  *report.mutable_key_projects_completion_rate() = MakeRate(key_ytd.value(), key_plan.value());
   const int64_t minimum = q.rank_min_annual_plan_yuan() > 0 ? q.rank_min_annual_plan_yuan() : kDefaultRankMinimumYuan;
-  *report.mutable_lowest_units() = stats::RankUnits(*facts, minimum, /*ascending=*/true, units_.UnitNames(d));
+  auto lowest = stats::RankUnits(*facts, minimum, /*ascending=*/true, units_.UnitNames(d));
+  if (!lowest.ok()) return lowest.status();
+  *report.mutable_lowest_units() = *std::move(lowest);
   // New 重大 projects started in the first half of the year, and those behind (预警 or 滞后).
   const std::string h1_start = absl::StrCat(period.year, "-01-01");
   const std::string h1_end = absl::StrCat(period.year, "-06-30");

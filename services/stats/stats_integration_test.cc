@@ -39,7 +39,7 @@ class StatsTest : public ::testing::Test {
     pqxx::work txn(admin);
     txn.exec(
         "TRUNCATE stats.project_dims, stats.annual_plans, stats.monthly_reports, stats.report_requests, "
-        "stats.period_locks, "
+        "stats.period_locks, stats.package_versions, "
         "stats.peer_figures");
     txn.exec("UPDATE stats.feed_position SET revision = 0");
     txn.commit();
@@ -115,6 +115,49 @@ TEST_F(StatsTest, FiguresWaitForRuku) {
   EXPECT_EQ(Submit(kUnitStaff, Report("2023-02", 100, 100)).status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(Submit(kUnitStaff, Report("2023-03", 100, 100)).ok());
   EXPECT_EQ(Versions("2023-02"), 0);
+}
+
+// int64 extremes are refused with the field named; a row stored before the bounds (and the database's CHECK)
+// existed makes the reports fail with a message naming the project, not wrap or crash, and a verified figure that
+// supersedes it brings them back.
+TEST_F(StatsTest, AbsurdAmountsAreRefusedAndALegacyRowIsCorrectable) {
+  Feed(1, 1, reg::RUKU_STATE_APPROVED, "2023-01-10");
+  pb::MonthlyReport absurd = Report("2023-02", 100, 100);
+  absurd.mutable_ytd_breakdown()->set_construction_yuan(INT64_MAX);
+  absurd.mutable_ytd_breakdown()->set_installation_yuan(INT64_MAX);
+  auto refused = Submit(kUnitStaff, absurd);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(refused.status())[0].field, "report.ytd_breakdown.construction_yuan");
+  EXPECT_EQ(Versions("2023-02"), 0);
+  {
+    // What a database from before the bounds may hold.
+    pqxx::connection admin(PgHarness::Shared().Url("postgres"));
+    pqxx::work txn(admin);
+    txn.exec("ALTER TABLE stats.monthly_reports DROP CONSTRAINT amounts_in_range");
+    txn.exec(
+        "INSERT INTO stats.monthly_reports (project_id, period, version, kind, month_yuan, ytd_yuan, "
+        "construction_yuan, installation_yuan, equipment_yuan, other_yuan, since_start_yuan, actor) VALUES "
+        "(1, '2023-02', 1, 1, 100, 100, 9223372036854775807, 9223372036854775807, 0, 0, 100, 'legacy')");
+    txn.exec(
+        "ALTER TABLE stats.monthly_reports ADD CONSTRAINT amounts_in_range CHECK (month_yuan BETWEEN 0 AND "
+        "100000000000000 AND ytd_yuan BETWEEN 0 AND 100000000000000 AND construction_yuan BETWEEN 0 AND "
+        "100000000000000 AND installation_yuan BETWEEN 0 AND 100000000000000 AND equipment_yuan BETWEEN 0 AND "
+        "100000000000000 AND other_yuan BETWEEN 0 AND 100000000000000 AND since_start_yuan BETWEEN 0 AND "
+        "100000000000000) NOT VALID");
+    txn.commit();
+  }
+  pb::GetIndicatorsRequest indicators;
+  indicators.set_period("2023-02");
+  auto broken = stats_->GetIndicators(kLeader, indicators, Deadline());
+  ASSERT_EQ(broken.status().code(), absl::StatusCode::kOutOfRange) << broken.status();
+  EXPECT_NE(ChineseMessageOf(broken.status()).find("项目 1"), std::string::npos);
+  // The bureau verifies the month's true figures: the reports recover.
+  pb::VerifyMonthlyReportRequest verify;
+  *verify.mutable_report() = Report("2023-02", 100, 100);
+  ASSERT_TRUE(stats_->VerifyMonthlyReport(kBureau, verify, Deadline()).ok());
+  auto recovered = stats_->GetIndicators(kLeader, indicators, Deadline());
+  ASSERT_TRUE(recovered.ok()) << recovered.status();
+  EXPECT_EQ(recovered->total().ytd_yuan(), 100);
 }
 
 TEST_F(StatsTest, ChangeFeedReplaysAreHarmless) {

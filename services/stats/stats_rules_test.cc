@@ -157,7 +157,9 @@ TEST(IndicatorsTest, GrowthCompletionAndCategories) {
   b.last_ytd = 0;
   b.ownership = reg::OWNERSHIP_STATE;
   b.industry_code = "5411";  // 道路运输 → 交通
-  auto out = ComputeIndicators({a, b}, Period{2023, 5}, CodeTables::Default());
+  auto computed = ComputeIndicators({a, b}, Period{2023, 5}, CodeTables::Default());
+  ASSERT_TRUE(computed.ok()) << computed.status();
+  const auto& out = *computed;
   EXPECT_EQ(out.total().ytd_yuan(), 452);
   EXPECT_EQ(out.total().yoy_growth().numerator(), 152);
   EXPECT_EQ(out.total().yoy_growth().denominator(), 300);
@@ -183,6 +185,21 @@ TEST(IndicatorsTest, GrowthCompletionAndCategories) {
   }
 }
 
+// Totals are added up without wrapping: a total beyond int64 is an error naming it, never a wrong figure.
+TEST(IndicatorsTest, ATotalBeyondInt64IsAnErrorNotAWrongFigure) {
+  std::vector<ProjectFacts> many;
+  for (int i = 0; i < 100'000; ++i) many.push_back(Key(i + 1, 100'000'000'000'000, 100'000'000'000'000));
+  auto computed = ComputeIndicators(many, Period{2023, 5}, CodeTables::Default());
+  EXPECT_EQ(computed.status().code(), absl::StatusCode::kOutOfRange);
+  auto ranked = RankUnits(many, 0, true, {});
+  EXPECT_TRUE(ranked.ok()) << "per unit the totals still fit";
+  // Within the bound, the exact total.
+  many.resize(90'000);
+  computed = ComputeIndicators(many, Period{2023, 5}, CodeTables::Default());
+  ASSERT_TRUE(computed.ok());
+  EXPECT_EQ(computed->total().ytd_yuan(), int64_t{90'000} * 100'000'000'000'000);
+}
+
 TEST(IndicatorsTest, OwnershipCategoriesFollowTheRules) {
   ProjectFacts f;
   f.ownership = reg::OWNERSHIP_COLLECTIVE;
@@ -201,7 +218,9 @@ TEST(RankingTest, UnitsRankedByExactRateWithThePlanFilter) {
   ProjectFacts u1 = Key(1, 3000, 1000);
   ProjectFacts u2 = Key(2, 3000, 999);
   ProjectFacts u3 = Key(3, 500, 1);
-  auto ranked = RankUnits({u1, u2, u3}, 1000, /*ascending=*/true, {{"U1", "甲单位"}});
+  auto ranked_or = RankUnits({u1, u2, u3}, 1000, /*ascending=*/true, {{"U1", "甲单位"}});
+  ASSERT_TRUE(ranked_or.ok());
+  const auto& ranked = *ranked_or;
   ASSERT_EQ(ranked.units_size(), 2);
   EXPECT_EQ(ranked.units(0).unit_id(), "U2");
   EXPECT_EQ(ranked.units(1).unit_name(), "甲单位");

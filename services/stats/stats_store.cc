@@ -3,6 +3,7 @@
 #include <pqxx/tablewriter>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status.h"
@@ -66,7 +67,7 @@ ProjectDims DimsFromRow(const pqxx::row& r) {
 
 // Official figure of a period per project: newest verified/corrected version, else newest reported.
 constexpr char kOfficialOf[] =
-    "SELECT DISTINCT ON (project_id) project_id, ytd_yuan, construction_yuan + installation_yuan AS ja, "
+    "SELECT DISTINCT ON (project_id) project_id, ytd_yuan, construction_yuan::numeric + installation_yuan AS ja, "
     "since_start_yuan FROM stats.monthly_reports WHERE period = $1 ORDER BY project_id, (kind <> 1) DESC, version DESC";
 
 }  // namespace
@@ -502,7 +503,9 @@ absl::StatusOr<bool> StatsStore::IsLocked(const std::string& period, absl::Time 
 
 namespace {
 
-std::vector<ProjectFacts> ReadFacts(pqxx::work& txn, const Period& period) {
+// The counted projects of a period. 建筑+安装 is added up in numeric (a row stored before amounts were bounded
+// cannot make the query fail, and a superseded one is not read at all); one that does not fit names its project.
+absl::StatusOr<std::vector<ProjectFacts>> ReadFacts(pqxx::work& txn, const Period& period) {
   std::vector<ProjectFacts> out;
   auto rows = txn.exec_prepared("load_facts", period.ToString(), period.SameLastYear().ToString(), period.EndDate(),
                                 period.year);
@@ -523,9 +526,12 @@ std::vector<ProjectFacts> ReadFacts(pqxx::work& txn, const Period& period) {
     f.actual_start_date = r[11].is_null() ? "" : r[11].c_str();
     if (!r[12].is_null()) f.plan = r[12].as<int64_t>();
     f.ytd = r[13].as<int64_t>();
-    f.ytd_ja = r[14].as<int64_t>();
     f.last_ytd = r[15].as<int64_t>();
-    f.last_ja = r[16].as<int64_t>();
+    if (!absl::SimpleAtoi(r[14].c_str(), &f.ytd_ja) || !absl::SimpleAtoi(r[16].c_str(), &f.last_ja)) {
+      return Error(absl::StatusCode::kOutOfRange,
+                   absl::StrCat("project ", f.project_id, ": construction + installation does not fit in 64 bits"),
+                   absl::StrCat("项目 ", f.project_id, " 的建筑工程与安装工程合计超出范围，请由统计局更正该月数据"));
+    }
     out.push_back(std::move(f));
   }
   return out;
@@ -536,7 +542,9 @@ std::vector<ProjectFacts> ReadFacts(pqxx::work& txn, const Period& period) {
 absl::StatusOr<std::vector<ProjectFacts>> StatsStore::LoadFacts(const Period& period, absl::Time deadline) {
   std::vector<ProjectFacts> out;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
-    out = ReadFacts(txn, period);
+    auto read = ReadFacts(txn, period);
+    if (!read.ok()) return read.status();
+    out = *std::move(read);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -547,7 +555,9 @@ absl::Status StatsStore::LoadPackage(const Period& period, std::vector<ProjectFa
                                      std::vector<pb::PackageRow>* rows, absl::Time deadline) {
   return pool_.Transaction(deadline, [&](pqxx::work& txn) {
     txn.exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    *facts = ReadFacts(txn, period);
+    auto read = ReadFacts(txn, period);
+    if (!read.ok()) return read.status();
+    *facts = *std::move(read);
     rows->clear();
     for (const auto& r : txn.exec_prepared("package_rows", period.ToString(), period.EndDate())) {
       pb::PackageRow row;
