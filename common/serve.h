@@ -13,6 +13,7 @@
 #include "common/caller.h"
 #include "common/idempotency.h"
 #include "common/status.h"
+#include "common/text.h"
 #include "common/write_context.h"
 #include "grpcpp/server_context.h"
 
@@ -43,6 +44,10 @@ grpc::Status Serve(grpc::ServerContext* context, const Request* request, Respons
   auto caller = CallerFromContext(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   ScopedWriteContext writes(WriteContextOf(*caller, *context));
+  // No control or invisible characters in any text (common/text.h).
+  Violations text;
+  CheckText(*request, text);
+  if (!text.ok()) return ToGrpcStatus(text.ToStatus());
   // A write's idempotency key counts only for this caller, this call and this content (common/idempotency.h).
   const Request* effective = request;
   std::optional<Request> scoped;

@@ -21,6 +21,10 @@ namespace saima {
 // Sets up spdlog for a binary: one line per event on stderr, with the binary's name.
 void InitLogging(const std::string& binary_name);
 
+// The largest request Saima accepts, everywhere: the gateway refuses a bigger one (HTTP 413) before a service
+// would (so that the refusal says what it is).
+inline constexpr int kMaxRequestBytes = 16 << 20;
+
 struct ServerOptions {
   std::string binary_name;
   // host:port; port 0 picks a free port (see RunningServer::port()).
@@ -33,7 +37,7 @@ struct ServerOptions {
   // mutual TLS with the project CA when configured.
   bool public_side = false;
   // The largest request message accepted (bigger: RESOURCE_EXHAUSTED).
-  int max_message_bytes = 16 << 20;
+  int max_message_bytes = kMaxRequestBytes;
   // The full names of the services served (listed by reflection, each with its own health status).
   std::vector<std::string> service_names;
   // Each service's health, asked about every second; null: every service follows readiness_probe.

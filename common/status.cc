@@ -132,6 +132,24 @@ absl::Status Localized(absl::Status status, const std::string& chinese) {
   return status;
 }
 
+absl::Status WithRetryAfter(absl::Status status, absl::Duration delay) {
+  if (status.ok()) return status;
+  google::rpc::RetryInfo info;
+  info.mutable_retry_delay()->set_seconds(absl::ToInt64Seconds(delay));
+  info.mutable_retry_delay()->set_nanos(
+      static_cast<int32_t>(absl::ToInt64Nanoseconds(delay - absl::Seconds(absl::ToInt64Seconds(delay)))));
+  status.SetPayload(kTypeUrlPrefix + google::rpc::RetryInfo::descriptor()->full_name(),
+                    absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+std::optional<absl::Duration> RetryAfterOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kTypeUrlPrefix + google::rpc::RetryInfo::descriptor()->full_name());
+  google::rpc::RetryInfo info;
+  if (!payload.has_value() || !info.ParseFromString(std::string(*payload))) return std::nullopt;
+  return absl::Seconds(info.retry_delay().seconds()) + absl::Nanoseconds(info.retry_delay().nanos());
+}
+
 absl::Status Error(absl::StatusCode code, const std::string& english, const std::string& chinese) {
   return Localized(absl::Status(code, english), chinese);
 }

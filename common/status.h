@@ -7,11 +7,13 @@
 //
 // Every error a person may read carries its Chinese text: the English message is for developers and logs.
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "grpcpp/support/status.h"
 
 namespace saima {
@@ -53,6 +55,11 @@ absl::Status InvalidField(const std::string& field, const std::string& rule, con
 absl::Status Localized(absl::Status status, const std::string& chinese);
 // A status of `code` with the English developer message and the Chinese one for people.
 absl::Status Error(absl::StatusCode code, const std::string& english, const std::string& chinese);
+
+// `status` saying when the client may try again (google.rpc.RetryInfo; over HTTP the Retry-After header).
+absl::Status WithRetryAfter(absl::Status status, absl::Duration delay);
+// The delay a status asks the client to wait before retrying, when it carries one.
+std::optional<absl::Duration> RetryAfterOf(const absl::Status& status);
 
 // The zh-CN message of a status: its LocalizedMessage, or a general one for its code when it carries none.
 std::string ChineseMessageOf(const absl::Status& status);

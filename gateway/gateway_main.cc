@@ -38,10 +38,14 @@ ABSL_FLAG(int, http_idle_timeout_seconds, 30, "an HTTP connection idle this long
 ABSL_FLAG(int, work_threads, 16, "threads for the gateway's own computations and credential checks");
 ABSL_FLAG(double, rate_limit_per_second, 50, "calls per second each token (session or API key) may make; 0: none");
 ABSL_FLAG(double, rate_limit_burst, 200, "calls a token may make at once before the per-second rate applies");
-ABSL_FLAG(int64_t, max_request_bytes, 32 << 20, "largest HTTP request body (bigger: 413); gRPC messages likewise");
+ABSL_FLAG(int64_t, max_request_bytes, saima::kMaxRequestBytes,
+          "largest HTTP request body (bigger: 413); gRPC messages likewise; at most what the services accept");
 ABSL_FLAG(std::string, start_rate_milestones, "3:>=30,6:>60,9:>85,10:>=100",
           "季分析: new-project start-rate milestones, MONTH:>=PERCENT or MONTH:>PERCENT");
 ABSL_FLAG(int64_t, growth_target_milli_percent, 15000, "年总结: the year's growth target (15% is 15000)");
+ABSL_FLAG(std::vector<std::string>, bulk_users, {},
+          "accounts that load data in bulk (e.g. a migration's loader): limited by --bulk_rate_limit_per_second");
+ABSL_FLAG(double, bulk_rate_limit_per_second, 2000, "calls per second of a --bulk_users account (burst 4×)");
 ABSL_FLAG(std::vector<std::string>, trusted_proxies, {},
           "addresses of the proxies in front (nginx) whose X-Real-IP header names the client, e.g. 127.0.0.1");
 ABSL_FLAG(std::string, web_root, "", "the web application's files (build/web: index.html, openapi.json, docs.html)");
@@ -68,6 +72,10 @@ int main(int argc, char** argv) {
   saima::LogConfiguration("saima-gateway");
   if (absl::Status secure = saima::CheckTransportSecurity(); !secure.ok()) {
     spdlog::error("{}", std::string(secure.message()));
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_max_request_bytes) > saima::kMaxRequestBytes || absl::GetFlag(FLAGS_max_request_bytes) <= 0) {
+    spdlog::error("--max_request_bytes must be between 1 and {} (what the services accept)", saima::kMaxRequestBytes);
     return 2;
   }
   // The contracts: every RPC, its backend, its access and its HTTP bindings.
@@ -97,7 +105,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   RateLimiter limiter(absl::GetFlag(FLAGS_rate_limit_per_second), absl::GetFlag(FLAGS_rate_limit_burst));
+  RateLimiter bulk_limiter(absl::GetFlag(FLAGS_bulk_rate_limit_per_second),
+                           absl::GetFlag(FLAGS_bulk_rate_limit_per_second) * 4);
   Identities identities(backends.channel("registry"), &limiter);
+  const std::vector<std::string> bulk_users = absl::GetFlag(FLAGS_bulk_users);
+  identities.SetBulkUsers(std::set<std::string>(bulk_users.begin(), bulk_users.end()), &bulk_limiter);
   identities.Start();
   WorkPool pool(absl::GetFlag(FLAGS_work_threads));
   const EdgeParts parts{&*routes, &backends, &identities, &local, &pool, absl::GetFlag(FLAGS_trusted_proxies)};

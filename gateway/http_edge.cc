@@ -56,11 +56,11 @@ void MethodNotAllowed(const HttpRequest& request, const std::vector<std::string>
   response->headers.emplace_back("Allow", absl::StrJoin(allowed, ", "));
 }
 
-// Refusals carry Retry-After when the caller's rate is used up.
-void Refuse(const absl::Status& status, const Identities& identities, HttpResponse* response) {
+// Refusals carry Retry-After when the status says when to retry (a rate limit).
+void Refuse(const absl::Status& status, HttpResponse* response) {
   WriteError(status, response);
-  if (absl::IsResourceExhausted(status)) {
-    response->headers.emplace_back("Retry-After", std::to_string(identities.RetryAfterSeconds()));
+  if (auto delay = RetryAfterOf(status)) {
+    response->headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(1, absl::ToInt64Seconds(*delay))));
   }
 }
 
@@ -107,7 +107,7 @@ bool HttpEdge::Precheck(HttpRequest* request, HttpResponse* response) {
                         ClientAddress(request->remote_address, request->Header("x-real-ip"), parts_.trusted_proxies),
                         DeadlineOf(*request));
   if (!admitted.ok()) {
-    Refuse(admitted.status(), *parts_.identities, response);
+    Refuse(admitted.status(), response);
     return true;
   }
   auto state = std::make_shared<RouteState>();
@@ -168,7 +168,7 @@ void HttpEdge::Handle(const HttpRequest& request, HttpResponse* response) {
     auto admitted = Admit(parts_, &SdmxRpc(), request.Header("authorization"), request.Header("x-request-id"),
                           ClientAddress(request.remote_address, request.Header("x-real-ip"), parts_.trusted_proxies),
                           DeadlineOf(request));
-    if (!admitted.ok()) return Refuse(admitted.status(), *parts_.identities, response);
+    if (!admitted.ok()) return Refuse(admitted.status(), response);
     return HandleSdmx(request, *admitted, response);
   }
   if (files_ != nullptr && files_->Serve(request, response)) return;

@@ -76,11 +76,16 @@ absl::StatusOr<Identity> Identities::Authenticate(const std::string& authorizati
 absl::StatusOr<Identity> Identities::Limited(absl::StatusOr<Identity> identity) {
   if (!identity.ok() || limiter_ == nullptr) return identity;
   // One bucket per session (or API key): a person signed in twice has two.
-  if (!limiter_->Allow(identity->caller.session_id, absl::Now())) {
-    return Error(absl::StatusCode::kResourceExhausted,
-                 absl::StrCat("rate limit of ", limiter_->per_second(), " calls per second for this token exceeded; ",
-                              "retry after ", limiter_->RetryAfterSeconds(), " s"),
-                 absl::StrCat("请求过于频繁，请 ", limiter_->RetryAfterSeconds(), " 秒后重试"));
+  // Accounts that load data in bulk (--bulk_users) have a limit that fits an import.
+  RateLimiter* limiter =
+      bulk_limiter_ != nullptr && bulk_users_.count(identity->caller.user_id) > 0 ? bulk_limiter_ : limiter_;
+  if (!limiter->Allow(identity->caller.session_id, absl::Now())) {
+    return WithRetryAfter(
+        Error(absl::StatusCode::kResourceExhausted,
+              absl::StrCat("rate limit of ", limiter->per_second(), " calls per second for this token exceeded; ",
+                           "retry after ", limiter->RetryAfterSeconds(), " s"),
+              absl::StrCat("请求过于频繁，请 ", limiter->RetryAfterSeconds(), " 秒后重试")),
+        absl::Seconds(limiter->RetryAfterSeconds()));
   }
   return identity;
 }

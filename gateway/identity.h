@@ -17,6 +17,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -42,6 +43,11 @@ class Identities {
  public:
   // `limiter` may be null (no rate limits).
   Identities(std::shared_ptr<grpc::Channel> registry, RateLimiter* limiter);
+  // The accounts whose calls count against `bulk` instead (loaders of data; --bulk_users).
+  void SetBulkUsers(std::set<std::string> users, RateLimiter* bulk) {
+    bulk_users_ = std::move(users);
+    bulk_limiter_ = bulk;
+  }
   ~Identities();
   Identities(const Identities&) = delete;
   Identities& operator=(const Identities&) = delete;
@@ -59,7 +65,6 @@ class Identities {
 
   // Whether revocations are followed live (tokens are then verified locally).
   bool in_sync() const { return in_sync_.load(); }
-  int RetryAfterSeconds() const { return limiter_ != nullptr ? limiter_->RetryAfterSeconds() : 1; }
 
  private:
   struct Token {
@@ -84,6 +89,8 @@ class Identities {
 
   std::unique_ptr<saima::auth::v1::AuthService::Stub> stub_;
   RateLimiter* limiter_;
+  std::set<std::string> bulk_users_;
+  RateLimiter* bulk_limiter_ = nullptr;
 
   mutable absl::Mutex mu_;
   // kid → public key PEM.

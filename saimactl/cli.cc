@@ -89,6 +89,15 @@ void Client::NoteRetry(const absl::Status& status, int delay_ms) {
   std::cerr << "网关暂不可用 (" << absl::StatusCodeToString(status.code()) << "), " << delay_ms << " 毫秒后重试\n";
 }
 
+bool Client::Paced(absl::Duration delay) {
+  if (paced_ >= absl::Minutes(10)) return false;
+  if (paced_ == absl::ZeroDuration()) std::cerr << "请求较多，按网关的要求放慢速度……\n";
+  const absl::Duration wait = std::clamp(delay, absl::Milliseconds(100), absl::Seconds(5));
+  absl::SleepFor(wait);
+  paced_ += wait;
+  return true;
+}
+
 int PrintJson(const google::protobuf::Message& message) {
   std::string json;
   google::protobuf::util::JsonPrintOptions options;

@@ -35,24 +35,28 @@ class Client {
  public:
   Client();
 
-  // One call, retried while the gateway or a service is unavailable or too slow, or the token's rate is used up
-  // (backoff 200 ms doubling to 3 s, about 30 s in all). Retrying is safe: every creating request carries its request
-  // id, so a retry of a write that did reach the database returns the first result instead of writing again.
+  // One call, retried while the gateway or a service is unavailable or too slow (backoff 200 ms doubling to 3 s,
+  // about 30 s in all), and paced, without a word per call, when the gateway asks to slow down (a rate limit with
+  // RetryInfo; for up to 10 minutes in all). Retrying is safe: every creating request carries its request id, so a
+  // retry of a write that did reach the database returns the first result instead of writing again.
   template <typename Stub, typename Request, typename Response>
   absl::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* response) {
     Stub* stub = StubOf(static_cast<Stub*>(nullptr));
     absl::Status status;
     int delay_ms = 200;
-    for (int attempt = 0; attempt < 12; ++attempt) {
+    for (int attempt = 0; attempt < 12;) {
       auto context = Context(std::chrono::seconds(30));
       status = FromGrpcStatus((stub->*method)(context.get(), request, response));
-      if (!absl::IsUnavailable(status) && !absl::IsDeadlineExceeded(status) && !absl::IsResourceExhausted(status)) {
-        return status;
+      if (auto pace = RetryAfterOf(status); pace.has_value() && absl::IsResourceExhausted(status)) {
+        if (!Paced(*pace)) return status;
+        continue;
       }
+      if (!absl::IsUnavailable(status) && !absl::IsDeadlineExceeded(status)) return status;
       NoteRetry(status, delay_ms);
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
       delay_ms = std::min(delay_ms * 2, 3000);
+      ++attempt;
     }
     return status;
   }
@@ -64,6 +68,9 @@ class Client {
 
  private:
   void NoteRetry(const absl::Status& status, int delay_ms);
+  // Waits as the gateway asked (saying so once); false when this process has waited 10 minutes in all.
+  bool Paced(absl::Duration delay);
+  absl::Duration paced_ = absl::ZeroDuration();
   gw::GatewayService::Stub* StubOf(gw::GatewayService::Stub*) { return gateway_.get(); }
   reg::RegistryService::Stub* StubOf(reg::RegistryService::Stub*) { return registry_.get(); }
   reg::DispatchService::Stub* StubOf(reg::DispatchService::Stub*) { return dispatch_.get(); }

@@ -84,7 +84,8 @@ int Create(Client& client, const std::string& path) {
   if (auto s = google::protobuf::util::JsonStringToMessage(*text, request.mutable_campaign()); !s.ok()) {
     return Fail(Refused(path, absl::StrCat("不是有效的 Campaign JSON: ", std::string(s.message()))));
   }
-  request.set_request_id(absl::StrCat("campaign-file:", Sha256Hex(*text)));  // the same file: the same campaign
+  request.set_request_id(
+      absl::StrCat("campaign-file:", Sha256Hex(*text).substr(0, 40)));  // the same file: the same campaign
   sc::CreateCampaignResponse response;
   if (absl::Status s = client.Call(&sc::ScoringService::Stub::CreateCampaign, request, &response); !s.ok()) {
     return Fail(s);

@@ -49,7 +49,7 @@ int Load(Client& client, const std::string& path) {
   if (!doc.is_object()) return Fail(Refused(path, "须为 JSON 对象"));
   int problems = 0, orders = 0, decisions = 0, n = 0;
   // The same item loaded again is a replay: its request id is the hash of its text.
-  auto id_of = [](const nlohmann::json& item) { return "dispatch-file:" + Sha256Hex(item.dump()); };
+  auto id_of = [](const nlohmann::json& item) { return "dispatch-file:" + Sha256Hex(item.dump()).substr(0, 40); };
   for (const auto& item : doc.value("problems", nlohmann::json::array())) {
     reg::OpenProblemRequest request;
     if (absl::Status s = FromItem(client, item, request.mutable_problem()); !s.ok()) return Fail(s);

@@ -224,8 +224,9 @@ int Summary(Client& client) {
   return 0;
 }
 
-int Usage() {
-  std::cerr
+// The commands; to stdout with exit 0 when asked for (help), to stderr with exit 2 after a wrong command line.
+int Usage(bool asked = false) {
+  (asked ? std::cout : std::cerr)
       << "用法: saimactl login --user=ID | refresh | logout [--user=ID]   (密码取自 SAIMA_PASSWORD 或标准输入)\n"
          "       saimactl user create ID --role= [--unit=] --name= | list\n"
          "       saimactl apikey create --name= --scopes=reports:read,projects:read | list | revoke KEY_ID\n"
@@ -241,8 +242,10 @@ int Usage() {
          "       saimactl lookback --year=YYYY --period=YYYY-MM\n"
          "       saimactl dispatch load FILE.json | escalate [--as_of=] | agenda --period=YYYY-MM [--out=DIR]\n"
          "       saimactl audit verify [--service=] | show --service= [--table=] [--match=JSON] [--actor=]\n"
-         "       saimactl analysis quarterly --year= --quarter= [--out=DIR] | annual --year= [--period=] [--out=DIR]\n";
-  return 2;
+         "       saimactl analysis quarterly --year= --quarter= [--out=DIR] | annual --year= [--period=] [--out=DIR]\n"
+         "       saimactl help   (本说明; saimactl --help 列出全部选项)\n"
+         "退出码: 0 成功, 1 请求被拒绝或失败, 2 命令行有误\n";
+  return asked ? 0 : 2;
 }
 
 }  // namespace
@@ -252,6 +255,7 @@ int main(int argc, char** argv) {
   using namespace saima::ctl;
   std::vector<char*> args = saima::ParseFlags(argc, argv, "saimactl units|projects|import ...");
   std::vector<std::string> words(args.begin() + 1, args.end());
+  if (!words.empty() && (words[0] == "help" || words[0] == "帮助")) return Usage(/*asked=*/true);
   static const std::set<std::string> kOneWord = {"indicators", "lookback", "login", "refresh", "logout"};
   if (words.empty() || (words.size() < 2 && kOneWord.count(words[0]) == 0)) return Usage();
   Client client;
