@@ -224,7 +224,13 @@ absl::StatusOr<std::vector<ParsedRow<RukuRow>>> ParseRukuCsv(const std::vector<C
       [](const RowReader& r, auto& parsed) {
         parsed.value = {r.Get("项目代码"), r.Get("主管部门"), r.Get("入库日期"), registry::pb::RUKU_STATE_APPROVED};
         const std::string target = r.Get("目标状态");
-        if (target.empty()) return;
+        // An approval needs its date: an empty 入库日期 is not taken to mean today.
+        const auto need_date = [&parsed] {
+          if (parsed.value.target == registry::pb::RUKU_STATE_APPROVED && parsed.value.ruku_date.empty()) {
+            parsed.errors.push_back({parsed.line, "入库日期", "已入库的记录须填写入库日期(YYYY-MM-DD)"});
+          }
+        };
+        if (target.empty()) return need_date();
         bool known = false;
         for (int s = registry::pb::RUKU_STATE_DRAFT; s <= registry::pb::RUKU_STATE_REJECTED; ++s) {
           if (target == DisplayNameOf(static_cast<registry::pb::RukuState>(s))) {
@@ -235,6 +241,7 @@ absl::StatusOr<std::vector<ParsedRow<RukuRow>>> ParseRukuCsv(const std::vector<C
         if (!known)
           parsed.errors.push_back(
               {parsed.line, "目标状态", "须为 草稿/已提交/主管部门已审核/统计局审核中/已入库/退回补正/不予入库 等"});
+        need_date();
       },
       {"目标状态"});
 }

@@ -41,6 +41,22 @@ TEST(CsvImportTest, NamesLineAndColumnOfBadValues) {
   EXPECT_EQ(errors[2].column, "谋划年度");
 }
 
+// An approval's date is never guessed: an empty 入库日期 is an error of its row, not today.
+TEST(CsvImportTest, AnApprovedRukuRowNeedsItsDate) {
+  auto rows = ParseRukuCsv(*ParseCsv("项目代码,主管部门,入库日期,目标状态\n"
+                                     "2023-331181-04-01-000123,D01,2023-03-15,\n"
+                                     "2023-331181-04-01-000124,D01,,\n"
+                                     "2023-331181-04-01-000125,D01,,已提交\n"
+                                     "2023-331181-04-01-000126,D01,,已入库\n"));
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 4u);
+  EXPECT_TRUE((*rows)[0].errors.empty());
+  ASSERT_EQ((*rows)[1].errors.size(), 1u);
+  EXPECT_EQ((*rows)[1].errors[0].column, "入库日期");
+  EXPECT_TRUE((*rows)[2].errors.empty()) << "a workflow stopped before approval needs no date";
+  ASSERT_EQ((*rows)[3].errors.size(), 1u);
+}
+
 TEST(CsvImportTest, RefusesUnknownOrMissingColumns) {
   EXPECT_FALSE(ParseProjectsCsv(*ParseCsv("项目名称,颜色\nx,红\n")).ok());
   EXPECT_FALSE(ParseProjectsCsv(*ParseCsv("项目名称\nx\n")).ok());

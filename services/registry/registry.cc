@@ -389,6 +389,11 @@ absl::StatusOr<pb::TransitionRukuApplicationResponse> Registry::TransitionRukuAp
     v.Add("to_state", "must be a state an application moves to", "目标状态无效");
   }
   const std::string today = absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()));
+  if (request.to_state() == pb::RUKU_STATE_APPROVED && request.effective_date().empty()) {
+    // The date decides from which month the project's figures count (先入库,后有数): never guessed.
+    v.Add("effective_date", "is required for APPROVED: the date the project entered the database",
+          "入库日期必填(决定项目从哪个月起计入统计)");
+  }
   if (!request.effective_date().empty()) {
     if (!IsIsoDate(request.effective_date())) {
       v.Add("effective_date", "must be a date written YYYY-MM-DD", "入库日期应写作 YYYY-MM-DD");

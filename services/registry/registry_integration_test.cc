@@ -278,7 +278,10 @@ TEST_F(RegistryTest, UnitStaffWriteOnlyTheirOwnUnit) {
   EXPECT_EQ(Create(other, kLongyuanStaff).status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(Create(ValidProject(), kLeader).status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(CountRows("projects"), 0);
-  auto own = Create(ValidProject(), kLongyuanStaff);
+  pb::Project untiered = ValidProject();
+  untiered.clear_tiers();  // a unit does not mark its own project 重点
+  EXPECT_EQ(Create(ValidProject(), kLongyuanStaff).status().code(), absl::StatusCode::kPermissionDenied);
+  auto own = Create(untiered, kLongyuanStaff);
   ASSERT_TRUE(own.ok()) << own.status();
   auto theirs = Create(other, kAdmin);
   ASSERT_TRUE(theirs.ok());
@@ -355,7 +358,9 @@ TEST_F(RegistryTest, SummaryCountsSectorsAndManufacturing) {
 }
 
 TEST_F(RegistryTest, HistoryRecordsWhoBeforeAndAfter) {
-  auto created = Create(ValidProject(), kLongyuanStaff);
+  pb::Project untiered = ValidProject();
+  untiered.clear_tiers();
+  auto created = Create(untiered, kLongyuanStaff);
   ASSERT_TRUE(created.ok());
   pb::Project values;
   values.set_planned_total_investment_yuan(400'000'000);
@@ -495,7 +500,12 @@ TEST_F(RukuTest, ProjectOverOneYiPassesTheProvinceAndBecomesRuku) {
   ASSERT_TRUE(Step(kLongyuanStaff, id, pb::RUKU_STATE_SUBMITTED).ok());
   ASSERT_TRUE(Step(kDeptReviewer, id, pb::RUKU_STATE_DEPT_REVIEWED).ok());
   ASSERT_TRUE(Step(kStats, id, pb::RUKU_STATE_STATS_REVIEW).ok());
-  EXPECT_EQ(Step(kStats, id, pb::RUKU_STATE_APPROVED).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Step(kStats, id, pb::RUKU_STATE_APPROVED, "", "2023-03-15").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // An approval names its date (入库日期): never guessed as today.
+  const auto undated = FieldViolationsOf(Step(kStats, id, pb::RUKU_STATE_APPROVED).status());
+  ASSERT_EQ(undated.size(), 1u);
+  EXPECT_EQ(undated[0].field, "effective_date");
   ASSERT_TRUE(Step(kStats, id, pb::RUKU_STATE_PROVINCE_REVIEW).ok());
   auto approved = Step(kStats, id, pb::RUKU_STATE_APPROVED, "", "2023-03-15");
   ASSERT_TRUE(approved.ok()) << approved.status();
@@ -601,7 +611,7 @@ TEST_F(RukuTest, MissingListsStartedProjectsNotYetRukuWithTheirLight) {
                          {kStats, pb::RUKU_STATE_STATS_REVIEW},
                          {kStats, pb::RUKU_STATE_PROVINCE_REVIEW},
                          {kStats, pb::RUKU_STATE_APPROVED}}) {
-    ASSERT_TRUE(Step(who, app->application_id(), to).ok());
+    ASSERT_TRUE(Step(who, app->application_id(), to, "", to == pb::RUKU_STATE_APPROVED ? "2023-03-15" : "").ok());
   }
   EXPECT_EQ(registry_->ListMissingRuku(kLeader, request, Deadline())->entries_size(), 1);
   request.set_as_of_date("2023-13-01");
