@@ -5,11 +5,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <pqxx/pqxx>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 
@@ -100,6 +105,36 @@ void PgHarness::Start() {
 
 void PgHarness::Stop() {
   Run(AsPostgres(absl::StrCat(PgBinDir(), "/pg_ctl -D ", dir_, "/data -m immediate -w stop >/dev/null 2>&1")));
+}
+
+void PgHarness::Kill() {
+  std::ifstream pid_file(dir_ + "/data/postmaster.pid");
+  pid_t postmaster = 0;
+  if (!(pid_file >> postmaster) || postmaster <= 0) return;
+  // Its children, found before it dies (they are orphaned then).
+  std::vector<pid_t> children;
+  std::ifstream list(absl::StrCat("/proc/", postmaster, "/task/", postmaster, "/children"));
+  for (pid_t child; list >> child;) children.push_back(child);
+  kill(postmaster, SIGKILL);
+  for (pid_t child : children) kill(child, SIGKILL);
+  // Gone, or dead and waiting to be reaped by an init that may never do it (containers): either way it holds
+  // nothing any more.
+  auto alive = [](pid_t pid) {
+    std::ifstream stat(absl::StrCat("/proc/", pid, "/stat"));
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const auto close = text.rfind(')');
+    return close != std::string::npos && close + 2 < text.size() && text[close + 2] != 'Z';
+  };
+  for (int i = 0; i < 200; ++i) {
+    bool any = alive(postmaster);
+    for (pid_t child : children) any = any || alive(child);
+    if (!any) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  // The lock files name the dead postmaster; PostgreSQL would take a zombie for a live one and refuse to start.
+  std::remove((dir_ + "/data/postmaster.pid").c_str());
+  std::remove(absl::StrCat(dir_, "/.s.PGSQL.", port_, ".lock").c_str());
+  std::remove(absl::StrCat(dir_, "/.s.PGSQL.", port_).c_str());
 }
 
 std::string PgHarness::Url(const std::string& role) const {

@@ -22,6 +22,9 @@ class PgHarness {
   // Stops and starts the server on the same port (for fault tests).
   void Stop();
   void Start();
+  // SIGKILL to the postmaster, then (as systemd's KillMode would) to the processes it had started; waits until they
+  // are gone. Start() brings it back through crash recovery.
+  void Kill();
 
   // A process-wide instance started on first use.
   static PgHarness& Shared();

@@ -1,10 +1,12 @@
 // Fault injection: the whole system under a write load from several clients while registry, stats, scoring, the
-// gateway and PostgreSQL are killed (SIGKILL, or an immediate stop for PostgreSQL) one at a time at random moments
+// gateway and PostgreSQL are killed (SIGKILL; for PostgreSQL, the postmaster SIGKILLed or an immediate stop, in turn)
+// one at a time at random moments
 // and restarted. Every client retries unavailable calls with the same idempotency key and logs what was
 // acknowledged. At the end: every acknowledged write is stored exactly once, nothing is half-written, and stats has
 // caught up with the registry's change feed. Prints the counts.
 //   SAIMA_FAULT_SECONDS (default 15; ./saima fault runs 300), SAIMA_FAULT_CLIENTS (default 3)
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <map>
@@ -228,6 +230,7 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
   // While a part is down, a read that needs it must fail fast with 503 (the gateway: refuse the connection).
   std::map<int, int> probe_statuses;
   double slowest_probe_ms = 0;
+  const std::string leader = system_->token("leader");  // signed in now: the database may be down at a probe
   auto probe = [&](const std::string& target) {
     const std::string path = target == "stats"     ? "/v1/monthly-reports/" + approved.back() + "/2023-03"
                              : target == "scoring" ? "/v1/campaigns/" + campaign
@@ -236,7 +239,7 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
     client.set_connection_timeout(2);
     client.set_read_timeout(30);
     const auto start = std::chrono::steady_clock::now();
-    auto res = client.Get(path.c_str(), {{"Authorization", "Bearer " + system_->token("leader")}});
+    auto res = client.Get(path.c_str(), {{"Authorization", "Bearer " + leader}});
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     slowest_probe_ms = std::max(slowest_probe_ms, ms);
     probe_statuses[res ? res->status : (ms > 25000 ? -1 : 0)]++;  // -1: no answer at all
@@ -244,11 +247,26 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
   std::mt19937 rng(42);
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   const std::vector<std::string> targets = {"registry", "stats", "scoring", "gateway", "postgres"};
+  // In rounds, each target once in a shuffled order: even a short run kills each part.
+  std::vector<std::string> round;
   while (std::chrono::steady_clock::now() < end) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1000 + rng() % 2000));
-    const std::string& target = targets[rng() % targets.size()];
+    std::this_thread::sleep_for(std::chrono::milliseconds(800 + rng() % 1500));
+    if (round.empty()) {
+      round = targets;
+      std::shuffle(round.begin(), round.end(), rng);
+    }
+    const std::string target = round.back();
+    round.pop_back();
     if (target == "postgres") {
-      PgHarness::Shared().Stop();
+      // Every other time the postmaster is SIGKILLed (its processes with it) instead of stopped immediately.
+      static int postgres_kills = 0;
+      if (postgres_kills++ % 2 == 0) {
+        PgHarness::Shared().Kill();
+        kills["postgres SIGKILL"]++;
+      } else {
+        PgHarness::Shared().Stop();
+        kills["postgres immediate stop"]++;
+      }
       probe(target);
       std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 700));
       PgHarness::Shared().Start();
@@ -257,8 +275,8 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
       probe(target);
       std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 700));
       system_->process(target).Start();
+      kills[target]++;
     }
-    kills[target]++;
   }
   stop = true;
   for (auto& t : threads) t.join();
