@@ -653,6 +653,9 @@ absl::StatusOr<pb::GetCityReportResponse> Stats::GetCityReport(const Caller& rea
   }
   if (!key_ytd.fits() || !key_plan.fits()) return TotalOutOfRange("重点项目投资");
   *report.mutable_key_projects_completion_rate() = MakeRate(key_ytd.value(), key_plan.value());
+  if (q.rank_min_annual_plan_yuan() < 0) {
+    return InvalidField("rank_min_annual_plan_yuan", "must not be negative", "排名的年度计划下限不能为负数");
+  }
   const int64_t minimum = q.rank_min_annual_plan_yuan() > 0 ? q.rank_min_annual_plan_yuan() : kDefaultRankMinimumYuan;
   auto lowest = stats::RankUnits(*facts, minimum, /*ascending=*/true, units_.UnitNames(d));
   if (!lowest.ok()) return lowest.status();

@@ -27,8 +27,10 @@ using nlohmann::json;
 // The whole system with three units (龙渊街道, 八都镇, 发改局), and HTTP helpers acting as the System's users.
 class HttpSystemTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    system_ = new System();
+  static void SetUpTestSuite() { SetUpSystem(); }
+  // The system (with `gateway_flags`, and nginx in front when `with_nginx`) and its three units.
+  static void SetUpSystem(std::vector<std::string> gateway_flags = {}, bool with_nginx = false) {
+    system_ = new System(std::move(gateway_flags), with_nginx);
     ASSERT_TRUE(system_->WaitHealthy(30)) << "logs in " << system_->log_dir();
     for (const auto& [id, name, type] : {std::tuple{"331181001", "龙渊街道", "UNIT_TYPE_SUBDISTRICT"},
                                          std::tuple{"331181100", "八都镇", "UNIT_TYPE_TOWNSHIP"},

@@ -208,7 +208,8 @@ std::string CamelPath(const std::string& path) {
 }
 
 // A call over one HTTP binding; returns the status and the body.
-std::pair<int, std::string> CallHttp(int port, const Route& route, const json& request, const std::string& credential) {
+std::pair<int, std::string> CallHttp(int port, const Route& route, const json& request, const std::string& credential,
+                                     const std::string& idempotency_key = "") {
   std::string path = route.path.text();
   std::set<std::string> bound;
   for (const std::string& variable : route.path.variables()) {
@@ -236,6 +237,7 @@ std::pair<int, std::string> CallHttp(int port, const Route& route, const json& r
   client.set_read_timeout(20, 0);
   httplib::Headers headers;
   if (!credential.empty()) headers.emplace("Authorization", "Bearer " + credential);
+  if (!idempotency_key.empty() && route.http_method != "GET") headers.emplace("Idempotency-Key", idempotency_key);
   auto send = [&]() -> httplib::Result {
     if (route.http_method == "GET") return client.Get(path.c_str(), headers);
     if (route.http_method == "POST") return client.Post(path.c_str(), headers, body, "application/json");
@@ -550,7 +552,7 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
     }
   };
 
-  int grpc_calls = 0, http_calls = 0, refused = 0, filtered = 0, internal = 0;
+  int grpc_calls = 0, http_calls = 0, refused = 0, filtered = 0, internal = 0, replays = 0;
   std::set<std::string> routes_called;
   auto channel = MakePublicChannel(system_->gateway_grpc(), "");
   auto substitute = [&serial](json request) {
@@ -662,15 +664,31 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
       for (const Route* route : routes) {
         session = credential(*who);
         before = AuditEntries();
-        auto [status, body] = CallHttp(system_->http_port(), *route, substitute(c.request), session);
+        auto [status, body] =
+            CallHttp(system_->http_port(), *route, substitute(c.request), session, "replay-" + rpc.method->name());
         ++http_calls;
         routes_called.insert(absl::StrCat(route->http_method, " ", route->path.text()));
         check(rpc, c, *who, e, status, grpc::StatusCode::OK, body,
               absl::StrCat(route->http_method, " ", route->path.text()), before);
       }
     }
+    // Another caller's idempotency key: every write route was called with the same key by everyone, the allowed
+    // callers included; replayed now by those refused, it finds nothing of theirs and is refused again.
+    for (const auto& [who, e] : plan) {
+      if (e != Expect::kRefused) continue;
+      for (const Route* route : routes) {
+        if (route->http_method == "GET") continue;
+        const int64_t before = AuditEntries();
+        auto [status, body] = CallHttp(system_->http_port(), *route, substitute(c.request), credential(*who),
+                                       "replay-" + rpc.method->name());
+        ++replays;
+        check(rpc, c, *who, e, status, grpc::StatusCode::OK, body,
+              absl::StrCat(route->http_method, " ", route->path.text(), " (replaying another caller's key)"), before);
+      }
+    }
   }
   EXPECT_EQ(routes_called.size(), table->routes().size());
+  EXPECT_GT(replays, 0);
 
   // What is not an RPC: health and the SDMX structures are public; SDMX data needs the reports action.
   const std::vector<std::pair<std::string, Action>> reads = {
@@ -702,9 +720,10 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
   for (const Rpc& rpc : table->rpcs()) public_rpcs += rpc.access.internal() ? 0 : 1;
   std::printf(
       "route matrix: %zu RPCs (%d public, %zu internal), %zu HTTP routes + 3 others, %zu principals; %d gRPC calls, "
-      "%d HTTP calls; %d refused (nothing written), %d narrowed lists, %d internal calls not served\n",
+      "%d HTTP calls; %d refused (nothing written; %d of them replays of another caller's idempotency key), %d "
+      "narrowed lists, %d internal calls not served\n",
       table->rpcs().size(), public_rpcs, table->rpcs().size() - public_rpcs, table->routes().size(), principals.size(),
-      grpc_calls, http_calls, refused, filtered, internal);
+      grpc_calls, http_calls + replays, refused, replays, filtered, internal);
 }
 
 }  // namespace

@@ -59,7 +59,7 @@ int ChildProcess::Terminate(int seconds) {
   return -1;
 }
 
-System::System(std::vector<std::string> gateway_flags) {
+System::System(std::vector<std::string> gateway_flags, bool with_nginx) {
   PgHarness& pg = PgHarness::Shared();
   char tmpl[] = "/tmp/saima-e2e-XXXXXX";
   dir_ = mkdtemp(tmpl);
@@ -98,7 +98,8 @@ System::System(std::vector<std::string> gateway_flags) {
   }
   // Mutual TLS between the processes, as deployed; "intruder" is a certificate of the same CA for a process that is
   // not one of Saima's.
-  if (Run(absl::StrCat("bash ", SAIMA_SOURCE_DIR, "/deploy/tls/make-certs.sh ", dir_, "/tls intruder")) != 0) {
+  if (Run(absl::StrCat("bash ", SAIMA_SOURCE_DIR, "/deploy/tls/make-certs.sh ", dir_, "/tls intruder",
+                       with_nginx ? " nginx" : "")) != 0) {
     std::fprintf(stderr, "make-certs.sh failed\n");
     std::abort();
   }
@@ -136,9 +137,27 @@ System::System(std::vector<std::string> gateway_flags) {
       "--trusted_proxies=127.0.0.1"};
   gateway.insert(gateway.end(), gateway_flags.begin(), gateway_flags.end());  // later flags win
   add("gateway", std::move(gateway));
+  if (with_nginx) {
+    // The same configuration as the demo's (deploy/nginx/render.sh), in the foreground, run by this process.
+    nginx_https_port_ = FreePort();
+    const std::string run = dir_ + "/nginx";
+    if (Run(absl::StrCat("chmod 711 ", dir_, " && bash ", SAIMA_SOURCE_DIR, "/deploy/nginx/render.sh ", dir_,
+                         "/nginx.conf ", run, " 127.0.0.1:", nginx_https_port_, " 127.0.0.1:", FreePort(), " ", dir_,
+                         "/tls/nginx.crt ", dir_, "/tls/nginx.key 127.0.0.1:", http_port_,
+                         " 127.0.0.1:", gateway_port_)) != 0) {
+      std::fprintf(stderr, "nginx configuration failed\n");
+      std::abort();
+    }
+    processes_["nginx"] = new ChildProcess(
+        "nginx", {"/usr/sbin/nginx", "-g", "daemon off;", "-e", run + "/error.log", "-c", dir_ + "/nginx.conf"},
+        dir_ + "/nginx.log");
+    processes_["nginx"]->Start();
+  }
 }
 
 System::~System() {
+  // nginx's workers outlive a SIGKILLed master: it is asked to stop (SIGTERM stops them too).
+  if (auto it = processes_.find("nginx"); it != processes_.end()) it->second->Terminate(5);
   for (auto& [name, process] : processes_) delete process;
   if (std::getenv("SAIMA_KEEP_E2E_LOGS") == nullptr) Run("rm -rf " + dir_);
 }

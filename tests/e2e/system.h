@@ -38,11 +38,14 @@ class ChildProcess {
 class System {
  public:
   // `gateway_flags` are added to the gateway's command line (e.g. lower rate limits).
-  explicit System(std::vector<std::string> gateway_flags = {});
+  // `with_nginx`: nginx in front as deployed (deploy/nginx), at nginx_https_port() with the project CA's certificate.
+  explicit System(std::vector<std::string> gateway_flags = {}, bool with_nginx = false);
   ~System();
 
   std::string gateway_grpc() const { return "127.0.0.1:" + std::to_string(gateway_port_); }
   int http_port() const { return http_port_; }
+  // nginx's HTTPS port (with_nginx); its certificate is signed by tls_dir()/ca.crt.
+  int nginx_https_port() const { return nginx_https_port_; }
   std::string registry_address() const { return "127.0.0.1:" + std::to_string(registry_port_); }
   ChildProcess& process(const std::string& name) { return *processes_.at(name); }
   std::string log_dir() const { return dir_; }
@@ -67,6 +70,7 @@ class System {
   std::string dir_;
   int gateway_port_ = 0;
   int http_port_ = 0;
+  int nginx_https_port_ = 0;
   int registry_port_ = 0;
   std::map<std::string, std::string> users_;  // fixture name → user id
   mutable std::mutex mu_;
