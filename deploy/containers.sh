@@ -41,7 +41,7 @@ build() {  # target image
   podman build --format docker --network=host --secret "id=ca,src=$ca" -q -f "$@" . >/dev/null
 }
 build deploy/postgres/Dockerfile -t localhost/saima-postgres
-for target in registry stats scoring gateway saimactl; do
+for target in registry stats scoring gateway saimactl nginx; do
   build deploy/Dockerfile --target "$target" -t "localhost/saima-$target"
 done
 podman image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E 'localhost/saima-' | sort
@@ -49,7 +49,7 @@ say "镜像构建完成 ($(elapsed))"
 
 # The project CA and the processes' certificates for mutual TLS. The containers run as uid 10001 and read the keys
 # from a bind mount, so in this local demo they are made readable to it; Kubernetes mounts them from a Secret.
-bash deploy/tls/make-certs.sh deploy/compose/tls
+bash deploy/tls/make-certs.sh deploy/compose/tls nginx
 chmod 644 deploy/compose/tls/*.key
 
 say "启动 (podman-compose, 按健康状态依次启动)"
@@ -75,19 +75,23 @@ wait_for "stats" healthy stats
 wait_for "scoring" healthy scoring
 "${COMPOSE[@]}" up -d --no-deps gateway >/dev/null
 wait_for "gateway" healthy gateway
+"${COMPOSE[@]}" up -d --no-deps nginx >/dev/null
 # From the host the containers are reached at their addresses on the compose network (published ports need
 # the CNI port-mapping rules, which machines like these may not allow).
 gateway_http="$(ip_of gateway):8080"
 wait_for "gateway HTTP" curl -sf "http://$gateway_http/healthz"
+# Outside comes in through nginx: HTTPS with the project CA's certificate for the name "nginx".
+CURL=(curl -sf --cacert deploy/compose/tls/ca.crt --resolve "nginx:8443:$(ip_of nginx)")
+wait_for "nginx" "${CURL[@]}" "https://nginx:8443/healthz"
 say "全部就绪 ($(( $(date +%s) - cleanup_started )) s)"
 
 say "冒烟测试"
-http=http://$gateway_http
+http=https://nginx:8443
 registry_metrics="$(ip_of registry):9451"
 stats_metrics="$(ip_of stats):9452"
 scoring_metrics="$(ip_of scoring):9453"
 # Signed in as the demo administrator (deploy/compose/demo-accounts.tsv).
-admin_token=$(curl -sf -X POST "$http/v1/auth/sign-in" -d '{"userId":"admin-1","password":"demo-admin-password"}' |
+admin_token=$("${CURL[@]}" -X POST "$http/v1/auth/sign-in" -d '{"userId":"admin-1","password":"demo-admin-password"}' |
   sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
 [ -n "$admin_token" ] || { say "演示管理员无法登录"; exit 1; }
 admin="Authorization: Bearer $admin_token"
@@ -99,30 +103,35 @@ declare -A before
 for service in registry stats scoring; do before[$service]=$(counter "${metrics_at[$service]}" saima_rpc_requests_total); done
 before_gateway=$(counter "$gateway_http" saima_http_requests_total)
 check() { printf '  %-40s %s\n' "$1" "$2"; }
-health=$(curl -sf "$http/healthz")
+health=$("${CURL[@]}" "$http/healthz")
 echo "$health" | grep -q '"status":"SERVING"' || { echo "$health" >&2; exit 1; }
-check "GET /healthz" "$health"
-curl -sf -H "$admin" -X POST "$http/v1/units" \
+check "GET /healthz (nginx, TLS)" "$health"
+"${CURL[@]}" -H "$admin" -X POST "$http/v1/units" \
   -d '{"unitId":"331181001","name":"龙渊街道","type":"UNIT_TYPE_SUBDISTRICT","regionCode":"331181"}' >/dev/null
-project=$(curl -sf -H "$admin" -H "Idempotency-Key: smoke-1" -X POST "$http/v1/projects" -d '{
+project=$("${CURL[@]}" -H "$admin" -H "Idempotency-Key: smoke-1" -X POST "$http/v1/projects" -d '{
   "projectCode":"2023-331181-04-01-009001","name":"容器冒烟测试项目","unitId":"331181001","industryCode":"2720",
   "constructionNature":"CONSTRUCTION_NATURE_NEW","ownership":"OWNERSHIP_PRIVATE","stage":"PROJECT_STAGE_PLANNING",
   "planningYear":2023,"plannedTotalInvestmentYuan":"60000000"}')
 id=$(echo "$project" | sed -n 's/.*"projectId":"\([0-9]*\)".*/\1/p')
 [ -n "$id" ] || { echo "$project" >&2; exit 1; }
 check "POST /v1/projects" "project $id"
-curl -sf -H "$admin" "$http/v1/projects/$id" | grep -q '容器冒烟测试项目'
+"${CURL[@]}" -H "$admin" "$http/v1/projects/$id" | grep -q '容器冒烟测试项目'
 check "GET /v1/projects/$id (HTTP)" "读回一致"
-podman run --rm --network=saima_default -e SAIMA_GATEWAY_GRPC=gateway:50050 -e SAIMA_TOKEN="$admin_token" \
+podman run --rm --network=saima_default -v "$ROOT/deploy/compose/tls:/etc/saima/tls:ro" \
+  -e SAIMA_GATEWAY_GRPC=nginx:8444 -e SAIMA_GATEWAY_CA=/etc/saima/tls/ca.crt -e SAIMA_TOKEN="$admin_token" \
   localhost/saima-saimactl \
   projects show "$id" | grep -q '容器冒烟测试项目'
-check "saimactl projects show $id (gRPC)" "读回一致"
-curl -sf -H "$admin" "$http/v1/reports/city?period=2023-05" | grep -q '"report"'
+check "saimactl projects show $id (gRPC, nginx, TLS)" "读回一致"
+"${CURL[@]}" -H "$admin" "$http/v1/reports/city?period=2023-05" | grep -q '"report"'
 check "GET /v1/reports/city?period=2023-05" "200"
-curl -sf -H "$admin" "$http/v1/campaigns" | grep -q '"campaigns"'
+"${CURL[@]}" -H "$admin" "$http/v1/campaigns" | grep -q '"campaigns"'
 check "GET /v1/campaigns" "200"
-curl -sf "$http/" | grep -q '赛马'
-check "GET / (看板)" "200"
+"${CURL[@]}" "$http/" | grep -q '赛马'
+headers=$("${CURL[@]}" -o /dev/null -D - "$http/")
+for header in content-security-policy strict-transport-security x-content-type-options; do
+  grep -qi "^$header:" <<<"$headers" || { say "看板缺少 $header"; echo "$headers" >&2; exit 1; }
+done
+check "GET / (看板)" "200, CSP, HSTS, nosniff"
 # Mutual TLS: a client without a certificate of the project CA gets no answer from a service, TLS or plaintext.
 registry_grpc="$(ip_of registry):50051"
 if curl -sk --max-time 5 -o /dev/null "https://$registry_grpc/" || curl -s --max-time 5 --http2-prior-knowledge \

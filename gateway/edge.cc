@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -276,11 +277,32 @@ std::string PeerIp(const std::string& peer) {
 
 }  // namespace
 
+// Whether `address` is `trusted`: an address, or a network written address/prefix-length (10.0.0.0/8, fd00::/8).
+bool Matches(const std::string& address, const std::string& trusted) {
+  const auto slash = trusted.find('/');
+  if (slash == std::string::npos) return address == trusted;
+  int bits = 0;
+  if (!absl::SimpleAtoi(trusted.substr(slash + 1), &bits) || bits < 0) return false;
+  unsigned char a[16], n[16];
+  const bool v4 = trusted.find(':') == std::string::npos;
+  const int family = v4 ? AF_INET : AF_INET6;
+  if (inet_pton(family, address.c_str(), a) != 1 || inet_pton(family, trusted.substr(0, slash).c_str(), n) != 1) {
+    return false;
+  }
+  if (bits > (v4 ? 32 : 128)) return false;
+  for (int i = 0; i < bits; ++i) {
+    const int mask = 0x80 >> (i % 8);
+    if ((a[i / 8] & mask) != (n[i / 8] & mask)) return false;
+  }
+  return true;
+}
+
 std::string ClientAddress(const std::string& peer, const std::string& real_ip,
                           const std::vector<std::string>& trusted_proxies) {
   std::string address = PeerIp(peer);
   if (!real_ip.empty() && IsIpAddress(real_ip) &&
-      std::find(trusted_proxies.begin(), trusted_proxies.end(), address) != trusted_proxies.end()) {
+      std::any_of(trusted_proxies.begin(), trusted_proxies.end(),
+                  [&address](const std::string& trusted) { return Matches(address, trusted); })) {
     return real_ip;
   }
   return address;

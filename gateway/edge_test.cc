@@ -306,3 +306,20 @@ TEST_F(EdgeTest, TheOpenApiDescriptionListsTheNewRoutes) {
 
 }  // namespace
 }  // namespace saima::gateway
+
+namespace saima::gateway {
+namespace {
+
+TEST(ClientAddressTest, ThePeersIpOrWhatATrustedProxySays) {
+  EXPECT_EQ(ClientAddress("ipv4:10.0.0.7:51234", "", {}), "10.0.0.7");
+  EXPECT_EQ(ClientAddress("ipv6:[::1]:51234", "", {}), "::1");
+  EXPECT_EQ(ClientAddress("10.0.0.7", "203.0.113.9", {}), "10.0.0.7") << "no proxy trusted";
+  EXPECT_EQ(ClientAddress("10.0.0.7", "203.0.113.9", {"10.0.0.7"}), "203.0.113.9");
+  EXPECT_EQ(ClientAddress("ipv4:10.89.0.12:4000", "203.0.113.9", {"10.0.0.0/8"}), "203.0.113.9");
+  EXPECT_EQ(ClientAddress("ipv4:11.0.0.1:4000", "203.0.113.9", {"10.0.0.0/8"}), "11.0.0.1");
+  EXPECT_EQ(ClientAddress("10.0.0.7", "not an address", {"10.0.0.7"}), "10.0.0.7");
+  EXPECT_EQ(ClientAddress("ipv6:[fd00::5]:1", "2001:db8::1", {"fd00::/8"}), "2001:db8::1");
+}
+
+}  // namespace
+}  // namespace saima::gateway

@@ -47,7 +47,7 @@ ABSL_FLAG(std::vector<std::string>, bulk_users, {},
           "accounts that load data in bulk (e.g. a migration's loader): limited by --bulk_rate_limit_per_second");
 ABSL_FLAG(double, bulk_rate_limit_per_second, 2000, "calls per second of a --bulk_users account (burst 4×)");
 ABSL_FLAG(std::vector<std::string>, trusted_proxies, {},
-          "addresses of the proxies in front (nginx) whose X-Real-IP header names the client, e.g. 127.0.0.1");
+          "addresses (or networks, 10.0.0.0/8) of the proxies in front (nginx) whose X-Real-IP names the client");
 ABSL_FLAG(std::string, web_root, "", "the web application's files (build/web: index.html, openapi.json, docs.html)");
 ABSL_FLAG(std::string, oc4ids_prefix, "oc4ids-saima0", "OC4IDS project identifier prefix of the publisher");
 
