@@ -43,11 +43,12 @@ TEST(CsvImportTest, NamesLineAndColumnOfBadValues) {
 
 // An approval's date is never guessed: an empty 入库日期 is an error of its row, not today.
 TEST(CsvImportTest, AnApprovedRukuRowNeedsItsDate) {
-  auto rows = ParseRukuCsv(*ParseCsv("项目代码,主管部门,入库日期,目标状态\n"
-                                     "2023-331181-04-01-000123,D01,2023-03-15,\n"
-                                     "2023-331181-04-01-000124,D01,,\n"
-                                     "2023-331181-04-01-000125,D01,,已提交\n"
-                                     "2023-331181-04-01-000126,D01,,已入库\n"));
+  auto rows =
+      ParseRukuCsv(*ParseCsv("项目代码,主管部门,入库日期,目标状态\n"
+                             "2023-331181-04-01-000123,D01,2023-03-15,\n"
+                             "2023-331181-04-01-000124,D01,,\n"
+                             "2023-331181-04-01-000125,D01,,已提交\n"
+                             "2023-331181-04-01-000126,D01,,已入库\n"));
   ASSERT_TRUE(rows.ok()) << rows.status();
   ASSERT_EQ(rows->size(), 4u);
   EXPECT_TRUE((*rows)[0].errors.empty());
