@@ -73,7 +73,9 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
   EXPECT_EQ(Post("dept", path, {{"toState", "RUKU_STATE_RETURNED"}}).first, 400);  // a reason is required
   ASSERT_EQ(Post("dept", path, {{"toState", "RUKU_STATE_DEPT_REVIEWED"}}).first, 200);
   ASSERT_EQ(Post("stats", path, {{"toState", "RUKU_STATE_STATS_REVIEW"}}).first, 200);
-  EXPECT_EQ(Post("stats", path, {{"toState", "RUKU_STATE_APPROVED"}}).first, 409);  // 2亿: the province first
+  EXPECT_EQ(Post("stats", path, {{"toState", "RUKU_STATE_APPROVED"}}).first, 400);  // 入库日期 required
+  EXPECT_EQ(Post("stats", path, {{"toState", "RUKU_STATE_APPROVED"}, {"effectiveDate", "2023-01-15"}}).first,
+            409);  // 2亿: the province first
   ASSERT_EQ(Post("stats", path, {{"toState", "RUKU_STATE_PROVINCE_REVIEW"}}).first, 200);
   auto [approved, final_app] =
       Post("stats", path, {{"toState", "RUKU_STATE_APPROVED"}, {"effectiveDate", "2023-01-15"}});
