@@ -59,6 +59,14 @@ bool IsIsoDate(const std::string& date) {
   return absl::FormatCivilTime(day) == date;
 }
 
+void CheckRukuDate(const std::string& actual_start, const std::string& ruku_date, const std::string& field,
+                   Violations& v) {
+  if (IsIsoDate(actual_start) && IsIsoDate(ruku_date) && ruku_date < actual_start) {
+    v.Add(field, absl::StrCat("the 入库 date ", ruku_date, " is before the actual start ", actual_start),
+          absl::StrCat("入库日期(", ruku_date, ")不能早于实际开工日期(", actual_start, ")：项目须先开工后入库"));
+  }
+}
+
 void CheckProjectCode(const std::string& code, const ReferenceData& ref, const std::string& field, Violations& v) {
   const bool shape =
       code.size() == 24 && AllDigits(code, 0, 4) && code[4] == '-' && AllDigits(code, 5, 6) && code[11] == '-' &&
@@ -171,6 +179,7 @@ void CheckProject(const pb::Project& p, const ReferenceData& ref, const std::str
       p.actual_completion_date() < p.actual_start_date()) {
     v.Add(field("actual_completion_date"), "must not be before actual_start_date", "实际竣工日期不能早于实际开工日期");
   }
+  CheckRukuDate(p.actual_start_date(), p.ruku_date(), field("actual_start_date"), v);
   if (IsStarted(p.stage()) && p.actual_start_date().empty()) {
     v.Add(field("actual_start_date"), "is required once the project has started (在建, 竣工, 投产)",
           "在建、竣工、投产的项目必须填写实际开工日期");

@@ -8,9 +8,13 @@ namespace {
 const ReferenceData& Ref() { return ReferenceData::Embedded(); }
 
 TEST(ReferenceDataTest, LoadsTheWholeIndustryList) {
-  EXPECT_EQ(Ref().industry_count(), 1380u);
+  EXPECT_EQ(Ref().industry_count(), 1381u);  // the 小类 (level 4) of the corrected table
   ASSERT_NE(Ref().IndustryName("2720"), nullptr);
   EXPECT_EQ(*Ref().IndustryName("2720"), "化学药品制剂制造");
+  // The corrected table: 3741 飞机制造 is a 小类 (it was misprinted as 374 at level 3).
+  ASSERT_NE(Ref().IndustryName("3741"), nullptr);
+  EXPECT_EQ(*Ref().IndustryName("3741"), "飞机制造");
+  EXPECT_EQ(Ref().IndustryName("374"), nullptr);
   EXPECT_TRUE(Ref().IsCountyCode("331181"));
   EXPECT_FALSE(Ref().IsCountyCode("331199"));
 }

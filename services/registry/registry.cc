@@ -415,6 +415,10 @@ absl::StatusOr<pb::TransitionRukuApplicationResponse> Registry::TransitionRukuAp
   }
   auto project = store_.GetProject(app->project_id(), deadline);
   if (!project.ok()) return project.status();
+  if (request.to_state() == pb::RUKU_STATE_APPROVED) {
+    CheckRukuDate(project->actual_start_date(), request.effective_date(), "effective_date", v);
+    if (!v.ok()) return v.ToStatus();
+  }
   auto documents = store_.ListDocuments(app->project_id(), deadline);
   if (!documents.ok()) return documents.status();
   RukuFacts facts;

@@ -507,6 +507,10 @@ TEST_F(RukuTest, ProjectOverOneYiPassesTheProvinceAndBecomesRuku) {
   ASSERT_EQ(undated.size(), 1u);
   EXPECT_EQ(undated[0].field, "effective_date");
   ASSERT_TRUE(Step(kStats, id, pb::RUKU_STATE_PROVINCE_REVIEW).ok());
+  // 先开工,后入库: a 入库 date before the actual start (2023-02-18) is refused, naming the field.
+  const auto early = FieldViolationsOf(Step(kStats, id, pb::RUKU_STATE_APPROVED, "", "2023-02-17").status());
+  ASSERT_EQ(early.size(), 1u);
+  EXPECT_EQ(early[0].field, "effective_date");
   auto approved = Step(kStats, id, pb::RUKU_STATE_APPROVED, "", "2023-03-15");
   ASSERT_TRUE(approved.ok()) << approved.status();
   EXPECT_EQ(approved->history_size(), 5);
@@ -516,6 +520,13 @@ TEST_F(RukuTest, ProjectOverOneYiPassesTheProvinceAndBecomesRuku) {
   auto read = registry_->GetProject(kLeader, get, Deadline());
   EXPECT_EQ(read->project().ruku_state(), pb::RUKU_STATE_APPROVED);
   EXPECT_EQ(read->project().ruku_date(), "2023-03-15");
+  // Nor may the start move after the 入库 date once it is 入库.
+  pb::Project later;
+  later.set_actual_start_date("2023-03-16");
+  const auto moved = FieldViolationsOf(
+      Update(kAdmin, project->project_id(), read->project().revision(), later, {"actual_start_date"}).status());
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].field, "project.actual_start_date");
   pb::ListProjectHistoryRequest history;
   history.set_project_id(project->project_id());
   // Created, six documents filed, five steps.

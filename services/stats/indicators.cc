@@ -41,6 +41,12 @@ bool ProjectFacts::HasTier(reg::ProjectTier tier) const {
   return std::find(tiers.begin(), tiers.end(), static_cast<int>(tier)) != tiers.end();
 }
 
+std::string ProjectFacts::StartDate() const {
+  if (!actual_start_date.empty()) return actual_start_date;
+  if (construction_nature == reg::CONSTRUCTION_NATURE_PURCHASE_ONLY) return ruku_date;
+  return "";
+}
+
 const CodeTables& CodeTables::Default() {
   static const CodeTables* tables = [] {
     auto* t = new CodeTables();
@@ -148,7 +154,8 @@ absl::StatusOr<pb::GetIndicatorsResponse> ComputeIndicators(const std::vector<Pr
     *indicator->mutable_yoy_growth() = MakeRate(cat_growth.value(), cat_last.value());
   }
   out.set_annual_plan_yuan(plan.value());
-  out.set_project_count(static_cast<int32_t>(projects.size()));
+  out.set_project_count(static_cast<int32_t>(
+      std::count_if(projects.begin(), projects.end(), [](const ProjectFacts& p) { return p.counted; })));
   *out.mutable_completion_rate() = MakeRate(ytd_with_plan.value(), plan.value());
   *out.mutable_time_progress() = MakeRate(period.month, 12);
   return out;
@@ -159,7 +166,7 @@ pb::ProjectStatus StatusOf(const ProjectFacts& p, const Period& period, const St
   status.set_project_id(p.project_id);
   status.set_project_name(p.name);
   status.set_unit_id(p.unit_id);
-  if (p.actual_start_date.empty() && !p.planned_start_date.empty() &&
+  if (p.StartDate().empty() && !p.planned_start_date.empty() &&
       p.planned_start_date < period.MonthsBeforeStart(t.overdue_start_months - 1)) {
     // Planned to start in or before the month `overdue_start_months` before the period, and not started.
     status.set_status(pb::PROGRESS_STATUS_LAGGING);

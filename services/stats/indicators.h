@@ -40,8 +40,16 @@ struct ProjectFacts {
   int64_t ytd_ja = 0;
   int64_t last_ytd = 0;
   int64_t last_ja = 0;
+  // 入库 by the period's end: only then does the project's investment count (DOMAIN §8); its plan, status and start
+  // count either way.
+  bool counted = true;
+  reg::ConstructionNature construction_nature = reg::CONSTRUCTION_NATURE_UNSPECIFIED;
+  std::string ruku_date;
 
   bool HasTier(reg::ProjectTier tier) const;
+  // When the project started (DOMAIN §3): its actual start; for 单纯购置, whose start is the delivery of its
+  // equipment, the 入库 date (入库 on proof of delivery) when no start date is given. Empty: not started.
+  std::string StartDate() const;
 };
 
 // Versioned code tables for categories without a national definition [default, loadable].

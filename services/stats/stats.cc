@@ -367,7 +367,8 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
   };
   const auto body = [&](ImportSession& session) -> absl::Status {
     const ImportContext& context = session.context();
-    absl::flat_hash_map<int64_t, int64_t> batch_ytd;  // accepted or already stored rows of this import, by Key
+    absl::flat_hash_map<int64_t, int64_t> batch_ytd;          // accepted or already stored rows of this import, by Key
+    absl::flat_hash_map<int64_t, int64_t> batch_since_start;  // their 自开始建设累计, for next year's rows
     absl::flat_hash_set<int64_t> seen, refused;
     absl::flat_hash_map<int, std::string> period_ends;  // YYYYMM → last day, computed once per period
     // A row whose previous month is neither stored nor yet seen waits for the end of the stream.
@@ -407,6 +408,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       if (newest != context.newest.end() && newest->second.kind() == pb::FIGURE_KIND_REPORTED &&
           SameFigures(newest->second, r)) {
         batch_ytd[key] = r.ytd_yuan();
+        batch_since_start[key] = r.since_start_yuan();
         return true;  // Already recorded: importing the same file twice records it once, locked or not.
       }
       auto locked = context.locked.find(r.period());
@@ -434,9 +436,21 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
           return false;
         }
       }
-      if (auto dec = context.december_since_start.find(ImportContext::Key(r.project_id(), {period.year - 1, 12}));
-          dec != context.december_since_start.end()) {
+      // 自开始建设累计 = 上年末 + 年初累计: last December's row may be stored or come in this same import, later.
+      const int64_t december_key = ImportContext::Key(r.project_id(), {period.year - 1, 12});
+      if (refused.contains(december_key)) {
+        refuse(index, "report.since_start_yuan", absl::StrCat("the row of ", period.year - 1, "-12 was refused"),
+               absl::StrCat("同一项目 ", period.year - 1, "-12 的数据未通过，本行无法核对自开始建设累计"));
+        refused.insert(key);
+        return true;
+      }
+      if (auto b = batch_since_start.find(december_key); b != batch_since_start.end()) {
+        rc.last_december_since_start = b->second;
+      } else if (auto dec = context.december_since_start.find(december_key);
+                 dec != context.december_since_start.end()) {
         rc.last_december_since_start = dec->second;
+      } else if (may_defer) {
+        return false;  // settled after the stream, when a December row in it has been seen
       }
       Violations checks;
       CheckReport(r, rc, "report", checks);
@@ -446,6 +460,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
         return true;
       }
       batch_ytd[key] = r.ytd_yuan();
+      batch_since_start[key] = r.since_start_yuan();
       // Once a row is refused in an all-or-nothing import nothing will be kept: stop writing, keep checking.
       if (import_valid_rows || response.errors_size() == 0) session.Write(r);
       return true;
@@ -664,7 +679,7 @@ absl::StatusOr<pb::GetCityReportResponse> Stats::GetCityReport(const Caller& rea
   const std::string h1_start = absl::StrCat(period.year, "-01-01");
   const std::string h1_end = absl::StrCat(period.year, "-06-30");
   for (const auto& f : *facts) {
-    if (!f.HasTier(reg::PROJECT_TIER_MAJOR) || f.actual_start_date < h1_start || f.actual_start_date > h1_end) {
+    if (!f.HasTier(reg::PROJECT_TIER_MAJOR) || f.StartDate() < h1_start || f.StartDate() > h1_end) {
       continue;
     }
     report.set_new_major_starts(report.new_major_starts() + 1);

@@ -1,6 +1,9 @@
 // The stats use cases on a real PostgreSQL: 先入库,后有数, the checks, locks, corrections, versions, imports and
 // the change feed's dims.
 
+#include <functional>
+
+#include "absl/strings/str_format.h"
 #include "common/embedded.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
@@ -49,7 +52,8 @@ class StatsTest : public ::testing::Test {
   }
 
   // Feeds one project change as the registry's change feed would.
-  void Feed(int64_t revision, int64_t project_id, reg::RukuState state, const std::string& ruku_date) {
+  void Feed(int64_t revision, int64_t project_id, reg::RukuState state, const std::string& ruku_date,
+            const std::function<void(reg::Project*)>& edit = nullptr) {
     reg::ProjectChange change;
     change.set_revision(revision);
     auto* p = change.mutable_after();
@@ -66,6 +70,7 @@ class StatsTest : public ::testing::Test {
     p->set_actual_start_date("2023-01-05");
     p->set_ruku_state(state);
     p->set_ruku_date(ruku_date);
+    if (edit) edit(p);
     ASSERT_TRUE(store_->ApplyChange(change, Deadline()).ok());
   }
 
@@ -279,6 +284,110 @@ TEST_F(StatsTest, ImportAcceptsMonthsInAnyOrder) {
   EXPECT_EQ(result->errors_size(), 0) << result->DebugString();
   EXPECT_EQ(result->rows_imported(), 3);
   EXPECT_EQ(Versions("2023-04"), 1);
+}
+
+// 自开始建设累计 = 上年末 + 年初累计 holds when last December's row comes in the same file, even after the row it
+// checks.
+TEST_F(StatsTest, ImportChecksSinceStartAgainstDecemberInTheSameFile) {
+  Feed(1, 1, reg::RUKU_STATE_APPROVED, "2022-01-10");
+  std::vector<pb::MonthlyReport> rows = {Report("2023-02", 150, 150)};  // 自开始建设累计 150 + 100万: not 上年末 + 150
+  for (int m = 2; m <= 12; ++m) rows.push_back(Report(absl::StrFormat("2022-%02d", m), 100, 100 * (m - 1)));
+  auto from = [](const std::vector<pb::MonthlyReport>& rows) {
+    return [rows, i = size_t{0}](pb::MonthlyReport* row) mutable {
+      if (i >= rows.size()) return false;
+      *row = rows[i++];
+      return true;
+    };
+  };
+  auto refused = stats_->ImportMonthlyReports(kUnitStaff, from(rows), false, Deadline());
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  ASSERT_EQ(refused->errors_size(), 1) << refused->DebugString();
+  EXPECT_EQ(refused->errors(0).row(), 1);
+  EXPECT_EQ(refused->errors(0).field(), "report.since_start_yuan");
+  EXPECT_EQ(refused->rows_imported(), 0);
+  // 上年末 (2022-12) 1100 + 100万, plus 150 this year.
+  rows[0].set_since_start_yuan(1100 + 1'000'000 + 150);
+  // A refused December refuses the row that depends on it, naming why.
+  rows[11].set_ytd_yuan(5);  // 2022-12 no longer follows 2022-11
+  auto chained = stats_->ImportMonthlyReports(kUnitStaff, from(rows), false, Deadline());
+  ASSERT_TRUE(chained.ok()) << chained.status();
+  ASSERT_EQ(chained->errors_size(), 3) << chained->DebugString();  // row 12 breaks the chain and its breakdown
+  EXPECT_EQ(chained->errors(0).row(), 1);
+  EXPECT_EQ(chained->errors(0).field(), "report.since_start_yuan");
+  EXPECT_EQ(chained->errors(1).row(), 12);
+  EXPECT_EQ(chained->errors(2).row(), 12);
+  rows[11].set_ytd_yuan(1100);
+  auto accepted = stats_->ImportMonthlyReports(kUnitStaff, from(rows), false, Deadline());
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  EXPECT_EQ(accepted->errors_size(), 0) << accepted->DebugString();
+  EXPECT_EQ(accepted->rows_imported(), 12);
+}
+
+// DOMAIN §8: only the investment is limited to projects 入库 by the period's end. Plans, statuses and new starts
+// are every project's: a key project planned for October and not started is 滞后 (it cannot be 入库), its plan
+// counts in the completion of its tier, its unit and the city; a 重大 project started but not yet 入库 is a new
+// start; a 单纯购置 project starts with its delivery (its 入库) and is not overdue for lack of a start date.
+TEST_F(StatsTest, PlansStatusesAndStartsCountForProjectsNotYetInTheDatabase) {
+  Feed(1, 1, reg::RUKU_STATE_APPROVED, "2023-01-10");
+  Feed(2, 2, reg::RUKU_STATE_UNSPECIFIED, "", [](reg::Project* p) {
+    p->set_stage(reg::PROJECT_STAGE_PREPARATION);
+    p->set_planned_start_date("2022-10-01");
+    p->clear_actual_start_date();
+  });
+  Feed(3, 3, reg::RUKU_STATE_APPROVED, "2023-01-20", [](reg::Project* p) {
+    p->set_construction_nature(reg::CONSTRUCTION_NATURE_PURCHASE_ONLY);
+    p->set_planned_start_date("2022-06-01");
+    p->clear_actual_start_date();
+    p->add_tiers(reg::PROJECT_TIER_MAJOR);
+  });
+  Feed(4, 4, reg::RUKU_STATE_SUBMITTED, "", [](reg::Project* p) {
+    p->set_actual_start_date("2023-02-01");
+    p->clear_tiers();
+    p->add_tiers(reg::PROJECT_TIER_MAJOR);
+  });
+  ASSERT_TRUE(Submit(kUnitStaff, Report("2023-02", 150, 150)).ok());
+  pb::MonthlyReport delivered = Report("2023-02", 200, 200);
+  delivered.set_project_id(3);
+  ASSERT_TRUE(Submit(kUnitStaff, delivered).ok());
+  for (auto [project, yuan] : std::vector<std::pair<int64_t, int64_t>>{{1, 1000}, {2, 3000}, {3, 500}, {4, 1000}}) {
+    pb::SetAnnualPlanRequest plan;
+    plan.mutable_plan()->set_project_id(project);
+    plan.mutable_plan()->set_year(2023);
+    plan.mutable_plan()->set_planned_yuan(yuan);
+    ASSERT_TRUE(stats_->SetAnnualPlan(kBureau, plan, Deadline()).ok());
+  }
+  pb::GetCityReportRequest request;
+  request.set_period("2023-02");
+  request.set_rank_min_annual_plan_yuan(1);
+  auto city = stats_->GetCityReport(kLeader, request, Deadline());
+  ASSERT_TRUE(city.ok()) << city.status();
+  const pb::CityReport& report = city->report();
+  EXPECT_EQ(report.indicators().total().ytd_yuan(), 350);  // 150 + 200: the 入库 ones only
+  EXPECT_EQ(report.indicators().project_count(), 2);
+  // The key projects: 1, 2 and 3, with every plan in the denominator.
+  ASSERT_EQ(report.key_projects().statuses_size(), 3);
+  const pb::ProjectStatus& overdue = report.key_projects().statuses(1);
+  EXPECT_EQ(overdue.project_id(), 2);
+  EXPECT_EQ(overdue.status(), pb::PROGRESS_STATUS_LAGGING);
+  EXPECT_NE(overdue.reason().find("未开工"), std::string::npos) << overdue.reason();
+  const pb::ProjectStatus& purchase = report.key_projects().statuses(2);
+  EXPECT_EQ(purchase.project_id(), 3);
+  EXPECT_EQ(purchase.status(), pb::PROGRESS_STATUS_AHEAD);  // 200/500 against 2/12
+  pb::GetIndicatorsRequest key;
+  key.set_period("2023-02");
+  key.mutable_scope()->set_name("tier:PROJECT_TIER_KEY");
+  auto key_indicators = stats_->GetIndicators(kLeader, key, Deadline());
+  ASSERT_TRUE(key_indicators.ok()) << key_indicators.status();
+  EXPECT_EQ(key_indicators->completion_rate().numerator(), 350);
+  EXPECT_EQ(key_indicators->completion_rate().denominator(), 4500);
+  ASSERT_EQ(report.lowest_units().units_size(), 1);
+  EXPECT_EQ(report.lowest_units().units(0).annual_plan_yuan(), 5500);
+  EXPECT_EQ(report.lowest_units().units(0).ytd_yuan(), 350);
+  EXPECT_EQ(report.indicators().completion_rate().denominator(), 5500);
+  // New 重大 starts: the purchase delivered in January and the project started in February without 入库 (0 of its
+  // 1000 against 2/12: 预警, behind).
+  EXPECT_EQ(report.new_major_starts(), 2);
+  EXPECT_EQ(report.new_major_starts_behind(), 1);
 }
 
 TEST_F(StatsTest, IndicatorsCountOnlyProjectsInTheDatabase) {

@@ -65,26 +65,49 @@ ProjectDims DimsFromRow(const pqxx::row& r) {
   return d;
 }
 
-// Official figure of a period per project: newest verified/corrected version, else newest reported.
-constexpr char kOfficialOf[] =
-    "SELECT DISTINCT ON (project_id) project_id, ytd_yuan, construction_yuan::numeric + installation_yuan AS ja, "
-    "since_start_yuan FROM stats.monthly_reports WHERE period = $1 ORDER BY project_id, (kind <> 1) DESC, version DESC";
+// Enum values as SQL literals, from the contracts: never a hand-written number in a statement.
+std::string Sql(int value) { return absl::StrCat(value); }
+const std::string& Approved() {
+  static const std::string* s = new std::string(Sql(reg::RUKU_STATE_APPROVED));
+  return *s;
+}
+
+// The official figure among a project's versions of a period (DOMAIN §8): the newest verified or corrected one,
+// else the newest reported one. The ORDER BY tail of every query that picks it.
+const std::string& OfficialFirst() {
+  static const std::string* s =
+      new std::string(absl::StrCat("(kind <> ", Sql(pb::FIGURE_KIND_REPORTED), ") DESC, version DESC"));
+  return *s;
+}
+
+// Official figure of a period ($1) per project.
+const std::string& OfficialOf() {
+  static const std::string* s = new std::string(absl::StrCat(
+      "SELECT DISTINCT ON (project_id) project_id, ytd_yuan, construction_yuan::numeric + installation_yuan AS ja, "
+      "since_start_yuan FROM stats.monthly_reports WHERE period = $1 ORDER BY project_id, ",
+      OfficialFirst()));
+  return *s;
+}
 
 }  // namespace
 
 std::vector<NamedStatement> StatsStatements() {
+  // Every project the registry knows, whether 入库 or not (DOMAIN §8: only the investment is limited to those 入库
+  // by the period's end, $3; plans, statuses and starts are every project's).
   static const std::string* facts = new std::string(
-      absl::StrCat("WITH cur AS (", kOfficialOf, "), last AS (",
-                   std::string(kOfficialOf).replace(std::string(kOfficialOf).find("$1"), 2, "$2"),
+      absl::StrCat("WITH cur AS (", OfficialOf(), "), last AS (",
+                   std::string(OfficialOf()).replace(OfficialOf().find("$1"), 2, "$2"),
                    ") SELECT d.project_id, d.unit_id, d.name, d.industry_code, d.sector, d.manufacturing, "
                    "d.industrial_renovation, d.ownership, d.public_institution, d.tiers, d.planned_start_date, "
                    "d.actual_start_date, p.planned_yuan, coalesce(cur.ytd_yuan, 0) AS ytd, coalesce(cur.ja, 0) AS ja, "
-                   "coalesce(last.ytd_yuan, 0) AS last_ytd, coalesce(last.ja, 0) AS last_ja "
+                   "coalesce(last.ytd_yuan, 0) AS last_ytd, coalesce(last.ja, 0) AS last_ja, "
+                   "(d.ruku_state = ",
+                   Approved(),
+                   " AND d.ruku_date <= $3::date) AS counted, d.construction_nature, d.ruku_date "
                    "FROM stats.project_dims d LEFT JOIN cur USING (project_id) LEFT JOIN last USING (project_id) "
-                   "LEFT JOIN stats.annual_plans p ON p.project_id = d.project_id AND p.year = $4 "
-                   "WHERE d.ruku_state = 7 AND d.ruku_date <= $3::date"));
+                   "LEFT JOIN stats.annual_plans p ON p.project_id = d.project_id AND p.year = $4"));
   static const std::string* official = new std::string(
-      absl::StrCat("SELECT ytd_yuan, since_start_yuan FROM (", kOfficialOf, ") o WHERE project_id = $2"));
+      absl::StrCat("SELECT ytd_yuan, since_start_yuan FROM (", OfficialOf(), ") o WHERE project_id = $2"));
   return {
       {"feed_position", "SELECT revision FROM stats.feed_position"},
       {"lock_feed_position", "SELECT revision FROM stats.feed_position FOR UPDATE"},
@@ -92,8 +115,9 @@ std::vector<NamedStatement> StatsStatements() {
       {"upsert_dims",
        "INSERT INTO stats.project_dims (project_id, unit_id, name, industry_code, sector, manufacturing, "
        "industrial_renovation, ownership, public_institution, tiers, stage, ruku_state, ruku_date, "
-       "planned_total_yuan, planned_start_date, actual_start_date, revision, project_code) VALUES ($1, $2, $3, $4, $5, "
-       "$6, $7, $8, $9, $10::int[], $11, $12, $13::date, $14, $15::date, $16::date, $17, $18) "
+       "planned_total_yuan, planned_start_date, actual_start_date, revision, project_code, construction_nature) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::int[], $11, $12, $13::date, $14, $15::date, $16::date, $17, "
+       "$18, $19) "
        "ON CONFLICT (project_id) DO UPDATE SET project_code = EXCLUDED.project_code, "
        "unit_id = EXCLUDED.unit_id, name = EXCLUDED.name, industry_code = EXCLUDED.industry_code, "
        "sector = EXCLUDED.sector, manufacturing = EXCLUDED.manufacturing, "
@@ -101,7 +125,8 @@ std::vector<NamedStatement> StatsStatements() {
        "public_institution = EXCLUDED.public_institution, tiers = EXCLUDED.tiers, stage = EXCLUDED.stage, "
        "ruku_state = EXCLUDED.ruku_state, ruku_date = EXCLUDED.ruku_date, "
        "planned_total_yuan = EXCLUDED.planned_total_yuan, planned_start_date = EXCLUDED.planned_start_date, "
-       "actual_start_date = EXCLUDED.actual_start_date, revision = EXCLUDED.revision"},
+       "actual_start_date = EXCLUDED.actual_start_date, revision = EXCLUDED.revision, "
+       "construction_nature = EXCLUDED.construction_nature"},
       {"get_dims",
        "SELECT project_id, unit_id, ruku_state, ruku_date, planned_total_yuan FROM stats.project_dims "
        "WHERE project_id = $1"},
@@ -147,22 +172,24 @@ std::vector<NamedStatement> StatsStatements() {
       {"list_official",
        absl::StrCat("SELECT DISTINCT ON (period) ", kReportColumns,
                     " FROM stats.monthly_reports WHERE project_id = $1 AND period >= $2 AND period <= $3 "
-                    "ORDER BY period, (kind <> 1) DESC, version DESC")},
+                    "ORDER BY period, ",
+                    OfficialFirst())},
       {"list_latest", absl::StrCat("SELECT DISTINCT ON (project_id) ", kReportColumns,
                                    " FROM stats.monthly_reports WHERE project_id = ANY($1::bigint[]) AND period <= $2 "
-                                   "ORDER BY project_id, period DESC, (kind <> 1) DESC, version DESC")},
-      {"official_of_period", kOfficialOf},
+                                   "ORDER BY project_id, period DESC, ",
+                                   OfficialFirst())},
+      {"official_of_period", OfficialOf()},
       {"newest_of_period",
        absl::StrCat("SELECT DISTINCT ON (project_id) ", kReportColumns,
                     " FROM stats.monthly_reports WHERE period = $1 ORDER BY project_id, version DESC")},
       {"load_facts", *facts},
       {"package_rows",
-       absl::StrCat(
-           "WITH cur AS (SELECT DISTINCT ON (project_id) ", kReportColumns,
-           " FROM stats.monthly_reports WHERE period = $1 ORDER BY project_id, (kind <> 1) DESC, version DESC) "
-           "SELECT d.project_id AS dim_id, d.project_code, d.name, d.unit_id AS dim_unit, d.industry_code, "
-           "d.planned_total_yuan, cur.* FROM stats.project_dims d LEFT JOIN cur USING (project_id) "
-           "WHERE d.ruku_state = 7 AND d.ruku_date <= $2::date ORDER BY d.project_code, d.project_id")},
+       absl::StrCat("WITH cur AS (SELECT DISTINCT ON (project_id) ", kReportColumns,
+                    " FROM stats.monthly_reports WHERE period = $1 ORDER BY project_id, ", OfficialFirst(),
+                    ") SELECT d.project_id AS dim_id, d.project_code, d.name, d.unit_id AS dim_unit, d.industry_code, "
+                    "d.planned_total_yuan, cur.* FROM stats.project_dims d LEFT JOIN cur USING (project_id) "
+                    "WHERE d.ruku_state = ",
+                    Approved(), " AND d.ruku_date <= $2::date ORDER BY d.project_code, d.project_id")},
       {"upsert_peer",
        "INSERT INTO stats.peer_figures (region_code, period, category, yoy_growth_milli_percent) VALUES ($1, $2, $3, "
        "$4) ON CONFLICT (period, category, region_code) DO UPDATE SET "
@@ -187,12 +214,12 @@ absl::Status StatsStore::ApplyChange(const reg::ProjectChange& change, absl::Tim
     if (change.revision() <= position) return absl::OkStatus();  // Already applied.
     const reg::Project& p = change.after();
     if (p.project_id() != 0) {
-      txn.exec_prepared0("upsert_dims", p.project_id(), p.unit_id(), p.name(), p.industry_code(),
-                         static_cast<int>(p.sector()), p.manufacturing(), p.industrial_renovation(),
-                         static_cast<int>(p.ownership()), p.public_institution(), TiersLiteral(p),
-                         static_cast<int>(p.stage()), static_cast<int>(p.ruku_state()), NullIfEmpty(p.ruku_date()),
-                         p.planned_total_investment_yuan(), NullIfEmpty(p.planned_start_date()),
-                         NullIfEmpty(p.actual_start_date()), change.revision(), p.project_code());
+      txn.exec_prepared0(
+          "upsert_dims", p.project_id(), p.unit_id(), p.name(), p.industry_code(), static_cast<int>(p.sector()),
+          p.manufacturing(), p.industrial_renovation(), static_cast<int>(p.ownership()), p.public_institution(),
+          TiersLiteral(p), static_cast<int>(p.stage()), static_cast<int>(p.ruku_state()), NullIfEmpty(p.ruku_date()),
+          p.planned_total_investment_yuan(), NullIfEmpty(p.planned_start_date()), NullIfEmpty(p.actual_start_date()),
+          change.revision(), p.project_code(), static_cast<int>(p.construction_nature()));
     }
     txn.exec_prepared0("set_feed_position", change.revision());
     return absl::OkStatus();
@@ -527,6 +554,14 @@ absl::StatusOr<std::vector<ProjectFacts>> ReadFacts(pqxx::work& txn, const Perio
     if (!r[12].is_null()) f.plan = r[12].as<int64_t>();
     f.ytd = r[13].as<int64_t>();
     f.last_ytd = r[15].as<int64_t>();
+    f.counted = r[17].as<bool>();
+    f.construction_nature = static_cast<reg::ConstructionNature>(r[18].as<int>());
+    f.ruku_date = r[19].is_null() ? "" : r[19].c_str();
+    if (!f.counted) {
+      // Not 入库 by the period's end: it contributes no investment (先入库,后有数), whatever was stored.
+      f.ytd = 0;
+      f.ytd_ja = 0;
+    }
     if (!absl::SimpleAtoi(r[14].c_str(), &f.ytd_ja) || !absl::SimpleAtoi(r[16].c_str(), &f.last_ja)) {
       return Error(absl::StatusCode::kOutOfRange,
                    absl::StrCat("project ", f.project_id, ": construction + installation does not fit in 64 bits"),

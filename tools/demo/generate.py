@@ -120,6 +120,11 @@ PEER_GROWTH = {
     "民间投资": [15.2, 22.0, 10.3, 17.8, 12.5, 25.1, 9.9, 14.0],
 }
 
+# Rate of a key project planned to start in December 2022 and still not started in May: it cannot be 入库 (no proven
+# start) and reports nothing, yet its plan counts in the completion rates and it is 滞后 by the overdue-start rule
+# (DOMAIN.md §8). The speech's figures come out the same only when statistics count such projects.
+NOT_STARTED = 0.0
+
 # Key projects the speech names: (name, unit, industry, nature, ownership, cell, status, 年度计划 万元, rate).
 # The five lowest units of the speech hold one lagging project each, so their completion is that project's.
 NAMED = [
@@ -130,8 +135,8 @@ NAMED = [
     ("水南未来社区水南地块项目", "331181002", "7010", "新建", "国有", "OTHER_STATE", "滞后", 10_000, 0.076),
     ("凤起路区块拆迁安置房项目", "D05", "4710", "新建", "国有", "OTHER_STATE", "滞后", 8_000, 0.023),
     ("浙大路安置房项目", "331181003", "4710", "新建", "国有", "OTHER_STATE", "滞后", 9_000, 0.094),
-    ("中医医院迁建工程", "D10", "8412", "迁建", "国有", "OTHER_STATE", "滞后", 2_500, 0.05),
-    ("公共卫生应急救治中心项目", "D10", "8411", "新建", "国有", "OTHER_STATE", "滞后", 2_000, 0.04),
+    ("中医医院迁建工程", "D10", "8412", "迁建", "国有", "OTHER_STATE", "滞后", 2_500, NOT_STARTED),
+    ("公共卫生应急救治中心项目", "D10", "8411", "新建", "国有", "OTHER_STATE", "滞后", 2_000, NOT_STARTED),
     ("交通物流快递服务中心项目", "D07", "6020", "新建", "国有", "TEW", "滞后", 3_000, 0.05),
     ("小梅镇集镇综合体项目", "331181102", "7010", "新建", "集体", "OTHER_PRIV", "滞后", 6_000, 0.092),
     ("食用菌共富双创园项目", "D06", "0142", "新建", "集体", "OTHER_PRIV", "滞后", 6_000, 0.053),
@@ -224,6 +229,9 @@ class CountedProjects:
         for k in key:
             tiers = ["重点项目"] + (["重大项目"] if rng.random() < 0.4 else [])
             last = round(k["ytd"] * rng.uniform(0.7, 1.1) / 100) * 100
+            if k["rate"] == NOT_STARTED:
+                self.place_not_started(k, tiers, plan=k["plan"])
+                continue
             self.place(k, tiers, planning_year=rng.choice([2020, 2021]), start="2021-09-15", ruku="2021-10-20",
                        this_ytd=k["ytd"], last_ytd=last, plan=k["plan"], first_month=2)
 
@@ -274,6 +282,16 @@ class CountedProjects:
         self.placed[k["cell"]][0] += this_ytd
         self.placed[k["cell"]][1] += last_ytd
         self.series.append((code, planned_total, last_ytd, this_ytd, first_month))
+
+    def place_not_started(self, k, tiers, plan):
+        """A planned key project that has not started: not 入库, no figures, only its annual plan."""
+        self.serial += 1
+        code = f"2022-{CITY}-{(self.serial % 30) + 1:02d}-0{(self.serial % 4) + 1}-{70000 + self.serial:05d}{self.serial % 10}"
+        self.projects.append(dict(name=k["name"], unit=k["unit"], industry=k["industry"], nature=k["nature"],
+                                  ownership=k["ownership"], tiers=tiers, stage="前期", year=2022,
+                                  total=plan * 4 + 50_000_000, planned_start="2022-12-01", actual_start="",
+                                  location=unit_label(k["unit"]), code=code))
+        self.plans.append([code, 2023, plan])
 
     def add_documents(self, code, planned_total, date, place):
         """The materials 入库 requires (DOMAIN.md §4): photo, contract, approval; from 1亿 also permit, design, study."""
