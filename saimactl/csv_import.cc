@@ -222,7 +222,8 @@ absl::StatusOr<std::vector<ParsedRow<RukuRow>>> ParseRukuCsv(const std::vector<C
   return ParseRows<RukuRow>(
       table, {"项目代码", "主管部门", "入库日期"},
       [](const RowReader& r, auto& parsed) {
-        parsed.value = {r.Get("项目代码"), r.Get("主管部门"), r.Get("入库日期"), registry::pb::RUKU_STATE_APPROVED};
+        parsed.value = {r.Get("项目代码"), r.Get("主管部门"), r.Get("入库日期"), registry::pb::RUKU_STATE_APPROVED,
+                        r.Get("原因")};
         const std::string target = r.Get("目标状态");
         // An approval needs its date: an empty 入库日期 is not taken to mean today.
         const auto need_date = [&parsed] {
@@ -242,8 +243,14 @@ absl::StatusOr<std::vector<ParsedRow<RukuRow>>> ParseRukuCsv(const std::vector<C
           parsed.errors.push_back(
               {parsed.line, "目标状态", "须为 草稿/已提交/主管部门已审核/统计局审核中/已入库/退回补正/不予入库 等"});
         need_date();
+        // A return or rejection is recorded with its reason in the audited history: it comes from the file.
+        if ((parsed.value.target == registry::pb::RUKU_STATE_RETURNED ||
+             parsed.value.target == registry::pb::RUKU_STATE_REJECTED) &&
+            parsed.value.reason.empty()) {
+          parsed.errors.push_back({parsed.line, "原因", "退回补正、不予入库的记录须填写原因"});
+        }
       },
-      {"目标状态"});
+      {"目标状态", "原因"});
 }
 
 absl::StatusOr<std::vector<ParsedRow<DocumentRow>>> ParseDocumentsCsv(const std::vector<CsvRow>& table) {

@@ -45,6 +45,8 @@ struct RukuRow {
   std::string ruku_date;
   // Where the workflow stops (optional column 目标状态; 已入库 by default).
   ::saima::registry::v1::RukuState target = ::saima::registry::v1::RUKU_STATE_APPROVED;
+  // Why it was returned or rejected (optional column 原因; required for 退回补正 and 不予入库, which record it).
+  std::string reason;
 };
 struct PlanRow {
   std::string project_code;

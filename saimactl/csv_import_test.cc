@@ -58,6 +58,22 @@ TEST(CsvImportTest, AnApprovedRukuRowNeedsItsDate) {
   ASSERT_EQ((*rows)[3].errors.size(), 1u);
 }
 
+// A return or rejection goes into the audited history with its reason, which only the file can give.
+TEST(CsvImportTest, AReturnOrRejectionNeedsItsReason) {
+  auto rows =
+      ParseRukuCsv(*ParseCsv("项目代码,主管部门,入库日期,目标状态,原因\n"
+                             "2023-331181-04-01-000123,D01,,退回补正,现场照片未显示开工日期\n"
+                             "2023-331181-04-01-000124,D01,,退回补正,\n"
+                             "2023-331181-04-01-000125,D01,,不予入库,\n"));
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_TRUE((*rows)[0].errors.empty());
+  EXPECT_EQ((*rows)[0].value.reason, "现场照片未显示开工日期");
+  ASSERT_EQ((*rows)[1].errors.size(), 1u);
+  EXPECT_EQ((*rows)[1].errors[0].column, "原因");
+  ASSERT_EQ((*rows)[2].errors.size(), 1u);
+}
+
 TEST(CsvImportTest, RefusesUnknownOrMissingColumns) {
   EXPECT_FALSE(ParseProjectsCsv(*ParseCsv("项目名称,颜色\nx,红\n")).ok());
   EXPECT_FALSE(ParseProjectsCsv(*ParseCsv("项目名称\nx\n")).ok());

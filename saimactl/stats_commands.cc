@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/names.h"
+#include "common/status.h"
 #include "google/protobuf/util/json_util.h"
 #include "saimactl/csv_import.h"
 #include "saimactl/table.h"
@@ -66,10 +67,14 @@ bool Resolve(const std::map<std::string, int64_t>& ids, ParsedRow<T>& row, const
   return true;
 }
 
-// Drives one 入库 application from wherever it stands to the row's target state, taking the steps the project's
-// size requires: forward to APPROVED, or to SUBMITTED and back (RETURNED, by the department), or through the
-// bureau's review to REJECTED.
+// Drives one 入库 application from wherever it stands to the row's target state along the one path the state
+// machine allows for the project's size (registry::RukuPath): no step is tried and refused on the way, and a return
+// or rejection carries the reason the file gives. A target the path cannot reach is refused, naming both states.
 absl::Status DriveWorkflow(Client& client, int64_t project_id, const RukuRow& row, const std::string& request_id) {
+  reg::GetProjectRequest get;
+  get.set_project_id(project_id);
+  reg::GetProjectResponse project;
+  if (absl::Status s = client.Call(&reg::RegistryService::Stub::GetProject, get, &project); !s.ok()) return s;
   reg::CreateRukuApplicationRequest create;
   create.mutable_application()->set_project_id(project_id);
   create.mutable_application()->set_reviewing_department_id(row.reviewing_department_id);
@@ -79,58 +84,29 @@ absl::Status DriveWorkflow(Client& client, int64_t project_id, const RukuRow& ro
     return s;
   }
   reg::RukuApplication app = created.application();
-  // Where the forward path turns back, for the targets off it.
-  const reg::RukuState turn = row.target == reg::RUKU_STATE_RETURNED   ? reg::RUKU_STATE_SUBMITTED
-                              : row.target == reg::RUKU_STATE_REJECTED ? reg::RUKU_STATE_STATS_REVIEW
-                                                                       : reg::RUKU_STATE_UNSPECIFIED;
-  for (int step = 0; step < 8 && app.state() != row.target; ++step) {
-    std::vector<reg::RukuState> candidates;
-    if (app.state() == turn) {
-      candidates = {row.target};
-    } else {
-      switch (app.state()) {
-        case reg::RUKU_STATE_DRAFT:
-        case reg::RUKU_STATE_RETURNED:
-          candidates = {reg::RUKU_STATE_SUBMITTED};
-          break;
-        case reg::RUKU_STATE_SUBMITTED:
-          candidates = {reg::RUKU_STATE_DEPT_REVIEWED};
-          break;
-        case reg::RUKU_STATE_DEPT_REVIEWED:
-          candidates = {reg::RUKU_STATE_STATS_REVIEW};
-          break;
-        case reg::RUKU_STATE_STATS_REVIEW:
-          candidates = {reg::RUKU_STATE_APPROVED, reg::RUKU_STATE_PROVINCE_REVIEW};
-          break;
-        case reg::RUKU_STATE_PROVINCE_REVIEW:
-          candidates = {reg::RUKU_STATE_APPROVED, reg::RUKU_STATE_NBS_REVIEW};
-          break;
-        case reg::RUKU_STATE_NBS_REVIEW:
-          candidates = {reg::RUKU_STATE_APPROVED};
-          break;
-        default:
-          return absl::FailedPreconditionError(absl::StrCat("申请处于无法推进的状态 ", app.state()));
-      }
+  bool reachable = false;
+  const auto path =
+      registry::RukuPath(app.state(), row.target, project.project().planned_total_investment_yuan(), &reachable);
+  if (!reachable) {
+    return Error(
+        absl::StatusCode::kFailedPrecondition,
+        absl::StrCat("no path from ", reg::RukuState_Name(app.state()), " to ", reg::RukuState_Name(row.target)),
+        absl::StrCat("入库申请当前为“", DisplayNameOf(app.state()), "”，按项目规模无法转为“", DisplayNameOf(row.target),
+                     "”"));
+  }
+  for (reg::RukuState to : path) {
+    reg::TransitionRukuApplicationRequest t;
+    t.set_application_id(app.application_id());
+    t.set_to_state(to);
+    t.set_expected_state(app.state());
+    if (to == reg::RUKU_STATE_APPROVED) t.set_effective_date(row.ruku_date);
+    if (to == reg::RUKU_STATE_RETURNED || to == reg::RUKU_STATE_REJECTED) t.set_reason(row.reason);
+    t.set_request_id(absl::StrCat(request_id, "-", reg::RukuState_Name(app.state()), "-", reg::RukuState_Name(to)));
+    reg::TransitionRukuApplicationResponse moved;
+    if (absl::Status s = client.Call(&reg::RegistryService::Stub::TransitionRukuApplication, t, &moved); !s.ok()) {
+      return s;
     }
-    absl::Status last;
-    for (reg::RukuState to : candidates) {
-      reg::TransitionRukuApplicationRequest t;
-      t.set_application_id(app.application_id());
-      t.set_to_state(to);
-      t.set_expected_state(app.state());
-      if (to == reg::RUKU_STATE_APPROVED) t.set_effective_date(row.ruku_date);
-      if (to == reg::RUKU_STATE_RETURNED) t.set_reason("材料需补正: 现场照片未显示开工日期");
-      if (to == reg::RUKU_STATE_REJECTED) t.set_reason("经核查未达到入库条件");
-      t.set_request_id(absl::StrCat(request_id, "-", step, "-", to));
-      reg::TransitionRukuApplicationResponse moved;
-      last = client.Call(&reg::RegistryService::Stub::TransitionRukuApplication, t, &moved);
-      if (last.ok()) {
-        app = moved.application();
-        break;
-      }
-      if (!absl::IsFailedPrecondition(last)) return last;
-    }
-    if (!last.ok()) return last;
+    app = moved.application();
   }
   return absl::OkStatus();
 }

@@ -42,13 +42,15 @@ std::vector<NamedStatement> DispatchStatements() {
        "VALUES ($1, $2, $3, $4::date, $5::jsonb, $6) RETURNING order_id"},
       {"order_for_update", "SELECT order_id, doc FROM registry.orders WHERE order_id = $1 FOR UPDATE"},
       {"get_order", "SELECT order_id, doc FROM registry.orders WHERE order_id = $1"},
-      {"open_orders_for_update",
-       "SELECT order_id, doc FROM registry.orders WHERE state <> 3 ORDER BY order_id FOR UPDATE"},
+      {"open_orders_for_update", absl::StrCat("SELECT order_id, doc FROM registry.orders WHERE state <> ",
+                                              pb::ORDER_STATE_CLOSED, " ORDER BY order_id FOR UPDATE")},
       {"update_order", "UPDATE registry.orders SET doc = $2::jsonb, state = $3 WHERE order_id = $1"},
       {"list_orders",
-       "SELECT order_id, doc FROM registry.orders WHERE ($1 = 0 OR project_id = $1) AND ($2 = '' OR unit_id = $2) "
-       "AND (NOT $3 OR state <> 3) AND ($4 = '' OR issued_date >= $4::date) "
-       "AND ($5 = '' OR issued_date <= $5::date) ORDER BY order_id"},
+       absl::StrCat("SELECT order_id, doc FROM registry.orders WHERE ($1 = 0 OR project_id = $1) "
+                    "AND ($2 = '' OR unit_id = $2) AND (NOT $3 OR state <> ",
+                    pb::ORDER_STATE_CLOSED,
+                    ") AND ($4 = '' OR issued_date >= $4::date) AND ($5 = '' OR issued_date <= $5::date) "
+                    "ORDER BY order_id")},
       {"dispatch_request_seen", "SELECT object_id FROM registry.dispatch_requests WHERE request_id = $1"},
       {"insert_dispatch_request", "INSERT INTO registry.dispatch_requests (request_id, object_id) VALUES ($1, $2)"},
       {"decision_by_request", "SELECT decision_id, doc FROM registry.decisions WHERE request_id = $1"},

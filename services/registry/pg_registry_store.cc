@@ -169,8 +169,9 @@ std::vector<NamedStatement> RegistryStatements() {
        "VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, $11) RETURNING *"},
       {"list_documents", "SELECT * FROM registry.documents WHERE project_id = $1 ORDER BY document_id"},
       {"started_not_ruku",
-       "SELECT doc FROM registry.projects WHERE stage IN (3, 4, 5) AND ruku_state <> 7 AND ($1 = '' OR unit_id = $1) "
-       "ORDER BY project_id"},
+       absl::StrCat("SELECT doc FROM registry.projects WHERE stage IN (", pb::PROJECT_STAGE_CONSTRUCTION, ", ",
+                    pb::PROJECT_STAGE_COMPLETED, ", ", pb::PROJECT_STAGE_IN_PRODUCTION, ") AND ruku_state <> ",
+                    pb::RUKU_STATE_APPROVED, " AND ($1 = '' OR unit_id = $1) ORDER BY project_id")},
       {"application_by_request", "SELECT application_id FROM registry.ruku_applications WHERE request_id = $1"},
       {"insert_application",
        "INSERT INTO registry.ruku_applications (project_id, unit_id, state, reviewing_department_id, "

@@ -60,7 +60,52 @@ absl::Status CheckActor(const Caller& caller, const pb::Project& project, const 
   return Authorize(caller, Action::ACTION_DECIDE_RUKU, target);
 }
 
+// Position on the forward path (DRAFT and RETURNED before submission); -1 off it.
+int Rank(pb::RukuState s) {
+  switch (s) {
+    case pb::RUKU_STATE_DRAFT:
+    case pb::RUKU_STATE_RETURNED:
+      return 0;
+    case pb::RUKU_STATE_SUBMITTED:
+      return 1;
+    case pb::RUKU_STATE_DEPT_REVIEWED:
+      return 2;
+    case pb::RUKU_STATE_STATS_REVIEW:
+      return 3;
+    case pb::RUKU_STATE_PROVINCE_REVIEW:
+      return 4;
+    case pb::RUKU_STATE_NBS_REVIEW:
+      return 5;
+    case pb::RUKU_STATE_APPROVED:
+      return 6;
+    default:
+      return -1;
+  }
+}
+
 }  // namespace
+
+std::vector<pb::RukuState> RukuPath(pb::RukuState from, pb::RukuState target, int64_t total, bool* reachable) {
+  *reachable = true;
+  std::vector<pb::RukuState> path;
+  if (from == target) return path;
+  const bool back = target == pb::RUKU_STATE_RETURNED || target == pb::RUKU_STATE_REJECTED;
+  // Who turns it back: the 主管部门 (at SUBMITTED) returns, the bureau (from STATS_REVIEW) rejects.
+  const int turn = Rank(target == pb::RUKU_STATE_RETURNED ? pb::RUKU_STATE_SUBMITTED : pb::RUKU_STATE_STATS_REVIEW);
+  for (pb::RukuState at = from;;) {
+    if (back && IsReviewState(at) && Rank(at) >= turn) {
+      path.push_back(target);
+      return path;
+    }
+    at = ForwardFrom(at, total);
+    if (at == pb::RUKU_STATE_UNSPECIFIED) break;
+    path.push_back(at);
+    if (at == target) return path;
+    if (at == pb::RUKU_STATE_APPROVED) break;
+  }
+  *reachable = false;
+  return {};
+}
 
 absl::Status CheckRukuTransition(const Caller& caller, const pb::Project& project, const pb::RukuApplication& app,
                                  pb::RukuState to, const std::string& reason, const RukuFacts& facts) {

@@ -39,6 +39,12 @@ absl::Status CheckRukuTransition(const Caller& caller, const pb::Project& projec
                                  const pb::RukuApplication& application, pb::RukuState to, const std::string& reason,
                                  const RukuFacts& facts);
 
+// The steps that take an application from `from` to `target` for a project of `total` 元, as the state machine
+// allows them: forward through the reviews its size requires; RETURNED by the 主管部门 once SUBMITTED, REJECTED by
+// the bureau once under its review (or from the review it is in, when that is later). Empty when `target` is
+// `from` or cannot be reached from it (such as 省级审核中 for a project under 1亿元); `reachable` tells which.
+std::vector<pb::RukuState> RukuPath(pb::RukuState from, pb::RukuState target, int64_t total, bool* reachable);
+
 // Consistency flags of DOMAIN.md §4 found when an application is submitted (Chinese, for reviewers).
 std::vector<std::string> ConsistencyFlags(const pb::Project& project, const pb::Unit& unit,
                                           const pb::RukuApplication& application);

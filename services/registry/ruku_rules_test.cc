@@ -133,6 +133,50 @@ TEST(RukuGuardTest, SmallOrUnstartedProjectsCannotBeSubmitted) {
   EXPECT_EQ(Submit(unstarted, {}), absl::StatusCode::kFailedPrecondition);
 }
 
+// The path the CLI's import follows comes from the same machine the server checks: every step of every path is one
+// CheckRukuTransition accepts (by the role acting at that step), and the sizes decide the reviews.
+TEST(RukuPathTest, EveryStepIsOneTheStateMachineAccepts) {
+  const RukuFacts all =
+      Documents({pb::DOCUMENT_TYPE_SITE_PHOTO, pb::DOCUMENT_TYPE_CONSTRUCTION_CONTRACT, pb::DOCUMENT_TYPE_APPROVAL,
+                 pb::DOCUMENT_TYPE_CONSTRUCTION_PERMIT, pb::DOCUMENT_TYPE_DESIGN, pb::DOCUMENT_TYPE_FEASIBILITY_STUDY});
+  int paths = 0;
+  for (int64_t total : {20'000'000LL, 300'000'000LL, 2'000'000'000LL}) {
+    for (int f = pb::RUKU_STATE_DRAFT; f <= pb::RUKU_STATE_REJECTED; ++f) {
+      for (int t = pb::RUKU_STATE_SUBMITTED; t <= pb::RUKU_STATE_REJECTED; ++t) {
+        const auto from = static_cast<pb::RukuState>(f), target = static_cast<pb::RukuState>(t);
+        bool reachable = false;
+        const auto path = RukuPath(from, target, total, &reachable);
+        if (!reachable || path.empty()) continue;
+        ++paths;
+        EXPECT_EQ(path.back(), target);
+        pb::RukuState at = from;
+        for (pb::RukuState to : path) {
+          const Caller& actor = (at == pb::RUKU_STATE_DRAFT || at == pb::RUKU_STATE_RETURNED) ? kStaff
+                                : at == pb::RUKU_STATE_SUBMITTED                              ? kReviewer
+                                                                                              : kBureau;
+          EXPECT_TRUE(CheckRukuTransition(actor, Started(total), InState(at), to, "理由", all).ok())
+              << total << ": " << pb::RukuState_Name(at) << " -> " << pb::RukuState_Name(to);
+          at = to;
+        }
+      }
+    }
+  }
+  EXPECT_GT(paths, 40);
+  bool reachable = true;
+  // Under 1亿 there is no provincial review; nothing leaves a final state.
+  EXPECT_TRUE(RukuPath(pb::RUKU_STATE_DRAFT, pb::RUKU_STATE_PROVINCE_REVIEW, 20'000'000, &reachable).empty());
+  EXPECT_FALSE(reachable);
+  RukuPath(pb::RUKU_STATE_APPROVED, pb::RUKU_STATE_SUBMITTED, 20'000'000, &reachable);
+  EXPECT_FALSE(reachable);
+  RukuPath(pb::RUKU_STATE_REJECTED, pb::RUKU_STATE_APPROVED, 20'000'000, &reachable);
+  EXPECT_FALSE(reachable);
+  EXPECT_EQ(RukuPath(pb::RUKU_STATE_DRAFT, pb::RUKU_STATE_APPROVED, 2'000'000'000, &reachable).size(), 6u);
+  EXPECT_EQ(RukuPath(pb::RUKU_STATE_DRAFT, pb::RUKU_STATE_APPROVED, 20'000'000, &reachable).size(), 4u);
+  EXPECT_EQ(RukuPath(pb::RUKU_STATE_DRAFT, pb::RUKU_STATE_RETURNED, 20'000'000, &reachable),
+            (std::vector<pb::RukuState>{pb::RUKU_STATE_SUBMITTED, pb::RUKU_STATE_RETURNED}));
+  EXPECT_EQ(RukuPath(pb::RUKU_STATE_DRAFT, pb::RUKU_STATE_REJECTED, 20'000'000, &reachable).size(), 4u);
+}
+
 TEST(MissingLightTest, YellowAfterOneMonthRedAfterTwoOnTheirDays) {
   int months = -1;
   EXPECT_EQ(MissingLight("2023-03-15", "2023-04-14", &months), pb::MISSING_RUKU_LIGHT_PENDING);

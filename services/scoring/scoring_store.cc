@@ -80,8 +80,9 @@ std::vector<NamedStatement> ScoringStatements() {
       {"get_nomination_update", "SELECT * FROM scoring.nominations WHERE nomination_id = $1 FOR UPDATE"},
       {"list_nominations", "SELECT * FROM scoring.nominations WHERE campaign_id = $1 ORDER BY nomination_id"},
       {"selected_years",
-       "SELECT DISTINCT c.year FROM scoring.nominations n JOIN scoring.campaigns c USING (campaign_id) "
-       "WHERE n.project_id = $1 AND n.state = 4 ORDER BY c.year"},
+       absl::StrCat("SELECT DISTINCT c.year FROM scoring.nominations n JOIN scoring.campaigns c USING (campaign_id) "
+                    "WHERE n.project_id = $1 AND n.state = ",
+                    pb::NOMINATION_STATE_SELECTED, " ORDER BY c.year")},
       {"set_selection_final", "UPDATE scoring.campaigns SET selection_final = true WHERE campaign_id = $1"},
       {"get_sheet",
        "SELECT doc, submitted FROM scoring.score_sheets WHERE campaign_id = $1 AND judge_id = $2 AND unit_id = $3 "

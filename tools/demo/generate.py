@@ -338,8 +338,8 @@ class CountedProjects:
                     previous = ytd
         with open(os.path.join(out_dir, "ruku.csv"), "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
-            w.writerow(["项目代码", "主管部门", "入库日期", "目标状态"])
-            w.writerows([r + ["已入库"] if len(r) == 3 else r for r in self.ruku])
+            w.writerow(["项目代码", "主管部门", "入库日期", "目标状态", "原因"])
+            w.writerows([r + ["已入库", ""] if len(r) == 3 else r for r in self.ruku])
         with open(os.path.join(out_dir, "documents.csv"), "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
             w.writerow(["项目代码", "材料类型", "文号", "发文机关", "日期", "内容SHA256", "存储位置", "说明", "拍摄时间", "拍摄地点"])
@@ -578,8 +578,9 @@ def main():
     # queue has something in each column, and the rest of those projects show in 应统尽统 as missing.
     targets = ["草稿", "已提交", "主管部门已审核", "统计局审核中", "退回补正", "不予入库", "已提交", "主管部门已审核"]
     started = [r for r in rows if r[7] == "在建" and r[8] == 2022 and r[0]][:len(targets)]
+    reasons = {"退回补正": "现场照片未显示开工日期, 请补充带日期的现场照片", "不予入库": "经核查项目尚未实际开工建设"}
     for row, target in zip(started, targets):
-        counted.ruku.append([row[0], "D01", "", target])
+        counted.ruku.append([row[0], "D01", "", target, reasons.get(target, "")])
         counted.add_documents(row[0], row[9], "2022-10-20", row[14] or row[2])
     with open(os.path.join(out_dir, "projects.csv"), "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
