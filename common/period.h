@@ -8,6 +8,8 @@
 
 namespace saima {
 
+class Violations;
+
 struct Period {
   int year = 0;
   int month = 0;  // 2..12
@@ -25,6 +27,14 @@ struct Period {
   bool operator==(const Period& o) const { return year == o.year && month == o.month; }
   bool operator<(const Period& o) const { return year != o.year ? year < o.year : month < o.month; }
 };
+
+// "YYYY-MM-DD" naming a real day (2023-02-30 is not one).
+bool IsDate(const std::string& text);
+
+// The one rule and message for a period or a date given by a person, added to `v` under `field`. CheckDate
+// accepts an empty text (a date not given); `label` names the date in Chinese, e.g. "计划开工日期".
+void CheckPeriod(const std::string& text, const std::string& field, Violations& v);
+void CheckDate(const std::string& text, const std::string& field, const std::string& label, Violations& v);
 
 }  // namespace saima
 

@@ -11,7 +11,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/names.h"
+#include "common/period.h"
 #include "common/policy.h"
+#include "common/progress.h"
 #include "common/status.h"
 #include "gateway/gateway.h"
 #include "google/protobuf/util/time_util.h"
@@ -25,15 +27,12 @@ namespace reg = ::saima::registry::v1;
 namespace st = ::saima::stats::v1;
 namespace sc = ::saima::scoring::v1;
 
-bool Behind(st::ProgressStatus s) { return s == st::PROGRESS_STATUS_WARNING || s == st::PROGRESS_STATUS_LAGGING; }
-
 // "2023-05" → {2023, 5}; INVALID_ARGUMENT unless MM is 02–12.
-absl::StatusOr<absl::CivilMonth> ParseReportPeriod(const std::string& period, const char* field) {
-  absl::CivilMonth month;
-  if (period.size() != 7 || !absl::ParseCivilTime(period, &month) || month.month() < 2) {
-    return InvalidField(field, "must be YYYY-MM with MM from 02 to 12", "月份应写作 YYYY-MM，月份为 02 至 12");
-  }
-  return month;
+absl::StatusOr<Period> ParseReportPeriod(const std::string& period, const char* field) {
+  Violations v;
+  CheckPeriod(period, field, v);
+  if (!v.ok()) return v.ToStatus();
+  return *Period::Parse(period);
 }
 
 // 季分析 and 年总结 cover every unit of the city: they are for those who see the whole city's dispatch.
@@ -45,8 +44,7 @@ absl::Status RequireCityWide(const Caller& caller, const std::string& report) {
                             "涵盖全市各单位，仅限可查看全市调度的用户查看"));
 }
 
-std::string PeriodOf(int year, int month) { return absl::FormatCivilTime(absl::CivilMonth(year, month)); }
-std::string LastDay(absl::CivilMonth m) { return absl::FormatCivilTime(absl::CivilDay(m + 1) - 1); }
+std::string PeriodOf(int year, int month) { return Period{year, month}.ToString(); }
 
 int64_t DaysBetween(const std::string& from, const std::string& to) {
   absl::CivilDay a, b;
@@ -56,21 +54,6 @@ int64_t DaysBetween(const std::string& from, const std::string& to) {
 
 }  // namespace
 
-// The key and major projects' statuses at a period, by project id.
-absl::StatusOr<std::map<int64_t, st::ProjectStatus>> Gateway::StatusesAt(const CallInfo& call,
-                                                                         const std::string& period) {
-  std::map<int64_t, st::ProjectStatus> out;
-  for (const char* tier : {"PROJECT_TIER_KEY", "PROJECT_TIER_MAJOR"}) {
-    st::ListProjectStatusesRequest request;
-    request.set_period(period);
-    request.set_tier(tier);
-    auto statuses = Ask(call, &st::StatsService::Stub::ListProjectStatuses, request);
-    if (!statuses.ok()) return statuses.status();
-    for (const auto& s : statuses->statuses()) out.emplace(s.project_id(), s);
-  }
-  return out;
-}
-
 absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const CallInfo& call,
                                                                          const gw::GetDispatchAgendaRequest& request) {
   auto month = ParseReportPeriod(request.period(), "period");
@@ -78,18 +61,16 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
   const int warning_months = request.warning_months() > 0 ? request.warning_months() : 2;
   gw::GetDispatchAgendaResponse out;
   out.set_period(request.period());
-  out.set_as_of_date(LastDay(*month));
+  out.set_as_of_date(month->EndDate());
   *out.mutable_generated_time() = google::protobuf::util::TimeUtil::GetCurrentTime();
   auto names = UnitNames(call);
   if (!names.ok()) return names.status();
 
-  // Statuses of this period and of the months before it (for the light changes and the months behind).
-  std::vector<std::map<int64_t, st::ProjectStatus>> history;  // [0] = this period, [1] = the month before …
-  for (int m = month->month(); m >= 2; --m) {
-    auto statuses = StatusesAt(call, PeriodOf(static_cast<int>(month->year()), m));
-    if (!statuses.ok()) return statuses.status();
-    history.push_back(*std::move(statuses));
-  }
+  // The key and major projects' statuses from 02 to this period, with the months behind: stats decides them.
+  st::ListStatusHistoryRequest history_request;
+  history_request.set_period(request.period());
+  auto history = Ask(call, &st::StatsService::Stub::ListStatusHistory, history_request);
+  if (!history.ok()) return history.status();
   reg::ListProblemsRequest problems_request;
   problems_request.set_open_only(true);
   problems_request.set_as_of_date(out.as_of_date());
@@ -107,7 +88,8 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
   std::map<int64_t, std::vector<const reg::Order*>> orders_of;
   for (const auto& o : orders->orders()) orders_of[o.project_id()].push_back(&o);
 
-  auto entry = [&](const st::ProjectStatus& s) {
+  auto entry = [&](const st::ProjectStatusHistory& h) {
+    const st::ProjectStatus& s = h.status();
     gw::AgendaProject a;
     a.set_project_id(s.project_id());
     a.set_project_name(s.project_name());
@@ -117,29 +99,18 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
     a.set_ytd_yuan(s.completion_rate().numerator());
     a.set_plan_yuan(s.completion_rate().denominator());
     a.set_reason(s.reason());
-    if (history.size() > 1) {
-      if (auto it = history[1].find(s.project_id()); it != history[1].end()) {
-        a.set_previous_status(DisplayNameOf(it->second.status()));
-      }
-    }
-    int behind = 0;
-    for (const auto& statuses : history) {
-      auto it = statuses.find(s.project_id());
-      if (it == statuses.end() || !Behind(it->second.status())) break;
-      ++behind;
-    }
-    a.set_months_behind(behind);
+    if (month->month > 2) a.set_previous_status(DisplayNameOf(h.previous_status()));
+    a.set_months_behind(h.months_behind());
     for (const auto* p : problems_of[s.project_id()]) *a.add_problems() = *p;
     for (const auto* o : orders_of[s.project_id()]) *a.add_orders() = *o;
     return a;
   };
-  for (const auto& [id, s] : history[0]) {
-    gw::AgendaProject a = entry(s);
-    if (history.size() > 1 && !a.previous_status().empty() && a.previous_status() != a.status()) {
-      *out.add_light_changes() = a;
-    }
-    if (!Behind(s.status())) continue;
-    const bool open_order = !orders_of[id].empty();
+  for (const auto& h : history->projects()) {
+    const st::ProjectStatus& s = h.status();
+    gw::AgendaProject a = entry(h);
+    if (month->month > 2 && a.previous_status() != a.status()) *out.add_light_changes() = a;
+    if (!IsBehind(s.status())) continue;
+    const bool open_order = !orders_of[s.project_id()].empty();
     if (!open_order && (s.status() == st::PROGRESS_STATUS_LAGGING || a.months_behind() >= warning_months)) {
       *out.add_proposed_orders() = a;
     }
@@ -152,17 +123,21 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
                      return a.months_behind() > b.months_behind();
                    });
 
-  // Overdue milestones of the key and major projects the caller may see (a unit sees its own).
-  for (const auto& [id, s] : history[0]) {
-    reg::ListMilestonesRequest milestones_request;
-    milestones_request.set_project_id(id);
+  // Overdue milestones of the key and major projects the caller may see (a unit sees its own), in one call.
+  std::map<int64_t, const st::ProjectStatus*> status_of;
+  reg::ListMilestonesRequest milestones_request;
+  for (const auto& h : history->projects()) {
+    status_of[h.status().project_id()] = &h.status();
+    milestones_request.add_project_ids(h.status().project_id());
+  }
+  if (!status_of.empty()) {
     auto milestones = Ask(call, &reg::RegistryService::Stub::ListMilestones, milestones_request);
-    if (absl::IsPermissionDenied(milestones.status())) continue;
     if (!milestones.ok()) return milestones.status();
     for (const auto& m : milestones->milestones()) {
       if (!m.met_date().empty() || m.due_date().empty() || m.due_date() >= out.as_of_date()) continue;
+      const st::ProjectStatus& s = *status_of[m.project_id()];
       auto* a = out.add_overdue_milestones();
-      a->set_project_id(id);
+      a->set_project_id(m.project_id());
       a->set_project_name(s.project_name());
       a->set_unit_name((*names)[s.unit_id()]);
       *a->mutable_milestone() = m;
@@ -181,17 +156,14 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
   rank_request.set_ascending(true);
   auto ranks = Ask(call, &st::StatsService::Stub::RankUnits, rank_request);
   if (!ranks.ok()) return ranks.status();
-  const int64_t m = month->month();
   for (const auto& u : ranks->units()) {
-    const int64_t num = u.completion_rate().numerator(), den = u.completion_rate().denominator();
-    if (den <= 0 || num * 12 >= den * m) continue;  // at or above time progress m/12
+    if (!u.below_time_progress()) continue;  // stats compares with time progress, exactly
     auto* a = out.add_units_behind();
     a->set_unit_id(u.unit_id());
     a->set_unit_name(u.unit_name());
-    a->set_ytd_yuan(num);
-    a->set_plan_yuan(den);
-    a->set_gap_milli_points(static_cast<int64_t>((static_cast<__int128>(num) * 12 - static_cast<__int128>(den) * m) *
-                                                 100000 / (static_cast<__int128>(den) * 12)));
+    a->set_ytd_yuan(u.ytd_yuan());
+    a->set_plan_yuan(u.annual_plan_yuan());
+    a->set_gap_milli_points(u.gap_milli_points());
   }
 
   reg::ListDecisionsRequest decisions_request;
@@ -210,9 +182,9 @@ absl::StatusOr<gw::GetQuarterlyAnalysisResponse> Gateway::GetQuarterlyAnalysis(
   if (request.quarter() < 1 || request.quarter() > 4) v.Add("quarter", "must be 1 to 4", "季度应为 1 至 4");
   if (!v.ok()) return v.ToStatus();
   const int last_month = request.quarter() * 3;
-  const absl::CivilMonth end(request.year(), last_month);
-  const std::string from = absl::FormatCivilTime(absl::CivilDay(absl::CivilMonth(request.year(), last_month - 2)));
-  const std::string to = LastDay(end);
+  const Period end{request.year(), last_month};
+  const std::string from = end.MonthsBeforeStart(2);
+  const std::string to = end.EndDate();
   gw::GetQuarterlyAnalysisResponse out;
   out.set_year(request.year());
   out.set_quarter(request.quarter());
@@ -297,7 +269,7 @@ absl::StatusOr<gw::GetAnnualSummaryResponse> Gateway::GetAnnualSummary(const Cal
   const std::string period = request.period().empty() ? PeriodOf(request.year(), 12) : request.period();
   auto month = ParseReportPeriod(period, "period");
   if (!month.ok()) return month.status();
-  if (month->year() != request.year())
+  if (month->year != request.year())
     return InvalidField("period", "must be a month of the year summarised", "月份应属于所总结的年份");
   gw::GetAnnualSummaryResponse out;
   out.set_year(request.year());
@@ -327,23 +299,24 @@ absl::StatusOr<gw::GetAnnualSummaryResponse> Gateway::GetAnnualSummary(const Cal
     y.set_ytd_yuan(u.ytd_yuan());
     y.set_plan_yuan(u.annual_plan_yuan());
   }
-  const int months = static_cast<int>(month->month()) - 1;  // 02 … MM
-  for (int m = 2; m <= month->month(); ++m) {
-    const std::string p = PeriodOf(request.year(), m);
-    out.add_months(p);
-    st::ListProjectStatusesRequest statuses_request;
-    statuses_request.set_period(p);
-    auto statuses = Ask(call, &st::StatsService::Stub::ListProjectStatuses, statuses_request);  // the key projects
-    if (!statuses.ok()) return statuses.status();
-    for (const auto& s : statuses->statuses()) {
-      gw::UnitYear& y = units[s.unit_id()];
-      y.set_unit_id(s.unit_id());
-      if (y.warning_by_month_size() == 0) {
-        y.mutable_warning_by_month()->Resize(months, 0);
-        y.mutable_lagging_by_month()->Resize(months, 0);
-      }
-      if (s.status() == st::PROGRESS_STATUS_WARNING) y.set_warning_by_month(m - 2, y.warning_by_month(m - 2) + 1);
-      if (s.status() == st::PROGRESS_STATUS_LAGGING) y.set_lagging_by_month(m - 2, y.lagging_by_month(m - 2) + 1);
+  const int months = month->month - 1;  // 02 … MM
+  for (int m = 2; m <= month->month; ++m) out.add_months(PeriodOf(request.year(), m));
+  // The key projects' statuses month by month, in one call.
+  st::ListStatusHistoryRequest history_request;
+  history_request.set_period(period);
+  auto history = Ask(call, &st::StatsService::Stub::ListStatusHistory, history_request);
+  if (!history.ok()) return history.status();
+  for (const auto& h : history->projects()) {
+    if (!h.key()) continue;
+    gw::UnitYear& y = units[h.status().unit_id()];
+    y.set_unit_id(h.status().unit_id());
+    if (y.warning_by_month_size() == 0) {
+      y.mutable_warning_by_month()->Resize(months, 0);
+      y.mutable_lagging_by_month()->Resize(months, 0);
+    }
+    for (int i = 0; i < h.by_month_size() && i < months; ++i) {
+      if (h.by_month(i) == st::PROGRESS_STATUS_WARNING) y.set_warning_by_month(i, y.warning_by_month(i) + 1);
+      if (h.by_month(i) == st::PROGRESS_STATUS_LAGGING) y.set_lagging_by_month(i, y.lagging_by_month(i) + 1);
     }
   }
   auto orders = Ask(call, &reg::DispatchService::Stub::ListOrders, reg::ListOrdersRequest());

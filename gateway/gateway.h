@@ -95,8 +95,6 @@ class Gateway {
 
  private:
   std::unique_ptr<grpc::ClientContext> Downstream(const CallInfo& call, std::chrono::milliseconds timeout) const;
-  absl::StatusOr<std::map<int64_t, saima::stats::v1::ProjectStatus>> StatusesAt(const CallInfo& call,
-                                                                                const std::string& period);
   absl::StatusOr<std::map<std::string, std::string>> UnitNames(const CallInfo& call);
 
   saima::registry::v1::RegistryService::Stub* StubOf(saima::registry::v1::RegistryService::Stub*) {

@@ -1,7 +1,5 @@
 #include "gateway/provincial_package.h"
 
-#include <zip.h>
-
 #include <cstdio>
 #include <fstream>
 
@@ -9,11 +7,13 @@
 #include "common/digest.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
+#include "tests/unzip.h"
 
 namespace saima::gateway {
 namespace {
 
 namespace st = ::saima::stats::v1;
+using ::saima::testing::Unzip;
 
 st::GetProvincialPackageResponse Snapshot() {
   st::GetProvincialPackageResponse s;
@@ -36,23 +36,6 @@ st::GetProvincialPackageResponse Snapshot() {
   s.set_snapshot_sha256(std::string(64, 'a'));
   s.set_reason("锁定");
   return s;
-}
-
-// The bytes of one file inside a ZIP held in memory.
-std::string Unzip(const std::string& archive_bytes, const std::string& name) {
-  zip_error_t error;
-  zip_source_t* source = zip_source_buffer_create(archive_bytes.data(), archive_bytes.size(), 0, &error);
-  zip_t* archive = zip_open_from_source(source, ZIP_RDONLY, &error);
-  zip_stat_t stat;
-  std::string out;
-  if (archive != nullptr && zip_stat(archive, name.c_str(), 0, &stat) == 0) {
-    zip_file_t* file = zip_fopen(archive, name.c_str(), 0);
-    out.resize(stat.size);
-    zip_fread(file, out.data(), stat.size);
-    zip_fclose(file);
-  }
-  if (archive != nullptr) zip_close(archive);
-  return out;
 }
 
 TEST(ProvincialPackageTest, FormsSplitAtFiftyMillionAndAddUpToTheCity) {

@@ -101,7 +101,7 @@ absl::Status DriveWorkflow(Client& client, int64_t project_id, const RukuRow& ro
     t.set_expected_state(app.state());
     if (to == reg::RUKU_STATE_APPROVED) t.set_effective_date(row.ruku_date);
     if (to == reg::RUKU_STATE_RETURNED || to == reg::RUKU_STATE_REJECTED) t.set_reason(row.reason);
-    t.set_request_id(absl::StrCat(request_id, "-", reg::RukuState_Name(app.state()), "-", reg::RukuState_Name(to)));
+    t.set_request_id(absl::StrCat(request_id, "-", static_cast<int>(app.state()), "-", static_cast<int>(to)));
     reg::TransitionRukuApplicationResponse moved;
     if (absl::Status s = client.Call(&reg::RegistryService::Stub::TransitionRukuApplication, t, &moved); !s.ok()) {
       return s;

@@ -20,6 +20,7 @@ const names = readFileSync(join(contracts, 'names.json'), 'utf8');
 writeFileSync(join(out, 'names.js'), `// Generated from the contracts (saima-contracts names); do not edit.\nwindow.SAIMA_NAMES = ${names};\n`);
 const files = [
   [join(here, 'src/index.html'), 'index.html'],
+  [join(here, 'src/format.js'), 'format.js'],
   [join(here, 'src/app.js'), 'app.js'],
   [join(here, 'src/style.css'), 'style.css'],
   [join(here, 'node_modules/echarts/dist/echarts.min.js'), 'echarts.min.js'],

@@ -291,10 +291,7 @@ absl::StatusOr<pb::RecordDecisionResponse> Dispatch::RecordDecision(const Caller
   if (absl::Status s = Authorize(c, Action::ACTION_RECORD_DECISION); !s.ok()) return s;
   pb::Decision decision = q.decision();
   Violations v;
-  absl::CivilMonth month;
-  if (decision.period().size() != 7 || !absl::ParseCivilTime(decision.period(), &month)) {
-    v.Add("decision.period", "must be YYYY-MM", "调度会月份应写作 YYYY-MM");
-  }
+  CheckPeriod(decision.period(), "decision.period", v);
   if (decision.project_id() <= 0) v.Add("decision.project_id", "is required", "决定所涉项目必填");
   if (decision.text().empty()) v.Add("decision.text", "is required", "决定内容必填");
   if (decision.owner_name().empty())

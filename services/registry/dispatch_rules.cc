@@ -3,16 +3,11 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
 #include "common/names.h"
+#include "common/period.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace saima::registry {
-
-bool IsDate(const std::string& text) {
-  absl::CivilDay day;
-  return text.size() == 10 && absl::ParseCivilTime(text, &day);
-}
 
 void CheckProblem(const pb::Problem& p, Violations& v) {
   if (p.project_id() <= 0) v.Add("problem.project_id", "is required", "问题所属项目必填");

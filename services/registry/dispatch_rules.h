@@ -7,14 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "common/period.h"
 #include "common/status.h"
 #include "saima/registry/v1/dispatch.pb.h"
 
 namespace saima::registry {
 
 namespace pb = ::saima::registry::v1;
-
-bool IsDate(const std::string& text);
 
 // Validation of a new problem and a new order; violations name fields under "problem." and "order.".
 void CheckProblem(const pb::Problem& problem, Violations& v);

@@ -1,6 +1,7 @@
 #include "services/registry/pg_registry_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/ops.h"
 #include "common/pg_json.h"
 #include "common/status.h"
@@ -161,7 +162,9 @@ std::vector<NamedStatement> RegistryStatements() {
       {"update_milestone",
        "UPDATE registry.milestones SET kind = $2, title = $3, due_date = $4::date, met_date = $5::date, "
        "owner_name = $6, owner_phone = $7 WHERE milestone_id = $1 RETURNING *"},
-      {"list_milestones", "SELECT * FROM registry.milestones WHERE project_id = $1 ORDER BY due_date, milestone_id"},
+      {"list_milestones",
+       "SELECT * FROM registry.milestones WHERE project_id = ANY($1::bigint[]) "
+       "ORDER BY project_id, due_date, milestone_id"},
       {"document_by_request", "SELECT * FROM registry.documents WHERE request_id = $1"},
       {"insert_document",
        "INSERT INTO registry.documents (project_id, type, number, issuer, issued_date, content_sha256, "
@@ -507,10 +510,12 @@ absl::StatusOr<pb::Milestone> PgRegistryStore::UpdateMilestone(const pb::Milesto
   return stored;
 }
 
-absl::StatusOr<std::vector<pb::Milestone>> PgRegistryStore::ListMilestones(int64_t project_id, absl::Time deadline) {
+absl::StatusOr<std::vector<pb::Milestone>> PgRegistryStore::ListMilestones(const std::vector<int64_t>& project_ids,
+                                                                           absl::Time deadline) {
   std::vector<pb::Milestone> out;
+  const std::string ids = absl::StrCat("{", absl::StrJoin(project_ids, ","), "}");
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
-    for (const auto& row : txn.exec_prepared("list_milestones", project_id)) out.push_back(MilestoneFromRow(row));
+    for (const auto& row : txn.exec_prepared("list_milestones", ids)) out.push_back(MilestoneFromRow(row));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

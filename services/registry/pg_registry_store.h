@@ -42,7 +42,8 @@ class PgRegistryStore : public RegistryStore {
   absl::StatusOr<pb::Milestone> GetMilestone(int64_t milestone_id, absl::Time deadline) override;
   absl::StatusOr<pb::Milestone> UpdateMilestone(const pb::Milestone& milestone, const ChangeOrigin& origin,
                                                 absl::Time deadline) override;
-  absl::StatusOr<std::vector<pb::Milestone>> ListMilestones(int64_t project_id, absl::Time deadline) override;
+  absl::StatusOr<std::vector<pb::Milestone>> ListMilestones(const std::vector<int64_t>& project_ids,
+                                                            absl::Time deadline) override;
   absl::StatusOr<pb::Document> AddDocument(const pb::Document& document, const ChangeOrigin& origin,
                                            absl::Time deadline) override;
   absl::StatusOr<std::vector<pb::Document>> ListDocuments(int64_t project_id, absl::Time deadline) override;

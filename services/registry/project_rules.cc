@@ -5,8 +5,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
 #include "common/money.h"
+#include "common/period.h"
 
 namespace saima::registry {
 namespace {
@@ -34,12 +34,6 @@ bool IsFinished(pb::ProjectStage stage) {
   return stage == pb::PROJECT_STAGE_COMPLETED || stage == pb::PROJECT_STAGE_IN_PRODUCTION;
 }
 
-void CheckDate(const std::string& date, const std::string& field, const char* label, Violations& v) {
-  if (!date.empty() && !IsIsoDate(date)) {
-    v.Add(field, "must be a date written YYYY-MM-DD", absl::StrCat(label, "应为有效日期，写作 YYYY-MM-DD"));
-  }
-}
-
 // Output-only fields of Project: computed or kept by the server.
 const std::set<std::string>& OutputOnlyFields() {
   static const auto* fields = new std::set<std::string>{
@@ -50,18 +44,9 @@ const std::set<std::string>& OutputOnlyFields() {
 
 }  // namespace
 
-bool IsIsoDate(const std::string& date) {
-  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return false;
-  if (!AllDigits(date, 0, 4) || !AllDigits(date, 5, 2) || !AllDigits(date, 8, 2)) return false;
-  absl::CivilDay day;
-  if (!absl::ParseCivilTime(date, &day)) return false;
-  // ParseCivilTime normalises 2023-02-30 to March; a real date formats back to itself.
-  return absl::FormatCivilTime(day) == date;
-}
-
 void CheckRukuDate(const std::string& actual_start, const std::string& ruku_date, const std::string& field,
                    Violations& v) {
-  if (IsIsoDate(actual_start) && IsIsoDate(ruku_date) && ruku_date < actual_start) {
+  if (IsDate(actual_start) && IsDate(ruku_date) && ruku_date < actual_start) {
     v.Add(field, absl::StrCat("the 入库 date ", ruku_date, " is before the actual start ", actual_start),
           absl::StrCat("入库日期(", ruku_date, ")不能早于实际开工日期(", actual_start, ")：项目须先开工后入库"));
   }
@@ -170,12 +155,12 @@ void CheckProject(const pb::Project& p, const ReferenceData& ref, const std::str
   CheckDate(p.actual_start_date(), field("actual_start_date"), "实际开工日期", v);
   CheckDate(p.planned_completion_date(), field("planned_completion_date"), "计划竣工日期", v);
   CheckDate(p.actual_completion_date(), field("actual_completion_date"), "实际竣工日期", v);
-  if (IsIsoDate(p.planned_start_date()) && IsIsoDate(p.planned_completion_date()) &&
+  if (IsDate(p.planned_start_date()) && IsDate(p.planned_completion_date()) &&
       p.planned_completion_date() < p.planned_start_date()) {
     v.Add(field("planned_completion_date"), "must not be before planned_start_date",
           "计划竣工日期不能早于计划开工日期");
   }
-  if (IsIsoDate(p.actual_start_date()) && IsIsoDate(p.actual_completion_date()) &&
+  if (IsDate(p.actual_start_date()) && IsDate(p.actual_completion_date()) &&
       p.actual_completion_date() < p.actual_start_date()) {
     v.Add(field("actual_completion_date"), "must not be before actual_start_date", "实际竣工日期不能早于实际开工日期");
   }
@@ -239,7 +224,7 @@ void CheckMilestone(const pb::Milestone& m, const std::string& prefix, Violation
   if (m.kind() == pb::MILESTONE_KIND_OTHER && m.title().empty()) {
     v.Add(field("title"), "is required for 其他", "类型为“其他”的节点必须填写名称");
   }
-  if (!IsIsoDate(m.due_date()))
+  if (!IsDate(m.due_date()))
     v.Add(field("due_date"), "is required, written YYYY-MM-DD", "计划完成日期必填，写作 YYYY-MM-DD");
   CheckDate(m.met_date(), field("met_date"), "实际完成日期", v);
   if (m.owner_name().empty()) {

@@ -18,9 +18,6 @@ namespace pb = ::saima::registry::v1;
 // Adds violations under `field`.
 void CheckProjectCode(const std::string& code, const ReferenceData& ref, const std::string& field, Violations& v);
 
-// True when `date` is a real calendar date written YYYY-MM-DD.
-bool IsIsoDate(const std::string& date);
-
 // 先开工,后入库: a project enters the database only on a proven start, so its 入库 date is never before its actual
 // start (a 单纯购置 project has no start date; its delivery proves it). Adds the violation under `field`.
 void CheckRukuDate(const std::string& actual_start, const std::string& ruku_date, const std::string& field,

@@ -78,14 +78,6 @@ TEST(ProjectCodeTest, ShapeAndRegion) {
   EXPECT_EQ(violations("2023-331199-04-01-000123"), 1u);
 }
 
-TEST(DatesTest, OnlyRealDates) {
-  EXPECT_TRUE(IsIsoDate("2024-02-29"));
-  EXPECT_FALSE(IsIsoDate("2023-02-29"));
-  EXPECT_FALSE(IsIsoDate("2023-2-01"));
-  EXPECT_FALSE(IsIsoDate("2023-13-01"));
-  EXPECT_FALSE(IsIsoDate(""));
-}
-
 TEST(StageTest, TransitionsOfTheLifeCycle) {
   EXPECT_TRUE(IsLegalTransition(pb::PROJECT_STAGE_PLANNING, pb::PROJECT_STAGE_PREPARATION));
   EXPECT_TRUE(IsLegalTransition(pb::PROJECT_STAGE_PREPARATION, pb::PROJECT_STAGE_CONSTRUCTION));

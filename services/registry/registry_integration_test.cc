@@ -443,6 +443,19 @@ TEST_F(RegistryTest, MilestonesNeedANamedOwnerAndDocumentsAHash) {
   ASSERT_EQ(milestones->milestones_size(), 1);
   EXPECT_EQ(milestones->milestones(0).met_date(), "2023-09-28");
   EXPECT_EQ(CountRows("project_changes"), 4);  // created, milestone added and updated, document added
+
+  // Many projects in one call (the dispatch agenda), narrowed to those the caller may read.
+  pb::ListMilestonesRequest many;
+  many.add_project_ids(created->project_id());
+  many.add_project_ids(999'999);  // unknown: left out
+  EXPECT_EQ(registry_->ListMilestones(kLeader, many, Deadline())->milestones_size(), 1);
+  EXPECT_EQ(registry_->ListMilestones(kLongyuanStaff, many, Deadline())->milestones_size(), 1);
+  const Caller other_unit{"staff-9", kRoleUnitStaff, "331181100"};
+  auto narrowed = registry_->ListMilestones(other_unit, many, Deadline());
+  ASSERT_TRUE(narrowed.ok()) << narrowed.status();
+  EXPECT_EQ(narrowed->milestones_size(), 0);
+  many.set_project_id(created->project_id());
+  EXPECT_EQ(FieldViolationsOf(registry_->ListMilestones(kLeader, many, Deadline()).status())[0].field, "project_id");
 }
 
 class RukuTest : public RegistryTest {

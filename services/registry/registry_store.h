@@ -63,7 +63,9 @@ class RegistryStore {
   virtual absl::StatusOr<pb::Milestone> GetMilestone(int64_t milestone_id, absl::Time deadline) = 0;
   virtual absl::StatusOr<pb::Milestone> UpdateMilestone(const pb::Milestone& milestone, const ChangeOrigin& origin,
                                                         absl::Time deadline) = 0;
-  virtual absl::StatusOr<std::vector<pb::Milestone>> ListMilestones(int64_t project_id, absl::Time deadline) = 0;
+  // The milestones of these projects, by project, then due date (one statement).
+  virtual absl::StatusOr<std::vector<pb::Milestone>> ListMilestones(const std::vector<int64_t>& project_ids,
+                                                                    absl::Time deadline) = 0;
   virtual absl::StatusOr<pb::Document> AddDocument(const pb::Document& document, const ChangeOrigin& origin,
                                                    absl::Time deadline) = 0;
   virtual absl::StatusOr<std::vector<pb::Document>> ListDocuments(int64_t project_id, absl::Time deadline) = 0;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/names.h"
+#include "common/period.h"
 #include "common/policy.h"
 #include "common/status.h"
 #include "services/registry/project_rules.h"
@@ -18,12 +19,8 @@ absl::Status OrganisersOnly(const Caller& c, const char*) { return Authorize(c, 
 
 bool IsTownship(reg::UnitType type) { return type == reg::UNIT_TYPE_TOWNSHIP || type == reg::UNIT_TYPE_SUBDISTRICT; }
 
-// The last day of a period "2023-05" as "2023-05-31".
-std::string LastDayOf(const std::string& period) {
-  absl::CivilMonth month;
-  (void)absl::ParseCivilTime(period, &month);
-  return absl::FormatCivilTime(absl::CivilDay(month + 1) - 1);
-}
+// The last day of a checked period "2023-05" as "2023-05-31".
+std::string LastDayOf(const std::string& period) { return Period::Parse(period)->EndDate(); }
 
 }  // namespace
 
@@ -294,10 +291,7 @@ absl::StatusOr<pb::GetLookBackResponse> Contest::GetLookBack(const Caller&, cons
   Violations v;
   if (q.year() < 2000 || q.year() > 2100)
     v.Add("year", "must be the year looked back on", "回头看的年份应在 2000 至 2100 之间");
-  absl::CivilMonth month;
-  if (q.period().size() != 7 || !absl::ParseCivilTime(q.period(), &month) || month.month() < 2) {
-    v.Add("period", "must be YYYY-MM with MM from 02 to 12", "月份应写作 YYYY-MM，月份为 02 至 12");
-  }
+  CheckPeriod(q.period(), "period", v);
   if (!v.ok()) return v.ToStatus();
   auto units = facts_.Units(d);
   if (!units.ok()) return units.status();

@@ -4,22 +4,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/time/civil_time.h"
 #include "common/names.h"
+#include "common/period.h"
 #include "services/registry/project_rules.h"
 
 namespace saima::scoring {
 namespace {
-
-bool IsDate(const std::string& text) {
-  absl::CivilDay day;
-  return text.size() == 10 && absl::ParseCivilTime(text, &day);
-}
-
-bool IsPeriod(const std::string& text) {
-  absl::CivilMonth month;
-  return text.size() == 7 && absl::ParseCivilTime(text, &month) && month.month() >= 2;
-}
 
 bool HasDocument(const std::vector<reg::Document>& documents, reg::DocumentType type, bool explained) {
   for (const auto& d : documents) {
@@ -57,7 +47,7 @@ absl::Status NormalizeCampaign(pb::Campaign& c, const std::vector<std::string>& 
   if (c.name().empty()) v.Add("campaign.name", "is required", "活动名称必填");
   if (!pb::AggregationMethod_IsValid(c.method()))
     v.Add("campaign.method", "must be a known aggregation method", "计分方法无效");
-  if (!IsPeriod(c.figures_period())) {
+  if (!Period::Parse(c.figures_period())) {
     v.Add("campaign.figures_period", "must be YYYY-MM with MM from 02 to 12 (the completion rates used for ties)",
           "取数月份应写作 YYYY-MM，月份为 02 至 12(同分时比较该月完成率)");
   }

@@ -10,6 +10,7 @@
 #include "common/embedded.h"
 #include "common/money.h"
 #include "common/names.h"
+#include "common/progress.h"
 #include "common/status.h"
 
 namespace saima {
@@ -182,14 +183,9 @@ pb::ProjectStatus StatusOf(const ProjectFacts& p, const Period& period, const St
   }
   const int64_t plan = *p.plan;
   *status.mutable_completion_rate() = MakeRate(p.ytd, plan);
-  // gap (milli-pp) = 100000 · (12·ytd − M·plan) / (12·plan); compare gap ≥ T as 100000·(12·ytd − M·plan) ≥ T·12·plan.
-  const int128 numerator =
-      static_cast<int128>(100000) * (static_cast<int128>(12) * p.ytd - static_cast<int128>(period.month) * plan);
-  const int128 denominator = static_cast<int128>(12) * plan;
-  auto at_least = [&](int64_t threshold) { return numerator >= static_cast<int128>(threshold) * denominator; };
-  // Rounded half away from zero for display only.
-  const int128 twice = 2 * numerator + (numerator >= 0 ? denominator : -denominator);
-  status.set_gap_milli_points(static_cast<int64_t>(twice / (2 * denominator)));
+  // The bands compare the exact gap; the rounded one is for display only.
+  auto at_least = [&](int64_t threshold) { return GapAtLeast(p.ytd, plan, period.month, threshold); };
+  status.set_gap_milli_points(GapMilliPoints(p.ytd, plan, period.month));
   if (at_least(t.ahead_milli_pp)) {
     status.set_status(pb::PROGRESS_STATUS_AHEAD);
   } else if (at_least(t.normal_milli_pp)) {
@@ -222,8 +218,39 @@ pb::ListProjectStatusesResponse StatusesOf(const std::vector<ProjectFacts>& proj
   return out;
 }
 
-absl::StatusOr<pb::RankUnitsResponse> RankUnits(const std::vector<ProjectFacts>& projects, int64_t min_plan_yuan,
-                                                bool ascending, const std::map<std::string, std::string>& unit_names) {
+pb::ListStatusHistoryResponse StatusHistoryOf(const std::vector<std::vector<ProjectFacts>>& months,
+                                              const Period& period, const StatusThresholds& thresholds) {
+  pb::ListStatusHistoryResponse out;
+  out.set_period(period.ToString());
+  if (months.empty()) return out;
+  const size_t last = months.size() - 1;
+  for (size_t i = 0; i < months[last].size(); ++i) {
+    const ProjectFacts& now = months[last][i];
+    if (!now.HasTier(reg::PROJECT_TIER_KEY) && !now.HasTier(reg::PROJECT_TIER_MAJOR)) continue;
+    pb::ProjectStatusHistory* h = out.add_projects();
+    h->set_key(now.HasTier(reg::PROJECT_TIER_KEY));
+    for (size_t m = 0; m < months.size(); ++m) {
+      // Every month holds the same projects in the same order (one read, one list of projects).
+      const Period month{period.year, static_cast<int>(m) + 2};
+      pb::ProjectStatus status = StatusOf(months[m][i], month, thresholds);
+      h->add_by_month(status.status());
+      if (m == last) *h->mutable_status() = std::move(status);
+    }
+    if (last > 0) h->set_previous_status(h->by_month(static_cast<int>(last) - 1));
+    int behind = 0;
+    for (int m = static_cast<int>(last); m >= 0 && IsBehind(h->by_month(m)); --m) ++behind;
+    h->set_months_behind(behind);
+  }
+  std::sort(out.mutable_projects()->begin(), out.mutable_projects()->end(),
+            [](const pb::ProjectStatusHistory& a, const pb::ProjectStatusHistory& b) {
+              return a.status().project_id() < b.status().project_id();
+            });
+  return out;
+}
+
+absl::StatusOr<pb::RankUnitsResponse> RankUnits(const std::vector<ProjectFacts>& projects, const Period& period,
+                                                int64_t min_plan_yuan, bool ascending,
+                                                const std::map<std::string, std::string>& unit_names) {
   std::map<std::string, std::pair<AmountSum, AmountSum>> sums;  // unit → (plan, ytd)
   for (const auto& p : projects) {
     if (!p.plan.has_value()) continue;
@@ -246,6 +273,8 @@ absl::StatusOr<pb::RankUnitsResponse> RankUnits(const std::vector<ProjectFacts>&
     r.set_annual_plan_yuan(totals.first);
     r.set_ytd_yuan(totals.second);
     *r.mutable_completion_rate() = MakeRate(totals.second, totals.first);
+    r.set_gap_milli_points(GapMilliPoints(totals.second, totals.first, period.month));
+    r.set_below_time_progress(CompareWithTimeProgress(totals.second, totals.first, period.month) < 0);
     ranks.push_back(std::move(r));
   }
   std::sort(ranks.begin(), ranks.end(), [ascending](const pb::UnitRank& a, const pb::UnitRank& b) {

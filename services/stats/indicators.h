@@ -84,13 +84,19 @@ absl::StatusOr<pb::GetIndicatorsResponse> ComputeIndicators(const std::vector<Pr
 pb::ProjectStatus StatusOf(const ProjectFacts& project, const Period& period, const StatusThresholds& thresholds);
 
 // Statuses of the projects holding `tier`, ordered by project id, with counts per status name.
+// The key and major projects' statuses month by month: `months[i]` holds the facts of month 02 + i, the last one
+// being `period`. Months behind count back from the period while the project is 预警 or 滞后.
+pb::ListStatusHistoryResponse StatusHistoryOf(const std::vector<std::vector<ProjectFacts>>& months,
+                                              const Period& period, const StatusThresholds& thresholds);
+
 pb::ListProjectStatusesResponse StatusesOf(const std::vector<ProjectFacts>& projects, reg::ProjectTier tier,
                                            const Period& period, const StatusThresholds& thresholds);
 
 // Units ranked by completion rate over their projects with a plan; only units whose plan exceeds
-// `min_plan_yuan`. Ties break on the unit id.
-absl::StatusOr<pb::RankUnitsResponse> RankUnits(const std::vector<ProjectFacts>& projects, int64_t min_plan_yuan,
-                                                bool ascending, const std::map<std::string, std::string>& unit_names);
+// `min_plan_yuan`. Ties break on the unit id. Each carries its gap to the period's time progress.
+absl::StatusOr<pb::RankUnitsResponse> RankUnits(const std::vector<ProjectFacts>& projects, const Period& period,
+                                                int64_t min_plan_yuan, bool ascending,
+                                                const std::map<std::string, std::string>& unit_names);
 
 // The error of a total that does not fit in int64.
 absl::Status TotalOutOfRange(const std::string& what);

@@ -11,9 +11,7 @@ std::vector<std::string> CheckReport(const pb::MonthlyReport& r, const ReportCon
   auto field = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
   std::vector<std::string> warnings;
   if (r.project_id() <= 0) v.Add(field("project_id"), "is required", "项目必填");
-  if (!Period::Parse(r.period())) {
-    v.Add(field("period"), "must be YYYY-MM with MM from 02 to 12", "月份应写作 YYYY-MM，月份为 02 至 12");
-  }
+  CheckPeriod(r.period(), field("period"), v);
   const auto& b = r.ytd_breakdown();
   struct Amount {
     const char* name;

@@ -12,6 +12,7 @@
 #include "common/money.h"
 #include "common/ops.h"
 #include "common/policy.h"
+#include "common/progress.h"
 #include "common/status.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -35,12 +36,10 @@ std::string DeterministicBytes(const google::protobuf::Message& message) {
 constexpr int64_t kDefaultRankMinimumYuan = 50'000'000;  // 5000万元, as the speech ranks units
 
 absl::StatusOr<Period> ParsePeriod(const std::string& text, const std::string& field) {
-  auto period = Period::Parse(text);
-  if (!period) {
-    return InvalidField(field, "must be YYYY-MM with MM from 02 to 12 (02 covers January and February)",
-                        "月份应写作 YYYY-MM，月份为 02 至 12(02 月报表含 1、2 月)");
-  }
-  return *period;
+  Violations v;
+  CheckPeriod(text, field, v);
+  if (!v.ok()) return v.ToStatus();
+  return *Period::Parse(text);
 }
 
 }  // namespace
@@ -377,7 +376,9 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
     auto process = [&](int64_t index, const pb::MonthlyReport& r, bool may_defer) {
       const auto parsed = Period::Parse(r.period());
       if (!parsed) {
-        refuse(index, "report.period", "must be YYYY-MM with MM from 02 to 12", "月份应写作 YYYY-MM，月份为 02 至 12");
+        Violations bad;
+        CheckPeriod(r.period(), "report.period", bad);
+        for (const auto& item : bad.items()) refuse(index, item.field, item.description, item.localized);
         return true;
       }
       const Period period = *parsed;
@@ -571,6 +572,17 @@ absl::StatusOr<pb::ListProjectStatusesResponse> Stats::ListProjectStatuses(const
   return StatusesOf(*facts, tier, *period, thresholds_);
 }
 
+absl::StatusOr<pb::ListStatusHistoryResponse> Stats::ListStatusHistory(const Caller& reader,
+                                                                       const pb::ListStatusHistoryRequest& q,
+                                                                       absl::Time d) {
+  if (absl::Status allowed = Authorize(reader, Action::ACTION_READ_REPORTS); !allowed.ok()) return allowed;
+  auto period = ParsePeriod(q.period(), "period");
+  if (!period.ok()) return period.status();
+  auto months = store_.LoadFactsHistory(*period, d);
+  if (!months.ok()) return months.status();
+  return StatusHistoryOf(*months, *period, thresholds_);
+}
+
 absl::StatusOr<pb::RankUnitsResponse> Stats::RankUnits(const Caller& reader, const pb::RankUnitsRequest& q,
                                                        absl::Time d) {
   if (absl::Status allowed = Authorize(reader, Action::ACTION_READ_REPORTS); !allowed.ok()) return allowed;
@@ -581,7 +593,7 @@ absl::StatusOr<pb::RankUnitsResponse> Stats::RankUnits(const Caller& reader, con
   }
   auto facts = store_.LoadFacts(*period, d);
   if (!facts.ok()) return facts.status();
-  return stats::RankUnits(*facts, q.min_annual_plan_yuan(), q.ascending(), units_.UnitNames(d));
+  return stats::RankUnits(*facts, *period, q.min_annual_plan_yuan(), q.ascending(), units_.UnitNames(d));
 }
 
 absl::StatusOr<pb::SetPeerFiguresResponse> Stats::SetPeerFigures(const Caller& c, const pb::SetPeerFiguresRequest& q,
@@ -594,9 +606,7 @@ absl::StatusOr<pb::SetPeerFiguresResponse> Stats::SetPeerFigures(const Caller& c
     if (f.region_code().size() != 6) {
       v.Add(prefix + ".region_code", "must be a 6-digit GB/T 2260 county code", "区划代码应为 6 位 GB/T 2260 县级代码");
     }
-    if (!Period::Parse(f.period())) {
-      v.Add(prefix + ".period", "must be YYYY-MM with MM from 02 to 12", "月份应写作 YYYY-MM，月份为 02 至 12");
-    }
+    CheckPeriod(f.period(), prefix + ".period", v);
     if (!pb::Category_IsValid(f.category())) v.Add(prefix + ".category", "must be a known category", "类别无效");
   }
   if (!v.ok()) return v.ToStatus();
@@ -672,7 +682,7 @@ absl::StatusOr<pb::GetCityReportResponse> Stats::GetCityReport(const Caller& rea
     return InvalidField("rank_min_annual_plan_yuan", "must not be negative", "排名的年度计划下限不能为负数");
   }
   const int64_t minimum = q.rank_min_annual_plan_yuan() > 0 ? q.rank_min_annual_plan_yuan() : kDefaultRankMinimumYuan;
-  auto lowest = stats::RankUnits(*facts, minimum, /*ascending=*/true, units_.UnitNames(d));
+  auto lowest = stats::RankUnits(*facts, period, minimum, /*ascending=*/true, units_.UnitNames(d));
   if (!lowest.ok()) return lowest.status();
   *report.mutable_lowest_units() = *std::move(lowest);
   // New 重大 projects started in the first half of the year, and those behind (预警 or 滞后).
@@ -684,7 +694,7 @@ absl::StatusOr<pb::GetCityReportResponse> Stats::GetCityReport(const Caller& rea
     }
     report.set_new_major_starts(report.new_major_starts() + 1);
     const auto status = StatusOf(f, period, thresholds_).status();
-    if (status == pb::PROGRESS_STATUS_WARNING || status == pb::PROGRESS_STATUS_LAGGING) {
+    if (IsBehind(status)) {
       report.set_new_major_starts_behind(report.new_major_starts_behind() + 1);
     }
   }

@@ -58,6 +58,8 @@ class Stats {
       const Caller& c, const std::function<bool(pb::MonthlyReport*)>& next, bool import_valid_rows, absl::Time d);
   absl::StatusOr<pb::GetIndicatorsResponse> GetIndicators(const Caller& c, const pb::GetIndicatorsRequest& q,
                                                           absl::Time d);
+  absl::StatusOr<pb::ListStatusHistoryResponse> ListStatusHistory(const Caller& c,
+                                                                  const pb::ListStatusHistoryRequest& q, absl::Time d);
   absl::StatusOr<pb::ListProjectStatusesResponse> ListProjectStatuses(const Caller& c,
                                                                       const pb::ListProjectStatusesRequest& q,
                                                                       absl::Time d);

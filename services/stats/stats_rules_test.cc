@@ -97,6 +97,38 @@ pb::ProgressStatus StatusAt(int64_t plan, int64_t ytd, int month) {
   return StatusOf(Key(1, plan, ytd), Period{2023, month}, StatusThresholds{}).status();
 }
 
+// The history the agenda reads: a status per month, the one before, and the months behind counted back from the
+// period while 预警 or 滞后 (a month on time ends the run).
+TEST(StatusHistoryTest, MonthsBehindCountBackFromThePeriod) {
+  // Plan 1200 at 2023-02..05 (time progress 200, 300, 400, 500 of it): ytd 200 正常, then 150 (−12.5 points), 200
+  // (−16.7) and 250 (−20.8), each 预警.
+  std::vector<std::vector<ProjectFacts>> months;
+  for (int64_t ytd : {200, 150, 200, 250}) {
+    ProjectFacts key = Key(1, 1200, ytd);
+    ProjectFacts major = Key(2, 1200, 600);
+    major.tiers = {reg::PROJECT_TIER_MAJOR};
+    ProjectFacts plain = Key(3, 1200, 0);
+    plain.tiers = {};
+    months.push_back({plain, major, key});
+  }
+  auto history = StatusHistoryOf(months, Period{2023, 5}, StatusThresholds{});
+  EXPECT_EQ(history.period(), "2023-05");
+  ASSERT_EQ(history.projects_size(), 2);  // key and major only, by id
+  const auto& key = history.projects(0);
+  EXPECT_EQ(key.status().project_id(), 1);
+  EXPECT_TRUE(key.key());
+  ASSERT_EQ(key.by_month_size(), 4);
+  EXPECT_EQ(key.by_month(0), pb::PROGRESS_STATUS_NORMAL);
+  EXPECT_EQ(key.by_month(3), pb::PROGRESS_STATUS_WARNING);
+  EXPECT_EQ(key.previous_status(), pb::PROGRESS_STATUS_WARNING);
+  EXPECT_EQ(key.months_behind(), 3);
+  EXPECT_EQ(key.status().status(), pb::PROGRESS_STATUS_WARNING);
+  const auto& major = history.projects(1);
+  EXPECT_FALSE(major.key());
+  EXPECT_EQ(major.months_behind(), 0);
+  EXPECT_EQ(major.status().status(), pb::PROGRESS_STATUS_NORMAL);  // 50% against 41.7%
+}
+
 TEST(StatusTest, BandsAreComparedExactlyAtTheirBoundaries) {
   // Month 6: time progress 50%. Plan 1000: gap +10 pp at ytd 600, −10 at 400, −30 at 200.
   EXPECT_EQ(StatusAt(1000, 600, 6), pb::PROGRESS_STATUS_AHEAD);  // gap = +10 exactly → 较快
@@ -191,7 +223,7 @@ TEST(IndicatorsTest, ATotalBeyondInt64IsAnErrorNotAWrongFigure) {
   for (int i = 0; i < 100'000; ++i) many.push_back(Key(i + 1, 100'000'000'000'000, 100'000'000'000'000));
   auto computed = ComputeIndicators(many, Period{2023, 5}, CodeTables::Default());
   EXPECT_EQ(computed.status().code(), absl::StatusCode::kOutOfRange);
-  auto ranked = RankUnits(many, 0, true, {});
+  auto ranked = RankUnits(many, Period{2023, 5}, 0, true, {});
   EXPECT_TRUE(ranked.ok()) << "per unit the totals still fit";
   // Within the bound, the exact total.
   many.resize(90'000);
@@ -218,13 +250,18 @@ TEST(RankingTest, UnitsRankedByExactRateWithThePlanFilter) {
   ProjectFacts u1 = Key(1, 3000, 1000);
   ProjectFacts u2 = Key(2, 3000, 999);
   ProjectFacts u3 = Key(3, 500, 1);
-  auto ranked_or = RankUnits({u1, u2, u3}, 1000, /*ascending=*/true, {{"U1", "甲单位"}});
+  auto ranked_or = RankUnits({u1, u2, u3}, Period{2023, 4}, 1000, /*ascending=*/true, {{"U1", "甲单位"}});
   ASSERT_TRUE(ranked_or.ok());
   const auto& ranked = *ranked_or;
   ASSERT_EQ(ranked.units_size(), 2);
   EXPECT_EQ(ranked.units(0).unit_id(), "U2");
   EXPECT_EQ(ranked.units(1).unit_name(), "甲单位");
   EXPECT_EQ(ranked.units(1).rank(), 2);
+  // At 2023-04 time progress is 4/12 = 1/3: U1 is exactly on it, U2 just below (−0.033 points).
+  EXPECT_FALSE(ranked.units(1).below_time_progress());
+  EXPECT_EQ(ranked.units(1).gap_milli_points(), 0);
+  EXPECT_TRUE(ranked.units(0).below_time_progress());
+  EXPECT_EQ(ranked.units(0).gap_milli_points(), -33);
 }
 
 TEST(RankingTest, PrefectureRankCountsPeersAbove) {

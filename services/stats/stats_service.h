@@ -24,6 +24,7 @@ class StatsService final : public pb::StatsService::Service {
   SAIMA_DECLARE(CorrectMonthlyReport)
   SAIMA_DECLARE(GetIndicators)
   SAIMA_DECLARE(ListProjectStatuses)
+  SAIMA_DECLARE(ListStatusHistory)
   SAIMA_DECLARE(RankUnits)
   SAIMA_DECLARE(SetPeerFigures)
   SAIMA_DECLARE(GetCityReport)

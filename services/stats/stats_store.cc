@@ -183,6 +183,18 @@ std::vector<NamedStatement> StatsStatements() {
        absl::StrCat("SELECT DISTINCT ON (project_id) ", kReportColumns,
                     " FROM stats.monthly_reports WHERE period = $1 ORDER BY project_id, version DESC")},
       {"load_facts", *facts},
+      // The key and major projects ($4: their tiers) with their official year-to-date figure of each period from
+      // $1 to $2, a row per project and period (one row with a null period when it has none).
+      {"facts_history",
+       absl::StrCat("WITH figs AS (SELECT DISTINCT ON (project_id, period) project_id, period, ytd_yuan "
+                    "FROM stats.monthly_reports WHERE period >= $1 AND period <= $2 ORDER BY project_id, period, ",
+                    OfficialFirst(),
+                    ") SELECT d.project_id, d.unit_id, d.name, d.industry_code, d.sector, d.manufacturing, "
+                    "d.industrial_renovation, d.ownership, d.public_institution, d.tiers, d.planned_start_date, "
+                    "d.actual_start_date, p.planned_yuan, d.ruku_state, d.ruku_date, d.construction_nature, "
+                    "f.period, f.ytd_yuan FROM stats.project_dims d LEFT JOIN figs f USING (project_id) "
+                    "LEFT JOIN stats.annual_plans p ON p.project_id = d.project_id AND p.year = $3 "
+                    "WHERE d.tiers && $4::int[] ORDER BY d.project_id, f.period")},
       {"package_rows",
        absl::StrCat("WITH cur AS (SELECT DISTINCT ON (project_id) ", kReportColumns,
                     " FROM stats.monthly_reports WHERE period = $1 ORDER BY project_id, ", OfficialFirst(),
@@ -532,6 +544,23 @@ namespace {
 
 // The counted projects of a period. 建筑+安装 is added up in numeric (a row stored before amounts were bounded
 // cannot make the query fail, and a superseded one is not read at all); one that does not fit names its project.
+// Columns 0–12 of load_facts and facts_history: the project's attributes and its annual plan.
+void ReadDims(const pqxx::row& r, ProjectFacts& f) {
+  f.project_id = r[0].as<int64_t>();
+  f.unit_id = r[1].c_str();
+  f.name = r[2].c_str();
+  f.industry_code = r[3].c_str();
+  f.sector = static_cast<reg::Sector>(r[4].as<int>());
+  f.manufacturing = r[5].as<bool>();
+  f.industrial_renovation = r[6].as<bool>();
+  f.ownership = static_cast<reg::Ownership>(r[7].as<int>());
+  f.public_institution = r[8].as<bool>();
+  f.tiers = ParseIntArray(r[9]);
+  f.planned_start_date = r[10].is_null() ? "" : r[10].c_str();
+  f.actual_start_date = r[11].is_null() ? "" : r[11].c_str();
+  if (!r[12].is_null()) f.plan = r[12].as<int64_t>();
+}
+
 absl::StatusOr<std::vector<ProjectFacts>> ReadFacts(pqxx::work& txn, const Period& period) {
   std::vector<ProjectFacts> out;
   auto rows = txn.exec_prepared("load_facts", period.ToString(), period.SameLastYear().ToString(), period.EndDate(),
@@ -539,33 +568,21 @@ absl::StatusOr<std::vector<ProjectFacts>> ReadFacts(pqxx::work& txn, const Perio
   out.reserve(rows.size());
   for (const auto& r : rows) {
     ProjectFacts f;
-    f.project_id = r[0].as<int64_t>();
-    f.unit_id = r[1].c_str();
-    f.name = r[2].c_str();
-    f.industry_code = r[3].c_str();
-    f.sector = static_cast<reg::Sector>(r[4].as<int>());
-    f.manufacturing = r[5].as<bool>();
-    f.industrial_renovation = r[6].as<bool>();
-    f.ownership = static_cast<reg::Ownership>(r[7].as<int>());
-    f.public_institution = r[8].as<bool>();
-    f.tiers = ParseIntArray(r[9]);
-    f.planned_start_date = r[10].is_null() ? "" : r[10].c_str();
-    f.actual_start_date = r[11].is_null() ? "" : r[11].c_str();
-    if (!r[12].is_null()) f.plan = r[12].as<int64_t>();
+    ReadDims(r, f);
     f.ytd = r[13].as<int64_t>();
     f.last_ytd = r[15].as<int64_t>();
     f.counted = r[17].as<bool>();
     f.construction_nature = static_cast<reg::ConstructionNature>(r[18].as<int>());
     f.ruku_date = r[19].is_null() ? "" : r[19].c_str();
-    if (!f.counted) {
-      // Not 入库 by the period's end: it contributes no investment (先入库,后有数), whatever was stored.
-      f.ytd = 0;
-      f.ytd_ja = 0;
-    }
     if (!absl::SimpleAtoi(r[14].c_str(), &f.ytd_ja) || !absl::SimpleAtoi(r[16].c_str(), &f.last_ja)) {
       return Error(absl::StatusCode::kOutOfRange,
                    absl::StrCat("project ", f.project_id, ": construction + installation does not fit in 64 bits"),
                    absl::StrCat("项目 ", f.project_id, " 的建筑工程与安装工程合计超出范围，请由统计局更正该月数据"));
+    }
+    if (!f.counted) {
+      // Not 入库 by the period's end: it contributes no investment (先入库,后有数), whatever was stored, this year
+      // or last (the year-on-year base is the same scope).
+      f.ytd = f.ytd_ja = f.last_ytd = f.last_ja = 0;
     }
     out.push_back(std::move(f));
   }
@@ -583,6 +600,46 @@ absl::StatusOr<std::vector<ProjectFacts>> StatsStore::LoadFacts(const Period& pe
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<std::vector<ProjectFacts>>> StatsStore::LoadFactsHistory(const Period& period,
+                                                                                    absl::Time deadline) {
+  const std::string tiers =
+      absl::StrCat("{", static_cast<int>(reg::PROJECT_TIER_KEY), ",", static_cast<int>(reg::PROJECT_TIER_MAJOR), "}");
+  std::vector<ProjectFacts> projects;
+  std::vector<std::map<std::string, int64_t>> figures;  // by project, period → ytd
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    const auto rows =
+        txn.exec_prepared("facts_history", Period{period.year, 2}.ToString(), period.ToString(), period.year, tiers);
+    for (const auto& r : rows) {
+      if (projects.empty() || projects.back().project_id != r[0].as<int64_t>()) {
+        ProjectFacts f;
+        ReadDims(r, f);
+        f.counted = r[13].as<int>() == reg::RUKU_STATE_APPROVED;  // and dated: per month below
+        f.ruku_date = r[14].is_null() ? "" : r[14].c_str();
+        f.construction_nature = static_cast<reg::ConstructionNature>(r[15].as<int>());
+        projects.push_back(std::move(f));
+        figures.emplace_back();
+      }
+      if (!r[16].is_null()) figures.back()[r[16].c_str()] = r[17].as<int64_t>();
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  std::vector<std::vector<ProjectFacts>> out;
+  for (int m = 2; m <= period.month; ++m) {
+    const Period month{period.year, m};
+    const std::string end = month.EndDate();
+    std::vector<ProjectFacts> facts = projects;
+    for (size_t i = 0; i < facts.size(); ++i) {
+      ProjectFacts& f = facts[i];
+      f.counted = f.counted && !f.ruku_date.empty() && f.ruku_date <= end;
+      auto it = figures[i].find(month.ToString());
+      f.ytd = f.counted && it != figures[i].end() ? it->second : 0;
+    }
+    out.push_back(std::move(facts));
+  }
   return out;
 }
 

@@ -129,6 +129,9 @@ class StatsStore {
 
   // The counted projects (入库 by the period's end) with their official figures and plans.
   absl::StatusOr<std::vector<ProjectFacts>> LoadFacts(const Period& period, absl::Time deadline);
+  // The key and major projects' facts for each month from 02 to `period` ([0] is 02), from one statement: their
+  // attributes, plan and official year-to-date figure (statuses need nothing else).
+  absl::StatusOr<std::vector<std::vector<ProjectFacts>>> LoadFactsHistory(const Period& period, absl::Time deadline);
 
   // The counted projects of a period and their package rows, read in one REPEATABLE READ transaction so that
   // both come from the same snapshot.

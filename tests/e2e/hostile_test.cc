@@ -17,7 +17,6 @@
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <zip.h>
 
 #include <atomic>
 #include <chrono>
@@ -37,6 +36,7 @@
 #include "gtest/gtest.h"
 #include "proto/proto_files.h"
 #include "tests/e2e/http_fixture.h"
+#include "tests/unzip.h"
 
 namespace saima::testing {
 namespace {
@@ -84,26 +84,6 @@ long RssKb(pid_t pid) {
     if (absl::StartsWith(line, "VmRSS:")) return std::stol(line.substr(6));
   }
   return -1;
-}
-
-// Every file of a ZIP held in memory: name → bytes.
-std::map<std::string, std::string> Unzip(const std::string& bytes) {
-  std::map<std::string, std::string> out;
-  zip_error_t error;
-  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
-  zip_t* archive = zip_open_from_source(source, ZIP_RDONLY, &error);
-  if (archive == nullptr) return out;
-  for (zip_int64_t i = 0; i < zip_get_num_entries(archive, 0); ++i) {
-    zip_stat_t stat;
-    if (zip_stat_index(archive, i, 0, &stat) != 0) continue;
-    zip_file_t* file = zip_fopen_index(archive, i, 0);
-    std::string content(stat.size, '\0');
-    zip_fread(file, content.data(), stat.size);
-    zip_fclose(file);
-    out[stat.name] = std::move(content);
-  }
-  zip_close(archive);
-  return out;
 }
 
 // CSV cells a spreadsheet would take for a formula: starting with = + - @, TAB or CR, and not a signed number.
@@ -356,19 +336,8 @@ TEST_F(HostileTest, FormulasReachNoExport) {
            {{"unitId", "331181200"}, {"name", "@SUM(1+1)镇"}, {"type", "UNIT_TYPE_TOWNSHIP"}, {"regionCode", "331181"}})
           .first,
       200);
-  json p = PlannedProject("2023-331181-04-01-700020", formula);
-  p["stage"] = "PROJECT_STAGE_CONSTRUCTION";
-  p["actualStartDate"] = "2023-01-05";
-  p["plannedTotalInvestmentYuan"] = "200000000";
-  auto [made, made_body] = Post("unit", "/v1/projects", p);
-  ASSERT_EQ(made, 200) << made_body.dump();
-  const std::string project = made_body["project"]["projectId"];
-  SetTiers(project, {"PROJECT_TIER_KEY"});
-  Approve(project, "2023-01-20");
-  ASSERT_EQ(
-      Send("PUT", "stats", "/v1/plans", {{"projectId", project}, {"year", 2023}, {"plannedYuan", "40000000"}}).first,
-      200);
-  ASSERT_EQ(SubmitWhenAccepted(Report(project, "2023-02", 1'000'000, 1'000'000)), 200);
+  const std::string project = ReportingKeyProject("2023-331181-04-01-700020", formula);
+  ASSERT_FALSE(project.empty());
   ASSERT_EQ(Post("unit", "/v1/problems",
                  {{"projectId", project},
                   {"kind", "PROBLEM_KIND_LAND"},
@@ -424,7 +393,7 @@ TEST_F(HostileTest, FormulasReachNoExport) {
     ASSERT_EQ(res->status, 200) << found->second << ": " << res->body.substr(0, 300);
     std::map<std::string, std::string> contents;
     if (absl::StartsWith(res->body, "PK")) {
-      contents = Unzip(res->body);  // a ZIP of CSV files, or an XLSX workbook
+      contents = UnzipAll(res->body);  // a ZIP of CSV files, or an XLSX workbook
     } else {
       contents[absl::StrContains(res->get_header_value("Content-Type"), "csv") ? "file.csv" : "file.json"] = res->body;
     }

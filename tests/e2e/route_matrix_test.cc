@@ -260,19 +260,8 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
            {{"unitId", "D02"}, {"name", "经济和信息化局"}, {"type", "UNIT_TYPE_DEPARTMENT"}, {"regionCode", "331181"}})
           .first,
       200);
-  json p = PlannedProject("2023-331181-04-01-900001", kProjectMark);
-  p["stage"] = "PROJECT_STAGE_CONSTRUCTION";
-  p["actualStartDate"] = "2023-01-05";
-  p["plannedTotalInvestmentYuan"] = "200000000";
-  auto [made, made_body] = Post("unit", "/v1/projects", p);
-  ASSERT_EQ(made, 200) << made_body.dump();
-  const std::string project = made_body["project"]["projectId"];
-  SetTiers(project, {"PROJECT_TIER_KEY"});
-  Approve(project, "2023-01-20");
-  ASSERT_EQ(
-      Send("PUT", "stats", "/v1/plans", {{"projectId", project}, {"year", 2023}, {"plannedYuan", "40000000"}}).first,
-      200);
-  ASSERT_EQ(SubmitWhenAccepted(Report(project, "2023-02", 1'000'000, 1'000'000)), 200);
+  const std::string project = ReportingKeyProject("2023-331181-04-01-900001", kProjectMark);
+  ASSERT_FALSE(project.empty());
   // A started project of the unit not yet 入库 (for the 应统尽统 list), with an application in DRAFT.
   json started = PlannedProject("2023-331181-04-01-900002", kProjectMark);
   started["stage"] = "PROJECT_STAGE_CONSTRUCTION";
@@ -465,6 +454,7 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
       {{{"report", Report(project, "2022-11", 1'000'000, 1'000'000)}, {"reason", "矩阵更正"}}});
   add(st + "GetIndicators", {{{"period", "2023-02"}}});
   add(st + "ListProjectStatuses", {{{"period", "2023-02"}}});
+  add(st + "ListStatusHistory", {{{"period", "2023-05"}}});
   add(st + "RankUnits", {{{"period", "2023-02"}}});
   add(st + "SetPeerFigures", {{{"figures",
                                 {{{"regionCode", "331102"},

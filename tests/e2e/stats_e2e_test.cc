@@ -2,7 +2,6 @@
 // report, and the change feed surviving restarts of either side.
 
 #include <httplib.h>
-#include <zip.h>
 
 #include <chrono>
 #include <fstream>
@@ -16,26 +15,10 @@
 #include "tests/e2e/http_fixture.h"
 #include "tests/e2e/system.h"
 #include "tests/pg_harness.h"
+#include "tests/unzip.h"
 
 namespace saima::testing {
 namespace {
-
-// The bytes of one file inside a ZIP held in memory.
-std::string Unzip(const std::string& archive_bytes, const std::string& name) {
-  zip_error_t error;
-  zip_source_t* source = zip_source_buffer_create(archive_bytes.data(), archive_bytes.size(), 0, &error);
-  zip_t* archive = zip_open_from_source(source, ZIP_RDONLY, &error);
-  zip_stat_t stat;
-  std::string out;
-  if (archive != nullptr && zip_stat(archive, name.c_str(), 0, &stat) == 0) {
-    zip_file_t* file = zip_fopen(archive, name.c_str(), 0);
-    out.resize(stat.size);
-    zip_fread(file, out.data(), stat.size);
-    zip_fclose(file);
-  }
-  if (archive != nullptr) zip_close(archive);
-  return out;
-}
 
 class StatsEndToEndTest : public HttpSystemTest {};
 

@@ -7,33 +7,8 @@ const TOKEN_KEY = 'saima.token';
 const PERIOD_KEY = 'saima.period';
 const main = () => document.getElementById('main');
 
-// ---- formatting (exact, from integer 元) ----
-function roundDiv(num, den) {  // BigInt num/den rounded half away from zero
-  const neg = (num < 0n) !== (den < 0n);
-  const n = num < 0n ? -num : num;
-  const d = den < 0n ? -den : den;
-  const q = (2n * n + d) / (2n * d);
-  return neg ? -q : q;
-}
-function fixed(scaled, decimals) {  // BigInt scaled by 10^decimals -> "12.34"
-  const neg = scaled < 0n;
-  const s = (neg ? -scaled : scaled).toString().padStart(decimals + 1, '0');
-  const text = decimals ? `${s.slice(0, -decimals)}.${s.slice(-decimals)}` : s;
-  return (neg ? '-' : '') + text;
-}
-const big = (v) => BigInt(v || 0);
-const yi = (yuan) => fixed(roundDiv(big(yuan) * 100n, 100000000n), 2);
-const wan = (yuan) => fixed(roundDiv(big(yuan) * 10n, 10000n), 1);
-function pct(num, den) {
-  if (big(den) === 0n) return '—';
-  return fixed(roundDiv(big(num) * 1000n, big(den)), 1) + '%';
-}
-function growth(rate) {
-  if (!rate || big(rate.denominator) === 0n) return '—';
-  const text = pct(rate.numerator, rate.denominator);
-  return big(rate.numerator) >= 0n ? `+${text}` : text;
-}
-const ratio = (num, den) => (big(den) === 0n ? 0 : Number(big(num) * 100000n / big(den)) / 1000);
+// ---- formatting (exact, from integer 元): format.js, the one rounding of tables, labels and charts ----
+const { yi, wan, pct, growth, ratio } = window.SaimaFormat;
 const esc = (s) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 // Display names of every enumeration, generated from the contracts (names.js, window.SAIMA_NAMES).
