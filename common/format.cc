@@ -6,28 +6,32 @@
 namespace saima {
 namespace {
 
-// numerator/denominator × scale, rounded half away from zero, written with `decimals` decimals of that scale.
 std::string RoundedRatio(int64_t numerator, int64_t denominator, int decimals, int64_t scale) {
-  using int128 = __int128;
-  int128 n = static_cast<int128>(numerator) * scale;
-  int128 d = denominator;
+  return RoundedDecimal(numerator, denominator, scale, decimals);
+}
+
+}  // namespace
+
+int64_t RoundHalfAwayFromZero(__int128 n, __int128 d) {
   if (d < 0) {
     n = -n;
     d = -d;
   }
   const bool negative = n < 0;
   if (negative) n = -n;
-  const int128 rounded = (2 * n + d) / (2 * d);
-  int128 unit = 1;
-  for (int i = 0; i < decimals; ++i) unit *= 10;
-  const int64_t whole = static_cast<int64_t>(rounded / unit);
-  const int64_t fraction = static_cast<int64_t>(rounded % unit);
-  std::string out = absl::StrCat(negative && rounded != 0 ? "-" : "", whole);
-  if (decimals > 0) absl::StrAppend(&out, ".", absl::StrFormat("%0*d", decimals, fraction));
-  return out;
+  const __int128 q = (2 * n + d) / (2 * d);
+  return static_cast<int64_t>(negative ? -q : q);
 }
 
-}  // namespace
+std::string RoundedDecimal(int64_t numerator, int64_t denominator, int64_t scale, int decimals) {
+  const int64_t rounded = RoundHalfAwayFromZero(static_cast<__int128>(numerator) * scale, denominator);
+  const uint64_t magnitude = rounded < 0 ? 0 - static_cast<uint64_t>(rounded) : static_cast<uint64_t>(rounded);
+  uint64_t unit = 1;
+  for (int i = 0; i < decimals; ++i) unit *= 10;
+  std::string out = absl::StrCat(rounded < 0 ? "-" : "", magnitude / unit);
+  if (decimals > 0) absl::StrAppend(&out, ".", absl::StrFormat("%0*d", decimals, magnitude % unit));
+  return out;
+}
 
 std::string Wan(int64_t yuan) { return RoundedRatio(yuan, 10000, 1, 10); }
 std::string Yi(int64_t yuan) { return RoundedRatio(yuan, 100000000, 2, 100); }

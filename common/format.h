@@ -9,6 +9,14 @@
 
 namespace saima {
 
+// n/d rounded half away from zero (d ≠ 0): the one rounding of every figure people see.
+int64_t RoundHalfAwayFromZero(__int128 n, __int128 d);
+
+// numerator/denominator × scale, written with `decimals` decimals (scale includes 10^decimals), rounded half away
+// from zero from the exact fraction: RoundedDecimal(352, 1000, 1000, 1) is "35.2", a percentage with one decimal;
+// "-0.0" is written "0.0".
+std::string RoundedDecimal(int64_t numerator, int64_t denominator, int64_t scale, int decimals);
+
 // 元 → 万元 with one decimal; 元 → 亿元 with two.
 std::string Wan(int64_t yuan);
 std::string Yi(int64_t yuan);

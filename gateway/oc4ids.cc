@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/format.h"
 #include "common/names.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
@@ -28,12 +29,7 @@ std::string EndOfPeriod(const std::string& period) {
 
 // numerator/denominator × 100 with two decimals, rounded half away from zero: "35.21".
 std::string PercentMeasure(int64_t numerator, int64_t denominator) {
-  const bool negative = (numerator < 0) != (denominator < 0);
-  const __int128 n = static_cast<__int128>(numerator < 0 ? -numerator : numerator) * 20000;
-  const __int128 d = static_cast<__int128>(denominator < 0 ? -denominator : denominator);
-  const auto hundredths = static_cast<int64_t>((n / d + 1) / 2);
-  return absl::StrCat(negative && hundredths != 0 ? "-" : "", hundredths / 100, ".", hundredths % 100 < 10 ? "0" : "",
-                      hundredths % 100);
+  return RoundedDecimal(numerator, denominator, 10'000, 2);
 }
 
 json Money(int64_t yuan) { return json{{"amount", yuan}, {"currency", "CNY"}}; }

@@ -56,17 +56,7 @@ bool Allowed(const std::set<std::string>& set, const std::string& value) { retur
 
 // A growth as a percentage with four decimals, rounded half away from zero from the exact fraction.
 std::string PercentValue(const st::Rate& rate) {
-  using int128 = __int128;
-  int128 n = static_cast<int128>(rate.numerator()) * 1'000'000;  // percent × 10^4
-  int128 d = rate.denominator();
-  if (d < 0) {
-    n = -n;
-    d = -d;
-  }
-  const bool negative = n < 0;
-  if (negative) n = -n;
-  const int64_t scaled = static_cast<int64_t>((2 * n + d) / (2 * d));
-  return absl::StrCat(negative && scaled != 0 ? "-" : "", scaled / 10000, ".", absl::StrFormat("%04d", scaled % 10000));
+  return RoundedDecimal(rate.numerator(), rate.denominator(), 1'000'000, 4);  // percent × 10^4
 }
 
 }  // namespace

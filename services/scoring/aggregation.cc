@@ -2,19 +2,15 @@
 
 #include <algorithm>
 
+#include "common/format.h"
+
 namespace saima::scoring {
 namespace {
 
 using int128 = __int128;
 
-// n / d rounded half away from zero (d > 0).
-int64_t RoundDiv(int128 n, int128 d) {
-  if (d <= 0) return 0;
-  const bool negative = n < 0;
-  if (negative) n = -n;
-  const int128 q = (2 * n + d) / (2 * d);
-  return static_cast<int64_t>(negative ? -q : q);
-}
+// n / d rounded half away from zero (d > 0; 0 otherwise).
+int64_t RoundDiv(int128 n, int128 d) { return d <= 0 ? 0 : RoundHalfAwayFromZero(n, d); }
 
 // A judge's total for an entry in milli-points: Σ weight × score × 1000 / 100.
 int64_t TotalMilli(const std::vector<pb::Criterion>& criteria, const Sheet& sheet) {
