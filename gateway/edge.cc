@@ -116,7 +116,7 @@ class EdgeCall final : public grpc::ServerGenericBidiReactor {
         pipe_.StartWrite(&up_);
       } else {
         pipe_.StartWritesDone();
-        ReleasePipeHold();
+        ReleaseWriteHold();
       }
       return;
     }
@@ -146,7 +146,12 @@ class EdgeCall final : public grpc::ServerGenericBidiReactor {
   }
 
   void OnWriteDone(bool ok) override {
-    if (streaming_ && ok) pipe_.StartRead(&down_);
+    if (!streaming_) return;
+    if (ok) {
+      pipe_.StartRead(&down_);
+    } else {
+      ReleaseReadHold();  // the client is gone: no more reads from the backend
+    }
   }
 
   void OnCancel() override {
@@ -166,11 +171,15 @@ class EdgeCall final : public grpc::ServerGenericBidiReactor {
       if (ok) {
         call_->StartRead(&call_->up_);
       } else {
-        call_->ReleasePipeHold();  // the backend ended the call; its status follows in OnDone
+        call_->ReleaseWriteHold();  // the backend ended the call; its status follows in OnDone
       }
     }
     void OnReadDone(bool ok) override {
-      if (ok) call_->StartWrite(&call_->down_);
+      if (ok) {
+        call_->StartWrite(&call_->down_);
+      } else {
+        call_->ReleaseReadHold();
+      }
     }
     void OnDone(const grpc::Status& status) override {
       EdgeCall* call = call_;
@@ -207,7 +216,10 @@ class EdgeCall final : public grpc::ServerGenericBidiReactor {
     }
     parts_.backends->stub(rpc_->backend)
         ->PrepareBidiStreamingCall(client_context_.get(), rpc_->grpc_path, grpc::StubOptions(), &pipe_);
-    pipe_.AddHold();
+    // The pipe's writes are started from the client side's reads and its reads from the client side's writes,
+    // outside the pipe's own reactions: each flow holds the pipe (and with it the backend call's context) until it
+    // has ended, so that the pipe is not done while the other side may still start an operation on it.
+    pipe_.AddMultipleHolds(2);
     pipe_.StartRead(&down_);
     pipe_.StartCall();
     StartRead(&up_);
@@ -218,8 +230,11 @@ class EdgeCall final : public grpc::ServerGenericBidiReactor {
     if (refs_.fetch_sub(1) == 1) delete this;
   }
 
-  void ReleasePipeHold() {
-    if (!hold_released_.exchange(true)) pipe_.RemoveHold();
+  void ReleaseWriteHold() {
+    if (!write_hold_released_.exchange(true)) pipe_.RemoveHold();
+  }
+  void ReleaseReadHold() {
+    if (!read_hold_released_.exchange(true)) pipe_.RemoveHold();
   }
 
   const EdgeParts parts_;
@@ -230,7 +245,8 @@ class EdgeCall final : public grpc::ServerGenericBidiReactor {
   grpc::ByteBuffer down_;
   bool streaming_ = false;
   std::atomic<bool> cancelled_{false};
-  std::atomic<bool> hold_released_{false};
+  std::atomic<bool> write_hold_released_{false};
+  std::atomic<bool> read_hold_released_{false};
   std::atomic<int> refs_{1};
   std::mutex client_mu_;
   std::unique_ptr<grpc::ClientContext> client_context_;

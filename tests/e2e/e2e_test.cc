@@ -50,7 +50,7 @@ class EndToEndTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     system_ = new System();
-    ASSERT_TRUE(system_->WaitHealthy(30)) << "system did not become healthy; logs in " << system_->log_dir();
+    ASSERT_TRUE(system_->WaitHealthy(60)) << "not healthy; the logs end:\n" << system_->LogTails();
     channel_ = new std::shared_ptr<grpc::Channel>(MakePublicChannel(system_->gateway_grpc(), ""));
     for (const auto& [id, name, type] : {std::tuple{"331181001", "龙渊街道", reg::UNIT_TYPE_SUBDISTRICT},
                                          std::tuple{"331181100", "八都镇", reg::UNIT_TYPE_TOWNSHIP},

@@ -31,7 +31,7 @@ class HttpSystemTest : public ::testing::Test {
   // The system (with `gateway_flags`, and nginx in front when `with_nginx`) and its three units.
   static void SetUpSystem(std::vector<std::string> gateway_flags = {}, bool with_nginx = false) {
     system_ = new System(std::move(gateway_flags), with_nginx);
-    ASSERT_TRUE(system_->WaitHealthy(30)) << "logs in " << system_->log_dir();
+    ASSERT_TRUE(system_->WaitHealthy(60)) << "not healthy; the logs end:\n" << system_->LogTails();
     for (const auto& [id, name, type] : {std::tuple{"331181001", "龙渊街道", "UNIT_TYPE_SUBDISTRICT"},
                                          std::tuple{"331181100", "八都镇", "UNIT_TYPE_TOWNSHIP"},
                                          std::tuple{"D01", "发展和改革局", "UNIT_TYPE_DEPARTMENT"}}) {

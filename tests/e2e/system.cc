@@ -187,6 +187,22 @@ std::string System::token(const std::string& user) const {
   std::abort();
 }
 
+std::string System::LogTails(int lines) const {
+  std::string out;
+  for (const char* name : {"migrate", "registry", "stats", "scoring", "gateway", "nginx"}) {
+    std::ifstream in(absl::StrCat(dir_, "/", name, ".log"));
+    if (!in) continue;
+    std::vector<std::string> tail;
+    for (std::string line; std::getline(in, line);) {
+      tail.push_back(line);
+      if (static_cast<int>(tail.size()) > lines) tail.erase(tail.begin());
+    }
+    absl::StrAppend(&out, "--- ", name, ".log\n");
+    for (const auto& line : tail) absl::StrAppend(&out, line, "\n");
+  }
+  return out;
+}
+
 bool System::WaitHealthy(int seconds) {
   httplib::Client client("127.0.0.1", http_port_);
   client.set_connection_timeout(1);

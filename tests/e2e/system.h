@@ -65,6 +65,8 @@ class System {
 
   // Waits until GET /healthz answers 200 or `seconds` pass.
   bool WaitHealthy(int seconds);
+  // The last `lines` lines of every process's log, for a failure's message (the logs go with the System).
+  std::string LogTails(int lines = 15) const;
 
  private:
   std::string dir_;
