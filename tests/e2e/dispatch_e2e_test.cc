@@ -161,6 +161,13 @@ TEST_F(DispatchEndToEndTest, AProjectFallsBehindAndTheCityActs) {
                    {"ownerName", "郑国庆"},
                    {"deadline", "2023-06-30"}};
   EXPECT_EQ(Post("leader", "/v1/decisions", decision).first, 403);
+  // The rules of every period and date: 01 is not a reporting month (the 02 report covers it), 02-30 is no day.
+  json misdated = decision;
+  misdated["period"] = "2023-01";
+  misdated["deadline"] = "2023-02-30";
+  auto [misdated_status, misdated_body] = Post("admin", "/v1/decisions", misdated);
+  EXPECT_EQ(misdated_status, 400);
+  EXPECT_EQ(misdated_body["details"][0]["fieldViolations"].size(), 2u) << misdated_body.dump();
   ASSERT_EQ(Post("admin", "/v1/decisions", decision).first, 200);
   EXPECT_EQ(Get("leader", "/v1/dispatch/agenda?period=2023-05").second["decisions"].size(), 1u);
 
