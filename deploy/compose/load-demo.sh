@@ -13,7 +13,7 @@ ctl "$SAIMA_ADMIN_TOKEN" import units "$D/units.csv"
 ctl "$SAIMA_ADMIN_TOKEN" import projects "$D/projects.csv"
 ctl "$SAIMA_LOADER_TOKEN" import documents "$D/documents.csv"
 ctl "$SAIMA_LOADER_TOKEN" import ruku "$D/ruku.csv"
-want=$(grep -c ',已入库.\?$' "$D/ruku.csv")
+want=$(awk -F, 'NR > 1 && $4 == "已入库"' "$D/ruku.csv" | wc -l)  # the approved rows (目标状态, 4th column)
 for _ in $(seq 1 150); do  # stats follows the registry's change feed
   seen=$(ctl "$SAIMA_ADMIN_TOKEN" indicators --period=2023-05 --format=json 2>/dev/null |
     sed -n 's/.*"projectCount": *\([0-9]*\).*/\1/p' || true)
