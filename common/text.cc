@@ -55,26 +55,29 @@ void Walk(const Message& message, const std::string& prefix, Violations& v) {
 
 }  // namespace
 
+CodePoint CodePointAt(absl::string_view text, size_t i) {
+  const unsigned char b = static_cast<unsigned char>(text[i]);
+  CodePoint c{b, 1, true};
+  if (b >= 0xF0) {
+    c = {static_cast<char32_t>(b & 0x07), 4, true};
+  } else if (b >= 0xE0) {
+    c = {static_cast<char32_t>(b & 0x0F), 3, true};
+  } else if (b >= 0xC0) {
+    c = {static_cast<char32_t>(b & 0x1F), 2, true};
+  }
+  c.complete = i + c.length <= text.size();
+  for (size_t k = 1; k < c.length && i + k < text.size(); ++k) {
+    c.value = (c.value << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+  }
+  return c;
+}
+
 std::string RefusedCharacter(absl::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const unsigned char b = static_cast<unsigned char>(text[i]);
-    char32_t c = b;
-    size_t length = 1;
-    if (b >= 0xF0) {
-      length = 4;
-      c = b & 0x07;
-    } else if (b >= 0xE0) {
-      length = 3;
-      c = b & 0x0F;
-    } else if (b >= 0xC0) {
-      length = 2;
-      c = b & 0x1F;
-    }
-    if (i + length > text.size()) return "U+FFFD";  // cut short: not UTF-8
-    for (size_t k = 1; k < length; ++k) c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-    if (Refused(c)) return absl::StrFormat("U+%04X", static_cast<uint32_t>(c));
-    i += length;
+  for (size_t i = 0; i < text.size();) {
+    const CodePoint c = CodePointAt(text, i);
+    if (!c.complete) return "U+FFFD";  // cut short: not UTF-8
+    if (Refused(c.value)) return absl::StrFormat("U+%04X", static_cast<uint32_t>(c.value));
+    i += c.length;
   }
   return "";
 }

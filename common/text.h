@@ -15,6 +15,16 @@
 
 namespace saima {
 
+// The code point of the UTF-8 sequence that starts at text[i] (its lead byte says how long it is; ASCII and stray
+// bytes are one byte) and its length in bytes; `complete` is false when the text ends inside it, and then only the
+// bytes there are are read.
+struct CodePoint {
+  char32_t value;
+  size_t length;
+  bool complete;
+};
+CodePoint CodePointAt(absl::string_view text, size_t i);
+
 // The first character of `text` Saima refuses, as "U+XXXX", or "" when there is none. `text` is UTF-8 (protobuf
 // has checked it for string fields).
 std::string RefusedCharacter(absl::string_view text);

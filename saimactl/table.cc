@@ -2,32 +2,22 @@
 
 #include <algorithm>
 
+#include "common/text.h"
+
 namespace saima::ctl {
 
 int DisplayWidth(const std::string& text) {
   int width = 0;
   for (size_t i = 0; i < text.size();) {
-    const unsigned char c = text[i];
-    uint32_t cp = c;
-    size_t len = 1;
-    if (c >= 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else if (c >= 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    }
-    for (size_t k = 1; k < len && i + k < text.size(); ++k) cp = (cp << 6) | (text[i + k] & 0x3F);
+    const CodePoint point = CodePointAt(text, i);
+    const char32_t cp = point.value;
     // East Asian wide ranges: Hangul Jamo onwards, CJK, Hangul, compatibility and full-width forms.
     const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
                       (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
                       (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
                       (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000;
     width += wide ? 2 : 1;
-    i += len;
+    i += point.length;
   }
   return width;
 }

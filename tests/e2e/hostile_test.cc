@@ -201,20 +201,6 @@ void AmountFields(const Descriptor* type, const std::string& prefix, int depth, 
   }
 }
 
-std::string CamelPath(const std::string& path) {
-  std::string out;
-  bool upper = false;
-  for (char c : path) {
-    if (c == '_') {
-      upper = true;
-    } else {
-      out += upper ? static_cast<char>(std::toupper(c)) : c;
-      upper = false;
-    }
-  }
-  return out;
-}
-
 // Sets the JSON value at a proto path ("report.ytd_breakdown.construction_yuan", "reports[].ytd_yuan": the first).
 void SetAt(json& j, const std::string& path, const json& value) {
   json* at = &j;

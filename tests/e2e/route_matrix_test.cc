@@ -193,20 +193,6 @@ void Flatten(const json& value, const std::string& prefix, const std::set<std::s
   }
 }
 
-std::string CamelPath(const std::string& path) {
-  std::string out;
-  bool upper = false;
-  for (char c : path) {
-    if (c == '_') {
-      upper = true;
-    } else {
-      out += upper ? static_cast<char>(std::toupper(c)) : c;
-      upper = false;
-    }
-  }
-  return out;
-}
-
 // A call over one HTTP binding; returns the status and the body.
 std::pair<int, std::string> CallHttp(int port, const Route& route, const json& request, const std::string& credential,
                                      const std::string& idempotency_key = "") {
