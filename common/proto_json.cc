@@ -86,20 +86,6 @@ void AppendNanos(int32_t nanos, std::string* out) {
   out->append(digits, length);
 }
 
-std::string LowerCamel(absl::string_view snake) {
-  std::string out;
-  bool upper = false;
-  for (char c : snake) {
-    if (c == '_') {
-      upper = true;
-    } else {
-      out.push_back(upper && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
-      upper = false;
-    }
-  }
-  return out;
-}
-
 void AppendMessage(const Message& message, std::string* out);
 
 void AppendEnum(const FieldDescriptor* field, int number, std::string* out) {
@@ -291,6 +277,20 @@ void AppendMessage(const Message& message, std::string* out) {
 }
 
 }  // namespace
+
+std::string LowerCamel(absl::string_view snake) {
+  std::string out;
+  bool upper = false;
+  for (char c : snake) {
+    if (c == '_') {
+      upper = true;
+    } else {
+      out.push_back(upper && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+      upper = false;
+    }
+  }
+  return out;
+}
 
 void AppendJson(const Message& message, std::string* out) { AppendMessage(message, out); }
 

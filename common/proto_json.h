@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 
 namespace saima {
@@ -17,6 +18,9 @@ namespace saima {
 // Appends the JSON of `message` to `out`. Scalar, enum, repeated and map fields are printed with their default
 // values too (an unset message field, a oneof member not chosen and an unset proto3 optional are left out).
 void AppendJson(const google::protobuf::Message& message, std::string* out);
+
+// A proto field name (or a dotted path of them) as the JSON mapping writes it: "report.ytd_yuan" → "report.ytdYuan".
+std::string LowerCamel(absl::string_view snake);
 
 }  // namespace saima
 

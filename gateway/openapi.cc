@@ -9,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "common/names.h"
 #include "common/policy.h"
+#include "common/proto_json.h"
 #include "google/protobuf/descriptor.pb.h"
 
 namespace saima::gateway {
@@ -222,16 +223,7 @@ std::string OpenApiPath(const Route& route, std::map<std::string, std::string>* 
   std::string path = route.path.OpenApiPath();
   for (const std::string& variable : route.path.variables()) {
     const std::string leaf = variable.substr(variable.rfind('.') == std::string::npos ? 0 : variable.rfind('.') + 1);
-    std::string camel;
-    bool upper = false;
-    for (char c : leaf) {
-      if (c == '_') {
-        upper = true;
-      } else {
-        camel += upper ? absl::ascii_toupper(c) : c;
-        upper = false;
-      }
-    }
+    const std::string camel = LowerCamel(leaf);
     (*names)[variable] = camel;
     const std::string from = absl::StrCat("{", variable, "}");
     path.replace(path.find(from), from.size(), absl::StrCat("{", camel, "}"));

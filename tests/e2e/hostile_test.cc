@@ -32,6 +32,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/csv.h"
+#include "common/proto_json.h"
 #include "gateway/routes.h"
 #include "gtest/gtest.h"
 #include "proto/proto_files.h"
@@ -209,7 +210,7 @@ void SetAt(json& j, const std::string& path, const json& value) {
     std::string part = parts[i];
     const bool list = absl::EndsWith(part, "[]");
     if (list) part.resize(part.size() - 2);
-    const std::string key = CamelPath(part);
+    const std::string key = LowerCamel(part);
     if (i + 1 == parts.size()) {
       (*at)[key] = value;
     } else if (list) {
@@ -288,7 +289,7 @@ TEST_F(HostileTest, Int64ExtremesInEveryAmountFieldAreRefusedNamingTheField) {
         json answer;
         if (read) {
           std::tie(status, answer) =
-              Get(f.user, absl::StrCat(f.path, "&", CamelPath(field), "=", std::to_string(extreme)));
+              Get(f.user, absl::StrCat(f.path, "&", LowerCamel(field), "=", std::to_string(extreme)));
         } else {
           json body = f.body;
           SetAt(body, in_body, std::to_string(extreme));

@@ -5,7 +5,6 @@
 
 #include <httplib.h>
 
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -24,21 +23,6 @@
 namespace saima::testing {
 
 using nlohmann::json;
-
-// A field path as protobuf's JSON mapping names it: "report.ytd_yuan" → "report.ytdYuan".
-inline std::string CamelPath(const std::string& path) {
-  std::string out;
-  bool upper = false;
-  for (char c : path) {
-    if (c == '_') {
-      upper = true;
-    } else {
-      out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
-      upper = false;
-    }
-  }
-  return out;
-}
 
 // The whole system with three units (龙渊街道, 八都镇, 发改局), and HTTP helpers acting as the System's users.
 class HttpSystemTest : public ::testing::Test {

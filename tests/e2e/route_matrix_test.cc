@@ -20,6 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "common/client.h"
 #include "common/policy.h"
+#include "common/proto_json.h"
 #include "gateway/routes.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -146,17 +147,7 @@ std::string JsonAt(const json& request, const FieldDescriptor* field, const std:
   const json* at = &request;
   for (absl::string_view part : absl::StrSplit(path, '.')) {
     // Requests are written with JSON names; the path uses proto names.
-    std::string key(part);
-    std::string camel;
-    bool upper = false;
-    for (char c : key) {
-      if (c == '_') {
-        upper = true;
-      } else {
-        camel += upper ? static_cast<char>(std::toupper(c)) : c;
-        upper = false;
-      }
-    }
+    const std::string camel = LowerCamel(part);
     if (!at->is_object() || !at->contains(camel)) return "";
     at = &(*at)[camel];
   }
@@ -202,13 +193,13 @@ std::pair<int, std::string> CallHttp(int port, const Route& route, const json& r
     const std::string value = JsonAt(request, nullptr, variable);
     const std::string from = absl::StrCat("{", variable, "}");
     path.replace(path.find(from), from.size(), UrlEscape(value));
-    bound.insert(CamelPath(variable));
+    bound.insert(LowerCamel(variable));
   }
   std::string body;
   if (route.body == "*") {
     body = request.dump();
   } else if (!route.body.empty()) {
-    const std::string key = CamelPath(route.body);
+    const std::string key = LowerCamel(route.body);
     body = request.contains(key) ? request[key].dump() : "{}";
     bound.insert(key);
   }
