@@ -190,9 +190,15 @@ class HttpSystemTest : public ::testing::Test {
     const std::string project = made_body["project"]["projectId"];
     SetTiers(project, {"PROJECT_TIER_KEY"});
     Approve(project, "2023-01-20");
-    EXPECT_EQ(
-        Send("PUT", "stats", "/v1/plans", {{"projectId", project}, {"year", 2023}, {"plannedYuan", "40000000"}}).first,
-        200);
+    // Stats learns of the project from the registry's change feed: until then a plan for it is refused (400).
+    int planned = 0;
+    for (int i = 0; i < 100; ++i) {
+      planned = Send("PUT", "stats", "/v1/plans", {{"projectId", project}, {"year", 2023}, {"plannedYuan", "40000000"}})
+                    .first;
+      if (planned != 400) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(planned, 200);
     EXPECT_EQ(SubmitWhenAccepted(Report(project, "2023-02", 1'000'000, 1'000'000)), 200);
     return project;
   }
