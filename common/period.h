@@ -19,6 +19,9 @@ struct Period {
   std::string ToString() const;
   // The period before in the same year, or nullopt for 02.
   std::optional<Period> PreviousInYear() const;
+  // The reporting periods around this one across years: 2023-02 follows 2022-12.
+  Period Previous() const { return month == 2 ? Period{year - 1, 12} : Period{year, month - 1}; }
+  Period Next() const { return month == 12 ? Period{year + 1, 2} : Period{year, month + 1}; }
   Period SameLastYear() const { return {year - 1, month}; }
   // Last day of the period, "YYYY-MM-DD".
   std::string EndDate() const;

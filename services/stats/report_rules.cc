@@ -3,13 +3,12 @@
 #include "absl/strings/str_cat.h"
 #include "common/money.h"
 #include "common/period.h"
+#include "common/text.h"
 
 namespace saima::stats {
 
-std::vector<std::string> CheckReport(const pb::MonthlyReport& r, const ReportContext& context,
-                                     const std::string& prefix, Violations& v) {
+void CheckReport(const pb::MonthlyReport& r, const ReportContext& context, const std::string& prefix, Violations& v) {
   auto field = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
-  std::vector<std::string> warnings;
   if (r.project_id() <= 0) v.Add(field("project_id"), "is required", "项目必填");
   CheckPeriod(r.period(), field("period"), v);
   const auto& b = r.ytd_breakdown();
@@ -29,7 +28,10 @@ std::vector<std::string> CheckReport(const pb::MonthlyReport& r, const ReportCon
       v.Add(field(a.name), "must be between 0 and 10^14 元", absl::StrCat(a.label, "应在 0 至 100 万亿元之间"));
     }
   }
-  if (!v.ok()) return warnings;
+  size_t characters = 0;
+  for (size_t i = 0; i < r.explanation().size(); i += CodePointAt(r.explanation(), i).length) ++characters;
+  if (characters > 500) v.Add(field("explanation"), "must be at most 500 characters", "说明不能超过 500 个字");
+  if (!v.ok()) return;
   // Every amount is at most 10^14, so these sums cannot overflow; they are checked all the same.
   int64_t parts = 0;
   const bool fits = CheckedAdd(b.construction_yuan(), b.installation_yuan(), &parts) &&
@@ -60,16 +62,12 @@ std::vector<std::string> CheckReport(const pb::MonthlyReport& r, const ReportCon
     v.Add(field("since_start_yuan"), "自开始建设累计 must not be less than 年初累计",
           "自开始建设累计不能小于自年初累计");
   }
-  if (context.planned_total_yuan > 0 && r.since_start_yuan() > context.planned_total_yuan) {
-    warnings.push_back(absl::StrCat("自开始建设累计 (", r.since_start_yuan(), ") exceeds 计划总投资 (",
-                                    context.planned_total_yuan, ")"));
-  }
-  return warnings;
 }
 
 bool SameFigures(const pb::MonthlyReport& a, const pb::MonthlyReport& b) {
   return a.project_id() == b.project_id() && a.period() == b.period() && a.month_yuan() == b.month_yuan() &&
          a.ytd_yuan() == b.ytd_yuan() && a.since_start_yuan() == b.since_start_yuan() &&
+         a.explanation() == b.explanation() &&
          a.ytd_breakdown().SerializeAsString() == b.ytd_breakdown().SerializeAsString();
 }
 

@@ -9,6 +9,7 @@
 
 #include "common/status.h"
 #include "saima/stats/v1/stats.pb.h"
+#include "services/stats/verification_rules.h"
 
 namespace saima::stats {
 
@@ -20,17 +21,17 @@ struct ReportContext {
   std::optional<int64_t> previous_ytd;
   // 自开始建设累计 of December last year, when reported.
   std::optional<int64_t> last_december_since_start;
-  // 计划总投资 of the project.
-  int64_t planned_total_yuan = 0;
+  // What the 核实性审核 rules read (stage, 计划总投资, earlier months).
+  FigureContext figure;
 };
 
 // Checks the figures of a report; field names are prefixed with `prefix` (e.g. "report"). Violations for
 // broken arithmetic name the rule: 年初累计 = 上月年初累计 + 本月, = 建筑 + 安装 + 设备 + 其他, and
-// 自开始建设累计 = 上年末自开始建设累计 + 年初累计. Returns warnings that do not refuse the report.
-std::vector<std::string> CheckReport(const pb::MonthlyReport& report, const ReportContext& context,
-                                     const std::string& prefix, Violations& v);
+// 自开始建设累计 = 上年末自开始建设累计 + 年初累计. The 说明 is at most 500 characters.
+void CheckReport(const pb::MonthlyReport& report, const ReportContext& context, const std::string& prefix,
+                 Violations& v);
 
-// True when two reports carry the same figures (a resubmission to be recorded once).
+// True when two reports carry the same figures and 说明 (a resubmission to be recorded once).
 bool SameFigures(const pb::MonthlyReport& a, const pb::MonthlyReport& b);
 
 }  // namespace saima::stats

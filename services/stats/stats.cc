@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <numeric>
 #include <set>
+#include <tuple>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/digest.h"
+#include "common/format.h"
 #include "common/money.h"
+#include "common/names.h"
 #include "common/ops.h"
 #include "common/policy.h"
 #include "common/progress.h"
@@ -124,8 +127,9 @@ absl::StatusOr<pb::MonthlyReport> Stats::Record(const Caller& caller, const pb::
   }
   if (!v.ok()) return v.ToStatus();
   const Period period = *Period::Parse(report.period());
-  const ReportCheck check = [&](const std::optional<ProjectDims>& dims, const ReportContext& context, bool locked,
-                                const std::optional<pb::MonthlyReport>&) -> absl::StatusOr<std::vector<std::string>> {
+  const ReportCheck check =
+      [&](const std::optional<ProjectDims>& dims, const ReportContext& context, bool locked,
+          const std::optional<pb::MonthlyReport>&) -> absl::StatusOr<std::vector<pb::VerificationFlag>> {
     // Another unit's project is refused before anything about it (its 入库 state) is said.
     if (kind == pb::FIGURE_KIND_REPORTED && dims &&
         !Authorize(caller, Action::ACTION_SUBMIT_REPORT, Target{dims->unit_id, "", ""}).ok()) {
@@ -146,9 +150,17 @@ absl::StatusOr<pb::MonthlyReport> Stats::Record(const Caller& caller, const pb::
                    absl::StrCat(report.period(), " 已由统计局锁定，数据只能通过更正修改"));
     }
     Violations checks;
-    auto warnings = CheckReport(report, context, "report", checks);
+    CheckReport(report, context, "report", checks);
     if (!checks.ok()) return checks.ToStatus();
-    return warnings;
+    // 核实性审核 applies to what units report; the bureau's own figures are its verification.
+    if (kind != pb::FIGURE_KIND_REPORTED) return std::vector<pb::VerificationFlag>{};
+    auto flags = FlagFigure(report, period, context.figure, verification_);
+    if (!flags.empty() && report.explanation().empty()) {
+      Violations why;
+      RequireExplanation(flags, "report.explanation", why);
+      return why.ToStatus();
+    }
+    return flags;
   };
   const auto authorize = [&](const std::optional<ProjectDims>& dims) -> absl::Status {
     if (kind != pb::FIGURE_KIND_REPORTED || !dims) return absl::OkStatus();
@@ -368,6 +380,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
     const ImportContext& context = session.context();
     absl::flat_hash_map<int64_t, int64_t> batch_ytd;          // accepted or already stored rows of this import, by Key
     absl::flat_hash_map<int64_t, int64_t> batch_since_start;  // their 自开始建设累计, for next year's rows
+    absl::flat_hash_map<int64_t, int64_t> batch_month;        // their 本月完成投资, for the 核实性审核 rules
     absl::flat_hash_set<int64_t> seen, refused;
     absl::flat_hash_map<int, std::string> period_ends;  // YYYYMM → last day, computed once per period
     // A row whose previous month is neither stored nor yet seen waits for the end of the stream.
@@ -410,6 +423,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
           SameFigures(newest->second, r)) {
         batch_ytd[key] = r.ytd_yuan();
         batch_since_start[key] = r.since_start_yuan();
+        batch_month[key] = r.month_yuan();
         return true;  // Already recorded: importing the same file twice records it once, locked or not.
       }
       auto locked = context.locked.find(r.period());
@@ -420,7 +434,8 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
         return true;
       }
       ReportContext rc;
-      rc.planned_total_yuan = dims->planned_total_yuan;
+      rc.figure.planned_total_yuan = dims->planned_total_yuan;
+      rc.figure.stage = dims->stage;
       if (auto previous = period.PreviousInYear()) {
         const int64_t previous_key = ImportContext::Key(r.project_id(), *previous);
         if (refused.contains(previous_key)) {
@@ -455,6 +470,19 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       }
       Violations checks;
       CheckReport(r, rc, "report", checks);
+      std::vector<pb::VerificationFlag> flags;
+      if (checks.ok()) {
+        for (Period p = HistoryStart(period); p < period; p = p.Next()) {
+          const int64_t k = ImportContext::Key(r.project_id(), p);
+          if (auto b = batch_month.find(k); b != batch_month.end()) {
+            rc.figure.history.push_back({p, b->second});
+          } else if (auto s = context.stored_month.find(k); s != context.stored_month.end()) {
+            rc.figure.history.push_back({p, s->second});
+          }
+        }
+        flags = FlagFigure(r, period, rc.figure, verification_);
+        if (!flags.empty() && r.explanation().empty()) RequireExplanation(flags, "report.explanation", checks);
+      }
       if (!checks.ok()) {
         for (const auto& item : checks.items()) refuse(index, item.field, item.description, item.localized);
         refused.insert(key);
@@ -462,8 +490,9 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       }
       batch_ytd[key] = r.ytd_yuan();
       batch_since_start[key] = r.since_start_yuan();
+      batch_month[key] = r.month_yuan();
       // Once a row is refused in an all-or-nothing import nothing will be kept: stop writing, keep checking.
-      if (import_valid_rows || response.errors_size() == 0) session.Write(r);
+      if (import_valid_rows || response.errors_size() == 0) session.Write(r, flags);
       return true;
     };
     pb::MonthlyReport row;
@@ -699,6 +728,256 @@ absl::StatusOr<pb::GetCityReportResponse> Stats::GetCityReport(const Caller& rea
     }
   }
   return response;
+}
+
+void RequireExplanation(const std::vector<pb::VerificationFlag>& flags, const std::string& field, Violations& v) {
+  for (const auto& f : flags) {
+    v.Add(field,
+          absl::StrCat("核实性审核 ", f.rule_id(), " (", pb::VerificationRule_Name(f.rule()),
+                       ") flags this figure: it is accepted only with a 说明 (explanation)"),
+          absl::StrCat("核实性审核 ", f.rule_id(), "「", DisplayNameOf(f.rule()), "」：", f.evidence(),
+                       "。请填写说明后再报送"));
+  }
+}
+
+std::vector<pb::VerificationFlag> FlagsOf(const StatsStore::FlagData& data, const Period& period,
+                                          const VerificationSettings& settings) {
+  std::vector<pb::VerificationFlag> out = data.figure_flags;
+  // HS06: each unit's first digits over the year.
+  for (const auto& [unit, amounts] : data.unit_amounts) {
+    const BenfordTest test = TestBenford(amounts, settings);
+    if (!test.judged || test.conforms) continue;
+    pb::VerificationFlag f;
+    f.set_rule(pb::VERIFICATION_RULE_BENFORD);
+    f.set_rule_id(RuleId(f.rule()));
+    f.set_unit_id(unit);
+    f.set_period(period.ToString());
+    f.set_evidence(BenfordEvidence(test, settings));
+    out.push_back(std::move(f));
+  }
+  // HS07: each project's corrections after a lock, against the official figure they replaced.
+  std::map<int64_t, std::vector<Correction>> corrections;
+  const pb::MonthlyReport* official = nullptr;  // of the current (project, period)
+  const pb::MonthlyReport* reported = nullptr;
+  for (size_t i = 0; i < data.corrected_versions.size(); ++i) {
+    const pb::MonthlyReport& v = data.corrected_versions[i];
+    if (i == 0 || v.project_id() != data.corrected_versions[i - 1].project_id() ||
+        v.period() != data.corrected_versions[i - 1].period()) {
+      official = reported = nullptr;
+    }
+    if (v.kind() == pb::FIGURE_KIND_CORRECTED) {
+      const pb::MonthlyReport* before = official ? official : reported;
+      corrections[v.project_id()].push_back(
+          {*Period::Parse(v.period()), before ? before->ytd_yuan() : 0, v.ytd_yuan()});
+    }
+    if (v.kind() == pb::FIGURE_KIND_REPORTED) {
+      reported = &v;
+    } else {
+      official = &v;
+    }
+  }
+  for (const auto& [project, list] : corrections) {
+    const auto large = LargeCorrections(list, settings);
+    if (static_cast<int>(large.size()) < settings.correction_count) continue;
+    pb::VerificationFlag f;
+    f.set_rule(pb::VERIFICATION_RULE_FREQUENT_CORRECTIONS);
+    f.set_rule_id(RuleId(f.rule()));
+    f.set_project_id(project);
+    if (auto it = data.project_units.find(project); it != data.project_units.end()) {
+      f.set_unit_id(it->second.first);
+      f.set_project_name(it->second.second);
+    }
+    f.set_period(period.ToString());
+    f.set_evidence(CorrectionsEvidence(large, settings));
+    out.push_back(std::move(f));
+  }
+  for (auto& f : out) {
+    const std::string subject = f.project_id() != 0 ? absl::StrCat("project:", f.project_id()) : "unit:" + f.unit_id();
+    auto it = data.dismissals.find({subject, static_cast<int>(f.rule()), f.version()});
+    if (it == data.dismissals.end()) continue;
+    f.set_dismissed(true);
+    f.set_dismissed_by(it->second.actor);
+    f.set_dismiss_reason(it->second.reason);
+    *f.mutable_dismiss_time() = google::protobuf::util::TimeUtil::SecondsToTimestamp(it->second.at);
+  }
+  std::sort(out.begin(), out.end(), [](const pb::VerificationFlag& a, const pb::VerificationFlag& b) {
+    return std::make_tuple(a.unit_id(), a.project_id(), static_cast<int>(a.rule())) <
+           std::make_tuple(b.unit_id(), b.project_id(), static_cast<int>(b.rule()));
+  });
+  return out;
+}
+
+absl::StatusOr<pb::ListVerificationFlagsResponse> Stats::ListVerificationFlags(
+    const Caller& reader, const pb::ListVerificationFlagsRequest& q, absl::Time d) {
+  constexpr Action kAction = Action::ACTION_READ_FIGURE_VERSIONS;
+  if (absl::Status allowed = Authorize(reader, kAction); !allowed.ok()) return allowed;
+  auto period = ParsePeriod(q.period(), "period");
+  if (!period.ok()) return period.status();
+  if (!pb::VerificationRule_IsValid(q.rule())) return InvalidField("rule", "is not a known rule", "审核规则无效");
+  auto data = store_.LoadFlagData(*period, d);
+  if (!data.ok()) return data.status();
+  const bool all = ScopeOf(reader, kAction) == Scope::kAll;
+  pb::ListVerificationFlagsResponse r;
+  r.set_period(q.period());
+  for (auto& f : FlagsOf(*data, *period, verification_)) {
+    if (!q.unit_id().empty() && f.unit_id() != q.unit_id()) continue;
+    if (q.rule() != pb::VERIFICATION_RULE_UNSPECIFIED && f.rule() != q.rule()) continue;
+    if (q.open_only() && f.dismissed()) continue;
+    if (!all && !Authorize(reader, kAction, Target{f.unit_id(), "", ""}).ok()) continue;
+    *r.add_flags() = std::move(f);
+  }
+  return r;
+}
+
+absl::StatusOr<pb::DismissVerificationFlagResponse> Stats::DismissVerificationFlag(
+    const Caller& c, const pb::DismissVerificationFlagRequest& q, absl::Time d) {
+  if (absl::Status s = Authorize(c, Action::ACTION_VERIFY_REPORT); !s.ok()) return s;
+  Violations v;
+  CheckPeriod(q.period(), "period", v);
+  if (q.rule() == pb::VERIFICATION_RULE_UNSPECIFIED || !pb::VerificationRule_IsValid(q.rule())) {
+    v.Add("rule", "is required: a VerificationRule", "请选择审核规则");
+  }
+  const bool unit_level = q.rule() == pb::VERIFICATION_RULE_BENFORD;
+  if (unit_level && q.unit_id().empty()) v.Add("unit_id", "is required for a unit-level rule", "请填写单位");
+  if (!unit_level && q.project_id() <= 0) v.Add("project_id", "must be a positive id", "项目编号应为正整数");
+  if (q.reason().empty()) v.Add("reason", "is required: why the flag is dismissed", "请填写排除疑点的理由");
+  if (q.reason().size() > 2000) v.Add("reason", "must be at most 2000 bytes", "理由过长");
+  if (!v.ok()) return v.ToStatus();
+  const Period period = *Period::Parse(q.period());
+  auto data = store_.LoadFlagData(period, d);
+  if (!data.ok()) return data.status();
+  for (const auto& f : FlagsOf(*data, period, verification_)) {
+    if (f.rule() != q.rule() || (unit_level ? f.unit_id() != q.unit_id() : f.project_id() != q.project_id())) {
+      continue;
+    }
+    pb::DismissVerificationFlagResponse r;
+    if (f.dismissed()) {  // dismissed before: the first dismissal stands
+      *r.mutable_flag() = f;
+      return r;
+    }
+    const std::string subject = unit_level ? "unit:" + q.unit_id() : absl::StrCat("project:", q.project_id());
+    if (absl::Status s =
+            store_.DismissFlag(q.period(), subject, static_cast<int>(q.rule()), f.version(), c.user_id, q.reason(), d);
+        !s.ok()) {
+      return s;
+    }
+    auto after = store_.LoadFlagData(period, d);
+    if (!after.ok()) return after.status();
+    for (auto& g : FlagsOf(*after, period, verification_)) {
+      if (g.rule() == f.rule() && g.project_id() == f.project_id() && g.unit_id() == f.unit_id()) {
+        *r.mutable_flag() = std::move(g);
+      }
+    }
+    return r;
+  }
+  return Error(
+      absl::StatusCode::kNotFound,
+      absl::StrCat("no ", pb::VerificationRule_Name(q.rule()), " flag on ",
+                   unit_level ? "unit " + q.unit_id() : absl::StrCat("project ", q.project_id()), " in ", q.period()),
+      absl::StrCat(q.period(), " ", unit_level ? "单位 " + q.unit_id() : absl::StrCat("项目 ", q.project_id()),
+                   " 没有「", DisplayNameOf(q.rule()), "」疑点"));
+}
+
+absl::StatusOr<pb::GetForecastResponse> Stats::GetForecast(const Caller& reader, const pb::GetForecastRequest& q,
+                                                           absl::Time d) {
+  if (absl::Status allowed = Authorize(reader, Action::ACTION_READ_REPORTS); !allowed.ok()) return allowed;
+  auto parsed = ParsePeriod(q.period(), "period");
+  if (!parsed.ok()) return parsed.status();
+  const Period period = *parsed;
+  auto facts = store_.LoadFacts(period, d);
+  if (!facts.ok()) return facts.status();
+  auto points = store_.LoadYtdHistory({period.year - kForecastHistoryYears, 2}, {period.year - 1, 12}, d);
+  if (!points.ok()) return points.status();
+  absl::flat_hash_map<int64_t, std::map<int, YearSeries>> by_project;
+  for (const auto& p : *points) {
+    auto& year = by_project[p.project_id][p.period.year];
+    year[p.period.month] = p.ytd;
+  }
+  // A scope's history, year-to-date and last year's total, added up with checks.
+  struct Parts {
+    ScopeHistory history;
+    int64_t ytd = 0;
+    int64_t last_year = 0;
+    int64_t plan = 0;
+  };
+  auto parts_of = [&](const std::function<bool(const ProjectFacts&)>& in_scope,
+                      const std::string& what) -> absl::StatusOr<Parts> {
+    std::map<int, std::array<AmountSum, 13>> sums;
+    AmountSum ytd, plan;
+    for (const ProjectFacts& f : *facts) {
+      if (!in_scope(f)) continue;
+      if (f.counted) ytd += f.ytd;
+      if (f.plan) plan += *f.plan;
+      auto it = by_project.find(f.project_id);
+      if (it == by_project.end()) continue;
+      for (const auto& [year, series] : it->second) {
+        for (int m = 2; m <= 12; ++m) sums[year][m] += series[m];
+      }
+    }
+    Parts parts;
+    if (!ytd.fits() || !plan.fits()) return TotalOutOfRange(what);
+    parts.ytd = ytd.value();
+    parts.plan = plan.value();
+    for (auto& [year, months] : sums) {
+      YearSeries series{};
+      for (int m = 2; m <= 12; ++m) {
+        if (!months[m].fits()) return TotalOutOfRange(what);
+        series[m] = months[m].value();
+      }
+      parts.history[year] = series;
+    }
+    if (auto last = parts.history.find(period.year - 1); last != parts.history.end()) {
+      parts.last_year = last->second[12];
+    }
+    return parts;
+  };
+  auto city = parts_of([](const ProjectFacts&) { return true; }, "全市");
+  if (!city.ok()) return city.status();
+  const auto city_shares = SharesAt(city->history, period.month);
+  // The scope's own shape when it has enough years, else the city's.
+  auto forecast = [&](const std::string& scope, const std::string& name, const Parts& parts, int64_t target, bool yi) {
+    auto shares = SharesAt(parts.history, period.month);
+    const bool own = static_cast<int>(shares.size()) >= kOwnShapeMinYears;
+    return MakeForecast(scope, name, parts.ytd, Project(parts.ytd, own ? shares : city_shares), own, parts.last_year,
+                        target, yi);
+  };
+  // The growth target on last year's total, rounded half away from zero.
+  auto grown = [&](int64_t last_year) -> int64_t {
+    if (last_year <= 0) return 0;
+    return last_year + RoundHalfAwayFromZero(static_cast<__int128>(last_year) * growth_target_milli_percent_, 100'000);
+  };
+  pb::GetForecastResponse r;
+  r.set_period(q.period());
+  r.set_growth_target_milli_percent(growth_target_milli_percent_);
+  *r.mutable_city() = forecast("city", "全市", *city, grown(city->last_year), true);
+  for (int c = pb::Category_MIN + 1; c <= pb::Category_MAX; ++c) {
+    const auto category = static_cast<pb::Category>(c);
+    // 建安 is a part of every project's investment, not a set of projects: its shape would need the 建安 series.
+    if (!pb::Category_IsValid(c) || category == pb::CATEGORY_CONSTRUCTION_INSTALLATION) continue;
+    auto parts =
+        parts_of([&](const ProjectFacts& f) { return InCategory(f, category, tables_); }, DisplayNameOf(category));
+    if (!parts.ok()) return parts.status();
+    *r.add_categories() = forecast(absl::StrCat("category:", pb::Category_Name(category)), DisplayNameOf(category),
+                                   *parts, grown(parts->last_year), true);
+  }
+  std::set<std::string> unit_ids;
+  for (const ProjectFacts& f : *facts) {
+    if ((f.counted && f.ytd > 0) || f.plan) unit_ids.insert(f.unit_id);
+  }
+  const auto names = units_.UnitNames(d);
+  for (const std::string& unit : unit_ids) {
+    auto parts = parts_of([&](const ProjectFacts& f) { return f.unit_id == unit; }, unit);
+    if (!parts.ok()) return parts.status();
+    auto name = names.find(unit);
+    *r.add_units() = forecast("unit:" + unit, name == names.end() ? unit : name->second, *parts, parts->plan, false);
+  }
+  for (const ProjectFacts& f : *facts) {
+    if (!f.HasTier(reg::PROJECT_TIER_KEY)) continue;
+    auto parts = parts_of([&](const ProjectFacts& g) { return g.project_id == f.project_id; }, f.name);
+    if (!parts.ok()) return parts.status();
+    *r.add_key_projects() = forecast(absl::StrCat("project:", f.project_id), f.name, *parts, f.plan.value_or(0), false);
+  }
+  return r;
 }
 
 }  // namespace saima::stats

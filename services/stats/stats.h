@@ -12,8 +12,10 @@
 #include "absl/status/statusor.h"
 #include "common/caller.h"
 #include "common/policy.h"
+#include "services/stats/forecast.h"
 #include "services/stats/indicators.h"
 #include "services/stats/stats_store.h"
+#include "services/stats/verification_rules.h"
 
 namespace saima::stats {
 
@@ -26,8 +28,15 @@ class UnitDirectory {
 
 class Stats {
  public:
-  Stats(StatsStore& store, UnitDirectory& units, const CodeTables& tables, StatusThresholds thresholds)
-      : store_(store), units_(units), tables_(tables), thresholds_(thresholds) {}
+  // The city's growth target, in thousandths of a percent (15% is 15000), for the forecast's verdict.
+  Stats(StatsStore& store, UnitDirectory& units, const CodeTables& tables, StatusThresholds thresholds,
+        VerificationSettings verification = {}, int64_t growth_target_milli_percent = 15'000)
+      : store_(store),
+        units_(units),
+        tables_(tables),
+        thresholds_(thresholds),
+        verification_(verification),
+        growth_target_milli_percent_(growth_target_milli_percent) {}
 
   absl::StatusOr<pb::SetAnnualPlanResponse> SetAnnualPlan(const Caller& c, const pb::SetAnnualPlanRequest& q,
                                                           absl::Time d);
@@ -71,6 +80,12 @@ class Stats {
                                                                         absl::Time d);
   absl::StatusOr<pb::GetCityReportResponse> GetCityReport(const Caller& c, const pb::GetCityReportRequest& q,
                                                           absl::Time d);
+  absl::StatusOr<pb::GetForecastResponse> GetForecast(const Caller& c, const pb::GetForecastRequest& q, absl::Time d);
+  absl::StatusOr<pb::ListVerificationFlagsResponse> ListVerificationFlags(const Caller& c,
+                                                                          const pb::ListVerificationFlagsRequest& q,
+                                                                          absl::Time d);
+  absl::StatusOr<pb::DismissVerificationFlagResponse> DismissVerificationFlag(
+      const Caller& c, const pb::DismissVerificationFlagRequest& q, absl::Time d);
 
  private:
   // Indicators of the facts in `scope` (city, unit:<id>, tier:<ProjectTier>, category:<Category>).
@@ -91,7 +106,18 @@ class Stats {
   UnitDirectory& units_;
   const CodeTables& tables_;
   const StatusThresholds thresholds_;
+  const VerificationSettings verification_;
+  const int64_t growth_target_milli_percent_;
 };
+
+// The 核实性审核 flags of a period, every rule: the figures' stored flags, and the unit-level rules (Benford,
+// corrections) computed from the data; dismissals applied. Sorted by unit, project, rule.
+std::vector<pb::VerificationFlag> FlagsOf(const StatsStore::FlagData& data, const Period& period,
+                                          const VerificationSettings& settings);
+
+// The refusal of a reported figure that raised flags without a 说明: one violation of `field` per flag, naming
+// the rule and what was seen.
+void RequireExplanation(const std::vector<pb::VerificationFlag>& flags, const std::string& field, Violations& v);
 
 // 先入库,后有数: OK when the project is 入库 by the end of `period`; FAILED_PRECONDITION naming the rule if not.
 absl::Status CheckRukuForPeriod(const std::optional<ProjectDims>& dims, int64_t project_id, const Period& period);

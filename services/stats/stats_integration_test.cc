@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_format.h"
 #include "common/embedded.h"
+#include "common/names.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
 #include "services/stats/stats.h"
@@ -43,7 +44,7 @@ class StatsTest : public ::testing::Test {
     txn.exec(
         "TRUNCATE stats.project_dims, stats.annual_plans, stats.monthly_reports, stats.report_requests, "
         "stats.period_locks, stats.package_versions, "
-        "stats.peer_figures");
+        "stats.peer_figures, stats.figure_flags, stats.flag_dismissals");
     txn.exec("UPDATE stats.feed_position SET revision = 0");
     txn.commit();
     pool_ = std::make_unique<PgPool>(PgHarness::Shared().Url("stats"), 4, StatsStatements());
@@ -291,7 +292,11 @@ TEST_F(StatsTest, ImportAcceptsMonthsInAnyOrder) {
 TEST_F(StatsTest, ImportChecksSinceStartAgainstDecemberInTheSameFile) {
   Feed(1, 1, reg::RUKU_STATE_APPROVED, "2022-01-10");
   std::vector<pb::MonthlyReport> rows = {Report("2023-02", 150, 150)};  // 自开始建设累计 150 + 100万: not 上年末 + 150
-  for (int m = 2; m <= 12; ++m) rows.push_back(Report(absl::StrFormat("2022-%02d", m), 100, 100 * (m - 1)));
+  // 100 in 02, then 100 + m (a repeated amount would need a 说明): 2022-12 ends at 1175.
+  for (int m = 2; m <= 12; ++m) {
+    rows.push_back(
+        Report(absl::StrFormat("2022-%02d", m), m == 2 ? 100 : 100 + m, 100 * (m - 1) + m * (m + 1) / 2 - 3));
+  }
   auto from = [](const std::vector<pb::MonthlyReport>& rows) {
     return [rows, i = size_t{0}](pb::MonthlyReport* row) mutable {
       if (i >= rows.size()) return false;
@@ -305,8 +310,8 @@ TEST_F(StatsTest, ImportChecksSinceStartAgainstDecemberInTheSameFile) {
   EXPECT_EQ(refused->errors(0).row(), 1);
   EXPECT_EQ(refused->errors(0).field(), "report.since_start_yuan");
   EXPECT_EQ(refused->rows_imported(), 0);
-  // 上年末 (2022-12) 1100 + 100万, plus 150 this year.
-  rows[0].set_since_start_yuan(1100 + 1'000'000 + 150);
+  // 上年末 (2022-12) 1175 + 100万, plus 150 this year.
+  rows[0].set_since_start_yuan(1175 + 1'000'000 + 150);
   // A refused December refuses the row that depends on it, naming why.
   rows[11].set_ytd_yuan(5);  // 2022-12 no longer follows 2022-11
   auto chained = stats_->ImportMonthlyReports(kUnitStaff, from(rows), false, Deadline());
@@ -316,7 +321,7 @@ TEST_F(StatsTest, ImportChecksSinceStartAgainstDecemberInTheSameFile) {
   EXPECT_EQ(chained->errors(0).field(), "report.since_start_yuan");
   EXPECT_EQ(chained->errors(1).row(), 12);
   EXPECT_EQ(chained->errors(2).row(), 12);
-  rows[11].set_ytd_yuan(1100);
+  rows[11].set_ytd_yuan(1175);
   auto accepted = stats_->ImportMonthlyReports(kUnitStaff, from(rows), false, Deadline());
   ASSERT_TRUE(accepted.ok()) << accepted.status();
   EXPECT_EQ(accepted->errors_size(), 0) << accepted->DebugString();
@@ -413,6 +418,178 @@ TEST_F(StatsTest, IndicatorsCountOnlyProjectsInTheDatabase) {
   EXPECT_EQ(stats_->GetIndicators(kLeader, request, Deadline())->total().ytd_yuan(), 0);
   request.mutable_scope()->set_name("galaxy");
   EXPECT_EQ(stats_->GetIndicators(kLeader, request, Deadline()).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// 核实性审核: a flagged figure is accepted only with a 说明; the bureau sees it in the list of the period (a unit
+// only its own) and dismisses it with a reason.
+TEST_F(StatsTest, FlaggedFigureNeedsAnExplanationAndTheBureauDismissesIt) {
+  Feed(1, 1, reg::RUKU_STATE_APPROVED, "2022-01-10");
+  ASSERT_TRUE(Submit(kUnitStaff, Report("2023-02", 100, 100)).ok());
+  ASSERT_TRUE(Submit(kUnitStaff, Report("2023-03", 50, 150)).ok());
+  ASSERT_TRUE(Submit(kUnitStaff, Report("2023-04", 50, 200)).ok());
+  pb::MonthlyReport may = Report("2023-05", 50, 250);  // 50 three periods running
+  auto refused = Submit(kUnitStaff, may);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  auto violations = FieldViolationsOf(refused.status());
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "report.explanation");
+  EXPECT_NE(violations[0].localized.find("HS04"), std::string::npos) << violations[0].localized;
+  EXPECT_NE(violations[0].localized.find("2023-03、2023-04、2023-05"), std::string::npos) << violations[0].localized;
+  EXPECT_EQ(Versions("2023-05"), 0);
+
+  may.set_explanation("按合同每月支付同额进度款");
+  auto accepted = Submit(kUnitStaff, may);
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  ASSERT_EQ(accepted->flags_size(), 1);
+  EXPECT_EQ(accepted->flags(0).rule(), pb::VERIFICATION_RULE_REPEATED_AMOUNT);
+  EXPECT_EQ(accepted->explanation(), "按合同每月支付同额进度款");
+
+  auto list = [&](const Caller& who, bool open_only = false) {
+    pb::ListVerificationFlagsRequest q;
+    q.set_period("2023-05");
+    q.set_open_only(open_only);
+    auto r = stats_->ListVerificationFlags(who, q, Deadline());
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : pb::ListVerificationFlagsResponse{};
+  };
+  auto bureau = list(kBureau);
+  ASSERT_EQ(bureau.flags_size(), 1);
+  EXPECT_EQ(bureau.flags(0).rule_id(), "HS04");
+  EXPECT_EQ(bureau.flags(0).explanation(), "按合同每月支付同额进度款");
+  EXPECT_EQ(bureau.flags(0).unit_id(), "331181001");
+  EXPECT_EQ(bureau.flags(0).project_name(), "测试项目");
+  EXPECT_EQ(bureau.flags(0).version(), 1);
+  EXPECT_EQ(list(kUnitStaff).flags_size(), 1);
+  EXPECT_EQ(list(kOtherStaff).flags_size(), 0);  // another unit's flags are not shown
+
+  pb::DismissVerificationFlagRequest dismiss;
+  dismiss.set_period("2023-05");
+  dismiss.set_rule(pb::VERIFICATION_RULE_REPEATED_AMOUNT);
+  dismiss.set_project_id(1);
+  auto no_reason = stats_->DismissVerificationFlag(kBureau, dismiss, Deadline());
+  ASSERT_EQ(no_reason.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(no_reason.status())[0].field, "reason");
+  dismiss.set_reason("已核对合同付款计划，属实");
+  EXPECT_EQ(stats_->DismissVerificationFlag(kUnitStaff, dismiss, Deadline()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  pb::DismissVerificationFlagRequest other = dismiss;
+  other.set_rule(pb::VERIFICATION_RULE_MONTH_OUTLIER);
+  EXPECT_EQ(stats_->DismissVerificationFlag(kBureau, other, Deadline()).status().code(), absl::StatusCode::kNotFound);
+  auto dismissed = stats_->DismissVerificationFlag(kBureau, dismiss, Deadline());
+  ASSERT_TRUE(dismissed.ok()) << dismissed.status();
+  EXPECT_TRUE(dismissed->flag().dismissed());
+  EXPECT_EQ(dismissed->flag().dismissed_by(), "tjj-1");
+  EXPECT_EQ(dismissed->flag().dismiss_reason(), "已核对合同付款计划，属实");
+  EXPECT_EQ(list(kBureau, /*open_only=*/true).flags_size(), 0);
+  EXPECT_TRUE(list(kBureau).flags(0).dismissed());
+  // Dismissing again keeps the first dismissal.
+  dismiss.set_reason("另一个理由");
+  EXPECT_EQ(stats_->DismissVerificationFlag(kBureau, dismiss, Deadline())->flag().dismiss_reason(),
+            "已核对合同付款计划，属实");
+}
+
+// An import refuses a flagged row without its 说明 (naming the row, the field and the rule) and records the flag of
+// one with it.
+TEST_F(StatsTest, ImportedFlaggedRowsNeedTheirExplanation) {
+  Feed(1, 1, reg::RUKU_STATE_APPROVED, "2022-01-10",
+       [](reg::Project* p) { p->set_stage(reg::PROJECT_STAGE_PREPARATION); });
+  std::vector<pb::MonthlyReport> rows = {Report("2023-02", 100, 100)};  // 前期, yet investment: HS03
+  auto from = [&rows]() {
+    return [&rows, i = size_t{0}](pb::MonthlyReport* row) mutable {
+      if (i >= rows.size()) return false;
+      *row = rows[i++];
+      return true;
+    };
+  };
+  auto refused = stats_->ImportMonthlyReports(kUnitStaff, from(), false, Deadline());
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  ASSERT_EQ(refused->errors_size(), 1) << refused->DebugString();
+  EXPECT_EQ(refused->errors(0).row(), 1);
+  EXPECT_EQ(refused->errors(0).field(), "report.explanation");
+  EXPECT_NE(refused->errors(0).localized_rule().find("HS03"), std::string::npos);
+  EXPECT_EQ(Versions("2023-02"), 0);
+  rows[0].set_explanation("已实际开工，项目阶段待主管部门更新");
+  auto imported = stats_->ImportMonthlyReports(kUnitStaff, from(), false, Deadline());
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  EXPECT_EQ(imported->rows_imported(), 1) << imported->DebugString();
+  pb::ListVerificationFlagsRequest q;
+  q.set_period("2023-02");
+  auto flags = stats_->ListVerificationFlags(kBureau, q, Deadline());
+  ASSERT_TRUE(flags.ok());
+  ASSERT_EQ(flags->flags_size(), 1);
+  EXPECT_EQ(flags->flags(0).rule(), pb::VERIFICATION_RULE_NOT_STARTED);
+  EXPECT_EQ(flags->flags(0).explanation(), "已实际开工，项目阶段待主管部门更新");
+}
+
+// The forecast through the store: two past years with the same seasonal shape (40% of the year by May) and this
+// year's January–May project the year exactly; the verdicts follow the growth target and the annual plan.
+TEST_F(StatsTest, ForecastFromPastYearsShape) {
+  Feed(1, 1, reg::RUKU_STATE_APPROVED, "2020-01-10");
+  const std::array<int64_t, 13> permille = {0, 0, 100, 180, 280, 400, 510, 590, 680, 760, 850, 930, 1000};
+  std::vector<pb::MonthlyReport> rows;
+  int64_t since_start = 0;
+  auto year = [&](int y, int64_t total, int last_month) {
+    for (int m = 2; m <= last_month; ++m) {
+      pb::MonthlyReport r = Report(absl::StrFormat("%d-%02d", y, m), total * (permille[m] - permille[m - 1]) / 1000,
+                                   total * permille[m] / 1000);
+      r.set_since_start_yuan(since_start + r.ytd_yuan());
+      rows.push_back(r);
+    }
+    since_start += total * permille[last_month] / 1000;
+  };
+  year(2021, 1'000'000, 12);
+  year(2022, 1'200'000, 12);
+  year(2023, 1'500'000, 5);
+  size_t i = 0;
+  auto imported = stats_->ImportMonthlyReports(
+      kUnitStaff,
+      [&](pb::MonthlyReport* row) {
+        if (i >= rows.size()) return false;
+        *row = rows[i++];
+        return true;
+      },
+      false, Deadline());
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_EQ(imported->errors_size(), 0) << imported->DebugString();
+  pb::SetAnnualPlanRequest plan;
+  plan.mutable_plan()->set_project_id(1);
+  plan.mutable_plan()->set_year(2023);
+  plan.mutable_plan()->set_planned_yuan(1'600'000);
+  ASSERT_TRUE(stats_->SetAnnualPlan(kBureau, plan, Deadline()).ok());
+
+  pb::GetForecastRequest q;
+  q.set_period("2023-05");
+  auto f = stats_->GetForecast(kLeader, q, Deadline());
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->growth_target_milli_percent(), 15'000);
+  const pb::Forecast& city = f->city();
+  EXPECT_EQ(city.ytd_yuan(), 600'000);
+  EXPECT_EQ(city.forecast_yuan(), 1'500'000);
+  EXPECT_EQ(city.last_year_yuan(), 1'200'000);
+  EXPECT_EQ(city.target_yuan(), 1'380'000);  // +15%
+  EXPECT_EQ(city.verdict(), pb::FORECAST_VERDICT_LIKELY);
+  EXPECT_EQ(city.share_permille(), 400);
+  EXPECT_EQ(city.history_years_size(), 2);
+  EXPECT_TRUE(city.own_shape());
+  EXPECT_NE(city.summary().find("+25.0%"), std::string::npos) << city.summary();
+  ASSERT_EQ(f->units_size(), 1);
+  EXPECT_EQ(f->units(0).name(), "龙渊街道");
+  EXPECT_EQ(f->units(0).target_yuan(), 1'600'000);
+  EXPECT_EQ(f->units(0).verdict(), pb::FORECAST_VERDICT_UNLIKELY);  // 150万 < the plan of 160万
+  ASSERT_EQ(f->key_projects_size(), 1);
+  EXPECT_EQ(f->key_projects(0).forecast_yuan(), 1'500'000);
+  EXPECT_EQ(DisplayNameOf(f->key_projects(0).verdict()), "难以达成");
+  // The manufacturing category holds the project (2720, manufacturing); 高新 does not.
+  for (const auto& c : f->categories()) {
+    if (c.scope() == "category:CATEGORY_MANUFACTURING") {
+      EXPECT_EQ(c.forecast_yuan(), 1'500'000);
+    }
+    if (c.scope() == "category:CATEGORY_PRIMARY") {
+      EXPECT_EQ(c.ytd_yuan(), 0);
+    }
+  }
+  q.set_period("2023-13");
+  EXPECT_EQ(stats_->GetForecast(kLeader, q, Deadline()).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

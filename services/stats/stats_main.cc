@@ -1,6 +1,8 @@
 // saima-stats: annual plans, monthly figures (先入库,后有数), locks and corrections, indicators, the city report.
 // Keeps the project dimensions it aggregates by from the registry's change feed.
 
+#include <cmath>
+
 #include "absl/flags/flag.h"
 #include "common/client.h"
 #include "common/embedded.h"
@@ -15,6 +17,17 @@ ABSL_FLAG(int64_t, status_ahead_milli_pp, 10000, "较快 when completion − tim
 ABSL_FLAG(int64_t, status_normal_milli_pp, -10000, "正常 when the gap ≥ this (1/1000 pp)");
 ABSL_FLAG(int64_t, status_warning_milli_pp, -30000, "预警 when the gap ≥ this; below it 滞后 (1/1000 pp)");
 ABSL_FLAG(int, status_overdue_start_months, 3, "滞后 when the planned start is overdue by this many months");
+ABSL_FLAG(double, growth_target_percent, 15.0, "the city's growth target for the year, for the forecast's verdict");
+// 核实性审核 thresholds (services/stats/verification_rules.h, docs/verification.md).
+ABSL_FLAG(double, outlier_k, 5.0, "HS01: flag a month above median + k × 1.4826 × MAD of the project's history");
+ABSL_FLAG(double, outlier_min_ratio, 3.0, "HS01: … and at least this many times the median");
+ABSL_FLAG(int, outlier_min_history, 6, "HS01: judged only with this many earlier months with investment");
+ABSL_FLAG(int, repeat_periods, 3, "HS04: flag the same non-zero month amount in this many consecutive periods");
+ABSL_FLAG(double, spike_ratio, 3.0, "HS05: flag a quarter-end month above this many times the quarter's mean");
+ABSL_FLAG(double, benford_mad, 0.015, "HS06: first-digit MAD above which a unit's year does not conform");
+ABSL_FLAG(int, benford_min_figures, 300, "HS06: judged only with this many figures");
+ABSL_FLAG(double, correction_share, 0.10, "HS07: a correction changing 自年初累计 by this share is large");
+ABSL_FLAG(int, correction_count, 2, "HS07: flag a project with this many large corrections in a year");
 
 namespace saima {
 extern const EmbeddedFile kStatsMigrations[];
@@ -39,7 +52,18 @@ int main(int argc, char** argv) {
     thresholds.normal_milli_pp = absl::GetFlag(FLAGS_status_normal_milli_pp);
     thresholds.warning_milli_pp = absl::GetFlag(FLAGS_status_warning_milli_pp);
     thresholds.overdue_start_months = absl::GetFlag(FLAGS_status_overdue_start_months);
-    static Stats* stats = new Stats(*store, *units, CodeTables::Default(), thresholds);
+    VerificationSettings verification;
+    verification.outlier_k = absl::GetFlag(FLAGS_outlier_k);
+    verification.outlier_min_ratio = absl::GetFlag(FLAGS_outlier_min_ratio);
+    verification.outlier_min_history = absl::GetFlag(FLAGS_outlier_min_history);
+    verification.repeat_periods = absl::GetFlag(FLAGS_repeat_periods);
+    verification.spike_ratio = absl::GetFlag(FLAGS_spike_ratio);
+    verification.benford_mad = absl::GetFlag(FLAGS_benford_mad);
+    verification.benford_min_figures = absl::GetFlag(FLAGS_benford_min_figures);
+    verification.correction_share = absl::GetFlag(FLAGS_correction_share);
+    verification.correction_count = absl::GetFlag(FLAGS_correction_count);
+    const auto target = static_cast<int64_t>(std::llround(absl::GetFlag(FLAGS_growth_target_percent) * 1000));
+    static Stats* stats = new Stats(*store, *units, CodeTables::Default(), thresholds, verification, target);
     static FeedFollower* follower = new FeedFollower(*store, registry);
     follower->Start();
     return {std::make_shared<StatsService>(*stats)};

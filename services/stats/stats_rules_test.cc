@@ -73,13 +73,14 @@ TEST(ReportRulesTest, NegativeAmountsAndBadPeriodsAreRefused) {
   EXPECT_EQ(Fields(r, {}), std::vector<std::string>{"report.period"});
 }
 
-TEST(ReportRulesTest, WarnsWhenSinceStartExceedsThePlannedTotal) {
-  ReportContext context;
-  context.planned_total_yuan = 499;
-  Violations v;
-  auto warnings = CheckReport(Report(10, 100, 40, 20, 30, 10, 500), context, "report", v);
-  EXPECT_TRUE(v.ok());
-  EXPECT_EQ(warnings.size(), 1u);
+TEST(ReportRulesTest, ExplanationOfAtMost500Characters) {
+  pb::MonthlyReport r = Report(10, 100, 40, 20, 30, 10, 500);
+  std::string text;
+  for (int i = 0; i < 500; ++i) text += "说";
+  r.set_explanation(text);
+  EXPECT_TRUE(Fields(r, {}).empty());
+  r.set_explanation(text + "明");
+  EXPECT_EQ(Fields(r, {}), std::vector<std::string>{"report.explanation"});
 }
 
 ProjectFacts Key(int64_t id, int64_t plan, int64_t ytd) {

@@ -27,6 +27,9 @@ SAIMA_SERVE(SetPeerFigures)
 SAIMA_SERVE(GetCityReport)
 SAIMA_SERVE(GetProvincialPackage)
 SAIMA_SERVE(LockPeriod)
+SAIMA_SERVE(GetForecast)
+SAIMA_SERVE(ListVerificationFlags)
+SAIMA_SERVE(DismissVerificationFlag)
 #undef SAIMA_SERVE
 
 grpc::Status StatsService::ImportMonthlyReports(grpc::ServerContext* c,

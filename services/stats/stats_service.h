@@ -29,6 +29,9 @@ class StatsService final : public pb::StatsService::Service {
   SAIMA_DECLARE(SetPeerFigures)
   SAIMA_DECLARE(GetCityReport)
   SAIMA_DECLARE(GetProvincialPackage)
+  SAIMA_DECLARE(GetForecast)
+  SAIMA_DECLARE(ListVerificationFlags)
+  SAIMA_DECLARE(DismissVerificationFlag)
 #undef SAIMA_DECLARE
   grpc::Status LockPeriod(grpc::ServerContext* c, const pb::LockPeriodRequest* q, pb::LockPeriodResponse* r) override;
   grpc::Status ImportMonthlyReports(grpc::ServerContext* c, grpc::ServerReader<pb::ImportMonthlyReportsRequest>* reader,

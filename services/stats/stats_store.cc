@@ -48,12 +48,14 @@ pb::MonthlyReport ReportFromRow(const pqxx::row& r) {
   m.set_actor(r["actor"].c_str());
   *m.mutable_record_time() = TimeUtil::SecondsToTimestamp(r["recorded_epoch"].as<int64_t>());
   m.set_reason(r["reason"].c_str());
+  m.set_explanation(r["explanation"].c_str());
   return m;
 }
 
 constexpr char kReportColumns[] =
     "project_id, period, version, kind, month_yuan, ytd_yuan, construction_yuan, installation_yuan, equipment_yuan, "
-    "other_yuan, since_start_yuan, actor, extract(epoch FROM recorded_at)::bigint AS recorded_epoch, reason";
+    "other_yuan, since_start_yuan, actor, extract(epoch FROM recorded_at)::bigint AS recorded_epoch, reason, "
+    "explanation";
 
 ProjectDims DimsFromRow(const pqxx::row& r) {
   ProjectDims d;
@@ -62,6 +64,7 @@ ProjectDims DimsFromRow(const pqxx::row& r) {
   d.ruku_state = static_cast<reg::RukuState>(r["ruku_state"].as<int>());
   d.ruku_date = r["ruku_date"].is_null() ? "" : r["ruku_date"].c_str();
   d.planned_total_yuan = r["planned_total_yuan"].as<int64_t>();
+  d.stage = static_cast<reg::ProjectStage>(r["stage"].as<int>());
   return d;
 }
 
@@ -128,9 +131,10 @@ std::vector<NamedStatement> StatsStatements() {
        "actual_start_date = EXCLUDED.actual_start_date, revision = EXCLUDED.revision, "
        "construction_nature = EXCLUDED.construction_nature"},
       {"get_dims",
-       "SELECT project_id, unit_id, ruku_state, ruku_date, planned_total_yuan FROM stats.project_dims "
+       "SELECT project_id, unit_id, ruku_state, ruku_date, planned_total_yuan, stage FROM stats.project_dims "
        "WHERE project_id = $1"},
-      {"all_dims", "SELECT project_id, unit_id, ruku_state, ruku_date, planned_total_yuan FROM stats.project_dims"},
+      {"all_dims",
+       "SELECT project_id, unit_id, ruku_state, ruku_date, planned_total_yuan, stage FROM stats.project_dims"},
       {"upsert_plan",
        "INSERT INTO stats.annual_plans (project_id, year, planned_yuan, monthly, actor) VALUES ($1, $2, $3, "
        "$4::bigint[], $5) ON CONFLICT (project_id, year) DO UPDATE SET planned_yuan = EXCLUDED.planned_yuan, "
@@ -163,7 +167,7 @@ std::vector<NamedStatement> StatsStatements() {
       {"insert_report",
        absl::StrCat("INSERT INTO stats.monthly_reports (project_id, period, version, kind, month_yuan, ytd_yuan, "
                     "construction_yuan, installation_yuan, equipment_yuan, other_yuan, since_start_yuan, actor, "
-                    "reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+                    "reason, explanation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
                     "RETURNING ",
                     kReportColumns)},
       {"list_versions",
@@ -179,6 +183,55 @@ std::vector<NamedStatement> StatsStatements() {
                                    "ORDER BY project_id, period DESC, ",
                                    OfficialFirst())},
       {"official_of_period", OfficialOf()},
+      // 核实性审核: a project's official 本月完成投资 of the periods in [$2, $3), and every project's of one period.
+      {"project_months",
+       absl::StrCat("SELECT DISTINCT ON (period) period, month_yuan FROM stats.monthly_reports WHERE project_id = $1 "
+                    "AND period >= $2 AND period < $3 ORDER BY period, ",
+                    OfficialFirst())},
+      {"official_months_of_period",
+       absl::StrCat("SELECT DISTINCT ON (project_id) project_id, month_yuan FROM stats.monthly_reports "
+                    "WHERE period = $1 ORDER BY project_id, ",
+                    OfficialFirst())},
+      {"insert_flag",
+       "INSERT INTO stats.figure_flags (project_id, period, version, rule, evidence) VALUES ($1, $2, $3, $4, $5) "
+       "ON CONFLICT DO NOTHING"},
+      {"flags_of_version",
+       "SELECT rule, evidence FROM stats.figure_flags WHERE period = $1 AND project_id = $2 AND version = $3 "
+       "ORDER BY rule"},
+      // The flags of each project's newest reported version of a period.
+      {"period_flags",
+       absl::StrCat("WITH newest AS (SELECT DISTINCT ON (project_id) project_id, version, explanation "
+                    "FROM stats.monthly_reports WHERE period = $1 AND kind = ",
+                    Sql(pb::FIGURE_KIND_REPORTED),
+                    " ORDER BY project_id, version DESC) SELECT f.project_id, f.version, f.rule, f.evidence, "
+                    "n.explanation, d.unit_id, d.name FROM stats.figure_flags f JOIN newest n USING (project_id, "
+                    "version) LEFT JOIN stats.project_dims d USING (project_id) WHERE f.period = $1 "
+                    "ORDER BY d.unit_id, f.project_id, f.rule")},
+      // Each unit's newest reported 本月完成投资 of the periods in [$1, $2].
+      {"unit_amounts",
+       absl::StrCat("SELECT d.unit_id, r.month_yuan FROM (SELECT DISTINCT ON (project_id, period) project_id, "
+                    "month_yuan FROM stats.monthly_reports WHERE period >= $1 AND period <= $2 AND kind = ",
+                    Sql(pb::FIGURE_KIND_REPORTED),
+                    " ORDER BY project_id, period, version DESC) r JOIN stats.project_dims d USING (project_id)")},
+      // Every version of the (project, period)s of [$1, $2] corrected after a lock.
+      {"corrected_versions",
+       absl::StrCat("SELECT ", kReportColumns,
+                    " FROM stats.monthly_reports m WHERE period >= $1 AND period <= $2 AND EXISTS (SELECT 1 FROM "
+                    "stats.monthly_reports c WHERE c.project_id = m.project_id AND c.period = m.period AND c.kind = ",
+                    Sql(pb::FIGURE_KIND_CORRECTED), ") ORDER BY project_id, period, version")},
+      {"project_units",
+       "SELECT project_id, unit_id, name FROM stats.project_dims WHERE project_id = ANY($1::bigint[])"},
+      {"period_dismissals",
+       "SELECT subject, rule, version, actor, reason, extract(epoch FROM dismissed_at)::bigint FROM "
+       "stats.flag_dismissals WHERE period = $1"},
+      {"insert_dismissal",
+       "INSERT INTO stats.flag_dismissals (period, subject, rule, version, actor, reason) VALUES ($1, $2, $3, $4, $5, "
+       "$6) ON CONFLICT DO NOTHING"},
+      // The forecast: every project's official 自年初累计 of each period in [$1, $2].
+      {"ytd_history",
+       absl::StrCat("SELECT DISTINCT ON (project_id, period) project_id, period, ytd_yuan FROM stats.monthly_reports "
+                    "WHERE period >= $1 AND period <= $2 ORDER BY project_id, period, ",
+                    OfficialFirst())},
       {"newest_of_period",
        absl::StrCat("SELECT DISTINCT ON (project_id) ", kReportColumns,
                     " FROM stats.monthly_reports WHERE period = $1 ORDER BY project_id, version DESC")},
@@ -303,9 +356,16 @@ absl::StatusOr<pb::MonthlyReport> StatsStore::RecordReport(const ReportWrite& wr
     txn.exec_prepared("period_lock_shared", r.period());
     const bool locked = !txn.exec_prepared("is_locked", r.period()).empty();
     ReportContext context;
-    if (dims) context.planned_total_yuan = dims->planned_total_yuan;
+    if (dims) {
+      context.figure.planned_total_yuan = dims->planned_total_yuan;
+      context.figure.stage = dims->stage;
+    }
     const auto period = Period::Parse(r.period());
     if (period) {
+      for (const auto& row :
+           txn.exec_prepared("project_months", r.project_id(), HistoryStart(*period).ToString(), r.period())) {
+        context.figure.history.push_back({*Period::Parse(row[0].c_str()), row[1].as<int64_t>()});
+      }
       if (auto previous = period->PreviousInYear()) {
         auto rows = txn.exec_prepared("official_figure", previous->ToString(), r.project_id());
         if (!rows.empty()) context.previous_ytd = rows[0][0].as<int64_t>();
@@ -316,22 +376,32 @@ absl::StatusOr<pb::MonthlyReport> StatsStore::RecordReport(const ReportWrite& wr
     std::optional<pb::MonthlyReport> newest;
     auto newest_rows = txn.exec_prepared("newest_version", r.period(), r.project_id());
     if (!newest_rows.empty()) newest = ReportFromRow(newest_rows[0]);
-    auto warnings = check(dims, context, locked, newest);
-    if (!warnings.ok()) return warnings.status();
+    auto flags = check(dims, context, locked, newest);
+    if (!flags.ok()) return flags.status();
     if (newest && newest->kind() == write.kind && SameFigures(*newest, r)) {
       stored = *newest;  // The same report again: recorded once.
+      for (const auto& row : txn.exec_prepared("flags_of_version", r.period(), r.project_id(), stored.version())) {
+        auto* f = stored.add_flags();
+        f->set_rule(static_cast<pb::VerificationRule>(row[0].as<int>()));
+        f->set_rule_id(RuleId(f->rule()));
+        f->set_evidence(row[1].c_str());
+      }
     } else {
       auto row = txn.exec_prepared1("insert_report", r.project_id(), r.period(), newest ? newest->version() + 1 : 1,
                                     static_cast<int>(write.kind), r.month_yuan(), r.ytd_yuan(),
                                     r.ytd_breakdown().construction_yuan(), r.ytd_breakdown().installation_yuan(),
                                     r.ytd_breakdown().equipment_yuan(), r.ytd_breakdown().other_yuan(),
-                                    r.since_start_yuan(), write.actor, r.reason());
+                                    r.since_start_yuan(), write.actor, r.reason(), r.explanation());
       stored = ReportFromRow(row);
       if (!write.request_id.empty()) {
         txn.exec_prepared0("insert_request", write.request_id, r.period(), r.project_id(), stored.version());
       }
+      for (const auto& f : *flags) {
+        txn.exec_prepared0("insert_flag", r.project_id(), r.period(), stored.version(), static_cast<int>(f.rule()),
+                           f.evidence());
+        *stored.add_flags() = f;
+      }
     }
-    for (auto& w : *warnings) stored.add_warnings(w);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -343,15 +413,23 @@ namespace {
 const std::vector<std::string> kImportColumns = {
     "project_id",     "period",     "version",           "kind",
     "month_yuan",     "ytd_yuan",   "construction_yuan", "installation_yuan",
-    "equipment_yuan", "other_yuan", "since_start_yuan",  "actor"};
+    "equipment_yuan", "other_yuan", "since_start_yuan",  "actor",
+    "explanation"};
+
+// A text field of COPY's text format: backslash, tab and line breaks escaped.
+std::string CopyEscaped(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') out += '\\';
+    out += ch == '\t' ? 't' : ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch;
+  }
+  return out;
+}
 
 class PgImportSession : public ImportSession {
  public:
-  PgImportSession(pqxx::work& txn, std::string actor) : txn_(txn), actor_(std::move(actor)) {
-    for (char ch : actor_) {
-      if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') escaped_actor_ += '\\';
-      escaped_actor_ += ch == '\t' ? 't' : ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch;
-    }
+  PgImportSession(pqxx::work& txn, std::string actor)
+      : txn_(txn), actor_(std::move(actor)), escaped_actor_(CopyEscaped(actor_)) {
     for (const auto& row : txn_.exec_prepared("all_dims")) {
       ProjectDims d = DimsFromRow(row);
       context_.dims[d.project_id] = std::move(d);
@@ -377,11 +455,19 @@ class PgImportSession : public ImportSession {
         context_.newest[ImportContext::Key(m.project_id(), p)] = std::move(m);
       }
     }
+    // The months the 核实性审核 rules look back on.
+    for (Period p = HistoryStart(period); p < period; p = p.Next()) {
+      if (!months_loaded_.insert(p.year * 100 + p.month).second) continue;
+      FinishCopy();
+      for (const auto& row : txn_.exec_prepared("official_months_of_period", p.ToString())) {
+        context_.stored_month[ImportContext::Key(row[0].as<int64_t>(), p)] = row[1].as<int64_t>();
+      }
+    }
   }
 
   const ImportContext& context() const override { return context_; }
 
-  void Write(const pb::MonthlyReport& r) override {
+  void Write(const pb::MonthlyReport& r, const std::vector<pb::VerificationFlag>& flags) override {
     if (!writer_) {
       // tablewriter is deprecated in libpqxx 7 in favour of stream_to, but libpqxx 6.4's stream_to has no way to
       // send a line we formatted ourselves, and its per-field conversion is most of an import's CPU time.
@@ -399,8 +485,9 @@ class PgImportSession : public ImportSession {
                     static_cast<int>(pb::FIGURE_KIND_REPORTED), "\t", r.month_yuan(), "\t", r.ytd_yuan(), "\t");
     absl::StrAppend(&line_, r.ytd_breakdown().construction_yuan(), "\t", r.ytd_breakdown().installation_yuan(), "\t",
                     r.ytd_breakdown().equipment_yuan(), "\t", r.ytd_breakdown().other_yuan(), "\t",
-                    r.since_start_yuan(), "\t", escaped_actor_);
+                    r.since_start_yuan(), "\t", escaped_actor_, "\t", CopyEscaped(r.explanation()));
     writer_->write_raw_line(line_);
+    for (const auto& f : flags) pending_flags_.push_back({r.project_id(), r.period(), version, f});
     ++written_;
   }
 
@@ -413,11 +500,29 @@ class PgImportSession : public ImportSession {
     }
   }
 
+  // The flags of the rows written (after the COPY: a connection in COPY mode runs nothing else).
+  void WriteFlags() {
+    FinishCopy();
+    for (const auto& p : pending_flags_) {
+      txn_.exec_prepared0("insert_flag", p.project_id, p.period, p.version, static_cast<int>(p.flag.rule()),
+                          p.flag.evidence());
+    }
+    pending_flags_.clear();
+  }
+
  private:
   pqxx::work& txn_;
   const std::string actor_;
   ImportContext context_;
   absl::flat_hash_set<int> loaded_;
+  absl::flat_hash_set<int> months_loaded_;
+  struct PendingFlag {
+    int64_t project_id;
+    std::string period;
+    int version;
+    pb::VerificationFlag flag;
+  };
+  std::vector<PendingFlag> pending_flags_;
   std::unique_ptr<pqxx::tablewriter> writer_;
   std::string escaped_actor_;
   std::string line_;
@@ -434,7 +539,7 @@ absl::StatusOr<int64_t> StatsStore::Import(const std::string& actor,
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
     PgImportSession session(txn, actor);
     absl::Status outcome = body(session);
-    session.FinishCopy();
+    session.WriteFlags();
     written = session.written();
     return outcome;
   });
@@ -694,6 +799,67 @@ absl::StatusOr<std::map<int, std::vector<int64_t>>> StatsStore::PeerFigures(cons
   });
   if (!status.ok()) return status;
   return out;
+}
+
+absl::StatusOr<std::vector<StatsStore::YtdPoint>> StatsStore::LoadYtdHistory(const Period& from, const Period& to,
+                                                                             absl::Time deadline) {
+  std::vector<YtdPoint> out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    for (const auto& row : txn.exec_prepared("ytd_history", from.ToString(), to.ToString())) {
+      auto period = Period::Parse(row[1].c_str());
+      if (period) out.push_back({row[0].as<int64_t>(), *period, row[2].as<int64_t>()});
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<StatsStore::FlagData> StatsStore::LoadFlagData(const Period& period, absl::Time deadline) {
+  FlagData data;
+  const std::string year_start = Period{period.year, 2}.ToString();
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    txn.exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    for (const auto& row : txn.exec_prepared("period_flags", period.ToString())) {
+      pb::VerificationFlag f;
+      f.set_project_id(row[0].as<int64_t>());
+      f.set_period(period.ToString());
+      f.set_version(row[1].as<int>());
+      f.set_rule(static_cast<pb::VerificationRule>(row[2].as<int>()));
+      f.set_rule_id(RuleId(f.rule()));
+      f.set_evidence(row[3].c_str());
+      f.set_explanation(row[4].c_str());
+      f.set_unit_id(row[5].is_null() ? "" : row[5].c_str());
+      f.set_project_name(row[6].is_null() ? "" : row[6].c_str());
+      data.figure_flags.push_back(std::move(f));
+    }
+    for (const auto& row : txn.exec_prepared("unit_amounts", year_start, period.ToString())) {
+      data.unit_amounts[row[0].c_str()].push_back(row[1].as<int64_t>());
+    }
+    std::string ids = "{";
+    for (const auto& row : txn.exec_prepared("corrected_versions", year_start, period.ToString())) {
+      data.corrected_versions.push_back(ReportFromRow(row));
+      absl::StrAppend(&ids, ids.size() > 1 ? "," : "", data.corrected_versions.back().project_id());
+    }
+    for (const auto& row : txn.exec_prepared("project_units", ids + "}")) {
+      data.project_units[row[0].as<int64_t>()] = {row[1].c_str(), row[2].c_str()};
+    }
+    for (const auto& row : txn.exec_prepared("period_dismissals", period.ToString())) {
+      data.dismissals[{row[0].c_str(), row[1].as<int>(), row[2].as<int>()}] = {row[3].c_str(), row[4].c_str(),
+                                                                               row[5].as<int64_t>()};
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return data;
+}
+
+absl::Status StatsStore::DismissFlag(const std::string& period, const std::string& subject, int rule, int version,
+                                     const std::string& actor, const std::string& reason, absl::Time deadline) {
+  return pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    txn.exec_prepared0("insert_dismissal", period, subject, rule, version, actor, reason);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace saima::stats

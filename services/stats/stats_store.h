@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -30,6 +31,7 @@ struct ProjectDims {
   reg::RukuState ruku_state = reg::RUKU_STATE_UNSPECIFIED;
   std::string ruku_date;
   int64_t planned_total_yuan = 0;
+  reg::ProjectStage stage = reg::PROJECT_STAGE_UNSPECIFIED;
 };
 
 // A figure to record, and who records it.
@@ -43,9 +45,10 @@ struct ReportWrite {
   std::function<absl::Status(const std::optional<ProjectDims>& dims)> authorize;
 };
 
-// Checks a report inside the recording transaction: the dims, the context the arithmetic needs, whether the
-// period is locked, and the newest version so far. Returns the warnings to attach, or the refusal.
-using ReportCheck = std::function<absl::StatusOr<std::vector<std::string>>(
+// Checks a report inside the recording transaction: the dims, the context the arithmetic and the 核实性审核 rules
+// need, whether the period is locked, and the newest version so far. Returns the flags to record with it, or the
+// refusal.
+using ReportCheck = std::function<absl::StatusOr<std::vector<pb::VerificationFlag>>(
     const std::optional<ProjectDims>& dims, const ReportContext& context, bool locked,
     const std::optional<pb::MonthlyReport>& newest)>;
 
@@ -61,6 +64,8 @@ struct ImportContext {
   absl::flat_hash_map<int64_t, int64_t> december_since_start;
   absl::flat_hash_map<int64_t, pb::MonthlyReport> newest;
   std::map<std::string, bool> locked;
+  // Official 本月完成投资 by Key, for the periods the 核实性审核 rules look back on (HistoryStart).
+  absl::flat_hash_map<int64_t, int64_t> stored_month;
 };
 // An import in progress inside one transaction: the context rows are checked against, loaded as periods appear,
 // and a COPY of the accepted rows into monthly_reports.
@@ -68,11 +73,12 @@ class ImportSession {
  public:
   virtual ~ImportSession() = default;
   // Loads the lock of `period` and the stored figures rows of it are checked against (the period itself, the
-  // month before, last December). Idempotent.
+  // month before, last December, and the months the 核实性审核 rules look back on). Idempotent.
   virtual void LoadPeriod(const Period& period) = 0;
   virtual const ImportContext& context() const = 0;
-  // Writes an accepted row as a reported figure, with the next version of its (project, period).
-  virtual void Write(const pb::MonthlyReport& row) = 0;
+  // Writes an accepted row as a reported figure, with the next version of its (project, period) and the flags
+  // it raised.
+  virtual void Write(const pb::MonthlyReport& row, const std::vector<pb::VerificationFlag>& flags) = 0;
   virtual int64_t written() const = 0;
 };
 
@@ -137,6 +143,36 @@ class StatsStore {
   // both come from the same snapshot.
   absl::Status LoadPackage(const Period& period, std::vector<ProjectFacts>* facts, std::vector<pb::PackageRow>* rows,
                            absl::Time deadline);
+
+  // Every project's official 自年初累计 of each period in [from, to], for the forecast.
+  struct YtdPoint {
+    int64_t project_id = 0;
+    Period period;
+    int64_t ytd = 0;
+  };
+  absl::StatusOr<std::vector<YtdPoint>> LoadYtdHistory(const Period& from, const Period& to, absl::Time deadline);
+
+  // What the 核实性审核 list of a period is made of, read from one snapshot.
+  struct FlagData {
+    // The flags of each project's newest reported version of the period, with the project's unit, name and the
+    // figure's 说明 (dismissal fields filled from the dismissals).
+    std::vector<pb::VerificationFlag> figure_flags;
+    // Each unit's reported 本月完成投资 (newest reported versions) of the year up to the period.
+    std::map<std::string, std::vector<int64_t>> unit_amounts;
+    // Every version of the year's (project, period)s that were corrected after a lock, oldest first.
+    std::vector<pb::MonthlyReport> corrected_versions;
+    std::map<int64_t, std::pair<std::string, std::string>> project_units;  // project → (unit, name)
+    // Dismissals of the period: (subject, rule, version) → (actor, reason, epoch seconds).
+    struct Dismissal {
+      std::string actor, reason;
+      int64_t at = 0;
+    };
+    std::map<std::tuple<std::string, int, int>, Dismissal> dismissals;
+  };
+  absl::StatusOr<FlagData> LoadFlagData(const Period& period, absl::Time deadline);
+  // Records a dismissal; dismissing again keeps the first one.
+  absl::Status DismissFlag(const std::string& period, const std::string& subject, int rule, int version,
+                           const std::string& actor, const std::string& reason, absl::Time deadline);
 
   absl::StatusOr<int> SetPeerFigures(const std::vector<pb::PeerFigure>& figures, absl::Time deadline);
   // category → peers' growth in milli-percent, for a period.

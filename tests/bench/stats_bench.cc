@@ -73,11 +73,12 @@ long PeakRssKb(pid_t pid) {
   return -1;
 }
 
-// The figures of project p for month m (2 = February): a chain that passes every check.
+// The figures of project p for month m (2 = February): a chain that passes every check, 核实性审核 included (the
+// amount grows by 100 元 a month, so it never repeats).
 void Row(int64_t p, int m, int64_t* month, int64_t* ytd) {
   const int64_t base = 100'000 + (p % 97) * 1'000;
-  *month = m == 2 ? 2 * base : base;
-  *ytd = base * m;
+  *month = m == 2 ? 2 * base : base + 100 * m;
+  *ytd = base * m + 100 * (m * (m + 1) / 2 - 3);
 }
 
 std::string Period(int m) { return absl::StrFormat("2023-%02d", m); }
