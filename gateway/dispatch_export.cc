@@ -85,7 +85,32 @@ std::vector<Table> AgendaTables(const gw::GetDispatchAgendaResponse& a) {
     decisions.cells.push_back({absl::StrCat(d.project_id()), d.text(), d.owner_name(), d.deadline(), d.recorded_by()});
   }
   out.push_back(std::move(decisions));
+  if (a.has_city_forecast()) {
+    Table forecast{"全年预计",
+                   {{"对象", "已完成(万元)", "预计全年(万元)", "区间下限(万元)", "区间上限(万元)", "目标(万元)",
+                     "达成目标", "说明"}}};
+    auto row = [&forecast](const ::saima::stats::v1::Forecast& f) {
+      forecast.cells.push_back({f.name(), Wan(f.ytd_yuan()), Wan(f.forecast_yuan()), Wan(f.low_yuan()),
+                                Wan(f.high_yuan()), f.target_yuan() ? Wan(f.target_yuan()) : "—",
+                                DisplayNameOf(f.verdict()), f.summary()});
+    };
+    row(a.city_forecast());
+    for (const auto& f : a.projected_to_miss()) row(f);
+    out.push_back(std::move(forecast));
+  }
   return out;
+}
+
+Table FlagsTable(const ::saima::stats::v1::ListVerificationFlagsResponse& r) {
+  Table t{"核实性审核",
+          {{"规则编号", "规则", "单位", "项目编号", "项目名称", "版本", "疑点", "说明", "状态", "排除人", "排除理由"}}};
+  for (const auto& f : r.flags()) {
+    t.cells.push_back({f.rule_id(), DisplayNameOf(f.rule()), f.unit_id(),
+                       f.project_id() ? absl::StrCat(f.project_id()) : "—", f.project_name(),
+                       f.version() ? absl::StrCat(f.version()) : "—", f.evidence(), f.explanation(),
+                       f.dismissed() ? "已排除" : "待核实", f.dismissed_by(), f.dismiss_reason()});
+  }
+  return t;
 }
 
 std::vector<Table> QuarterlyTables(const gw::GetQuarterlyAnalysisResponse& q) {

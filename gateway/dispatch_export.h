@@ -14,6 +14,8 @@ namespace saima::gateway {
 std::vector<Table> AgendaTables(const ::saima::gateway::v1::GetDispatchAgendaResponse& agenda);
 std::vector<Table> QuarterlyTables(const ::saima::gateway::v1::GetQuarterlyAnalysisResponse& analysis);
 std::vector<Table> AnnualTables(const ::saima::gateway::v1::GetAnnualSummaryResponse& summary);
+// The 核实性审核 flags of a period, one row per flag.
+Table FlagsTable(const ::saima::stats::v1::ListVerificationFlagsResponse& flags);
 
 }  // namespace saima::gateway
 

@@ -171,6 +171,20 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
   auto decisions = Ask(call, &reg::DispatchService::Stub::ListDecisions, decisions_request);
   if (!decisions.ok()) return decisions.status();
   *out.mutable_decisions() = decisions->decisions();
+
+  // Where the year is heading, for those who may read the city's reports: stats projects it.
+  if (Authorize(call.identity.caller, Action::ACTION_READ_REPORTS).ok()) {
+    st::GetForecastRequest forecast_request;
+    forecast_request.set_period(request.period());
+    auto forecast = Ask(call, &st::StatsService::Stub::GetForecast, forecast_request);
+    if (!forecast.ok()) return forecast.status();
+    *out.mutable_city_forecast() = forecast->city();
+    for (const auto* list : {&forecast->units(), &forecast->key_projects()}) {
+      for (const auto& f : *list) {
+        if (f.verdict() == st::FORECAST_VERDICT_UNLIKELY) *out.add_projected_to_miss() = f;
+      }
+    }
+  }
   return out;
 }
 

@@ -61,6 +61,7 @@ void Gateway::RegisterMethods(LocalMethods& methods) {
   methods.Add(gw_service + "ExportContestResults", this, &Gateway::ExportContestResults);
   methods.Add(gw_service + "GetDispatchAgenda", this, &Gateway::GetDispatchAgenda);
   methods.Add(gw_service + "ExportDispatchAgenda", this, &Gateway::ExportDispatchAgenda);
+  methods.Add(gw_service + "ExportVerificationFlags", this, &Gateway::ExportVerificationFlags);
   methods.Add(gw_service + "GetQuarterlyAnalysis", this, &Gateway::GetQuarterlyAnalysis);
   methods.Add(gw_service + "ExportQuarterlyAnalysis", this, &Gateway::ExportQuarterlyAnalysis);
   methods.Add(gw_service + "GetAnnualSummary", this, &Gateway::GetAnnualSummary);
@@ -184,6 +185,21 @@ absl::StatusOr<gw::ExportDispatchAgendaResponse> Gateway::ExportDispatchAgenda(
   auto file = Workbook(AgendaTables(*agenda), absl::StrCat("月调度议程-", request.period(), ".xlsx"));
   if (!file.ok()) return file.status();
   gw::ExportDispatchAgendaResponse response;
+  *response.mutable_file() = *std::move(file);
+  return response;
+}
+
+absl::StatusOr<gw::ExportVerificationFlagsResponse> Gateway::ExportVerificationFlags(
+    const CallInfo& call, const gw::ExportVerificationFlagsRequest& request) {
+  st::ListVerificationFlagsRequest list;
+  list.set_period(request.period());
+  list.set_unit_id(request.unit_id());
+  list.set_rule(request.rule());
+  auto flags = Ask(call, &st::StatsService::Stub::ListVerificationFlags, list);
+  if (!flags.ok()) return flags.status();
+  auto file = Workbook({FlagsTable(*flags)}, absl::StrCat("核实性审核-", request.period(), ".xlsx"));
+  if (!file.ok()) return file.status();
+  gw::ExportVerificationFlagsResponse response;
   *response.mutable_file() = *std::move(file);
   return response;
 }

@@ -61,6 +61,8 @@ class Gateway {
                                                                   const gw::GetDispatchAgendaRequest& request);
   absl::StatusOr<gw::ExportDispatchAgendaResponse> ExportDispatchAgenda(const CallInfo& call,
                                                                         const gw::ExportDispatchAgendaRequest& request);
+  absl::StatusOr<gw::ExportVerificationFlagsResponse> ExportVerificationFlags(
+      const CallInfo& call, const gw::ExportVerificationFlagsRequest& request);
   absl::StatusOr<gw::GetQuarterlyAnalysisResponse> GetQuarterlyAnalysis(const CallInfo& call,
                                                                         const gw::GetQuarterlyAnalysisRequest& request);
   absl::StatusOr<gw::ExportQuarterlyAnalysisResponse> ExportQuarterlyAnalysis(

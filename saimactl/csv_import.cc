@@ -315,7 +315,10 @@ absl::StatusOr<std::vector<ParsedRow<MonthlyRow>>> ParseMonthlyCsv(const std::ve
                                  m.mutable_ytd_breakdown()->set_other_yuan(v);
                                  Amount(r, parsed, "自开始建设累计(元)", &v);
                                  m.set_since_start_yuan(v);
-                               });
+                                 // 核实性审核: the 说明 of a figure the rules flag (optional column).
+                                 m.set_explanation(r.Get("说明"));
+                               },
+                               {"说明"});
 }
 
 absl::StatusOr<std::vector<ParsedRow<::saima::stats::v1::PeerFigure>>> ParsePeersCsv(const std::vector<CsvRow>& table) {

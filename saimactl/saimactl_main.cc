@@ -236,6 +236,8 @@ int Usage(bool asked = false) {
          "       saimactl report provincial --period=YYYY-MM --out=DIR\n"
          "       saimactl ruku apply PROJECT_ID --dept=D01 | step APP STATE [--reason=] | show APP | list | missing\n"
          "       saimactl indicators --period=YYYY-MM [--scope=city|unit:ID|tier:T|category:C]\n"
+         "       saimactl forecast --period=YYYY-MM [--format=json]   (全年预计)\n"
+         "       saimactl flags list --period=YYYY-MM | dismiss 项目编号|unit:单位 HS01…HS07 --period= --reason=\n"
          "       saimactl campaign create FILE.json | list | judges ID FILE.csv | nominate ID 项目代码...\n"
          "                | nominations ID | review NOMINATION [--reject --note=] | finalize ID [NOMINATION...]\n"
          "                | sheets ID FILE.csv [--submit] | compute ID | publish ID | results ID [--csv= --xlsx=]\n"
@@ -256,7 +258,8 @@ int main(int argc, char** argv) {
   std::vector<char*> args = saima::ParseFlags(argc, argv, "saimactl units|projects|import ...");
   std::vector<std::string> words(args.begin() + 1, args.end());
   if (!words.empty() && (words[0] == "help" || words[0] == "帮助")) return Usage(/*asked=*/true);
-  static const std::set<std::string> kOneWord = {"indicators", "lookback", "login", "refresh", "logout"};
+  static const std::set<std::string> kOneWord = {"indicators", "forecast", "flags", "lookback",
+                                                 "login",      "refresh",  "logout"};
   if (words.empty() || (words.size() < 2 && kOneWord.count(words[0]) == 0)) return Usage();
   Client client;
   if (words[0] == "login") return Login(client);
@@ -275,6 +278,8 @@ int main(int argc, char** argv) {
   if (words[0] == "report" && words[1] == "city") return CityReport(client);
   if (words[0] == "report" && words[1] == "provincial") return ProvincialPackage(client);
   if (words[0] == "indicators") return Indicators(client);
+  if (words[0] == "forecast") return Forecast(client);
+  if (words[0] == "flags") return Flags(client, words);
   if (words[0] == "ruku") return Ruku(client, words);
   if (words[0] == "campaign") return Campaign(client, words);
   if (words[0] == "lookback") return LookBack(client);

@@ -5,10 +5,12 @@
 #include <map>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/format.h"
 #include "common/names.h"
 #include "common/status.h"
 #include "google/protobuf/util/json_util.h"
@@ -179,7 +181,8 @@ std::string MonthlyColumnOf(const std::string& field) {
       {"report.ytd_breakdown.installation_yuan", "安装工程(元)"},
       {"report.ytd_breakdown.equipment_yuan", "设备工器具购置(元)"},
       {"report.ytd_breakdown.other_yuan", "其他费用(元)"},
-      {"report.since_start_yuan", "自开始建设累计(元)"}};
+      {"report.since_start_yuan", "自开始建设累计(元)"},
+      {"report.explanation", "说明"}};
   auto it = columns.find(field);
   return it == columns.end() ? field : it->second;
 }
@@ -467,6 +470,87 @@ int RukuMissing(Client& client) {
   std::cout << "应统尽统 (截至 " << response.as_of_date() << "): 已开工、计划总投资500万元以上未入库项目 "
             << response.entries_size() << " 个, 其中黄灯 " << yellow << " 个, 红灯 " << red << " 个\n"
             << table.Render();
+  return 0;
+}
+
+int Forecast(Client& client) {
+  st::GetForecastRequest request;
+  request.set_period(absl::GetFlag(FLAGS_period));
+  st::GetForecastResponse response;
+  if (absl::Status s = client.Call(&st::StatsService::Stub::GetForecast, request, &response); !s.ok()) return Fail(s);
+  if (absl::GetFlag(FLAGS_format) == "json") return PrintJson(response);
+  std::cout << "全年预计 (" << PeriodTitle(response.period()) << ", 增长目标 "
+            << RoundedDecimal(response.growth_target_milli_percent(), 1000, 10, 1)
+            << "%)\n\n全市: " << response.city().summary() << "\n\n分类:\n";
+  for (const auto& c : response.categories()) std::cout << "  " << c.name() << ": " << c.summary() << "\n";
+  auto misses = [](const st::Forecast& f) { return f.verdict() == st::FORECAST_VERDICT_UNLIKELY; };
+  Table units({"单位", "已完成(万元)", "预计全年(万元)", "区间(万元)", "年度计划(万元)", "达成目标"});
+  for (const auto& u : response.units()) {
+    units.AddRow({u.name(), Wan(u.ytd_yuan()), Wan(u.forecast_yuan()),
+                  absl::StrCat(Wan(u.low_yuan()), "—", Wan(u.high_yuan())),
+                  u.target_yuan() ? Wan(u.target_yuan()) : "—", DisplayNameOf(u.verdict())});
+  }
+  std::cout << "\n单位:\n";
+  std::cout << units.Render();
+  std::cout << "\n预计难以完成年度计划的重点项目:\n";
+  int shown = 0;
+  for (const auto& p : response.key_projects()) {
+    if (misses(p)) std::cout << "  " << ++shown << ". " << p.name() << ": " << p.summary() << "\n";
+  }
+  if (shown == 0) std::cout << "  无\n";
+  return 0;
+}
+
+// "HS04" → its rule.
+bool ParseRuleId(const std::string& text, st::VerificationRule* out) {
+  int number = 0;
+  if (text.size() != 4 || !absl::StartsWith(text, "HS") || !absl::SimpleAtoi(text.substr(2), &number)) return false;
+  if (number <= 0 || !st::VerificationRule_IsValid(number)) return false;
+  *out = static_cast<st::VerificationRule>(number);
+  return true;
+}
+
+int Flags(Client& client, const std::vector<std::string>& words) {
+  if (words.size() >= 2 && words[1] == "dismiss") {
+    // saimactl flags dismiss PROJECT_ID|unit:ID RULE --period= --reason=
+    if (words.size() != 4)
+      return Fail(Refused("flags dismiss", "用法: flags dismiss 项目编号|unit:单位编码 规则 --period= --reason="));
+    st::DismissVerificationFlagRequest q;
+    q.set_period(absl::GetFlag(FLAGS_period));
+    q.set_reason(absl::GetFlag(FLAGS_reason));
+    st::VerificationRule rule;
+    if (!ParseDisplayName(words[3], &rule) && !ParseRuleId(words[3], &rule)) {
+      return Fail(Refused("规则", "须为 HS01…HS07 或规则名称"));
+    }
+    q.set_rule(rule);
+    if (absl::StartsWith(words[2], "unit:")) {
+      q.set_unit_id(words[2].substr(5));
+    } else if (int64_t id = 0; absl::SimpleAtoi(words[2], &id)) {
+      q.set_project_id(id);
+    } else {
+      return Fail(Refused("项目编号", "须为项目编号或 unit:单位编码"));
+    }
+    st::DismissVerificationFlagResponse r;
+    if (absl::Status s = client.Call(&st::StatsService::Stub::DismissVerificationFlag, q, &r); !s.ok()) return Fail(s);
+    std::cout << "已排除: " << r.flag().rule_id() << " " << DisplayNameOf(r.flag().rule()) << " ("
+              << r.flag().dismissed_by() << ": " << r.flag().dismiss_reason() << ")\n";
+    return 0;
+  }
+  if (words.size() >= 2 && words[1] != "list") return Fail(Refused("flags", "须为 list 或 dismiss"));
+  st::ListVerificationFlagsRequest q;
+  q.set_period(absl::GetFlag(FLAGS_period));
+  st::ListVerificationFlagsResponse r;
+  if (absl::Status s = client.Call(&st::StatsService::Stub::ListVerificationFlags, q, &r); !s.ok()) return Fail(s);
+  if (absl::GetFlag(FLAGS_format) == "json") return PrintJson(r);
+  Table table({"规则", "单位", "项目", "疑点", "说明", "状态"});
+  for (const auto& f : r.flags()) {
+    table.AddRow({absl::StrCat(f.rule_id(), " ", DisplayNameOf(f.rule())), f.unit_id(),
+                  f.project_id() ? absl::StrCat(f.project_id(), " ", f.project_name()) : "—", f.evidence(),
+                  f.explanation().empty() ? "—" : f.explanation(),
+                  f.dismissed() ? absl::StrCat("已排除(", f.dismiss_reason(), ")") : "待核实"});
+  }
+  std::cout << "核实性审核疑点 (" << PeriodTitle(r.period()) << "): " << r.flags_size() << " 条\n";
+  std::cout << table.Render();
   return 0;
 }
 

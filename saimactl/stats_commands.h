@@ -16,6 +16,10 @@ int ImportStatistics(Client& client, const std::string& kind, const std::string&
 int LockPeriod(Client& client, const std::string& period);
 // --period, --format=text|json
 int CityReport(Client& client);
+// The year-end forecast of a period (--period): the city, categories, units, key projects projected to miss.
+int Forecast(Client& client);
+// 核实性审核: `flags list --period=` and `flags dismiss PROJECT_ID|unit:ID RULE --period= --reason=`.
+int Flags(Client& client, const std::vector<std::string>& words);
 // --period, --scope, --format=text|json
 int Indicators(Client& client);
 // saimactl ruku apply|step|show|list|missing …

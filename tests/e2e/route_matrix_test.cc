@@ -239,6 +239,12 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
       200);
   const std::string project = ReportingKeyProject("2023-331181-04-01-900001", kProjectMark);
   ASSERT_FALSE(project.empty());
+  // A figure that 核实性审核 flags (自开始建设累计 above the 2亿 planned total), with its 说明: the flag list of
+  // 2023-03 names the project, which other units must not see.
+  json flagged = Report(project, "2023-03", 1'000'000, 2'000'000);
+  flagged["sinceStartYuan"] = "250000000";
+  flagged["explanation"] = "含征地拆迁补偿，计划总投资待调整";
+  ASSERT_EQ(Post("unit", "/v1/monthly-reports", flagged).first, 200);
   // A started project of the unit not yet 入库 (for the 应统尽统 list), with an application in DRAFT.
   json started = PlannedProject("2023-331181-04-01-900002", kProjectMark);
   started["stage"] = "PROJECT_STAGE_CONSTRUCTION";
@@ -440,6 +446,12 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
                                   {"yoyGrowthMilliPercent", "12000"}}}}}});
   add(st + "GetCityReport", {{{"period", "2023-02"}}});
   add(st + "GetProvincialPackage", {{{"period", "2023-02"}}});
+  add(st + "GetForecast", {{{"period", "2023-05"}}});
+  add(st + "ListVerificationFlags", {{{"period", "2023-03"}}, std::nullopt, true, {kProjectMark}});
+  add(st + "DismissVerificationFlag", {{{"period", "2023-03"},
+                                        {"rule", "VERIFICATION_RULE_ABOVE_PLANNED_TOTAL"},
+                                        {"projectId", project},
+                                        {"reason", "矩阵理由{n}"}}});
   add(sc + "CreateCampaign",
       {{{"campaign",
          {{"year", 2030},
@@ -490,6 +502,7 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
       {{{"period", "2023-05"}}, std::nullopt, true, {kProblemMark, kOrderMark, kDecisionMark}});
   add(gw + "ExportDispatchAgenda",
       {{{"period", "2023-05"}}, std::nullopt, true, {kProblemMark, kOrderMark, kDecisionMark}});
+  add(gw + "ExportVerificationFlags", {{{"period", "2023-03"}}, std::nullopt, true, {kProjectMark}});
   // 季分析 and 年总结 cover the whole city: their target is every unit.
   auto city_wide = [](json request) {
     Case c(std::move(request));
