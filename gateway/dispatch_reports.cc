@@ -288,18 +288,19 @@ absl::StatusOr<gw::GetAnnualSummaryResponse> Gateway::GetAnnualSummary(const Cal
   gw::GetAnnualSummaryResponse out;
   out.set_year(request.year());
   out.set_period(period);
-  out.set_growth_target_milli_percent(settings_.growth_target_milli_percent);
 
   st::GetIndicatorsRequest indicators_request;
   indicators_request.set_period(period);
   auto indicators = Ask(call, &st::StatsService::Stub::GetIndicators, indicators_request);
   if (!indicators.ok()) return indicators.status();
+  // The target is stats' setting, the one the forecast judges by.
+  out.set_growth_target_milli_percent(indicators->growth_target_milli_percent());
   *out.mutable_total() = indicators->total();
   out.set_annual_plan_yuan(indicators->annual_plan_yuan());
   const auto& growth = indicators->total().yoy_growth();
   out.set_growth_target_met(growth.denominator() > 0 &&
                             static_cast<__int128>(growth.numerator()) * 100000 >=
-                                static_cast<__int128>(settings_.growth_target_milli_percent) * growth.denominator());
+                                static_cast<__int128>(out.growth_target_milli_percent()) * growth.denominator());
 
   std::map<std::string, gw::UnitYear> units;
   st::RankUnitsRequest rank_request;

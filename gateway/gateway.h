@@ -33,8 +33,6 @@ namespace gw = ::saima::gateway::v1;
 struct ReportSettings {
   // New-project start-rate milestones, e.g. "3:>=30,6:>60,9:>85,10:>=100".
   std::vector<gw::StartRateMilestone> start_rate_milestones;
-  // The year's growth target in thousandths of a percent (15% is 15000).
-  int64_t growth_target_milli_percent = 15000;
   // The publisher's OC4IDS project identifier prefix.
   std::string oc4ids_prefix = "oc4ids-saima0";
 };

@@ -42,7 +42,6 @@ ABSL_FLAG(int64_t, max_request_bytes, saima::kMaxRequestBytes,
           "largest HTTP request body (bigger: 413); gRPC messages likewise; at most what the services accept");
 ABSL_FLAG(std::string, start_rate_milestones, "3:>=30,6:>60,9:>85,10:>=100",
           "季分析: new-project start-rate milestones, MONTH:>=PERCENT or MONTH:>PERCENT");
-ABSL_FLAG(int64_t, growth_target_milli_percent, 15000, "年总结: the year's growth target (15% is 15000)");
 ABSL_FLAG(std::vector<std::string>, bulk_users, {},
           "accounts that load data in bulk (e.g. a migration's loader): limited by --bulk_rate_limit_per_second");
 ABSL_FLAG(double, bulk_rate_limit_per_second, 2000, "calls per second of a --bulk_users account (burst 4×)");
@@ -91,7 +90,6 @@ int main(int argc, char** argv) {
     return 1;
   }
   settings.start_rate_milestones = *std::move(milestones);
-  settings.growth_target_milli_percent = absl::GetFlag(FLAGS_growth_target_milli_percent);
   settings.oc4ids_prefix = absl::GetFlag(FLAGS_oc4ids_prefix);
 
   const Backends backends({{"registry", absl::GetFlag(FLAGS_registry_addr)},

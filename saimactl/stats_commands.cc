@@ -512,9 +512,9 @@ bool ParseRuleId(const std::string& text, st::VerificationRule* out) {
 
 int Flags(Client& client, const std::vector<std::string>& words) {
   if (words.size() >= 2 && words[1] == "dismiss") {
-    // saimactl flags dismiss PROJECT_ID|unit:ID RULE --period= --reason=
+    // saimactl flags dismiss PROJECT_ID|项目代码|unit:ID RULE --period= --reason=
     if (words.size() != 4)
-      return Fail(Refused("flags dismiss", "用法: flags dismiss 项目编号|unit:单位编码 规则 --period= --reason="));
+      return Fail(Refused("flags dismiss", "用法: flags dismiss 项目编号|项目代码|unit:单位编码 规则 --period= --reason="));
     st::DismissVerificationFlagRequest q;
     q.set_period(absl::GetFlag(FLAGS_period));
     q.set_reason(absl::GetFlag(FLAGS_reason));
@@ -527,8 +527,12 @@ int Flags(Client& client, const std::vector<std::string>& words) {
       q.set_unit_id(words[2].substr(5));
     } else if (int64_t id = 0; absl::SimpleAtoi(words[2], &id)) {
       q.set_project_id(id);
-    } else {
-      return Fail(Refused("项目编号", "须为项目编号或 unit:单位编码"));
+    } else {  // a 项目代码
+      auto ids = ProjectIdsByCode(client);
+      if (!ids.ok()) return Fail(ids.status());
+      auto it = ids->find(words[2]);
+      if (it == ids->end()) return Fail(Refused("项目", "须为项目编号、项目代码或 unit:单位编码"));
+      q.set_project_id(it->second);
     }
     st::DismissVerificationFlagResponse r;
     if (absl::Status s = client.Call(&st::StatsService::Stub::DismissVerificationFlag, q, &r); !s.ok()) return Fail(s);

@@ -571,6 +571,7 @@ absl::StatusOr<pb::GetIndicatorsResponse> Stats::IndicatorsOf(const std::vector<
   auto locked = store_.IsLocked(period.ToString(), d);
   if (!locked.ok()) return locked.status();
   response.set_provisional(!*locked);
+  response.set_growth_target_milli_percent(growth_target_milli_percent_);
   if (scope == "city") {
     auto peers = store_.PeerFigures(period.ToString(), d);
     if (!peers.ok()) return peers.status();

@@ -108,6 +108,13 @@ CELLS = {
     "OTHER_STATE": (61_160, 35_599, "国有", "新建", "tertiary"),
 }
 JIANAN_GROWTH = 1.036  # 建安: +3.6%
+# The seasonal shape of past years: the share of the year's investment reached by each month (December 1.0). May
+# reached 41% in 2021 and 40% in 2022 (February–May of 2022 follow the demo's curve below); the year-end forecast
+# learns from these.
+SEASON = {
+    2021: {2: 0.110, 3: 0.205, 4: 0.305, 5: 0.410, 6: 0.498, 7: 0.580, 8: 0.666, 9: 0.757, 10: 0.836, 11: 0.913},
+    2022: {6: 0.490, 7: 0.575, 8: 0.665, 9: 0.760, 10: 0.840, 11: 0.915},
+}
 KEY_COMPLETION = 0.352  # 76 key projects: 35.2% of the annual plan
 
 # Growth of the prefecture's other eight counties (%), entered by the bureau; the city's rank is computed.
@@ -186,7 +193,7 @@ class CountedProjects:
         generic_cells = ["MFG"] * 16 + ["REN"] * 6 + ["HT"] * 4 + ["TEW"] * 6 + ["OTHER_PRIV"] * 28 + ["OTHER_STATE"] * 4
         new_major_cells = ["TEW"] * 14 + ["REN"] * 3 + ["OTHER_PRIV"] * 10 + ["MFG"] * 9
         key_share = {"HT": 0.55, "REN": 0.45, "MFG": 0.45, "TEW": 0.30, "OTHER_PRIV": 0.45, "OTHER_STATE": 0.50}
-        new_major_share = {"HT": 0.0, "REN": 0.15, "MFG": 0.15, "TEW": 0.45, "OTHER_PRIV": 0.15, "OTHER_STATE": 0.0}
+        new_major_share = {"HT": 0.0, "REN": 0.30, "MFG": 0.15, "TEW": 0.45, "OTHER_PRIV": 0.15, "OTHER_STATE": 0.0}
         rng.shuffle(generic_cells)
         statuses = ["预警" if i % 4 == 3 else "正常" for i in range(len(generic_cells))]
         new_majors = []
@@ -254,7 +261,10 @@ class CountedProjects:
             rest_last = last_wan * WAN - self.placed[cell][1]
             assert rest_this > 0 and rest_last > 0, (cell, rest_this, rest_last)
             parts = 8
-            for j, (t, l) in enumerate(zip(partition(rng, rest_this, parts), partition(rng, rest_last, parts))):
+            # Paired by size, so that each project grows about as its cell does (核实性审核 would rightly flag a
+            # project whose month jumped to several times its own history).
+            this_parts, last_parts = sorted(partition(rng, rest_this, parts)), sorted(partition(rng, rest_last, parts))
+            for j, (t, l) in enumerate(zip(this_parts, last_parts)):
                 unit = self.open_units[(j * 11 + len(cell)) % len(self.open_units)]
                 k = dict(name=f"{unit_label(unit)}{rng.choice(WORDS_BY_POOL[pool])}续建项目({cell[:3]}{j + 1})",
                          unit=unit, industry=rng.choice(pools[pool]), nature=nature, ownership=ownership, cell=cell)
@@ -267,7 +277,7 @@ class CountedProjects:
         code = f"{planning_year}-{CITY}-{(self.serial % 30) + 1:02d}-0{(self.serial % 4) + 1}-{70000 + self.serial:05d}{self.serial % 10}"
         # Planned projects are large (206-1 form); some continuing ones are below 5000万 (206-2 form).
         if plan is None:
-            planned_total = (this_ytd + last_ytd) * 3 + 10_000_000
+            planned_total = (this_ytd + last_ytd) * 6 + 10_000_000
         else:
             planned_total = max(plan, this_ytd + last_ytd) * 4 + 50_000_000
         self.projects.append(dict(name=k["name"], unit=k["unit"], industry=k["industry"], nature=k["nature"],
@@ -281,7 +291,29 @@ class CountedProjects:
             self.plans.append([code, 2023, plan])
         self.placed[k["cell"]][0] += this_ytd
         self.placed[k["cell"]][1] += last_ytd
-        self.series.append((code, planned_total, last_ytd, this_ytd, first_month))
+        self.series.append((code, planned_total, last_ytd, this_ytd, first_month, plan is None))
+
+    def planted_anomalies(self):
+        """Three continuing projects whose 2023 figures 核实性审核 flags, each with its unit's 说明; May's 自年初累计 (all
+        the speech's figures read) stays as it is. Returns code → (ytd by month, 说明 by month)."""
+        def round100(x):
+            return round(x / 100) * 100
+
+        def may_payment(t):  # HS01: the month of May far above the project's own history
+            return {2: round100(t * 0.12), 3: round100(t * 0.16), 4: round100(t * 0.20), 5: t}, \
+                {5: "5月支付主体设备采购款，当月投资集中入账"}
+
+        def march_settlement(t):  # HS05: the quarter's last month against January–February
+            return {2: round100(t * 0.06), 3: round100(t * 0.70), 4: round100(t * 0.85), 5: t}, \
+                {3: "一季度末集中结算土建工程进度款"}
+
+        def fixed_instalments(t):  # HS04: the same amount three months running (the bureau dismisses it)
+            m = round100(t * 0.2)
+            return {2: t - 3 * m, 3: t - 2 * m, 4: t - m, 5: t}, {5: "按施工合同约定每月支付固定进度款"}
+
+        candidates = [code for code, _, last, this, _, continuing in self.series
+                      if continuing and last and 0.8 * last <= this <= 1.5 * last]
+        return dict(zip(candidates, [may_payment, march_settlement, fixed_instalments]))
 
     def place_not_started(self, k, tiers, plan):
         """A planned key project that has not started: not 入库, no figures, only its annual plan."""
@@ -318,23 +350,45 @@ class CountedProjects:
         ja_this_share = JIANAN_GROWTH * ja_last_share * last_total / this_total
         curve = {2: 0.34, 3: 0.58, 4: 0.80, 5: 1.0}
         rows = []
-        for code, planned_total, last_ytd, this_ytd, first_month in self.series:
+        planted = self.planted_anomalies()
+        for code, planned_total, last_ytd, this_ytd, first_month, continuing in self.series:
             base = planned_total // 5
-            for year, ytd_may, share, start_month in ((2022, last_ytd, ja_last_share, 2),
-                                                      (2023, this_ytd, ja_this_share, first_month)):
-                if ytd_may == 0:
-                    continue
+            # The full year 2022 (May is 40% of it) and, for the continuing projects, 2021 before it: the seasonal
+            # shape the year-end forecast learns from (SEASON). Each month's share differs from its neighbours', so
+            # that no amount repeats (核实性审核 HS04).
+            year_2022 = last_ytd * 5 // 2
+            year_2021 = min(2 * last_ytd, base * 9 // 10) if continuing and last_ytd else 0
+            years = []
+            if year_2021:
+                years.append((2021, {m: round(year_2021 * SEASON[2021][m] / 100) * 100 for m in range(2, 12)} |
+                              {12: year_2021}, base - year_2021, ja_last_share, 2, {}))
+            if last_ytd:
+                ytd_2022 = {m: last_ytd if m == 5 else round(last_ytd * curve[m] / 100) * 100 for m in range(2, 6)}
+                ytd_2022 |= {m: round(year_2022 * SEASON[2022][m] / 100) * 100 for m in range(6, 12)}
+                years.append((2022, ytd_2022 | {12: year_2022}, base, ja_last_share, 2, {}))
+            if this_ytd:
+                ytd_2023, notes = {}, {}
+                # A project started this year invests a little more each month (never the same amount twice).
+                weights = [1 + 0.25 * k for k in range(6 - first_month)]
+                for month in range(first_month, 6):
+                    fraction = curve[month] if first_month == 2 else \
+                        sum(weights[:month - first_month + 1]) / sum(weights)
+                    ytd_2023[month] = this_ytd if month == 5 else round(this_ytd * fraction / 100) * 100
+                if code in planted:
+                    ytd_2023, notes = planted[code](this_ytd)
+                years.append((2023, ytd_2023, base + year_2022, ja_this_share, first_month, notes))
+            for year, ytds, since_base, share, start_month, notes in years:
                 previous = 0
-                for month in range(start_month, 6):
-                    fraction = curve[month] if start_month == 2 else (month - start_month + 1) / (6 - start_month)
-                    ytd = ytd_may if month == 5 else round(ytd_may * fraction / 100) * 100
+                for month in range(start_month, 13):
+                    if month not in ytds:
+                        break
+                    ytd = ytds[month]
                     ja = round(ytd * share / 100) * 100
                     construction = round(ja * 5 / 6 / 100) * 100
                     equipment = round(ytd * 0.25 / 100) * 100
                     other = ytd - ja - equipment
-                    since_start = base + (0 if year == 2022 else last_ytd * 2) + ytd
                     rows.append([code, f"{year}-{month:02d}", ytd - previous, ytd, construction, ja - construction,
-                                 equipment, other, since_start])
+                                 equipment, other, since_base + ytd, notes.get(month, "")])
                     previous = ytd
         with open(os.path.join(out_dir, "ruku.csv"), "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
@@ -351,7 +405,7 @@ class CountedProjects:
         with open(os.path.join(out_dir, "monthly.csv"), "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
             w.writerow(["项目代码", "报告期", "本月完成投资(元)", "自年初累计(元)", "建筑工程(元)", "安装工程(元)",
-                        "设备工器具购置(元)", "其他费用(元)", "自开始建设累计(元)"])
+                        "设备工器具购置(元)", "其他费用(元)", "自开始建设累计(元)", "说明"])
             w.writerows(rows)
         with open(os.path.join(out_dir, "peers.csv"), "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)

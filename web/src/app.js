@@ -18,6 +18,8 @@ const LIGHT = NAMES['saima.stats.v1.ProgressStatus'] || {};
 const CATEGORY = NAMES['saima.stats.v1.Category'] || {};
 const STAGE = NAMES['saima.registry.v1.ProjectStage'] || {};
 const RUKU = NAMES['saima.registry.v1.RukuState'] || {};
+const VERDICT = NAMES['saima.stats.v1.ForecastVerdict'] || {};
+const RULE = NAMES['saima.stats.v1.VerificationRule'] || {};
 // Unit names by id (loaded once after sign-in): people read names, not codes.
 let UNITS = {};
 const unitName = (id) => UNITS[id] || id || '—';
@@ -120,7 +122,9 @@ async function overview(params, view) {
       <div class="card"><div class="label">${keyTotal}个重点项目计划完成率</div><div class="value" id="key-rate">${pct(report.keyProjectsCompletionRate.numerator, report.keyProjectsCompletionRate.denominator)}</div></div>
       <div class="card"><div class="label">丽水市排名</div><div class="value">${ind.total.prefectureRank ? `${ind.total.prefectureRank}/${ind.total.prefectureSize}` : '—'}</div></div>
       <div class="card"><div class="label">上半年新开工重大项目</div><div class="value">${report.newMajorStarts || 0}个 (滞后预警${report.newMajorStartsBehind || 0})</div></div>
+      <div class="card"><div class="label">全年预计 (按往年进度规律)</div><div class="value" id="fai-forecast">…</div></div>
     </div>
+    <div class="panel" id="forecast-panel"><h2>全年预计</h2><p id="forecast-summary">…</p><div id="forecast-detail"></div></div>
     <div class="grid">
       <div class="panel"><h2>重点项目亮灯 <span id="lights">较快${counts.PROGRESS_STATUS_AHEAD || 0} 正常${counts.PROGRESS_STATUS_NORMAL || 0} 预警${counts.PROGRESS_STATUS_WARNING || 0} 滞后${counts.PROGRESS_STATUS_LAGGING || 0}</span></h2><div class="chart" id="c-lights"></div></div>
       <div class="panel"><h2>分类投资同比增长</h2><div class="chart" id="c-growth"></div></div>
@@ -159,6 +163,18 @@ async function overview(params, view) {
       { name: '时序进度', type: 'line', lineStyle: { type: 'dashed' }, data: series.map((s) => ratio(s.timeProgress.numerator, s.timeProgress.denominator)) },
     ],
   });
+  api(`/v1/forecasts?period=${period}`).then((f) => {
+    if (view.stale()) return;
+    const city = f.city;
+    document.getElementById('fai-forecast').textContent = city.forecastYuan && city.forecastYuan !== '0'
+      ? `${yi(city.forecastYuan)}亿元 ${VERDICT[city.verdict || 'FORECAST_VERDICT_UNSPECIFIED'] || ''}` : '—';
+    document.getElementById('forecast-summary').textContent = city.summary;
+    const miss = [...(f.units || []), ...(f.keyProjects || [])].filter((x) => x.verdict === 'FORECAST_VERDICT_UNLIKELY');
+    document.getElementById('forecast-detail').innerHTML = `<table><tr><th>分类</th><th class="num">预计全年(亿元)</th><th class="num">预计增长</th><th>达成增长目标</th></tr>
+      ${(f.categories || []).map((c) => `<tr><td>${esc(c.name)}</td><td class="num">${yi(c.forecastYuan)}</td><td class="num">${growth(c.growth)}</td><td>${esc(VERDICT[c.verdict || 'FORECAST_VERDICT_UNSPECIFIED'])}</td></tr>`).join('')}</table>
+      <h2 style="margin-top:12px">预计难以完成年度计划的单位和重点项目 (${miss.length}个)</h2><table id="forecast-miss"><tr><th>单位或项目</th><th class="num">已完成(万元)</th><th class="num">预计全年(万元)</th><th class="num">年度计划(万元)</th></tr>
+      ${miss.map((x) => `<tr><td>${x.scope.startsWith('project:') ? `<a href="#/project/${esc(x.scope.slice(8))}?period=${period}">${esc(x.name)}</a>` : `<a href="#/unit/${esc(x.scope.slice(5))}?period=${period}">${esc(x.name)}</a>`}</td><td class="num">${wan(x.ytdYuan)}</td><td class="num">${wan(x.forecastYuan)}</td><td class="num">${wan(x.targetYuan)}</td></tr>`).join('')}</table>`;
+  }, () => { document.getElementById('fai-forecast').textContent = '—'; });
   const target = document.getElementById('fai-target');
   api(`/v1/analysis/annual?year=${year}&period=${period}`).then((s) => {
     const value = Number(s.growthTargetMilliPercent || 0) / 1000;
@@ -196,8 +212,11 @@ async function unit(id, params, view) {
   ]);
   const byId = Object.fromEntries((statuses.statuses || []).map((s) => [s.projectId, s]));
   const projects = list.projects || [];
+  const forecasts = await api(`/v1/forecasts?period=${period}`).catch(() => ({}));
+  const own = (forecasts.units || []).find((u) => u.scope === `unit:${id}`);
   if (view.stale()) return;
-  main().innerHTML = `<div class="panel"><h2>单位 ${esc(id)} 的项目 (${projects.length}个)</h2>
+  main().innerHTML = `${own ? `<div class="panel"><h2>全年预计</h2><p id="unit-forecast">${esc(own.summary)}</p></div>` : ''}
+    <div class="panel"><h2>${esc(unitName(id))} 的项目 (${projects.length}个)</h2>
     <table><tr><th>项目</th><th>阶段</th><th>入库</th><th class="num">计划总投资(万元)</th><th>重点项目状态</th></tr>
     ${projects.map((p) => `<tr><td><a href="#/project/${p.projectId}?period=${period}">${esc(p.name)}</a></td><td>${STAGE[p.stage] || ''}</td><td>${RUKU[p.rukuState || 'RUKU_STATE_UNSPECIFIED'] || '—'}</td><td class="num">${wan(p.plannedTotalInvestmentYuan)}</td><td>${byId[p.projectId] ? light(LIGHT[byId[p.projectId].status]) : '—'}</td></tr>`).join('')}</table></div>`;
   asOf(period);
@@ -288,6 +307,28 @@ async function contest(params, view) {
   });
 }
 
+// 核实性审核: the period's flags with the reporters' 说明; the bureau dismisses with a reason (saimactl or the API).
+async function flags(params, view) {
+  const period = await latestPeriod(params);
+  const rule = params.get('rule') || '';
+  const { flags: list = [] } = await api(`/v1/verification-flags?period=${period}${rule ? `&rule=${rule}` : ''}`);
+  if (view.stale()) return;
+  const open = list.filter((f) => !f.dismissed).length;
+  main().innerHTML = `${periodPicker(period, '#/flags')}
+    <div class="toolbar"><label>审核规则 <select id="rule" onchange="location.hash='#/flags?period=${period}&rule='+this.value">
+      <option value="">全部规则</option>
+      ${Object.entries(RULE).filter(([k]) => k !== 'VERIFICATION_RULE_UNSPECIFIED').map(([k, v]) => `<option value="${k}" ${rule === k ? 'selected' : ''}>${esc(v)}</option>`).join('')}</select></label>
+      <a href="#" id="flags-xlsx">导出 XLSX</a></div>
+    <div class="panel"><h2>核实性审核疑点 <span id="flag-count">${list.length}条 (待核实${open}条)</span></h2>
+    <table id="flags"><tr><th>规则</th><th>单位</th><th>项目</th><th>疑点</th><th>填报说明</th><th>状态</th></tr>
+    ${list.map((f) => `<tr><td>${esc(f.ruleId)} ${esc(RULE[f.rule] || '')}</td><td>${esc(unitName(f.unitId))}</td><td>${f.projectId && f.projectId !== '0' ? `<a href="#/project/${esc(f.projectId)}?period=${period}">${esc(f.projectName)}</a>` : '—'}</td><td>${esc(f.evidence)}</td><td>${esc(f.explanation || '—')}</td><td>${f.dismissed ? `已排除：${esc(f.dismissReason)}` : '待核实'}</td></tr>`).join('')}</table></div>`;
+  document.getElementById('flags-xlsx').addEventListener('click', (e) => {
+    e.preventDefault();
+    download(`/v1/verification-flags:export?period=${period}${rule ? `&rule=${rule}` : ''}`, `flags-${period}.xlsx`);
+  });
+  asOf(period);
+}
+
 async function downloads(params, view) {
   const period = await latestPeriod(params);
   const { campaigns = [] } = await api('/v1/campaigns').catch(() => ({}));
@@ -297,6 +338,7 @@ async function downloads(params, view) {
     ['省级报表包 (CSV, ZIP)', `/v1/reports/provincial?period=${period}&format=csv`, `provincial-${period}.zip`],
     ['城市指标 SDMX-CSV', `/sdmx/data/dataflow/SAIMA/FAI/1.0/all?c%5BTIME_PERIOD%5D=ge:${period.slice(0, 4)}-02+le:${period}`, `fai-${period}.csv`],
     ['月调度议程 (XLSX)', `/v1/dispatch/agenda:export?period=${period}`, `dispatch-${period}.xlsx`],
+    ['核实性审核疑点 (XLSX)', `/v1/verification-flags:export?period=${period}`, `flags-${period}.xlsx`],
   ];
   if (published) {
     links.push(['赛马结果 (XLSX)', `/v1/campaigns/${published.campaignId}/results:export?format=xlsx`, `contest-${published.year}.xlsx`]);
@@ -361,6 +403,7 @@ async function render() {
       case 'ruku': await ruku(params, view); break;
       case 'contest': await contest(params, view); break;
       case 'downloads': await downloads(params, view); break;
+      case 'flags': await flags(params, view); break;
       default: await overview(params, view);
     }
   } catch (e) {
