@@ -90,6 +90,11 @@ test('a leader sees the speech figures on the overview, with charts, quickly', a
   assert.ok(await paintedPixels(page, '#c-growth') > 1000, 'the growth chart is drawn');
   await until(page, () => document.querySelector('#fai-target').textContent !== '…');
   assert.match(await page.textContent('#fai-target'), /^15\.0%/);
+  // The year-end forecast (stats, from the past years' shape): 2023 is projected near the 15% target, in doubt.
+  await until(page, () => document.querySelector('#fai-forecast').textContent !== '…');
+  assert.equal(await page.textContent('#fai-forecast'), '73.75亿元 存疑');
+  assert.match(await page.textContent('#forecast-summary'), /^预计全年完成 73\.75 亿元，增长 \+14\.2%，区间 .*达成目标：存疑$/);
+  assert.ok((await page.$$('#forecast-miss tr')).length > 1, 'units and key projects projected to miss are listed');
   await page.screenshot({ path: `${artifacts}/screenshots/overview.png`, fullPage: true });
   for (const [name, hash, selector] of [['units', '#/units?period=2023-05', '#c-units canvas'],
     ['ruku', '#/ruku?period=2023-05', 'table'], ['contest', '#/contest?period=2023-05', '#c-contest canvas'],
@@ -132,6 +137,7 @@ test('no page shows an identifier or English to officials', async () => {
   const pages = [['overview', '#/overview?period=2023-05', '#fai-total'], ['units', '#/units?period=2023-05', '#c-units canvas'],
     ['unit', `#/unit/${who.unitId}?period=2023-05`, 'table'], ['ruku', '#/ruku?period=2023-05', 'table'],
     ['contest', '#/contest?period=2023-05', '#c-contest canvas'], ['downloads', '#/downloads?period=2023-05', 'a[data-i]'],
+    ['flags', '#/flags?period=2023-05', '#flags'],
     ...projects.map((p) => [`project-${p.projectId}`, `#/project/${p.projectId}?period=2023-05`, '#project-name']),
     ...statuses.slice(0, 3).map((s) => [`project-${s.projectId}`, `#/project/${s.projectId}?period=2023-05`, '#project-name'])];
   let scanned = 0;
@@ -152,6 +158,25 @@ test('no page shows an identifier or English to officials', async () => {
     await page.close();
   }
   console.log(`pages scanned for identifiers and English: ${scanned}`);
+});
+
+// 核实性审核: the bureau sees the period's flags with the units' 说明, the dismissed one marked with its reason.
+test('the statistics bureau reviews the flagged figures with their explanations', async () => {
+  const page = await signedIn(process.env.SAIMA_STATS_TOKEN);
+  await page.goto(`${base}/#/flags?period=2023-05`);
+  await page.waitForSelector('#flags');
+  assert.equal(await page.textContent('#flag-count'), '2条 (待核实1条)');
+  const text = await page.textContent('#flags');
+  assert.match(text, /HS01 本月投资远高于历史水平/);
+  assert.match(text, /5月支付主体设备采购款/);
+  assert.match(text, /已排除：经核对施工合同付款条款，属实/);
+  assert.ok(!/\b[A-Z][A-Z_]{5,}\b/.test(await page.evaluate(() => document.body.innerText)), 'no identifiers');
+  await page.screenshot({ path: `${artifacts}/screenshots/flags.png`, fullPage: true });
+  await page.goto(`${base}/#/flags?period=2023-03&rule=VERIFICATION_RULE_PERIOD_END_SPIKE`);
+  await until(page, () => /1条/.test(document.querySelector('#flag-count')?.textContent || ''));
+  assert.match(await page.textContent('#flags'), /季末月完成投资/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
 });
 
 // The API reference: the generated OpenAPI description rendered by Redoc, offline.
