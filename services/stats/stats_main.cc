@@ -25,7 +25,7 @@ ABSL_FLAG(int, outlier_min_history, 6, "HS01: judged only with this many earlier
 ABSL_FLAG(int, repeat_periods, 3, "HS04: flag the same non-zero month amount in this many consecutive periods");
 ABSL_FLAG(double, spike_ratio, 3.0, "HS05: flag a quarter-end month above this many times the quarter's mean");
 ABSL_FLAG(double, benford_mad, 0.015, "HS06: first-digit MAD above which a unit's year does not conform");
-ABSL_FLAG(int, benford_min_figures, 300, "HS06: judged only with this many figures");
+ABSL_FLAG(int, benford_min_figures, 1000, "HS06: judged only with this many figures");
 ABSL_FLAG(double, correction_share, 0.10, "HS07: a correction changing 自年初累计 by this share is large");
 ABSL_FLAG(int, correction_count, 2, "HS07: flag a project with this many large corrections in a year");
 

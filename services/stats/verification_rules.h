@@ -33,9 +33,11 @@ struct VerificationSettings {
   // HS05: a quarter-end month above this many times the mean of the quarter's other months.
   double spike_ratio = 3.0;
   // HS06: Nigrini's first-digit MAD above which a set of figures does not conform to Benford's law (0.015,
-  // "nonconformity"), judged only with at least `benford_min_figures` figures.
+  // "nonconformity"), judged only with at least `benford_min_figures` figures: even perfectly conforming figures
+  // show an expected MAD of about 0.235/√n (0.0136 at 300, 0.0074 at 1000), and a unit's months cluster by
+  // project (docs/verification.md).
   double benford_mad = 0.015;
-  int benford_min_figures = 300;
+  int benford_min_figures = 1000;
   // HS07: at least `correction_count` corrections in a year, each changing 自年初累计 by `correction_share` or more.
   double correction_share = 0.10;
   int correction_count = 2;

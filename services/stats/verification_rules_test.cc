@@ -132,13 +132,13 @@ std::vector<int64_t> BenfordAmounts(int n) {
 
 TEST(VerificationRulesTest, BenfordConformityByMad) {
   VerificationSettings s;
-  BenfordTest good = TestBenford(BenfordAmounts(1000), s);
+  BenfordTest good = TestBenford(BenfordAmounts(2000), s);
   EXPECT_TRUE(good.judged);
   EXPECT_TRUE(good.conforms);
   EXPECT_LT(good.mad, 0.002);
   // Uniform first digits: MAD ≈ 0.0597, far beyond 0.015.
   std::vector<int64_t> uniform;
-  for (int i = 0; i < 900; ++i) uniform.push_back((1 + i % 9) * 10'000 + i);
+  for (int i = 0; i < 1800; ++i) uniform.push_back((1 + i % 9) * 10'000 + i);
   BenfordTest bad = TestBenford(uniform, s);
   EXPECT_TRUE(bad.judged);
   EXPECT_FALSE(bad.conforms);
@@ -149,11 +149,11 @@ TEST(VerificationRulesTest, BenfordConformityByMad) {
   EXPECT_TRUE(TestBenford(uniform, s).conforms);
   s.benford_mad = bad.mad - 1e-9;
   EXPECT_FALSE(TestBenford(uniform, s).conforms);
-  // Too few figures: not judged, whatever their digits; zeros are left out.
-  uniform.resize(299);
+  // Too few figures (below 1000): not judged, whatever their digits; zeros are left out.
+  uniform.resize(999);
   uniform.push_back(0);
   BenfordTest few = TestBenford(uniform, VerificationSettings{});
-  EXPECT_EQ(few.n, 299);
+  EXPECT_EQ(few.n, 999);
   EXPECT_FALSE(few.judged);
   EXPECT_TRUE(few.conforms);
 }

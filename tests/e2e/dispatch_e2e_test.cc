@@ -30,8 +30,8 @@ TEST_F(DispatchEndToEndTest, AProjectFallsBehindAndTheCityActs) {
   json plan = {{"projectId", id}, {"year", 2023}, {"plannedYuan", "100000000"}};
   ASSERT_EQ(client.Put("/v1/plans", stats_auth, plan.dump(), "application/json")->status, 200);
   ASSERT_EQ(Post("unit", "/v1/monthly-reports", Report(id, "2023-03", 1'000'000, 5'000'000)).first, 200);
-  ASSERT_EQ(Post("unit", "/v1/monthly-reports", Report(id, "2023-04", 1'000'000, 6'000'000)).first, 200);
-  ASSERT_EQ(Post("unit", "/v1/monthly-reports", Report(id, "2023-05", 1'000'000, 7'000'000)).first, 200);
+  ASSERT_EQ(Post("unit", "/v1/monthly-reports", Report(id, "2023-04", 1'200'000, 6'200'000)).first, 200);
+  ASSERT_EQ(Post("unit", "/v1/monthly-reports", Report(id, "2023-05", 800'000, 7'000'000)).first, 200);
   // Two projects planned to start in 2023, one started in March.
   for (const auto& [code, planned, actual, stage] :
        {std::tuple{"2023-331181-04-01-000602", "2023-03-01", "2023-03-05", "PROJECT_STAGE_CONSTRUCTION"},

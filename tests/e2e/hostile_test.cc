@@ -325,6 +325,11 @@ TEST_F(HostileTest, FormulasReachNoExport) {
       200);
   const std::string project = ReportingKeyProject("2023-331181-04-01-700020", formula);
   ASSERT_FALSE(project.empty());
+  // A figure 核实性审核 flags (自开始建设累计 above the 2亿 planned total) with a formula for its 说明.
+  json flagged = Report(project, "2023-03", 1'000'000, 2'000'000);
+  flagged["sinceStartYuan"] = "250000000";
+  flagged["explanation"] = formula;
+  ASSERT_EQ(Post("unit", "/v1/monthly-reports", flagged).first, 200);
   ASSERT_EQ(Post("unit", "/v1/problems",
                  {{"projectId", project},
                   {"kind", "PROBLEM_KIND_LAND"},
@@ -361,6 +366,7 @@ TEST_F(HostileTest, FormulasReachNoExport) {
       {"/saima.gateway.v1.GatewayService/ExportContestResults",
        "/v1/campaigns/" + campaign_id + "/results:export?format=csv"},
       {"/saima.gateway.v1.GatewayService/ExportDispatchAgenda", "/v1/dispatch/agenda:export?period=2023-02"},
+      {"/saima.gateway.v1.GatewayService/ExportVerificationFlags", "/v1/verification-flags:export?period=2023-03"},
       {"/saima.gateway.v1.GatewayService/ExportQuarterlyAnalysis", "/v1/analysis/quarterly:export?year=2023&quarter=1"},
       {"/saima.gateway.v1.GatewayService/ExportAnnualSummary", "/v1/analysis/annual:export?year=2023&period=2023-02"},
       {"/saima.gateway.v1.GatewayService/GetProjectOc4ids", "/v1/projects/" + project + "/oc4ids"},  // JSON
