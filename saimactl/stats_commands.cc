@@ -514,7 +514,8 @@ int Flags(Client& client, const std::vector<std::string>& words) {
   if (words.size() >= 2 && words[1] == "dismiss") {
     // saimactl flags dismiss PROJECT_ID|项目代码|unit:ID RULE --period= --reason=
     if (words.size() != 4)
-      return Fail(Refused("flags dismiss", "用法: flags dismiss 项目编号|项目代码|unit:单位编码 规则 --period= --reason="));
+      return Fail(
+          Refused("flags dismiss", "用法: flags dismiss 项目编号|项目代码|unit:单位编码 规则 --period= --reason="));
     st::DismissVerificationFlagRequest q;
     q.set_period(absl::GetFlag(FLAGS_period));
     q.set_reason(absl::GetFlag(FLAGS_reason));
