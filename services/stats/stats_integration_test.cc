@@ -443,6 +443,16 @@ TEST_F(StatsTest, FlaggedFigureNeedsAnExplanationAndTheBureauDismissesIt) {
   ASSERT_EQ(accepted->flags_size(), 1);
   EXPECT_EQ(accepted->flags(0).rule(), pb::VERIFICATION_RULE_REPEATED_AMOUNT);
   EXPECT_EQ(accepted->explanation(), "按合同每月支付同额进度款");
+  // The bureau reads the flag and the 说明 with the versions it verifies.
+  pb::ListMonthlyReportVersionsRequest versions;
+  versions.set_project_id(1);
+  versions.set_period("2023-05");
+  auto listed = stats_->ListMonthlyReportVersions(kBureau, versions, Deadline());
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->versions_size(), 1);
+  ASSERT_EQ(listed->versions(0).flags_size(), 1);
+  EXPECT_EQ(listed->versions(0).flags(0).rule_id(), "HS04");
+  EXPECT_EQ(listed->versions(0).explanation(), "按合同每月支付同额进度款");
 
   auto list = [&](const Caller& who, bool open_only = false) {
     pb::ListVerificationFlagsRequest q;

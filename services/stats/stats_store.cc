@@ -195,6 +195,9 @@ std::vector<NamedStatement> StatsStatements() {
       {"insert_flag",
        "INSERT INTO stats.figure_flags (project_id, period, version, rule, evidence) VALUES ($1, $2, $3, $4, $5) "
        "ON CONFLICT DO NOTHING"},
+      {"flags_of_report",
+       "SELECT version, rule, evidence FROM stats.figure_flags WHERE period = $1 AND project_id = $2 "
+       "ORDER BY version, rule"},
       {"flags_of_version",
        "SELECT rule, evidence FROM stats.figure_flags WHERE period = $1 AND project_id = $2 AND version = $3 "
        "ORDER BY rule"},
@@ -553,6 +556,17 @@ absl::StatusOr<std::vector<pb::MonthlyReport>> StatsStore::ListVersions(int64_t 
   std::vector<pb::MonthlyReport> out;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
     for (const auto& row : txn.exec_prepared("list_versions", period, project_id)) out.push_back(ReportFromRow(row));
+    // The 核实性审核 flags each version raised, for the bureau verifying it.
+    for (const auto& row : txn.exec_prepared("flags_of_report", period, project_id)) {
+      const int version = row[0].as<int>();
+      for (auto& report : out) {
+        if (report.version() != version) continue;
+        auto* f = report.add_flags();
+        f->set_rule(static_cast<pb::VerificationRule>(row[1].as<int>()));
+        f->set_rule_id(RuleId(f->rule()));
+        f->set_evidence(row[2].c_str());
+      }
+    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
