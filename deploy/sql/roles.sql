@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS audit.entries (
 );
 CREATE INDEX IF NOT EXISTS entries_by_table ON audit.entries (service, table_name, id);
 
+-- The start of each service's chain (seq 0 and its genesis hash); the chain itself is the entries.
 CREATE TABLE IF NOT EXISTS audit.heads (
   service text PRIMARY KEY,
   seq bigint NOT NULL,
@@ -89,21 +90,29 @@ BEGIN
 END
 $$;
 
--- At commit: the entry takes the next place in its service's chain. The head row's lock orders concurrent
--- commits; it is taken only here, after the transaction's own work, so it cannot join a deadlock.
+-- At commit: the entry takes the next place in its service's chain, after the newest chained entry (or the chain's
+-- start in audit.heads). An advisory lock per service orders concurrent commits; it is taken only here, after the
+-- transaction's own work, so it cannot join a deadlock. The newest entry is found through the (service, seq) index:
+-- updating one head row for every entry instead made a transaction's commit quadratic in its entries (each update
+-- of a row the same transaction updated before walks all its earlier versions).
 CREATE OR REPLACE FUNCTION audit.chain() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   e audit.entries;
-  head audit.heads;
+  last_seq bigint;
+  last_hash bytea;
 BEGIN
-  SELECT * INTO head FROM audit.heads WHERE service = NEW.service FOR UPDATE;
+  PERFORM pg_advisory_xact_lock(hashtext('saima.audit.chain'), hashtext(NEW.service));
+  SELECT seq, hash INTO last_seq, last_hash FROM audit.entries
+   WHERE service = NEW.service AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1;
+  IF last_seq IS NULL THEN
+    SELECT seq, hash INTO last_seq, last_hash FROM audit.heads WHERE service = NEW.service;
+  END IF;
   e := NEW;
-  e.seq := head.seq + 1;
-  e.prev_hash := head.hash;
+  e.seq := last_seq + 1;
+  e.prev_hash := last_hash;
   e.hash := sha256(convert_to(audit.canonical(e), 'UTF8'));
   UPDATE audit.entries SET seq = e.seq, prev_hash = e.prev_hash, hash = e.hash WHERE id = NEW.id;
-  UPDATE audit.heads SET seq = e.seq, hash = e.hash WHERE service = NEW.service;
   RETURN NULL;
 END
 $$;
