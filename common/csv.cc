@@ -1,7 +1,9 @@
 #include "common/csv.h"
 
 #include <csv.h>
+#include <iconv.h>
 
+#include <optional>
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
@@ -25,7 +27,35 @@ void OnRow(int, void* state) {
   s->current.clear();
 }
 
+// `bytes` converted from encoding `from` to UTF-8 with iconv (glibc's); nullopt when they are not valid in `from`.
+std::optional<std::string> ToUtf8(const std::string& bytes, const char* from) {
+  iconv_t cd = iconv_open("UTF-8", from);
+  if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+  std::string out(bytes.size() * 2 + 16, '\0');  // GB18030 → UTF-8 grows at most 3/2 (4 bytes stay 4)
+  char* in_ptr = const_cast<char*>(bytes.data());
+  size_t in_left = bytes.size();
+  char* out_ptr = out.data();
+  size_t out_left = out.size();
+  const size_t done = iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left);
+  iconv_close(cd);
+  if (done == static_cast<size_t>(-1) || in_left != 0) return std::nullopt;
+  out.resize(out.size() - out_left);
+  return out;
+}
+
 }  // namespace
+
+absl::StatusOr<std::string> CsvTextAsUtf8(const std::string& bytes, bool* converted) {
+  *converted = false;
+  if (ToUtf8(bytes, "UTF-8")) return bytes;
+  if (auto gb = ToUtf8(bytes, "GB18030")) {
+    *converted = true;
+    return *std::move(gb);
+  }
+  return Error(absl::StatusCode::kInvalidArgument, "the file is neither UTF-8 nor GB18030 text",
+               "无法识别文件的编码：既不是 UTF-8，也不是 GB18030(中文版 Excel 另存的“CSV(逗号分隔)”)。"
+               "请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或 .xlsx 后再导入");
+}
 
 absl::StatusOr<std::vector<CsvRow>> ParseCsv(const std::string& text) {
   size_t start = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;

@@ -14,6 +14,11 @@ using CsvRow = std::vector<std::string>;
 // mark is dropped. INVALID_ARGUMENT names the byte offset of malformed input.
 absl::StatusOr<std::vector<CsvRow>> ParseCsv(const std::string& text);
 
+// The text of a CSV file as UTF-8. A file saved as "CSV" by Excel on Chinese Windows is GB18030 (GBK): text that
+// is not valid UTF-8 is read as GB18030 and `converted` is set. INVALID_ARGUMENT, in Chinese, saying how to save
+// the file, when it is neither.
+absl::StatusOr<std::string> CsvTextAsUtf8(const std::string& bytes, bool* converted);
+
 // A field for CSV output: quoted when it needs it, and never read as a formula by a spreadsheet (OWASP CSV
 // injection): text starting with = + - @, TAB or CR gets a leading apostrophe. Numbers (-12, +3.5, -7%) stay
 // numbers.

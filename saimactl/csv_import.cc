@@ -1,6 +1,7 @@
 #include "saimactl/csv_import.h"
 
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <sstream>
 
@@ -68,7 +69,11 @@ absl::StatusOr<std::vector<CsvRow>> ReadTable(const std::string& path) {
   if (!in) return absl::NotFoundError(absl::StrCat("无法读取文件 ", path));
   std::stringstream text;
   text << in.rdbuf();
-  return ParseCsv(text.str());
+  bool converted = false;
+  auto utf8 = CsvTextAsUtf8(text.str(), &converted);
+  if (!utf8.ok()) return utf8.status();
+  if (converted) std::cerr << "注意: " << path << " 不是 UTF-8 编码，已按 GB18030(中文版 Excel 的 CSV)读取\n";
+  return ParseCsv(*utf8);
 }
 
 std::string ProjectsCsvHeader() { return absl::StrJoin(ProjectColumns(), ","); }

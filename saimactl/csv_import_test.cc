@@ -1,10 +1,13 @@
 #include "saimactl/csv_import.h"
 
+#include <iconv.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <cstdio>
+#include <fstream>
 
+#include "common/status.h"
 #include "gtest/gtest.h"
 
 namespace saima::ctl {
@@ -126,4 +129,39 @@ TEST(CsvImportTest, PeerGrowthIsReadExactly) {
 }
 
 }  // namespace
+// A CSV saved by Excel on Chinese Windows is GB18030: it is read as such (the headers are known), and a file in
+// neither encoding is refused with a message saying how to save it.
+TEST(CsvImportTest, ReadsGb18030CsvFromChineseExcel) {
+  const std::string utf8 = "项目代码,主管部门,入库日期,目标状态\n2023-331181-04-01-000123,D01,2023-03-01,已入库\n";
+  bool converted = true;
+  ASSERT_TRUE(CsvTextAsUtf8(utf8, &converted).ok());
+  EXPECT_FALSE(converted);
+  // "项目代码" in GB18030 (GBK): CF EE C4 BF B4 FA C2 EB.
+  std::string gbk = "\xCF\xEE\xC4\xBF\xB4\xFA\xC2\xEB";
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  ASSERT_NE(cd, reinterpret_cast<iconv_t>(-1));
+  std::string encoded(utf8.size() * 2, '\0');
+  char* in = const_cast<char*>(utf8.data());
+  size_t in_left = utf8.size(), out_left = encoded.size();
+  char* out = encoded.data();
+  ASSERT_NE(iconv(cd, &in, &in_left, &out, &out_left), static_cast<size_t>(-1));
+  iconv_close(cd);
+  encoded.resize(encoded.size() - out_left);
+  ASSERT_EQ(encoded.substr(0, 8), gbk);
+  const std::string path = ::testing::TempDir() + "/gbk.csv";
+  std::ofstream(path, std::ios::binary) << encoded;
+  auto table = ReadTable(path);
+  ASSERT_TRUE(table.ok()) << table.status();
+  auto rows = ParseRukuCsv(*table);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].value.project_code, "2023-331181-04-01-000123");
+  EXPECT_EQ((*rows)[0].value.target, ::saima::registry::v1::RUKU_STATE_APPROVED);
+  // Bytes no encoding reads: refused, saying what to do.
+  std::ofstream(path, std::ios::binary) << "\xFF\xFE\xFF,\x80\n";
+  auto refused = ReadTable(path);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(ChineseMessageOf(refused.status()).find("CSV UTF-8"), std::string::npos);
+}
+
 }  // namespace saima::ctl
