@@ -206,7 +206,7 @@ void HttpEdge::HandleSdmx(const HttpRequest& request, const Admission& admission
   for (const std::string& period : periods) {
     auto city = gateway_.CityIndicators(admission.call, period);
     if (!city.ok()) return WriteError(city.status(), response);
-    if (city->project_count() == 0) continue;  // no data for that period
+    if (city->reported_count() == 0) continue;  // no figure for that period: nothing to publish, not zeros
     for (const std::string& row : sdmx::CsvRows(*query, "331181", *city)) {
       body += row + "\n";
       ++rows;

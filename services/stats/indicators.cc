@@ -157,6 +157,8 @@ absl::StatusOr<pb::GetIndicatorsResponse> ComputeIndicators(const std::vector<Pr
   out.set_annual_plan_yuan(plan.value());
   out.set_project_count(static_cast<int32_t>(
       std::count_if(projects.begin(), projects.end(), [](const ProjectFacts& p) { return p.counted; })));
+  out.set_reported_count(static_cast<int32_t>(
+      std::count_if(projects.begin(), projects.end(), [](const ProjectFacts& p) { return p.counted && p.reported; })));
   *out.mutable_completion_rate() = MakeRate(ytd_with_plan.value(), plan.value());
   *out.mutable_time_progress() = MakeRate(period.month, 12);
   return out;

@@ -43,6 +43,8 @@ struct ProjectFacts {
   // 入库 by the period's end: only then does the project's investment count (DOMAIN §8); its plan, status and start
   // count either way.
   bool counted = true;
+  // An official figure of the period exists (a reported zero included).
+  bool reported = false;
   reg::ConstructionNature construction_nature = reg::CONSTRUCTION_NATURE_UNSPECIFIED;
   std::string ruku_date;
 

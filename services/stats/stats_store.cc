@@ -106,7 +106,8 @@ std::vector<NamedStatement> StatsStatements() {
                    "coalesce(last.ytd_yuan, 0) AS last_ytd, coalesce(last.ja, 0) AS last_ja, "
                    "(d.ruku_state = ",
                    Approved(),
-                   " AND d.ruku_date <= $3::date) AS counted, d.construction_nature, d.ruku_date "
+                   " AND d.ruku_date <= $3::date) AS counted, d.construction_nature, d.ruku_date, "
+                   "cur.project_id IS NOT NULL AS reported "
                    "FROM stats.project_dims d LEFT JOIN cur USING (project_id) LEFT JOIN last USING (project_id) "
                    "LEFT JOIN stats.annual_plans p ON p.project_id = d.project_id AND p.year = $4"));
   static const std::string* official = new std::string(
@@ -693,6 +694,7 @@ absl::StatusOr<std::vector<ProjectFacts>> ReadFacts(pqxx::work& txn, const Perio
     f.counted = r[17].as<bool>();
     f.construction_nature = static_cast<reg::ConstructionNature>(r[18].as<int>());
     f.ruku_date = r[19].is_null() ? "" : r[19].c_str();
+    f.reported = r[20].as<bool>();
     if (!absl::SimpleAtoi(r[14].c_str(), &f.ytd_ja) || !absl::SimpleAtoi(r[16].c_str(), &f.last_ja)) {
       return Error(absl::StatusCode::kOutOfRange,
                    absl::StrCat("project ", f.project_id, ": construction + installation does not fit in 64 bits"),

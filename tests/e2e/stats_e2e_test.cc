@@ -165,6 +165,14 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
     auto empty = http.Get("/sdmx/data/dataflow/SAIMA/FAI/1.0/all?c%5BTIME_PERIOD%5D=ge:2019-02+le:2019-03", auth);
     ASSERT_TRUE(empty);
     EXPECT_EQ(empty->status, 204);
+    // Months after the last figure have counted projects but no data: no row at all, never a zero (issue 19).
+    auto later = http.Get("/sdmx/data/dataflow/SAIMA/FAI/1.0/all?c%5BTIME_PERIOD%5D=ge:2023-10+le:2023-12", auth);
+    ASSERT_TRUE(later);
+    EXPECT_EQ(later->status, 204) << later->body;
+    auto span =
+        http.Get("/sdmx/data/dataflow/SAIMA/FAI/1.0/M.331181.FAI_YTD?c%5BTIME_PERIOD%5D=ge:2023-03+le:2023-12", auth);
+    ASSERT_TRUE(span);
+    EXPECT_EQ(span->body.find(",0,CNY"), std::string::npos) << span->body;
     httplib::Headers xml = auth;
     xml.emplace("Accept", "application/vnd.sdmx.genericdata+xml");
     auto refused = http.Get("/sdmx/data/dataflow/SAIMA/FAI/1.0/all", xml);
