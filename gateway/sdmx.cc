@@ -108,7 +108,7 @@ std::vector<std::string> PeriodsOf(const DataQuery& query, const std::string& fi
   auto start = Period::Parse(first);
   auto end = Period::Parse(last);
   if (!start || !end) return out;
-  for (Period p = *start; !(*end < p); p = p.month == 12 ? Period{p.year + 1, 2} : Period{p.year, p.month + 1}) {
+  for (Period p = *start; !(*end < p); p = p.Next()) {
     const std::string text = p.ToString();
     if (query.from && text < *query.from) continue;
     if (query.to && text > *query.to) continue;
