@@ -14,10 +14,15 @@ std::string Score(int64_t milli) {
 
 Table ResultsTable(const ::saima::scoring::v1::Campaign& campaign,
                    const google::protobuf::RepeatedPtrField<::saima::scoring::v1::Result>& results) {
-  Table t{"赛马结果", {{"名次", "单位", "分组", "得分"}}};
+  Table t{"赛马结果", {{"名次", "单位", "分组", "得分"}}, {CellKind::kCount, CellKind::kText, CellKind::kText}};
+  t.title = absl::StrCat(campaign.name().empty() ? "赛马活动" : campaign.name(), "结果");
+  t.notes = {absl::StrCat("年度：", campaign.year(), "年"), "计量单位：分"};
   for (const auto& c : campaign.criteria()) t.cells[0].push_back(absl::StrCat(c.name(), "(", c.weight(), "%)"));
   t.cells[0].push_back("计划完成率");
   t.cells[0].push_back("计入评分表");  // after the trimmed mean drops the highest and lowest
+  for (size_t i = t.kinds.size(); i + 2 < t.cells[0].size(); ++i) t.kinds.push_back(CellKind::kDecimal2);
+  t.kinds.push_back(CellKind::kPercent1);
+  t.kinds.push_back(CellKind::kCount);
   std::map<std::string, std::string> pool_names;
   for (const auto& p : campaign.pools()) pool_names[p.pool_id()] = p.name().empty() ? p.pool_id() : p.name();
   for (const auto& r : results) {

@@ -83,7 +83,10 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
   std::map<int64_t, std::vector<const reg::Problem*>> problems_of;
   for (const auto& p : problems->problems()) {
     problems_of[p.project_id()].push_back(&p);
-    if (p.overdue()) *out.add_overdue_problems() = p;
+    if (p.overdue()) {
+      *out.add_overdue_problems() = p;
+      (*out.mutable_unit_names())[p.responsible_unit_id()] = (*names)[p.responsible_unit_id()];
+    }
   }
   std::map<int64_t, std::vector<const reg::Order*>> orders_of;
   for (const auto& o : orders->orders()) orders_of[o.project_id()].push_back(&o);
@@ -150,6 +153,8 @@ absl::StatusOr<gw::GetDispatchAgendaResponse> Gateway::GetDispatchAgenda(const C
   auto missing = Ask(call, &reg::RegistryService::Stub::ListMissingRuku, missing_request);
   if (!missing.ok()) return missing.status();
   *out.mutable_not_ruku() = missing->entries();
+  for (const auto& e : out.not_ruku())
+    (*out.mutable_unit_names())[e.project().unit_id()] = (*names)[e.project().unit_id()];
 
   st::RankUnitsRequest rank_request;
   rank_request.set_period(request.period());

@@ -112,7 +112,7 @@ absl::StatusOr<gw::GetProvincialPackageResponse> Gateway::GetProvincialPackage(
   down.set_version(request.version());
   auto snapshot = Ask(call, &st::StatsService::Stub::GetProvincialPackage, down, std::chrono::seconds(60));
   if (!snapshot.ok()) return snapshot.status();
-  return BuildProvincialPackage(*snapshot, request.format());
+  return BuildProvincialPackage(*snapshot, request.format(), settings_.reporting_unit);
 }
 
 absl::StatusOr<gw::GetProjectOc4idsResponse> Gateway::GetProjectOc4ids(const CallInfo& call,
@@ -197,7 +197,9 @@ absl::StatusOr<gw::ExportVerificationFlagsResponse> Gateway::ExportVerificationF
   list.set_rule(request.rule());
   auto flags = Ask(call, &st::StatsService::Stub::ListVerificationFlags, list);
   if (!flags.ok()) return flags.status();
-  auto file = Workbook({FlagsTable(*flags)}, absl::StrCat("核实性审核-", request.period(), ".xlsx"));
+  auto names = UnitNames(call);
+  if (!names.ok()) return names.status();
+  auto file = Workbook({FlagsTable(*flags, *names)}, absl::StrCat("核实性审核-", request.period(), ".xlsx"));
   if (!file.ok()) return file.status();
   gw::ExportVerificationFlagsResponse response;
   *response.mutable_file() = *std::move(file);

@@ -35,6 +35,8 @@ struct ReportSettings {
   std::vector<gw::StartRateMilestone> start_rate_milestones;
   // The publisher's OC4IDS project identifier prefix.
   std::string oc4ids_prefix = "oc4ids-saima0";
+  // 填报单位 in the title block of the provincial report's forms, e.g. "某某市统计局".
+  std::string reporting_unit;
 };
 
 // Parses the --start_rate_milestones flag.

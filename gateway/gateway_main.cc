@@ -48,6 +48,7 @@ ABSL_FLAG(double, bulk_rate_limit_per_second, 2000, "calls per second of a --bul
 ABSL_FLAG(std::vector<std::string>, trusted_proxies, {},
           "addresses (or networks, 10.0.0.0/8) of the proxies in front (nginx) whose X-Real-IP names the client");
 ABSL_FLAG(std::string, web_root, "", "the web application's files (build/web: index.html, openapi.json, docs.html)");
+ABSL_FLAG(std::string, reporting_unit, "", "填报单位 in the title block of the provincial report's forms");
 ABSL_FLAG(std::string, oc4ids_prefix, "oc4ids-saima0", "OC4IDS project identifier prefix of the publisher");
 
 namespace {
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
   }
   settings.start_rate_milestones = *std::move(milestones);
   settings.oc4ids_prefix = absl::GetFlag(FLAGS_oc4ids_prefix);
+  settings.reporting_unit = absl::GetFlag(FLAGS_reporting_unit);
 
   const Backends backends({{"registry", absl::GetFlag(FLAGS_registry_addr)},
                            {"stats", absl::GetFlag(FLAGS_stats_addr)},

@@ -33,12 +33,23 @@ struct Form {
   int64_t total_month = 0;
 };
 
-Form ProjectTable(const std::string& name, const st::GetProvincialPackageResponse& snapshot, bool large) {
+// The notes under a form's title: 报告期, 计量单位, 填报单位.
+std::vector<std::string> Notes(const st::GetProvincialPackageResponse& snapshot, const std::string& reporting_unit) {
+  return {absl::StrCat("报告期：", PeriodInChinese(snapshot.period())), "计量单位：元",
+          absl::StrCat("填报单位：", reporting_unit)};
+}
+
+Form ProjectTable(const std::string& name, const std::string& title, const st::GetProvincialPackageResponse& snapshot,
+                  const std::string& reporting_unit, bool large) {
+  using K = CellKind;
   Form t{{name,
           {{"序号", "项目代码", "项目名称", "建设单位", "国民经济行业代码", "计划总投资(元)", "本月完成投资(元)",
             "自年初累计完成投资(元)", "建筑工程(元)", "安装工程(元)", "设备工器具购置(元)", "其他费用(元)",
             "自开始建设累计完成投资(元)"}},
-          /*first_numeric_column=*/5}};
+          {K::kCount, K::kText, K::kText, K::kText, K::kText, K::kYuan, K::kYuan, K::kYuan, K::kYuan, K::kYuan,
+           K::kYuan, K::kYuan, K::kYuan},
+          title,
+          Notes(snapshot, reporting_unit)}};
   int serial = 0;
   for (const auto& row : snapshot.rows()) {
     if ((row.planned_total_yuan() >= kLargeProjectYuan) != large) continue;
@@ -56,8 +67,14 @@ Form ProjectTable(const std::string& name, const st::GetProvincialPackageRespons
   return t;
 }
 
-Form SummaryTable(const st::GetIndicatorsResponse& city) {
-  Form t{{"汇总", {{"指标", "本年累计(元)", "上年同期(元)", "同比增长", "丽水市排名"}}}};
+Form SummaryTable(const st::GetProvincialPackageResponse& snapshot, const std::string& reporting_unit) {
+  using K = CellKind;
+  const st::GetIndicatorsResponse& city = snapshot.city();
+  Form t{{"汇总",
+          {{"指标", "本年累计(元)", "上年同期(元)", "同比增长", "丽水市排名"}},
+          {K::kText, K::kYuan, K::kYuan, K::kPercent1, K::kText},
+          "固定资产投资主要指标汇总",
+          Notes(snapshot, reporting_unit)}};
   auto add = [&t](const std::string& name, const st::Indicator& i) {
     t.table.cells.push_back({name, absl::StrCat(i.ytd_yuan()), absl::StrCat(i.ytd_last_year_yuan()),
                              Growth(i.yoy_growth().numerator(), i.yoy_growth().denominator()),
@@ -97,9 +114,11 @@ absl::StatusOr<std::string> Zip(const std::vector<std::pair<std::string, std::st
 }  // namespace
 
 absl::StatusOr<gw::GetProvincialPackageResponse> BuildProvincialPackage(
-    const st::GetProvincialPackageResponse& snapshot, const std::string& format) {
-  const std::vector<Form> forms = {ProjectTable("206-1", snapshot, true), ProjectTable("206-2", snapshot, false),
-                                   SummaryTable(snapshot.city())};
+    const st::GetProvincialPackageResponse& snapshot, const std::string& format, const std::string& reporting_unit) {
+  const std::vector<Form> forms = {
+      ProjectTable("206-1", "5000万元及以上固定资产投资项目情况(206-1表)", snapshot, reporting_unit, true),
+      ProjectTable("206-2", "500-5000万元固定资产投资项目情况(206-2表)", snapshot, reporting_unit, false),
+      SummaryTable(snapshot, reporting_unit)};
   gw::GetProvincialPackageResponse out;
   out.set_period(snapshot.period());
   out.set_city_total_ytd_yuan(snapshot.city().total().ytd_yuan());
@@ -107,7 +126,11 @@ absl::StatusOr<gw::GetProvincialPackageResponse> BuildProvincialPackage(
   out.set_snapshot_sha256(snapshot.snapshot_sha256());
   out.set_reason(snapshot.reason());
   const time_t frozen_at = static_cast<time_t>(snapshot.snapshot_time().seconds());
-  Table manifest{"清单", {{"表", "行数", "自年初累计合计(元)", "本月合计(元)", "SHA-256(CSV)"}}};
+  Table manifest{"清单",
+                 {{"表", "行数", "自年初累计合计(元)", "本月合计(元)", "SHA-256(CSV)"}},
+                 {CellKind::kText, CellKind::kCount, CellKind::kYuan, CellKind::kYuan, CellKind::kText},
+                 "报表包清单",
+                 Notes(snapshot, reporting_unit)};
   manifest.cells.push_back({"封存版本", absl::StrCat(snapshot.version()), "", "", snapshot.snapshot_sha256()});
   nlohmann::json json = {
       {"period", snapshot.period()},

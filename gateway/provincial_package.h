@@ -16,8 +16,10 @@ namespace saima::gateway {
 
 // `format` is "csv" (a ZIP of CSV files and manifest.json) or "xlsx" (one workbook). The same frozen snapshot
 // gives the same bytes: the files are dated by the snapshot, and the manifest names its version and SHA-256.
+// `reporting_unit` is the 填报单位 in the workbook's title blocks.
 absl::StatusOr<::saima::gateway::v1::GetProvincialPackageResponse> BuildProvincialPackage(
-    const ::saima::stats::v1::GetProvincialPackageResponse& snapshot, const std::string& format);
+    const ::saima::stats::v1::GetProvincialPackageResponse& snapshot, const std::string& format,
+    const std::string& reporting_unit);
 
 }  // namespace saima::gateway
 

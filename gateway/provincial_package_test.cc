@@ -39,7 +39,7 @@ st::GetProvincialPackageResponse Snapshot() {
 }
 
 TEST(ProvincialPackageTest, FormsSplitAtFiftyMillionAndAddUpToTheCity) {
-  auto package = BuildProvincialPackage(Snapshot(), "csv");
+  auto package = BuildProvincialPackage(Snapshot(), "csv", "测试市统计局");
   ASSERT_TRUE(package.ok()) << package.status();
   ASSERT_EQ(package->tables_size(), 3);
   EXPECT_EQ(package->tables(0).name(), "206-1");
@@ -60,21 +60,21 @@ TEST(ProvincialPackageTest, FormsSplitAtFiftyMillionAndAddUpToTheCity) {
 
 TEST(ProvincialPackageTest, TheSameSnapshotGivesTheSameBytesLater) {
   for (const char* format : {"csv", "xlsx"}) {
-    auto first = BuildProvincialPackage(Snapshot(), format);
+    auto first = BuildProvincialPackage(Snapshot(), format, "测试市统计局");
     ASSERT_TRUE(first.ok());
     absl::SleepFor(absl::Milliseconds(1100));  // a second later: the archive must not carry the time it was made
-    auto again = BuildProvincialPackage(Snapshot(), format);
+    auto again = BuildProvincialPackage(Snapshot(), format, "测试市统计局");
     ASSERT_TRUE(again.ok());
     EXPECT_EQ(Sha256Hex(first->file().content()), Sha256Hex(again->file().content())) << format;
   }
 }
 
 TEST(ProvincialPackageTest, XlsxAndRefusedFormats) {
-  auto xlsx = BuildProvincialPackage(Snapshot(), "xlsx");
+  auto xlsx = BuildProvincialPackage(Snapshot(), "xlsx", "测试市统计局");
   ASSERT_TRUE(xlsx.ok());
   EXPECT_EQ(xlsx->file().content().substr(0, 2), "PK");
   EXPECT_EQ(xlsx->file().file_name(), "provincial-2023-05.xlsx");
-  auto pdf = BuildProvincialPackage(Snapshot(), "pdf");
+  auto pdf = BuildProvincialPackage(Snapshot(), "pdf", "测试市统计局");
   EXPECT_EQ(pdf.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolationsOf(pdf.status())[0].field, "format");
 }

@@ -144,9 +144,11 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
     std::ofstream(path, std::ios::binary) << xlsx->body;
     auto sheet = ReadXlsx(path);  // the first sheet: 206-1
     ASSERT_TRUE(sheet.ok()) << sheet.status();
-    ASSERT_EQ(sheet->size(), 2u);  // header and the one project of 2亿
-    EXPECT_EQ((*sheet)[0][7], "自年初累计完成投资(元)");
-    EXPECT_EQ((*sheet)[1][7], "5500000");
+    ASSERT_EQ(sheet->size(), 4u);  // the title block (表名, the notes), the header and the one project of 2亿
+    EXPECT_EQ((*sheet)[0][0], "5000万元及以上固定资产投资项目情况(206-1表)");
+    EXPECT_EQ((*sheet)[1][0].rfind("报告期：2023年3月", 0), 0u) << (*sheet)[1][0];
+    EXPECT_EQ((*sheet)[2][7], "自年初累计完成投资(元)");
+    EXPECT_EQ((*sheet)[3][7], "5500000");
     auto zip = http.Get("/v1/reports/provincial?period=2023-03&format=csv", auth);
     ASSERT_TRUE(zip);
     EXPECT_EQ(zip->status, 200);
