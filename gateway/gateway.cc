@@ -58,6 +58,7 @@ void Gateway::RegisterMethods(LocalMethods& methods) {
   methods.Add(gw_service + "WhoAmI", this, &Gateway::WhoAmI);
   methods.Add(gw_service + "GetProvincialPackage", this, &Gateway::GetProvincialPackage);
   methods.Add(gw_service + "GetProjectOc4ids", this, &Gateway::GetProjectOc4ids);
+  methods.Add(gw_service + "GetOc4idsPackage", this, &Gateway::GetOc4idsPackage);
   methods.Add(gw_service + "ExportContestResults", this, &Gateway::ExportContestResults);
   methods.Add(gw_service + "GetDispatchAgenda", this, &Gateway::GetDispatchAgenda);
   methods.Add(gw_service + "ExportDispatchAgenda", this, &Gateway::ExportDispatchAgenda);
@@ -115,6 +116,25 @@ absl::StatusOr<gw::GetProvincialPackageResponse> Gateway::GetProvincialPackage(
   return BuildProvincialPackage(*snapshot, request.format(), settings_.reporting_unit);
 }
 
+absl::Status Gateway::GatherOc4ids(const CallInfo& call, oc4ids::ProjectData* data) {
+  const int64_t id = data->project.project_id();
+  reg::ListDocumentsRequest documents_request;
+  documents_request.set_project_id(id);
+  auto documents = Ask(call, &reg::RegistryService::Stub::ListDocuments, documents_request);
+  if (!documents.ok()) return documents.status();
+  data->documents.assign(documents->documents().begin(), documents->documents().end());
+  st::ListProjectFiguresRequest figures_request;
+  figures_request.set_project_id(id);
+  auto figures = Ask(call, &st::StatsService::Stub::ListProjectFigures, figures_request);
+  if (!figures.ok()) return figures.status();
+  data->figures.assign(figures->reports().begin(), figures->reports().end());
+  return absl::OkStatus();
+}
+
+namespace {
+std::string TodayInChina() { return absl::FormatTime("%Y-%m-%d", absl::Now(), absl::FixedTimeZone(8 * 3600)); }
+}  // namespace
+
 absl::StatusOr<gw::GetProjectOc4idsResponse> Gateway::GetProjectOc4ids(const CallInfo& call,
                                                                        const gw::GetProjectOc4idsRequest& request) {
   if (request.project_id() <= 0) return InvalidField("project_id", "must be a positive id", "项目编号应为正整数");
@@ -132,20 +152,56 @@ absl::StatusOr<gw::GetProjectOc4idsResponse> Gateway::GetProjectOc4ids(const Cal
   auto milestones = Ask(call, &reg::RegistryService::Stub::ListMilestones, milestones_request);
   if (!milestones.ok()) return milestones.status();
   data.milestones.assign(milestones->milestones().begin(), milestones->milestones().end());
-  reg::ListDocumentsRequest documents_request;
-  documents_request.set_project_id(request.project_id());
-  auto documents = Ask(call, &reg::RegistryService::Stub::ListDocuments, documents_request);
-  if (!documents.ok()) return documents.status();
-  data.documents.assign(documents->documents().begin(), documents->documents().end());
-  st::ListProjectFiguresRequest figures_request;
-  figures_request.set_project_id(request.project_id());
-  auto figures = Ask(call, &st::StatsService::Stub::ListProjectFigures, figures_request);
-  if (!figures.ok()) return figures.status();
-  data.figures.assign(figures->reports().begin(), figures->reports().end());
-  const std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), absl::FixedTimeZone(8 * 3600));
+  if (auto gathered = GatherOc4ids(call, &data); !gathered.ok()) return gathered;
   gw::GetProjectOc4idsResponse response;
   response.mutable_file()->set_content_type("application/json; charset=utf-8");
-  response.mutable_file()->set_content(oc4ids::ToProjectJson(data, settings_.oc4ids_prefix, today));
+  response.mutable_file()->set_content(oc4ids::ToProjectJson(data, settings_.oc4ids_prefix, TodayInChina()));
+  return response;
+}
+
+absl::StatusOr<gw::GetOc4idsPackageResponse> Gateway::GetOc4idsPackage(const CallInfo& call,
+                                                                       const gw::GetOc4idsPackageRequest&) {
+  std::vector<oc4ids::ProjectData> projects;
+  reg::ListProjectsRequest list;
+  list.set_page_size(1000);
+  do {
+    auto page = Ask(call, &reg::RegistryService::Stub::ListProjects, list);
+    if (!page.ok()) return page.status();
+    for (const auto& p : page->projects()) {
+      if (oc4ids::IsPublished(p)) projects.push_back(oc4ids::ProjectData{p, std::nullopt, {}, {}, {}});
+    }
+    list.set_page_token(page->next_page_token());
+  } while (!list.page_token().empty());
+  auto units = Ask(call, &reg::RegistryService::Stub::ListUnits, reg::ListUnitsRequest());
+  if (!units.ok()) return units.status();
+  std::map<std::string, const reg::Unit*> unit_of;
+  for (const auto& u : units->units()) unit_of[u.unit_id()] = &u;
+  std::map<int64_t, oc4ids::ProjectData*> by_id;
+  reg::ListMilestonesRequest milestones_request;
+  for (auto& data : projects) {
+    by_id[data.project.project_id()] = &data;
+    milestones_request.add_project_ids(data.project.project_id());
+    if (auto it = unit_of.find(data.project.unit_id()); it != unit_of.end()) data.unit = *it->second;
+  }
+  if (!projects.empty()) {
+    auto milestones = Ask(call, &reg::RegistryService::Stub::ListMilestones, milestones_request);
+    if (!milestones.ok()) return milestones.status();
+    for (const auto& m : milestones->milestones()) {
+      if (auto it = by_id.find(m.project_id()); it != by_id.end()) it->second->milestones.push_back(m);
+    }
+  }
+  for (auto& data : projects) {
+    if (auto gathered = GatherOc4ids(call, &data); !gathered.ok()) return gathered;
+  }
+  oc4ids::PackageInfo info;
+  info.uri = absl::StrCat(settings_.public_url, "/v1/oc4ids/project-package");
+  info.publisher = settings_.oc4ids_publisher;
+  info.license = settings_.oc4ids_license;
+  info.publication_policy = absl::StrCat(settings_.public_url, "/oc4ids-publication-policy.md");
+  gw::GetOc4idsPackageResponse response;
+  response.mutable_file()->set_file_name("oc4ids-project-package.json");
+  response.mutable_file()->set_content_type("application/json; charset=utf-8");
+  response.mutable_file()->set_content(oc4ids::ToPackageJson(projects, info, settings_.oc4ids_prefix, TodayInChina()));
   return response;
 }
 

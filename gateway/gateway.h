@@ -37,6 +37,11 @@ struct ReportSettings {
   std::string oc4ids_prefix = "oc4ids-saima0";
   // 填报单位 in the title block of the provincial report's forms, e.g. "某某市统计局".
   std::string reporting_unit;
+  // The address people and partner systems reach the system at (https://…), naming published packages.
+  std::string public_url = "https://saima.invalid";
+  // The OC4IDS package's publisher and the licence of its data.
+  std::string oc4ids_publisher = "Saima";
+  std::string oc4ids_license = "https://creativecommons.org/licenses/by/4.0/";
 };
 
 // Parses the --start_rate_milestones flag.
@@ -54,6 +59,8 @@ class Gateway {
                                                                         const gw::GetProvincialPackageRequest& request);
   absl::StatusOr<gw::GetProjectOc4idsResponse> GetProjectOc4ids(const CallInfo& call,
                                                                 const gw::GetProjectOc4idsRequest& request);
+  absl::StatusOr<gw::GetOc4idsPackageResponse> GetOc4idsPackage(const CallInfo& call,
+                                                                const gw::GetOc4idsPackageRequest& request);
   absl::StatusOr<gw::ExportContestResultsResponse> ExportContestResults(const CallInfo& call,
                                                                         const gw::ExportContestResultsRequest& request);
   // 月调度、季分析、年总结 (dispatch_reports.cc), each also as an XLSX workbook.
@@ -98,6 +105,8 @@ class Gateway {
  private:
   std::unique_ptr<grpc::ClientContext> Downstream(const CallInfo& call, std::chrono::milliseconds timeout) const;
   absl::StatusOr<std::map<std::string, std::string>> UnitNames(const CallInfo& call);
+  // A project's documents and official monthly figures, for OC4IDS.
+  absl::Status GatherOc4ids(const CallInfo& call, oc4ids::ProjectData* data);
 
   saima::registry::v1::RegistryService::Stub* StubOf(saima::registry::v1::RegistryService::Stub*) {
     return registry_.get();

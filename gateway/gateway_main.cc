@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/flags.h"
 #include "common/ops.h"
@@ -49,6 +50,11 @@ ABSL_FLAG(std::vector<std::string>, trusted_proxies, {},
           "addresses (or networks, 10.0.0.0/8) of the proxies in front (nginx) whose X-Real-IP names the client");
 ABSL_FLAG(std::string, web_root, "", "the web application's files (build/web: index.html, openapi.json, docs.html)");
 ABSL_FLAG(std::string, reporting_unit, "", "填报单位 in the title block of the provincial report's forms");
+ABSL_FLAG(std::string, public_url, "https://saima.invalid",
+          "the address people and partner systems reach the system at; names published packages");
+ABSL_FLAG(std::string, oc4ids_publisher, "", "publisher of the OC4IDS package (default: --reporting_unit)");
+ABSL_FLAG(std::string, oc4ids_license, "https://creativecommons.org/licenses/by/4.0/",
+          "licence of the OC4IDS package's data (a URI)");
 ABSL_FLAG(std::string, oc4ids_prefix, "oc4ids-saima0", "OC4IDS project identifier prefix of the publisher");
 
 namespace {
@@ -93,6 +99,11 @@ int main(int argc, char** argv) {
   settings.start_rate_milestones = *std::move(milestones);
   settings.oc4ids_prefix = absl::GetFlag(FLAGS_oc4ids_prefix);
   settings.reporting_unit = absl::GetFlag(FLAGS_reporting_unit);
+  settings.public_url = std::string(absl::StripSuffix(absl::GetFlag(FLAGS_public_url), "/"));
+  settings.oc4ids_publisher = absl::GetFlag(FLAGS_oc4ids_publisher);
+  if (settings.oc4ids_publisher.empty()) settings.oc4ids_publisher = settings.reporting_unit;
+  if (settings.oc4ids_publisher.empty()) settings.oc4ids_publisher = "Saima";
+  settings.oc4ids_license = absl::GetFlag(FLAGS_oc4ids_license);
 
   const Backends backends({{"registry", absl::GetFlag(FLAGS_registry_addr)},
                            {"stats", absl::GetFlag(FLAGS_stats_addr)},

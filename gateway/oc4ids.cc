@@ -93,9 +93,8 @@ const char* ProjectStatusOf(reg::ProjectStage stage) {
     case reg::PROJECT_STAGE_SUSPENDED:
       return "implementation";
     case reg::PROJECT_STAGE_COMPLETED:
+    case reg::PROJECT_STAGE_IN_PRODUCTION:  // 投产: built and handed over; the closed codelist ends at completion
       return "completion";
-    case reg::PROJECT_STAGE_IN_PRODUCTION:
-      return "completed";
     case reg::PROJECT_STAGE_WITHDRAWN:
       return "cancelled";
     default:
@@ -160,9 +159,12 @@ const char* MilestoneTypeOf(reg::MilestoneKind kind) {
   }
 }
 
-std::string ToProjectJson(const ProjectData& data, const std::string& prefix, const std::string& today) {
+namespace {
+
+json ProjectJson(const ProjectData& data, const std::string& prefix, const std::string& today) {
   const reg::Project& p = data.project;
   json out{{"id", absl::StrCat(prefix, "-", p.project_id())},
+           {"language", "zh"},
            {"title", p.name()},
            {"status", ProjectStatusOf(p.stage())},
            {"budget", {{"amount", Money(p.planned_total_investment_yuan())}}}};
@@ -200,6 +202,37 @@ std::string ToProjectJson(const ProjectData& data, const std::string& prefix, co
   for (const auto& d : data.documents) documents.push_back(Document(d));
   if (!documents.empty()) out["documents"] = std::move(documents);
   if (!data.figures.empty()) out["metrics"] = json::array({FinancialProgress(data)});
+  return out;
+}
+
+}  // namespace
+
+std::string ToProjectJson(const ProjectData& data, const std::string& prefix, const std::string& today) {
+  return ProjectJson(data, prefix, today).dump();
+}
+
+bool IsPublished(const reg::Project& project) {
+  return project.stage() != reg::PROJECT_STAGE_PLANNING && project.stage() != reg::PROJECT_STAGE_WITHDRAWN &&
+         project.stage() != reg::PROJECT_STAGE_UNSPECIFIED;
+}
+
+std::string ToPackageJson(const std::vector<ProjectData>& projects, const PackageInfo& info, const std::string& prefix,
+                          const std::string& today) {
+  json list = json::array();
+  google::protobuf::Timestamp newest;
+  for (const auto& data : projects) {
+    list.push_back(ProjectJson(data, prefix, today));
+    if (data.project.has_update_time() && data.project.update_time().seconds() > newest.seconds()) {
+      newest = data.project.update_time();
+    }
+  }
+  json out{{"uri", info.uri},
+           {"publishedDate", google::protobuf::util::TimeUtil::ToString(newest)},
+           {"publisher", {{"name", info.publisher}}},
+           {"version", "0.9"},
+           {"projects", std::move(list)}};
+  if (!info.license.empty()) out["license"] = info.license;
+  if (!info.publication_policy.empty()) out["publicationPolicy"] = info.publication_policy;
   return out.dump();
 }
 

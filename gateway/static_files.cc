@@ -24,6 +24,7 @@ std::string ContentTypeOf(const std::string& name) {
   if (absl::EndsWith(name, ".js") || absl::EndsWith(name, ".mjs")) return "application/javascript; charset=utf-8";
   if (absl::EndsWith(name, ".css")) return "text/css; charset=utf-8";
   if (absl::EndsWith(name, ".json")) return "application/json; charset=utf-8";
+  if (absl::EndsWith(name, ".md")) return "text/markdown; charset=utf-8";
   if (absl::EndsWith(name, ".svg")) return "image/svg+xml; charset=utf-8";
   if (absl::EndsWith(name, ".png")) return "image/png";
   if (absl::EndsWith(name, ".ico")) return "image/x-icon";

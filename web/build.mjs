@@ -26,6 +26,7 @@ const files = [
   [join(here, 'node_modules/echarts/dist/echarts.min.js'), 'echarts.min.js'],
   [join(contracts, 'openapi.json'), 'openapi.json'],
   [join(here, 'src/docs.html'), 'docs.html'],
+  [join(here, '../docs/oc4ids.md'), 'oc4ids-publication-policy.md'],
   [join(here, 'node_modules/redoc/bundles/redoc.standalone.js'), 'docs/redoc.standalone.js'],
 ];
 let raw = 0;

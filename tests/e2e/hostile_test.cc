@@ -370,6 +370,7 @@ TEST_F(HostileTest, FormulasReachNoExport) {
       {"/saima.gateway.v1.GatewayService/ExportQuarterlyAnalysis", "/v1/analysis/quarterly:export?year=2023&quarter=1"},
       {"/saima.gateway.v1.GatewayService/ExportAnnualSummary", "/v1/analysis/annual:export?year=2023&period=2023-02"},
       {"/saima.gateway.v1.GatewayService/GetProjectOc4ids", "/v1/projects/" + project + "/oc4ids"},  // JSON
+      {"/saima.gateway.v1.GatewayService/GetOc4idsPackage", "/v1/oc4ids/project-package"},           // JSON
   };
   auto table = gateway::RouteTable::Build(ProtoFiles());
   ASSERT_TRUE(table.ok());

@@ -497,6 +497,7 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
   add(gw + "WhoAmI", {json::object()});
   add(gw + "GetProvincialPackage", {{{"period", "2023-02"}}});
   add(gw + "GetProjectOc4ids", {{{"projectId", project}}});
+  add(gw + "GetOc4idsPackage", {json::object(), std::nullopt, true, {kProjectMark}});
   add(gw + "ExportContestResults", {{{"campaignId", campaign_id}, {"format", "csv"}}});
   add(gw + "GetDispatchAgenda",
       {{{"period", "2023-05"}}, std::nullopt, true, {kProblemMark, kOrderMark, kDecisionMark}});

@@ -54,7 +54,8 @@ def export_requests():
         "GatewayService_ExportVerificationFlags": "/v1/verification-flags:export?period=2023-05",
         "GatewayService_ExportQuarterlyAnalysis": "/v1/analysis/quarterly:export?year=2023&quarter=1",
         "GatewayService_ExportAnnualSummary": "/v1/analysis/annual:export?year=2023&period=2023-05",
-        "GatewayService_GetProjectOc4ids": None,  # an OC4IDS JSON document (tests/exchange/oc4ids_test.py)
+        "GatewayService_GetProjectOc4ids": None,  # OC4IDS JSON documents (tests/exchange/oc4ids_test.py)
+        "GatewayService_GetOc4idsPackage": None,
     }
 
 
