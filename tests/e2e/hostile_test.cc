@@ -482,10 +482,12 @@ TEST_F(HostileTest, SlowClientsDoNotStarveAnyone) {
       "gateway: %d/%d answered, slowest %.1f ms\n",
       through_nginx, nginx_ok, nginx_probes, nginx_worst, direct, gateway_ok, gateway_probes, gateway_worst);
   EXPECT_EQ(through_nginx, 64u);
+  // Starved, a probe would wait for the attack's 20 s; a second is far from that and leaves room for a loaded
+  // machine (a CI run under AddressSanitizer saw 116 ms) without making this a timing test.
   EXPECT_EQ(nginx_ok, nginx_probes);
-  EXPECT_LT(nginx_worst, 100.0);
+  EXPECT_LT(nginx_worst, 1000.0);
   EXPECT_EQ(gateway_ok, gateway_probes);
-  EXPECT_LT(gateway_worst, 100.0);
+  EXPECT_LT(gateway_worst, 1000.0);
 }
 
 // How much the gateway's RSS may grow while it refuses ~1 GiB of bodies from their headers: 64 MiB. Under
