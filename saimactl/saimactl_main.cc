@@ -232,7 +232,7 @@ int Usage(bool asked = false) {
          "       saimactl apikey create --name= --scopes=reports:read,projects:read | list | revoke KEY_ID\n"
          "       saimactl units list | projects list|show ID|summary\n"
          "       saimactl import units|projects|documents|ruku|plans|monthly|peers FILE.csv|FILE.xlsx\n"
-         "       saimactl lock YYYY-MM | report city --period=YYYY-MM [--format=json]\n"
+         "       saimactl lock YYYY-MM | publish YYYY-MM | report city --period=YYYY-MM [--format=json]\n"
          "       saimactl report provincial --period=YYYY-MM --out=DIR\n"
          "       saimactl ruku apply PROJECT_ID --dept=D01 | step APP STATE [--reason=] | show APP | list | missing\n"
          "       saimactl indicators --period=YYYY-MM [--scope=city|unit:ID|tier:T|category:C]\n"
@@ -275,6 +275,7 @@ int main(int argc, char** argv) {
   if (words[0] == "import" && words[1] == "projects" && words.size() == 3) return ImportProjects(client, words[2]);
   if (words[0] == "import" && words.size() == 3) return ImportStatistics(client, words[1], words[2]);
   if (words[0] == "lock" && words.size() == 2) return LockPeriod(client, words[1]);
+  if (words[0] == "publish" && words.size() == 2) return PublishPeriod(client, words[1]);
   if (words[0] == "report" && words[1] == "city") return CityReport(client);
   if (words[0] == "report" && words[1] == "provincial") return ProvincialPackage(client);
   if (words[0] == "indicators") return Indicators(client);

@@ -284,6 +284,15 @@ int LockPeriod(Client& client, const std::string& period) {
   return 0;
 }
 
+int PublishPeriod(Client& client, const std::string& period) {
+  st::PublishPeriodRequest request;
+  request.set_period(period);
+  st::PublishPeriodResponse response;
+  if (absl::Status s = client.Call(&st::StatsService::Stub::PublishPeriod, request, &response); !s.ok()) return Fail(s);
+  std::cout << "报告期 " << response.period() << " 已发布 (操作人 " << response.actor() << ")\n";
+  return 0;
+}
+
 int Indicators(Client& client) {
   st::GetIndicatorsRequest request;
   request.set_period(absl::GetFlag(FLAGS_period));

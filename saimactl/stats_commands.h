@@ -14,6 +14,7 @@ namespace saima::ctl {
 // kind: ruku, plans, monthly, peers.
 int ImportStatistics(Client& client, const std::string& kind, const std::string& path);
 int LockPeriod(Client& client, const std::string& period);
+int PublishPeriod(Client& client, const std::string& period);
 // --period, --format=text|json
 int CityReport(Client& client);
 // The year-end forecast of a period (--period): the city, categories, units, key projects projected to miss.

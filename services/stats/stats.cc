@@ -314,6 +314,14 @@ absl::StatusOr<pb::LockPeriodResponse> Stats::LockPeriod(const Caller& c, const 
   return lock;
 }
 
+absl::StatusOr<pb::PublishPeriodResponse> Stats::PublishPeriod(const Caller& c, const pb::PublishPeriodRequest& q,
+                                                               absl::Time d) {
+  if (absl::Status s = Authorize(c, Action::ACTION_LOCK_PERIOD); !s.ok()) return s;
+  auto period = ParsePeriod(q.period(), "period");
+  if (!period.ok()) return period.status();
+  return store_.PublishPeriod(q.period(), c.user_id, d);
+}
+
 absl::StatusOr<StatsStore::PackageVersion> Stats::FreezePackage(const std::string& period_text,
                                                                 const std::string& actor, const std::string& reason,
                                                                 absl::Time d) {
@@ -568,9 +576,13 @@ absl::StatusOr<pb::GetIndicatorsResponse> Stats::IndicatorsOf(const std::vector<
   if (!computed.ok()) return computed.status();
   pb::GetIndicatorsResponse response = *std::move(computed);
   response.mutable_scope()->set_name(scope);
-  auto locked = store_.IsLocked(period.ToString(), d);
-  if (!locked.ok()) return locked.status();
-  response.set_provisional(!*locked);
+  auto state = store_.StateOf(period.ToString(), d);
+  if (!state.ok()) return state.status();
+  response.set_provisional(!state->locked);
+  response.set_published(state->published);
+  if (state->updated_at > 0) {
+    *response.mutable_updated_time() = google::protobuf::util::TimeUtil::SecondsToTimestamp(state->updated_at);
+  }
   response.set_growth_target_milli_percent(growth_target_milli_percent_);
   if (scope == "city") {
     auto peers = store_.PeerFigures(period.ToString(), d);

@@ -61,6 +61,8 @@ class Stats {
                                                                     const pb::ListProjectFiguresRequest& q,
                                                                     absl::Time d);
   absl::StatusOr<pb::LockPeriodResponse> LockPeriod(const Caller& c, const pb::LockPeriodRequest& q, absl::Time d);
+  absl::StatusOr<pb::PublishPeriodResponse> PublishPeriod(const Caller& c, const pb::PublishPeriodRequest& q,
+                                                          absl::Time d);
   // A streamed import: `next` yields the rows in the order received (false at the end). Rows are checked and
   // written as they arrive, in one transaction; with import_valid_rows unset, one bad row imports nothing.
   absl::StatusOr<pb::ImportMonthlyReportsResponse> ImportMonthlyReports(

@@ -34,6 +34,8 @@ class StatsService final : public pb::StatsService::Service {
   SAIMA_DECLARE(DismissVerificationFlag)
 #undef SAIMA_DECLARE
   grpc::Status LockPeriod(grpc::ServerContext* c, const pb::LockPeriodRequest* q, pb::LockPeriodResponse* r) override;
+  grpc::Status PublishPeriod(grpc::ServerContext* c, const pb::PublishPeriodRequest* q,
+                             pb::PublishPeriodResponse* r) override;
   grpc::Status ImportMonthlyReports(grpc::ServerContext* c, grpc::ServerReader<pb::ImportMonthlyReportsRequest>* reader,
                                     pb::ImportMonthlyReportsResponse* r) override;
 

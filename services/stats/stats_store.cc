@@ -152,6 +152,15 @@ std::vector<NamedStatement> StatsStatements() {
        "version = CASE WHEN $2 = 0 THEN (SELECT max(version) FROM stats.package_versions WHERE period = $1) "
        "ELSE $2 END"},
       {"is_locked", "SELECT 1 FROM stats.period_locks WHERE period = $1"},
+      {"period_state",
+       "SELECT (SELECT published_at IS NOT NULL FROM stats.period_locks WHERE period = $1), "
+       "(SELECT extract(epoch FROM max(recorded_at))::bigint FROM stats.monthly_reports WHERE period = $1)"},
+      {"publish",
+       "UPDATE stats.period_locks SET published_at = now(), published_by = $2 WHERE period = $1 AND published_at IS "
+       "NULL"},
+      {"get_publication",
+       "SELECT period, extract(epoch FROM published_at)::bigint, published_by FROM stats.period_locks "
+       "WHERE period = $1"},
       {"get_lock",
        "SELECT period, extract(epoch FROM locked_at)::bigint, actor FROM stats.period_locks WHERE period = $1"},
       {"insert_lock", "INSERT INTO stats.period_locks (period, actor) VALUES ($1, $2) ON CONFLICT DO NOTHING"},
@@ -644,6 +653,40 @@ absl::StatusOr<std::optional<StatsStore::PackageVersion>> StatsStore::LoadPackag
     v.sha256 = rows[0][2].c_str();
     v.reason = rows[0][3].c_str();
     out = std::move(v);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<StatsStore::PeriodState> StatsStore::StateOf(const std::string& period, absl::Time deadline) {
+  PeriodState state;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    auto row = txn.exec_prepared1("period_state", period);
+    state.locked = !row[0].is_null();
+    state.published = state.locked && row[0].as<bool>();
+    state.updated_at = row[1].is_null() ? 0 : row[1].as<int64_t>();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return state;
+}
+
+absl::StatusOr<pb::PublishPeriodResponse> StatsStore::PublishPeriod(const std::string& period, const std::string& actor,
+                                                                    absl::Time deadline) {
+  pb::PublishPeriodResponse out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    txn.exec_prepared("period_lock_exclusive", period);
+    if (txn.exec_prepared("is_locked", period).empty()) {
+      return Error(absl::StatusCode::kFailedPrecondition,
+                   absl::StrCat("period ", period, " is not locked; lock it (verified figures) before publishing"),
+                   absl::StrCat("报告期 ", period, " 尚未锁定，须先锁定再发布"));
+    }
+    txn.exec_prepared0("publish", period, actor);
+    auto row = txn.exec_prepared1("get_publication", period);
+    out.set_period(row[0].c_str());
+    *out.mutable_publish_time() = TimeUtil::SecondsToTimestamp(row[1].as<int64_t>());
+    out.set_actor(row[2].c_str());
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -117,6 +117,16 @@ class StatsStore {
   absl::StatusOr<pb::LockPeriodResponse> LockPeriod(const std::string& period, const std::string& actor,
                                                     absl::Time deadline);
   absl::StatusOr<bool> IsLocked(const std::string& period, absl::Time deadline);
+  // Whether the period is locked and published, and when its newest figure version was recorded (0: none).
+  struct PeriodState {
+    bool locked = false;
+    bool published = false;
+    int64_t updated_at = 0;
+  };
+  absl::StatusOr<PeriodState> StateOf(const std::string& period, absl::Time deadline);
+  // FAILED_PRECONDITION when the period is not locked; publishing again keeps the first publication.
+  absl::StatusOr<pb::PublishPeriodResponse> PublishPeriod(const std::string& period, const std::string& actor,
+                                                          absl::Time deadline);
 
   // A frozen provincial package (stats.package_versions).
   struct PackageVersion {

@@ -433,6 +433,7 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
   add(st + "ListProjectFigures", {{{"projectId", project}}});
   add(st + "ListLatestFigures", {{{"projectIds", {project}}, {"period", "2023-05"}}});
   add(st + "LockPeriod", {{{"period", "2022-11"}}});
+  add(st + "PublishPeriod", {{{"period", "2022-11"}}});
   add(st + "CorrectMonthlyReport",
       {{{"report", Report(project, "2022-11", 1'000'000, 1'000'000)}, {"reason", "矩阵更正"}}});
   add(st + "GetIndicators", {{{"period", "2023-02"}}});
@@ -673,7 +674,7 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
 
   // What is not an RPC: health and the SDMX structures are public; SDMX data needs the reports action.
   const std::vector<std::pair<std::string, Action>> reads = {
-      {"/sdmx/data/dataflow/SAIMA/FAI/1.0/all?c%5BTIME_PERIOD%5D=eq:2023-02", Action::ACTION_READ_REPORTS}};
+      {"/sdmx/data/dataflow/SAIMA/FAI/1.0.0/*?c%5BTIME_PERIOD%5D=eq:2023-02", Action::ACTION_READ_REPORTS}};
   for (const Principal& who : principals) {
     httplib::Client client("127.0.0.1", system_->http_port());
     httplib::Headers headers;
