@@ -111,7 +111,7 @@ class EdgeTest : public ::testing::Test {
     ASSERT_TRUE(server.ok()) << server.status();
     edge_server_ = server->release();
 
-    http_edge_ = new HttpEdge(*parts_, *gateway_, nullptr);
+    http_edge_ = new HttpEdge(*parts_, *gateway_, nullptr, sdmx::Settings{}, "");
     HttpServerOptions http_options;
     http_options.listen = "127.0.0.1:0";
     http_options.threads = 2;

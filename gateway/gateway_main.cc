@@ -50,6 +50,13 @@ ABSL_FLAG(std::vector<std::string>, trusted_proxies, {},
           "addresses (or networks, 10.0.0.0/8) of the proxies in front (nginx) whose X-Real-IP names the client");
 ABSL_FLAG(std::string, web_root, "", "the web application's files (build/web: index.html, openapi.json, docs.html)");
 ABSL_FLAG(std::string, reporting_unit, "", "填报单位 in the title block of the provincial report's forms");
+ABSL_FLAG(std::string, region_code, "", "the city's administrative division code (GB/T 2260): SDMX REF_AREA");
+ABSL_FLAG(std::string, region_name, "", "the city's name in Chinese, e.g. 龙泉市 (the REF_AREA code's name)");
+ABSL_FLAG(std::string, region_name_en, "", "the city's name in English, e.g. Longquan");
+ABSL_FLAG(std::string, sdmx_public_key_file, "",
+          "a file holding a read-only API key (reports:read), read at each request: SDMX data requests without a "
+          "token are then served with it, and only for periods the bureau has published; empty (default) or no key "
+          "in the file: every request needs a token");
 ABSL_FLAG(std::string, public_url, "https://saima.invalid",
           "the address people and partner systems reach the system at; names published packages");
 ABSL_FLAG(std::string, oc4ids_publisher, "", "publisher of the OC4IDS package (default: --reporting_unit)");
@@ -162,7 +169,14 @@ int main(int argc, char** argv) {
     files = *std::move(loaded);
     spdlog::info("web application: {} files from {}", files->size(), web_root);
   }
-  HttpEdge http_edge(parts, gateway, files ? &*files : nullptr);
+  saima::gateway::sdmx::Settings sdmx{absl::GetFlag(FLAGS_region_code), absl::GetFlag(FLAGS_region_name),
+                                      absl::GetFlag(FLAGS_region_name_en)};
+  const std::string sdmx_public_key_file = absl::GetFlag(FLAGS_sdmx_public_key_file);
+  if (!sdmx_public_key_file.empty()) {
+    spdlog::info("SDMX data without a token: served with the key in {} (read at each request), published periods only",
+                 sdmx_public_key_file);
+  }
+  HttpEdge http_edge(parts, gateway, files ? &*files : nullptr, sdmx, sdmx_public_key_file);
   HttpServerOptions http_options;
   http_options.listen = absl::GetFlag(FLAGS_http_listen);
   http_options.threads = absl::GetFlag(FLAGS_http_threads);

@@ -1,14 +1,23 @@
 #include "gateway/http_edge.h"
 
+#include <algorithm>
+#include <fstream>
+#include <optional>
+#include <tuple>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/ops.h"
+#include "common/period.h"
 #include "common/policy.h"
 #include "common/status.h"
 #include "gateway/sdmx.h"
+#include "gateway/sdmx_structure.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "nlohmann/json.hpp"
 
@@ -160,65 +169,152 @@ void HttpEdge::Handle(const HttpRequest& request, HttpResponse* response) {
     return;
   }
   if (absl::StartsWith(request.path, kSdmxStructure) && request.method == "GET") {
-    response->content_type = "application/vnd.sdmx.structure+json;version=2.0.0";
-    response->body = sdmx::IndicatorCodelistJson();
-    return;
+    return HandleSdmxStructure(request, response);
   }
   if (absl::StartsWith(request.path, kSdmxData) && request.method == "GET") {
-    auto admitted = Admit(parts_, &SdmxRpc(), request.Header("authorization"), request.Header("x-request-id"),
+    // Without a token, only when the city publishes its statistics (--sdmx_public_key_file): then the call is
+    // made with that read-only key, and only published periods are served.
+    std::string authorization = request.Header("authorization");
+    std::string public_key;
+    if (authorization.empty() && !sdmx_public_key_file_.empty()) {
+      std::ifstream in(sdmx_public_key_file_);
+      std::getline(in, public_key);
+    }
+    const bool anonymous = !public_key.empty();
+    if (anonymous) authorization = "Bearer " + public_key;
+    auto admitted = Admit(parts_, &SdmxRpc(), authorization, request.Header("x-request-id"),
                           ClientAddress(request.remote_address, request.Header("x-real-ip"), parts_.trusted_proxies),
                           DeadlineOf(request));
     if (!admitted.ok()) return Refuse(admitted.status(), response);
-    return HandleSdmx(request, *admitted, response);
+    return HandleSdmx(request, *admitted, anonymous, response);
   }
   if (files_ != nullptr && files_->Serve(request, response)) return;
   NotFound(request, response);
 }
 
-void HttpEdge::HandleSdmx(const HttpRequest& request, const Admission& admission, HttpResponse* response) {
-  const std::string accept = request.Header("accept");
-  if (!accept.empty() && accept.find("csv") == std::string::npos && accept.find("*/*") == std::string::npos) {
-    WriteError(
-        Error(absl::StatusCode::kInvalidArgument,
-              "only SDMX-CSV 2.0 (application/vnd.sdmx.data+csv;version=2.0.0) is served", "仅提供 SDMX-CSV 2.0 格式"),
-        response);
-    response->status = 406;
-    return;
+namespace {
+
+// A refusal of the Accept header: 406 with the error body.
+void NotAcceptable(const absl::Status& status, HttpResponse* response) {
+  WriteError(status, response);
+  response->status = 406;
+}
+
+// The language of names (labels=name|both): en when the client prefers English, else zh.
+std::string LanguageOf(const HttpRequest& request) {
+  const std::string languages = absl::AsciiStrToLower(request.Header("accept-language"));
+  return absl::StartsWith(languages, "en") ? "en" : "zh";
+}
+
+// The month of a period's reporting (YYYY-MM, 02–12), from a month bound of a query: January belongs to the
+// 1–2月 report, so a lower bound in January starts at February and an upper bound in January ends at the
+// previous December.
+std::optional<Period> LowerPeriod(const std::string& month) {
+  if (absl::EndsWith(month, "-01")) return Period::Parse(month.substr(0, 5) + "02");
+  return Period::Parse(month);
+}
+std::optional<Period> UpperPeriod(const std::string& month) {
+  if (absl::EndsWith(month, "-01")) {
+    int year = 0;
+    if (!absl::SimpleAtoi(month.substr(0, 4), &year)) return std::nullopt;
+    return Period::Parse(absl::StrCat(year - 1, "-12"));
   }
-  // /sdmx/data/dataflow/{agency}/{flow}/{version}[/{key}]
+  return Period::Parse(month);
+}
+
+constexpr int kMaxPeriods = 120;     // ten years of months in one query
+constexpr int kEmptyRunToStop = 24;  // going back without a lower bound: stop after two empty years
+
+}  // namespace
+
+// SDMX names the city by its division code: without one configured there is nothing to publish.
+absl::Status SdmxConfigured(const sdmx::Settings& settings) {
+  if (!settings.region_code.empty()) return absl::OkStatus();
+  return Error(absl::StatusCode::kUnavailable, "SDMX is not configured: the gateway needs --region_code",
+               "未配置本市行政区划代码 (--region_code)，SDMX 暂不可用");
+}
+
+void HttpEdge::HandleSdmx(const HttpRequest& request, const Admission& admission, bool anonymous,
+                          HttpResponse* response) {
+  if (auto s = SdmxConfigured(sdmx_); !s.ok()) return WriteError(s, response);
+  auto format = sdmx::NegotiateCsv(request.Header("accept"));
+  if (!format.ok()) return NotAcceptable(format.status(), response);
+  // /sdmx/data/{context}/{agency}/{flow}/{version}[/{key}]
   std::vector<std::string> parts = absl::StrSplit(request.path.substr(std::string(kSdmxData).size()), '/');
-  if (parts.size() < 4 || parts.size() > 5 || parts[0] != "dataflow") return NotFound(request, response);
-  std::string time_filter;
-  for (const auto& [name, value] : request.query) {
-    if (name == "c[TIME_PERIOD]") time_filter = value;
-  }
-  auto query = sdmx::ParseDataQuery(parts[1], parts[2], parts[3], parts.size() == 5 ? parts[4] : "", time_filter);
+  if (parts.size() < 4 || parts.size() > 5) return NotFound(request, response);
+  auto query =
+      sdmx::ParseDataQuery(parts[0], parts[1], parts[2], parts[3], parts.size() == 5 ? parts[4] : "", request.query);
   if (!query.ok()) return WriteError(query.status(), response);
-  std::string body = sdmx::CsvHeader() + "\n";
-  int rows = 0;
-  // Reporting periods from February 2000 to the current month.
   const std::string now = absl::FormatTime("%Y-%m", absl::Now(), absl::FixedTimeZone(8 * 3600));
-  const auto periods = sdmx::PeriodsOf(*query, query->from.value_or(now), query->to.value_or(now));
-  if (periods.size() > 120) {
-    return WriteError(InvalidField("c[TIME_PERIOD]", "may span at most 120 periods", "时间范围最多 120 个月"),
-                      response);
-  }
-  for (const std::string& period : periods) {
-    auto city = gateway_.CityIndicators(admission.call, period);
-    if (!city.ok()) return WriteError(city.status(), response);
-    if (city->reported_count() == 0) continue;  // no figure for that period: nothing to publish, not zeros
-    for (const std::string& row : sdmx::CsvRows(*query, "331181", *city)) {
-      body += row + "\n";
-      ++rows;
+  auto upper = UpperPeriod(query->to && *query->to < now ? *query->to : now);
+  auto lower = query->from ? LowerPeriod(*query->from) : std::nullopt;
+  std::vector<sdmx::Observation> observations;
+  auto take = [&](const Period& period, bool* had_data) -> absl::Status {
+    auto city = gateway_.CityIndicators(admission.call, period.ToString());
+    if (!city.ok()) return city.status();
+    *had_data = city->reported_count() > 0;
+    // No figure for that period: nothing to publish, never zeros. Without a token, only what the bureau published.
+    if (!*had_data || (anonymous && !city->published())) return absl::OkStatus();
+    if (query->updated_after && city->updated_time().seconds() <= *query->updated_after) return absl::OkStatus();
+    for (auto& o : sdmx::ObservationsOf(sdmx_, *city)) {
+      if (query->Matches(o)) observations.push_back(std::move(o));
+    }
+    return absl::OkStatus();
+  };
+  if (upper && lower) {
+    int count = 0;
+    for (Period p = *lower; !(*upper < p); p = p.Next()) {
+      if (++count > kMaxPeriods) {
+        return WriteError(InvalidField("c[TIME_PERIOD]", "may span at most 120 periods", "时间范围最多 120 个月"),
+                          response);
+      }
+    }
+    for (Period p = *lower; !(*upper < p); p = p.Next()) {
+      bool had_data = false;
+      if (auto s = take(p, &had_data); !s.ok()) return WriteError(s, response);
+    }
+  } else if (upper) {
+    // No lower bound: back from the upper one, until two years without data once data was found, or ten years.
+    bool found = false;
+    int empty_run = 0;
+    Period p = *upper;
+    for (int i = 0; i < kMaxPeriods && !(found && empty_run >= kEmptyRunToStop); ++i, p = p.Previous()) {
+      bool had_data = false;
+      if (auto s = take(p, &had_data); !s.ok()) return WriteError(s, response);
+      found = found || had_data;
+      empty_run = had_data ? 0 : empty_run + 1;
     }
   }
-  if (rows == 0) {
+  observations = sdmx::KeepFirstLast(*query, std::move(observations));
+  if (observations.empty()) {
     response->status = 204;
     return;
   }
+  std::stable_sort(observations.begin(), observations.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.freq, a.ref_area, a.indicator, a.time_period) <
+           std::tie(b.freq, b.ref_area, b.indicator, b.time_period);
+  });
   response->status = 200;
-  response->content_type = sdmx::kMediaType;
-  response->body = std::move(body);
+  std::string media_type = sdmx::kCsvMediaType;
+  if (format->labels != "id") absl::StrAppend(&media_type, ";labels=", format->labels);
+  if (format->keys != "none") absl::StrAppend(&media_type, ";keys=", format->keys);
+  response->content_type = media_type + ";charset=utf-8";
+  response->body = sdmx::ToCsv(observations, *format, sdmx_, LanguageOf(request));
+}
+
+void HttpEdge::HandleSdmxStructure(const HttpRequest& request, HttpResponse* response) {
+  if (auto s = SdmxConfigured(sdmx_); !s.ok()) return WriteError(s, response);
+  auto format = sdmx::NegotiateStructure(request.Header("accept"));
+  if (!format.ok()) return NotAcceptable(format.status(), response);
+  std::vector<std::string> parts =
+      absl::StrSplit(request.path.substr(std::string(kSdmxStructure).size()), '/', absl::SkipEmpty());
+  auto query = sdmx::ParseStructureQuery(parts, request.query);
+  if (!query.ok()) return WriteError(query.status(), response);
+  auto message = sdmx::StructureMessage(sdmx_, *query, *format, absl::Now());
+  if (!message.ok()) return WriteError(message.status(), response);
+  response->status = 200;
+  response->content_type = absl::StrCat(sdmx::MediaTypeOf(*format), ";charset=utf-8");
+  response->body = *std::move(message);
 }
 
 }  // namespace saima::gateway

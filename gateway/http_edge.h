@@ -7,9 +7,11 @@
 // known path with another method 405 with Allow, both with the JSON error body.
 
 #include <string>
+#include <utility>
 
 #include "gateway/edge.h"
 #include "gateway/gateway.h"
+#include "gateway/sdmx.h"
 #include "gateway/static_files.h"
 #include "gateway/transcode.h"
 
@@ -17,9 +19,16 @@ namespace saima::gateway {
 
 class HttpEdge {
  public:
-  // `files` may be null (no web application).
-  HttpEdge(EdgeParts parts, Gateway& gateway, const StaticFiles* files)
-      : parts_(parts), gateway_(gateway), files_(files) {}
+  // `files` may be null (no web application). `sdmx_public_key_file`, when not empty, names the file holding the
+  // read-only API key SDMX data requests without a token are made with (then only published periods are served);
+  // it is read at each such request, so that the key can be issued, rotated or withdrawn without a restart.
+  HttpEdge(EdgeParts parts, Gateway& gateway, const StaticFiles* files, sdmx::Settings sdmx,
+           std::string sdmx_public_key_file)
+      : parts_(parts),
+        gateway_(gateway),
+        files_(files),
+        sdmx_(std::move(sdmx)),
+        sdmx_public_key_file_(std::move(sdmx_public_key_file)) {}
 
   // Before the body is read: refuses unknown routes, missing or refused credentials and bad request ids.
   bool Precheck(HttpRequest* request, HttpResponse* response);
@@ -29,11 +38,14 @@ class HttpEdge {
   static std::string RouteLabel(const HttpRequest& request);
 
  private:
-  void HandleSdmx(const HttpRequest& request, const Admission& admission, HttpResponse* response);
+  void HandleSdmx(const HttpRequest& request, const Admission& admission, bool anonymous, HttpResponse* response);
+  void HandleSdmxStructure(const HttpRequest& request, HttpResponse* response);
 
   EdgeParts parts_;
   Gateway& gateway_;
   const StaticFiles* files_;
+  const sdmx::Settings sdmx_;
+  const std::string sdmx_public_key_file_;
 };
 
 }  // namespace saima::gateway

@@ -2,8 +2,11 @@
 // report, and the change feed surviving restarts of either side.
 
 #include <httplib.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <pqxx/pqxx>
 #include <thread>
@@ -20,7 +23,17 @@
 namespace saima::testing {
 namespace {
 
-class StatsEndToEndTest : public HttpSystemTest {};
+// The file the gateway reads the public SDMX key from (empty until the test issues one).
+std::string PublicKeyFile() { return absl::StrCat("/tmp/saima-sdmx-public-", getpid(), ".key"); }
+
+class StatsEndToEndTest : public HttpSystemTest {
+ protected:
+  static void SetUpTestSuite() { SetUpSystem({"--sdmx_public_key_file=" + PublicKeyFile()}); }
+  static void TearDownTestSuite() {
+    std::remove(PublicKeyFile().c_str());
+    HttpSystemTest::TearDownTestSuite();
+  }
+};
 
 TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
   const std::string id = CreateProject("2023-331181-04-01-000501", 200'000'000);
@@ -156,31 +169,67 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
     EXPECT_EQ(Get("stats", "/v1/reports/provincial?period=2023-04").first, 409);  // not locked
     EXPECT_EQ(Get("stats", "/v1/reports/provincial?period=2023-03&format=pdf").first, 400);
 
-    // SDMX-CSV 2.0 at the SDMX REST shape.
-    auto csv =
-        http.Get("/sdmx/data/dataflow/SAIMA/FAI/1.0/M.331181.FAI_YTD?c%5BTIME_PERIOD%5D=ge:2023-03+le:2023-03", auth);
+    // SDMX-CSV 2.0 per SDMX REST v2 (issue 19).
+    const std::string flow = "/sdmx/data/dataflow/SAIMA/FAI/1.0.0/";
+    auto csv = http.Get(flow + "M.331181.FAI_YTD?c%5BTIME_PERIOD%5D=ge:2023-03+le:2023-03", auth);
     ASSERT_TRUE(csv);
     ASSERT_EQ(csv->status, 200) << csv->body;
     EXPECT_EQ(csv->body,
               "STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,UNIT_MULT,"
-              "OBS_STATUS\ndataflow,SAIMA:FAI(1.0),I,M,331181,FAI_YTD,2023-03,5500000,CNY,0,A\n");
-    auto empty = http.Get("/sdmx/data/dataflow/SAIMA/FAI/1.0/all?c%5BTIME_PERIOD%5D=ge:2019-02+le:2019-03", auth);
-    ASSERT_TRUE(empty);
-    EXPECT_EQ(empty->status, 204);
-    // Months after the last figure have counted projects but no data: no row at all, never a zero (issue 19).
-    auto later = http.Get("/sdmx/data/dataflow/SAIMA/FAI/1.0/all?c%5BTIME_PERIOD%5D=ge:2023-10+le:2023-12", auth);
-    ASSERT_TRUE(later);
-    EXPECT_EQ(later->status, 204) << later->body;
-    auto span =
-        http.Get("/sdmx/data/dataflow/SAIMA/FAI/1.0/M.331181.FAI_YTD?c%5BTIME_PERIOD%5D=ge:2023-03+le:2023-12", auth);
+              "OBS_STATUS\r\ndataflow,SAIMA:FAI(1.0.0),I,M,331181,FAI_YTD,2023-03,5500000,CNY,0,A\r\n");
+    // Without a time filter: the periods that have data (here 2023-02 and 2023-03), not zeros up to today.
+    auto untimed = http.Get(flow + "M.331181.FAI_YTD", auth);
+    ASSERT_TRUE(untimed);
+    ASSERT_EQ(untimed->status, 200) << untimed->body;
+    EXPECT_NE(untimed->body.find(",2023-03,5500000,"), std::string::npos) << untimed->body;
+    EXPECT_EQ(untimed->body.find(",0,CNY"), std::string::npos) << untimed->body;
+    // lastNObservations, the comma OR of keys, c[] on a dimension: one row each way.
+    auto last =
+        http.Get(flow + "M.331181.FAI_YTD,M.331181.FAI_PRIVATE_YTD?lastNObservations=1&c%5BINDICATOR%5D=FAI_YTD", auth);
+    ASSERT_TRUE(last);
+    EXPECT_EQ(std::count(last->body.begin(), last->body.end(), '\n'), 2) << last->body;
+    EXPECT_NE(last->body.find(",FAI_YTD,2023-03,"), std::string::npos) << last->body;
+    for (const std::string& empty :
+         {flow + "*?c%5BTIME_PERIOD%5D=ge:2019-02+le:2019-03", flow + "*?c%5BTIME_PERIOD%5D=eq:2021-05",
+          // Months after the last figure have counted projects but no data: no row.
+          flow + "*?c%5BTIME_PERIOD%5D=ge:2023-10+le:2023-12", flow + "*?c%5BTIME_PERIOD%5D=gt:2023-03+lt:2023-10"}) {
+      auto res = http.Get(empty, auth);
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 204) << empty << ": " << res->body;
+    }
+    auto span = http.Get(flow + "M.331181.FAI_YTD?c%5BTIME_PERIOD%5D=ge:2023-03+le:2023-12", auth);
     ASSERT_TRUE(span);
     EXPECT_EQ(span->body.find(",0,CNY"), std::string::npos) << span->body;
-    httplib::Headers xml = auth;
-    xml.emplace("Accept", "application/vnd.sdmx.genericdata+xml");
-    auto refused = http.Get("/sdmx/data/dataflow/SAIMA/FAI/1.0/all", xml);
-    ASSERT_TRUE(refused);
-    EXPECT_EQ(refused->status, 406);
-    EXPECT_EQ(Get("leader", "/sdmx/data/dataflow/NBS/FAI/1.0/all").first, 404);
+    for (const char* accept : {"application/vnd.sdmx.genericdata+xml", "application/vnd.sdmx.data+csv;version=1.0.0"}) {
+      httplib::Headers h = auth;
+      h.emplace("Accept", accept);
+      auto refused = http.Get(flow + "*", h);
+      ASSERT_TRUE(refused);
+      EXPECT_EQ(refused->status, 406) << accept;
+    }
+    EXPECT_EQ(Get("leader", "/sdmx/data/dataflow/NBS/FAI/1.0.0/*").first, 404);
+    EXPECT_EQ(Get("leader", "/sdmx/data/dataflow/SAIMA/FAI/2.0.0/*").first, 404);
+    EXPECT_EQ(Get("leader", flow + "*?c%5BCOLOUR%5D=red").first, 400);
+
+    // Without a token: refused until the city issues the public key, then only published periods.
+    httplib::Headers none;
+    auto anonymous = [&]() { return http.Get(flow + "M.331181.FAI_YTD?c%5BTIME_PERIOD%5D=eq:2023-03", none); };
+    EXPECT_EQ(anonymous()->status, 401);
+    auto [created, key] = Post("root", "/v1/api-keys", {{"name", "SDMX 公开"}, {"scopes", {"reports:read"}}});
+    ASSERT_EQ(created, 200) << key.dump();
+    std::ofstream(PublicKeyFile()) << key["apiKey"].get<std::string>() << "\n";
+    EXPECT_EQ(anonymous()->status, 204);                                                 // locked, not yet published
+    EXPECT_EQ(Post("stats", "/v1/periods/2023-04:publish", json::object()).first, 409);  // not locked
+    EXPECT_EQ(Post("leader", "/v1/periods/2023-03:publish", json::object()).first, 403);
+    auto [published, publication] = Post("stats", "/v1/periods/2023-03:publish", json::object());
+    ASSERT_EQ(published, 200) << publication.dump();
+    auto released = anonymous();
+    ASSERT_EQ(released->status, 200);
+    EXPECT_NE(released->body.find(",2023-03,5500000,"), std::string::npos) << released->body;
+    EXPECT_TRUE(Get("leader", "/v1/indicators?period=2023-03").second["published"].get<bool>());
+    // updatedAfter: the period's newest figure version is older than now, newer than 2020.
+    EXPECT_EQ(http.Get(flow + "*?c%5BTIME_PERIOD%5D=eq:2023-03&updatedAfter=2020-01-01T00:00:00Z", auth)->status, 200);
+    EXPECT_EQ(http.Get(flow + "*?c%5BTIME_PERIOD%5D=eq:2023-03&updatedAfter=2099-01-01T00:00:00Z", auth)->status, 204);
   }
   auto [listed, versions] = Get("leader", "/v1/monthly-reports/" + id + "/2023-03/versions");
   ASSERT_EQ(listed, 200);

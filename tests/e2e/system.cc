@@ -134,7 +134,7 @@ System::System(std::vector<std::string> gateway_flags, bool with_nginx) {
       // Load tests drive one token hard; the limits are tested on their own (auth_e2e_test).
       "--rate_limit_per_second=100000", "--rate_limit_burst=100000",
       // The tests play clients at other addresses through X-Real-IP, as nginx in front would say them.
-      "--trusted_proxies=127.0.0.1"};
+      "--trusted_proxies=127.0.0.1", "--region_code=331181", "--region_name=龙泉市", "--region_name_en=Longquan"};
   gateway.insert(gateway.end(), gateway_flags.begin(), gateway_flags.end());  // later flags win
   add("gateway", std::move(gateway));
   if (with_nginx) {

@@ -336,7 +336,7 @@ async function downloads(params, view) {
   const links = [
     ['省级报表包 (XLSX)', `/v1/reports/provincial?period=${period}&format=xlsx`, `provincial-${period}.xlsx`],
     ['省级报表包 (CSV, ZIP)', `/v1/reports/provincial?period=${period}&format=csv`, `provincial-${period}.zip`],
-    ['城市指标 SDMX-CSV', `/sdmx/data/dataflow/SAIMA/FAI/1.0/all?c%5BTIME_PERIOD%5D=ge:${period.slice(0, 4)}-02+le:${period}`, `fai-${period}.csv`],
+    ['城市指标 SDMX-CSV', `/sdmx/data/dataflow/SAIMA/FAI/1.0.0/*?c%5BTIME_PERIOD%5D=ge:${period.slice(0, 4)}-02+le:${period}`, `fai-${period}.csv`],
     ['月调度议程 (XLSX)', `/v1/dispatch/agenda:export?period=${period}`, `dispatch-${period}.xlsx`],
     ['核实性审核疑点 (XLSX)', `/v1/verification-flags:export?period=${period}`, `flags-${period}.xlsx`],
   ];
