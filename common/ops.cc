@@ -33,17 +33,18 @@ const std::shared_ptr<prometheus::Registry>& SharedRegistry() {
 
 prometheus::Registry& MetricsRegistry() { return *SharedRegistry(); }
 
+// The names and labels of go-grpc-prometheus / grpc-ecosystem, which the common gRPC dashboards read.
 prometheus::Family<prometheus::Counter>& RpcRequests() {
   static auto& f = prometheus::BuildCounter()
-                       .Name("saima_rpc_requests_total")
-                       .Help("gRPC calls served, by method and status code")
+                       .Name("grpc_server_handled_total")
+                       .Help("gRPC calls completed on the server, by service, method, type and status code")
                        .Register(MetricsRegistry());
   return f;
 }
 prometheus::Family<prometheus::Histogram>& RpcDuration() {
   static auto& f = prometheus::BuildHistogram()
-                       .Name("saima_rpc_duration_seconds")
-                       .Help("gRPC call latency, by method")
+                       .Name("grpc_server_handling_seconds")
+                       .Help("gRPC call latency on the server, by service, method and type")
                        .Register(MetricsRegistry());
   return f;
 }
@@ -93,10 +94,38 @@ CallMetrics& MetricsOf(prometheus::Family<prometheus::Counter>& counts,
 
 }  // namespace
 
-void RecordRpc(const std::string& method, int code, double seconds) {
-  CallMetrics& m = MetricsOf(RpcRequests(), RpcDuration(), "method", method, code);
-  m.count->Increment();
-  m.duration->Observe(seconds);
+void RecordRpc(const std::string& method, const char* type, int code, double seconds) {
+  static absl::Mutex mu;
+  static auto* known = new absl::flat_hash_map<std::string, CallMetrics>();
+  std::string key = absl::StrCat(method, " ", type, " ", code);
+  CallMetrics* m = nullptr;
+  {
+    absl::ReaderMutexLock lock(&mu);
+    if (auto it = known->find(key); it != known->end()) m = &it->second;
+  }
+  if (m == nullptr) {
+    absl::MutexLock lock(&mu);
+    auto [it, added] = known->try_emplace(std::move(key));
+    if (added) {
+      // "/saima.stats.v1.StatsService/GetIndicators" → service and method; "other" stays whole.
+      const size_t slash = method.rfind('/');
+      const std::string service = slash == std::string::npos || slash == 0 ? method : method.substr(1, slash - 1);
+      const std::string name = slash == std::string::npos ? method : method.substr(slash + 1);
+      static const char* const kCodes[] = {
+          "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+          "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+          "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+          "DataLoss", "Unauthenticated"};
+      const std::string code_name = code >= 0 && code <= 16 ? kCodes[code] : std::to_string(code);
+      it->second.count = &RpcRequests().Add(
+          {{"grpc_service", service}, {"grpc_method", name}, {"grpc_type", type}, {"grpc_code", code_name}});
+      it->second.duration =
+          &RpcDuration().Add({{"grpc_service", service}, {"grpc_method", name}, {"grpc_type", type}}, LatencyBuckets());
+    }
+    m = &it->second;
+  }
+  m->count->Increment();
+  m->duration->Observe(seconds);
 }
 
 void RecordHttp(const std::string& route, int status, double seconds) {

@@ -25,12 +25,15 @@ namespace saima {
 prometheus::Registry& MetricsRegistry();
 
 // Well-known families.
-prometheus::Family<prometheus::Counter>& RpcRequests();     // saima_rpc_requests_total{method,code}
-prometheus::Family<prometheus::Histogram>& RpcDuration();   // saima_rpc_duration_seconds{method}
+// grpc_server_handled_total{grpc_service,grpc_method,grpc_type,grpc_code} and
+// grpc_server_handling_seconds{grpc_service,grpc_method,grpc_type}: the standard gRPC server metrics.
+prometheus::Family<prometheus::Counter>& RpcRequests();
+prometheus::Family<prometheus::Histogram>& RpcDuration();
 prometheus::Family<prometheus::Counter>& HttpRequests();    // saima_http_requests_total{route,status}
 prometheus::Family<prometheus::Histogram>& HttpDuration();  // saima_http_duration_seconds{route}
 // Counts one served call and observes its duration (the handles are found once per method or route and code).
-void RecordRpc(const std::string& method, int code, double seconds);
+// `type`: unary, client_stream, server_stream or bidi_stream.
+void RecordRpc(const std::string& method, const char* type, int code, double seconds);
 void RecordHttp(const std::string& route, int status, double seconds);
 // A gauge or counter of its own name (e.g. saima_db_pool_in_use, saima_import_rows_total), created once.
 prometheus::Gauge& NamedGauge(const std::string& name, const std::string& help);

@@ -18,10 +18,23 @@ TEST(MaskSecrets, PasswordsInUrlsAndSecretFlagsAreHidden) {
 }
 
 TEST(Metrics, CountersAppearInTheTextFormat) {
-  RpcRequests().Add({{"method", "/saima.test.v1.T/Call"}, {"code", "0"}}).Increment(3);
+  for (int i = 0; i < 3; ++i) RecordRpc("/saima.test.v1.T/Call", "unary", 0, 0.01);
+  RecordRpc("/saima.test.v1.T/Watch", "server_stream", 16, 0.5);
   NamedGauge("saima_test_gauge", "a test gauge").Set(7);
   const std::string text = MetricsText();
-  EXPECT_NE(text.find("saima_rpc_requests_total{code=\"0\",method=\"/saima.test.v1.T/Call\"} 3"), std::string::npos)
+  // The standard names and labels of gRPC server metrics (go-grpc-prometheus).
+  EXPECT_NE(
+      text.find("grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Call\",grpc_service=\"saima.test.v1.T\","
+                "grpc_type=\"unary\"} 3"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("grpc_server_handled_total{grpc_code=\"Unauthenticated\",grpc_method=\"Watch\","
+                      "grpc_service=\"saima.test.v1.T\",grpc_type=\"server_stream\"} 1"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("grpc_server_handling_seconds_count{grpc_method=\"Call\",grpc_service=\"saima.test.v1.T\","
+                      "grpc_type=\"unary\"} 3"),
+            std::string::npos)
       << text;
   EXPECT_NE(text.find("saima_test_gauge 7"), std::string::npos) << text;
 }

@@ -39,7 +39,20 @@ std::string MetadataValue(std::multimap<grpc::string_ref, grpc::string_ref>* met
 class AccessLogInterceptor : public grpc::experimental::Interceptor {
  public:
   explicit AccessLogInterceptor(grpc::experimental::ServerRpcInfo* info)
-      : method_(KnownMethod(info->method())), start_(absl::Now()) {}
+      : method_(KnownMethod(info->method())), type_(TypeOf(info->type())), start_(absl::Now()) {}
+
+  static const char* TypeOf(grpc::experimental::ServerRpcInfo::Type type) {
+    switch (type) {
+      case grpc::experimental::ServerRpcInfo::Type::CLIENT_STREAMING:
+        return "client_stream";
+      case grpc::experimental::ServerRpcInfo::Type::SERVER_STREAMING:
+        return "server_stream";
+      case grpc::experimental::ServerRpcInfo::Type::BIDI_STREAMING:
+        return "bidi_stream";
+      default:
+        return "unary";
+    }
+  }
 
   // Metric labels are methods of the contracts only: a client naming a million methods adds one label.
   static std::string KnownMethod(const char* method) {
@@ -73,7 +86,7 @@ class AccessLogInterceptor : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
       const double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
-      RecordRpc(method_, static_cast<int>(status.error_code()), seconds);
+      RecordRpc(method_, type_, static_cast<int>(status.error_code()), seconds);
       spdlog::info("rpc method={} code={} ms={:.1f} request_id={} user={}{}", method_,
                    static_cast<int>(status.error_code()), absl::ToDoubleMilliseconds(absl::Now() - start_),
                    request_id_.empty() ? "-" : request_id_, user_.empty() ? "-" : user_,
@@ -84,6 +97,7 @@ class AccessLogInterceptor : public grpc::experimental::Interceptor {
 
  private:
   std::string method_;
+  const char* type_;
   absl::Time start_;
   std::string request_id_;
   std::string user_;

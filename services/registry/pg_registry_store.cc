@@ -150,6 +150,7 @@ std::vector<NamedStatement> RegistryStatements() {
       {"project_history",
        "SELECT revision, project_id, kind, actor, request_id, extract(epoch FROM changed_at)::bigint AS "
        "changed_epoch, before, after, detail FROM registry.project_changes WHERE project_id = $1 ORDER BY revision"},
+      {"head_revision", "SELECT coalesce(max(revision), 0) FROM registry.project_changes"},
       {"changes_after",
        "SELECT revision, project_id, kind, actor, request_id, extract(epoch FROM changed_at)::bigint AS "
        "changed_epoch, before, after, detail FROM registry.project_changes WHERE revision > $1 ORDER BY revision "
@@ -432,6 +433,17 @@ absl::StatusOr<std::vector<pb::ProjectChange>> PgRegistryStore::ListChangesAfter
   });
   if (!status.ok()) return status;
   return changes;
+}
+
+absl::Status PgRegistryStore::LoadHeadRevision(absl::Time deadline) {
+  int64_t head = 0;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    head = txn.exec_prepared1("head_revision")[0].as<int64_t>();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  NoteCommitted(head);
+  return absl::OkStatus();
 }
 
 void PgRegistryStore::NoteCommitted(int64_t revision) {

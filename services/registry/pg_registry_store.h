@@ -37,6 +37,8 @@ class PgRegistryStore : public RegistryStore {
   absl::StatusOr<std::vector<pb::ProjectChange>> ListChangesAfter(int64_t after_revision, int limit,
                                                                   absl::Time deadline) override;
   void WaitForChangeAfter(int64_t revision, absl::Duration timeout) override;
+  // Reads the change feed's newest revision, so that saima_change_feed_head_revision is there from the start.
+  absl::Status LoadHeadRevision(absl::Time deadline);
   absl::StatusOr<pb::Milestone> AddMilestone(const pb::Milestone& milestone, const ChangeOrigin& origin,
                                              absl::Time deadline) override;
   absl::StatusOr<pb::Milestone> GetMilestone(int64_t milestone_id, absl::Time deadline) override;

@@ -134,6 +134,9 @@ int main(int argc, char** argv) {
         [] { return project_changes->live() ? std::optional<uint64_t>(project_changes->count()) : std::nullopt; },
         [] { project_changes->Poke(); });
     static PgRegistryStore* store = new PgRegistryStore(pool, cache);
+    if (absl::Status s = store->LoadHeadRevision(absl::Now() + absl::Seconds(10)); !s.ok()) {
+      spdlog::warn("change feed head revision not read at start: {}", s.ToString());
+    }
     static Registry* registry = new Registry(*store, ReferenceData::Embedded());
     static DispatchStore* dispatch_store = new DispatchStore(pool);
     static auto stats = saima::stats::v1::StatsService::NewStub(saima::MakeChannel(absl::GetFlag(FLAGS_stats_addr)));

@@ -1,5 +1,7 @@
 #include "services/stats/registry_client.h"
 
+#include <algorithm>
+
 #include "common/client.h"
 #include "common/ops.h"
 #include "spdlog/spdlog.h"
@@ -32,6 +34,9 @@ void FeedFollower::Run() {
       absl::SleepFor(absl::Seconds(1));
       continue;
     }
+    // Present from the start (not only after the first change): the lag is head − applied.
+    NamedGauge("saima_change_feed_applied_revision", "the last registry revision stats applied")
+        .Set(static_cast<double>(std::max<int64_t>(applied_.load(), *position)));
     grpc::ClientContext context;
     AttachCaller(StatsServiceCaller(), "", context);
     {
