@@ -20,8 +20,11 @@ runtime = "runc"
 cgroup_manager = "cgroupfs"
 CONF
 COMPOSE=(podman-compose -p saima -f deploy/compose.yaml)
-# The gateway's published ports on the host.
+# The gateway's published ports on the host; a database password made for this run; the demo accounts (compose
+# has no default for either: deploy/compose.yaml).
 export SAIMA_HTTP_PORT=${SAIMA_HTTP_PORT:-58080} SAIMA_GRPC_PORT=${SAIMA_GRPC_PORT:-55050}
+export SAIMA_DB_PASSWORD=${SAIMA_DB_PASSWORD:-$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')}
+export SAIMA_ACCOUNTS_FILE=${SAIMA_ACCOUNTS_FILE:-./compose/demo-accounts.tsv}
 cleanup() {
   "${COMPOSE[@]}" down -v >/dev/null 2>&1 || true
   podman rm -f $(podman ps -aq --filter label=io.podman.compose.project=saima) >/dev/null 2>&1 || true
@@ -100,7 +103,7 @@ counter() {  # sum of a metric's samples at a metrics address
 }
 declare -A metrics_at=([registry]="$registry_metrics" [stats]="$stats_metrics" [scoring]="$scoring_metrics")
 declare -A before
-for service in registry stats scoring; do before[$service]=$(counter "${metrics_at[$service]}" saima_rpc_requests_total); done
+for service in registry stats scoring; do before[$service]=$(counter "${metrics_at[$service]}" grpc_server_handled_total); done
 before_gateway=$(counter "$gateway_http" saima_http_requests_total)
 check() { printf '  %-40s %s\n' "$1" "$2"; }
 health=$("${CURL[@]}" "$http/healthz")
@@ -143,8 +146,8 @@ curl -sk --max-time 5 --cert deploy/compose/tls/gateway.crt --key deploy/compose
   { say "registry 拒绝了网关的证书"; exit 1; }
 check "registry 的双向 TLS" "无证书被拒, 网关证书可连"
 for service in registry stats scoring; do
-  after=$(counter "${metrics_at[$service]}" saima_rpc_requests_total)
-  check "$service saima_rpc_requests_total" "${before[$service]} → $after"
+  after=$(counter "${metrics_at[$service]}" grpc_server_handled_total)
+  check "$service grpc_server_handled_total" "${before[$service]} → $after"
   [ "$after" -gt "${before[$service]}" ] || { say "$service 的请求计数没有增长"; exit 1; }
 done
 after_gateway=$(counter "$gateway_http" saima_http_requests_total)
