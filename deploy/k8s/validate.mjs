@@ -6,13 +6,15 @@
 //   - every Deployment: exactly one PodDisruptionBudget selecting its pods, scrape annotations naming its metrics
 //     port, and a NetworkPolicy admitting that port from the monitoring namespace under the default deny;
 //   - no PodDisruptionBudget or Service selects the migration Job's pods; the Job is named per release and
-//     removed after it finishes (ttlSecondsAfterFinished).
+//     removed after it finishes (ttlSecondsAfterFinished);
+//   - a CloudNativePG Cluster has three instances or more, synchronous replication, and its roles SQL rendered.
 // Exits non-zero naming the object and the failed rule.
 //   node deploy/k8s/validate.mjs
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import yaml from 'js-yaml';
@@ -30,8 +32,9 @@ const fail = (message) => {
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 const customKinds = {};
-for (const file of readdirSync(join(here, 'crds')).filter((f) => f.endsWith('.yaml'))) {
-  const crd = yaml.load(readFileSync(join(here, 'crds', file), 'utf8'));
+for (const file of readdirSync(join(here, 'crds')).filter((f) => /\.yaml(\.gz)?$/.test(f))) {
+  const bytes = readFileSync(join(here, 'crds', file));
+  const crd = yaml.load((file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
   for (const version of crd.spec.versions.filter((v) => v.served)) {
     customKinds[`${crd.spec.group}/${version.name} ${crd.spec.names.kind}`] = ajv.compile(version.schema.openAPIV3Schema);
   }
@@ -113,6 +116,18 @@ for (const overlay of readdirSync(join(here, 'overlays'))) {
     for (const s of of('Service')) if (matches(s.spec.selector, labels)) fail(`${where(s)}: selects the Job ${job.metadata.name}'s pods`);
     if (!(job.spec.ttlSecondsAfterFinished > 0)) fail(`${where(job)}: no ttlSecondsAfterFinished`);
     if (!/-\d+\.\d+\.\d+$/.test(job.metadata.name)) fail(`${where(job)}: not named per release (saima-migrate-<version>)`);
+  }
+  for (const cluster of of('Cluster')) {
+    checks++;
+    const sync = cluster.spec.postgresql?.synchronous;
+    if (!(cluster.spec.instances >= 3) || !sync || !(sync.number >= 1) || sync.dataDurability !== 'required') {
+      fail(`${where(cluster)}: needs at least 3 instances and synchronous replication with required durability`);
+    }
+    for (const ref of cluster.spec.bootstrap?.initdb?.postInitApplicationSQLRefs?.configMapRefs || []) {
+      if (!of('ConfigMap').some((c) => c.metadata.name === ref.name && ref.key in (c.data || {}))) {
+        fail(`${where(cluster)}: ConfigMap ${ref.name} with ${ref.key} is not rendered`);
+      }
+    }
   }
   for (const monitor of of('ServiceMonitor')) {
     for (const s of of('Service').filter((s) => (s.spec.ports || []).some((p) => p.name === 'metrics'))) {
