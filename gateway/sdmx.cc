@@ -349,6 +349,7 @@ absl::StatusOr<CsvFormat> NegotiateCsv(const std::string& accept) {
   if (accept.empty()) return CsvFormat{};
   for (absl::string_view range : absl::StrSplit(accept, ',', absl::SkipWhitespace())) {
     std::vector<std::string> parts = absl::StrSplit(range, ';', absl::SkipWhitespace());
+    if (parts.empty()) continue;  // ";;" names no media type
     const std::string type = absl::AsciiStrToLower(absl::StripAsciiWhitespace(parts[0]));
     CsvFormat format;
     bool acceptable = type == "*/*" || type == "text/*" || type == "application/*" || type == "text/csv" ||

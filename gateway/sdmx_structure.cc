@@ -601,6 +601,7 @@ absl::StatusOr<StructureFormat> NegotiateStructure(const std::string& accept) {
   if (accept.empty()) return StructureFormat::kJson;
   for (absl::string_view range : absl::StrSplit(accept, ',', absl::SkipWhitespace())) {
     std::vector<std::string> parts = absl::StrSplit(range, ';', absl::SkipWhitespace());
+    if (parts.empty()) continue;  // ";;" names no media type
     const std::string type = absl::AsciiStrToLower(absl::StripAsciiWhitespace(parts[0]));
     // 0: not a structure format; 1: SDMX-JSON 2.0.0; 2: SDMX-ML 3.0.0.
     int format = 0;

@@ -190,9 +190,11 @@ TEST(SdmxCsvTest, OnlySdmxCsv2IsAcceptable) {
   }
   for (const char* refused : {"application/vnd.sdmx.data+csv;version=1.0.0", "application/json",
                               "application/vnd.sdmx.data+json;version=2.0.0", "text/csv;q=0",
-                              "application/vnd.sdmx.data+csv;version=2.0.0;labels=all"}) {
+                              "application/vnd.sdmx.data+csv;version=2.0.0;labels=all", ";", ",;,"}) {
     EXPECT_EQ(NegotiateCsv(refused).status().code(), absl::StatusCode::kFailedPrecondition) << refused;
   }
+  // Found by the fuzzer: a media range of nothing but separators names no type (it was read past the end).
+  EXPECT_EQ(NegotiateStructure(";;, ;").status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(SdmxStructureTest, NegotiatesJsonAndXmlAndRefusesOtherVersions) {
