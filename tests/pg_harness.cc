@@ -89,8 +89,125 @@ PgHarness::PgHarness() {
   }
 }
 
+namespace {
+
+std::string Autoctl(const std::string& args) {
+  return AsPostgres(absl::StrCat("env PATH=", PgBinDir(), ":/usr/bin:/bin pg_autoctl ", args));
+}
+
+// The node's answer to SELECT pg_is_in_recovery(): "f" (primary), "t" (standby), "" (down).
+std::string Recovery(int port) {
+  try {
+    pqxx::connection c(absl::StrCat("postgresql://postgres@127.0.0.1:", port, "/saima?connect_timeout=2"));
+    pqxx::nontransaction txn(c);
+    return txn.exec1("SELECT pg_is_in_recovery()")[0].as<bool>() ? "t" : "f";
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+}  // namespace
+
+PgHarness::PgHarness(Formation) {
+  char tmpl[] = "/tmp/saima-paf-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) Die("cannot create a temporary folder");
+  dir_ = tmpl;
+  if (getuid() == 0 && Run(absl::StrCat("chown postgres:postgres ", dir_)) != 0) Die("cannot chown to postgres");
+  if (Run("command -v pg_autoctl >/dev/null") != 0) Die("pg_autoctl not found (Debian: postgresql-15-auto-failover)");
+  port_ = FreePort();  // the monitor
+  const std::string common = "--hostname 127.0.0.1 --auth trust --no-ssl";
+  if (Run(Autoctl(absl::StrCat("create monitor --pgdata ", dir_, "/monitor --pgport ", port_, " ", common, " > ", dir_,
+                               "/monitor.log 2>&1"))) != 0) {
+    Die(absl::StrCat("pg_autoctl create monitor failed; see ", dir_, "/monitor.log"));
+  }
+  Run(absl::StrCat("setsid ", Autoctl(absl::StrCat("run --pgdata ", dir_, "/monitor")), " >> ", dir_,
+                   "/monitor.log 2>&1 & echo $! > ", dir_, "/monitor.sid"));
+  // A test's failover in seconds, not the production defaults' minute: health checks every second, a node
+  // unhealthy after 3 s without an answer, and the old primary taken as demoted 5 s later.
+  for (int i = 0; i < 100; ++i) {
+    try {
+      pqxx::connection c(absl::StrCat("postgresql://postgres@127.0.0.1:", port_, "/pg_auto_failover"));
+      pqxx::nontransaction txn(c);
+      for (const char* setting : {"health_check_period = 1000", "health_check_timeout = 1000",
+                                  "health_check_max_retries = 1", "health_check_retry_delay = 500",
+                                  "node_considered_unhealthy_timeout = 3000", "primary_demote_timeout = 5000"}) {
+        txn.exec(absl::StrCat("ALTER SYSTEM SET pgautofailover.", setting));
+      }
+      txn.exec("SELECT pg_reload_conf()");
+      break;
+    } catch (const std::exception& e) {
+      if (i == 99) Die(absl::StrCat("cannot configure the monitor: ", e.what()));
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+  const std::string monitor =
+      absl::StrCat("postgres://autoctl_node@127.0.0.1:", port_, "/pg_auto_failover?sslmode=disable");
+  for (int n = 1; n <= 2; ++n) {
+    const int port = FreePort();
+    node_ports_.push_back(port);
+    // The nodes come up one after the other: the first is the primary, the second its synchronous standby. Each
+    // node's keeper runs in a session of its own (its id in nodeN.sid), so that Kill() takes all of it: the keeper's
+    // services rename themselves ("pg_autoctl: node active") and would otherwise outlive a kill by name.
+    Run(absl::StrCat(
+        "setsid ",
+        Autoctl(absl::StrCat("create postgres --pgdata ", dir_, "/node", n, " --pgport ", port, " --name node", n,
+                             " --dbname saima ", common, " --monitor '", monitor, "' --run")),
+        " > ", dir_, "/node", n, ".log 2>&1 & echo $! > ", dir_, "/node", n, ".sid"));
+    const std::string want = n == 1 ? "f" : "t";
+    bool up = false;
+    for (int i = 0; i < 600 && !up; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      up = Recovery(port) == want;
+      // The standby's base backup waits for a checkpoint: ask for one instead of waiting for the next.
+      if (n == 2 && i % 10 == 9) {
+        Run(AsPostgres(absl::StrCat(PgBinDir(), "/psql -q -h 127.0.0.1 -p ", node_ports_[0],
+                                    " -d saima -c CHECKPOINT >/dev/null 2>&1")));
+      }
+    }
+    if (!up) Die(absl::StrCat("node", n, " did not come up; see ", dir_, "/node", n, ".log"));
+  }
+  // The secondary is synchronous once the monitor says so (synchronous_standby_names set on the primary).
+  for (int i = 0; i < 300; ++i) {
+    try {
+      pqxx::connection c(absl::StrCat("postgresql://postgres@127.0.0.1:", node_ports_[0], "/saima"));
+      pqxx::nontransaction txn(c);
+      if (!txn.exec1("SHOW synchronous_standby_names")[0].as<std::string>().empty()) break;
+    } catch (const std::exception&) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  std::ifstream roles(SAIMA_SOURCE_DIR "/deploy/sql/roles.sql");
+  std::stringstream sql;
+  sql << roles.rdbuf();
+  try {
+    pqxx::connection admin(Url("postgres"));
+    pqxx::nontransaction txn(admin);
+    txn.exec(sql.str());
+  } catch (const std::exception& e) {
+    Die(absl::StrCat("roles.sql failed: ", e.what()));
+  }
+}
+
+int PgHarness::PrimaryPort() const {
+  for (int port : node_ports_) {
+    if (Recovery(port) == "f") return port;
+  }
+  return 0;
+}
+
+void PgHarness::PrintState() const { Run(Autoctl(absl::StrCat("show state --pgdata ", dir_, "/monitor 2>&1"))); }
+
 PgHarness::~PgHarness() {
-  Stop();
+  if (formation()) {
+    for (const std::string part : {"node1", "node2", "monitor"}) {
+      std::ifstream sid_file(absl::StrCat(dir_, "/", part, ".sid"));
+      pid_t sid = 0;
+      if (sid_file >> sid && sid > 0) Run(absl::StrCat("pkill -9 -s ", sid, " ; true"));
+    }
+    Run(absl::StrCat("pkill -9 -f 'pg_autoctl.*", dir_, "' ; pkill -9 -f 'postgres.*", dir_, "' ; sleep 0.5"));
+  } else {
+    Stop();
+  }
   Run(absl::StrCat("rm -rf ", dir_));
 }
 
@@ -108,6 +225,24 @@ void PgHarness::Stop() {
 }
 
 void PgHarness::Kill() {
+  if (formation()) {
+    // The primary's node dies whole: its keeper (which would otherwise restart PostgreSQL at once), then the
+    // postmaster and every process of that data folder.
+    const int primary = PrimaryPort();
+    for (size_t i = 0; i < node_ports_.size(); ++i) {
+      if (node_ports_[i] != primary) continue;
+      const std::string node = absl::StrCat(dir_, "/node", i + 1);
+      std::ifstream sid_file(node + ".sid");
+      pid_t sid = 0;
+      std::ifstream pid_file(node + "/postmaster.pid");
+      pid_t postmaster = 0;
+      pid_file >> postmaster;
+      if (sid_file >> sid && sid > 0) Run(absl::StrCat("pkill -9 -s ", sid, " ; true"));
+      if (postmaster > 0) kill(postmaster, SIGKILL);
+      Run(absl::StrCat("pkill -9 -f 'postgres.*", node, "( |$)' ; true"));
+    }
+    return;
+  }
   std::ifstream pid_file(dir_ + "/data/postmaster.pid");
   pid_t postmaster = 0;
   if (!(pid_file >> postmaster) || postmaster <= 0) return;
@@ -138,13 +273,22 @@ void PgHarness::Kill() {
 }
 
 std::string PgHarness::Url(const std::string& role) const {
+  const std::string user = role == "postgres" || role == "postgres_db" ? "postgres" : "saima_" + role;
+  if (formation()) {
+    // Both nodes: libpq tries them in turn and keeps the one that accepts writes.
+    return absl::StrCat("postgresql://", user, "@127.0.0.1:", node_ports_[0], ",127.0.0.1:", node_ports_[1],
+                        role == "postgres_db" ? "/postgres" : "/saima",
+                        "?target_session_attrs=read-write");  // one parameter: callers pass it through a shell
+  }
   if (role == "postgres_db") return absl::StrCat("postgresql://postgres@127.0.0.1:", port_, "/postgres");
-  const std::string user = role == "postgres" ? "postgres" : "saima_" + role;
   return absl::StrCat("postgresql://", user, "@127.0.0.1:", port_, "/saima");
 }
 
 PgHarness& PgHarness::Shared() {
-  static PgHarness* harness = new PgHarness();
+  static PgHarness* harness = [] {
+    const char* mode = std::getenv("SAIMA_TEST_PG");
+    return mode != nullptr && std::string(mode) == "auto_failover" ? new PgHarness(Formation{}) : new PgHarness();
+  }();
   static const bool cleanup = (std::atexit([] { delete harness; }), true);
   (void)cleanup;
   return *harness;

@@ -4,9 +4,16 @@
 // A real PostgreSQL for integration and end-to-end tests, in a temporary folder on a free loopback port,
 // with the services' roles and schemas (deploy/sql/roles.sql). Started as the `postgres` user when the tests
 // run as root, since PostgreSQL refuses to run as root. Stopped and deleted when destroyed.
+//
+// With SAIMA_TEST_PG=auto_failover, Shared() is instead a pg_auto_failover formation (Debian's
+// postgresql-15-auto-failover): a monitor, a primary and a synchronous secondary, each run by its pg_autoctl
+// keeper; Url() then names both nodes with target_session_attrs=read-write (libpq finds the primary), and Kill()
+// kills the primary's whole node (keeper, postmaster and its processes) so that the monitor promotes the
+// secondary.
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace saima::testing {
 
@@ -29,9 +36,19 @@ class PgHarness {
   // A process-wide instance started on first use.
   static PgHarness& Shared();
 
+  // The formation's mode (SAIMA_TEST_PG=auto_failover).
+  bool formation() const { return !node_ports_.empty(); }
+  // The port of the node that accepts writes now, or 0 (formation only).
+  int PrimaryPort() const;
+  // The monitor's view of the formation (pg_autoctl show state), for the test's log.
+  void PrintState() const;
+
  private:
+  struct Formation {};
+  explicit PgHarness(Formation);
   std::string dir_;
   int port_ = 0;
+  std::vector<int> node_ports_;  // formation: the two nodes
 };
 
 // Runs a shell command, returning its exit status.
