@@ -455,6 +455,19 @@ int Ruku(Client& client, const std::vector<std::string>& words) {
   return 2;
 }
 
+namespace {
+
+// Unit id → name (empty when the caller may not list units: the id is shown instead).
+std::map<std::string, std::string> UnitNamesOf(Client& client) {
+  reg::ListUnitsResponse units;
+  (void)client.Call(&reg::RegistryService::Stub::ListUnits, reg::ListUnitsRequest(), &units);
+  std::map<std::string, std::string> names;
+  for (const auto& u : units.units()) names[u.unit_id()] = u.name();
+  return names;
+}
+
+}  // namespace
+
 int RukuMissing(Client& client) {
   reg::ListMissingRukuRequest request;
   request.set_as_of_date(absl::GetFlag(FLAGS_as_of));
@@ -462,10 +475,7 @@ int RukuMissing(Client& client) {
   if (absl::Status s = client.Call(&reg::RegistryService::Stub::ListMissingRuku, request, &response); !s.ok()) {
     return Fail(s);
   }
-  reg::ListUnitsResponse units;
-  (void)client.Call(&reg::RegistryService::Stub::ListUnits, reg::ListUnitsRequest(), &units);
-  std::map<std::string, std::string> names;
-  for (const auto& u : units.units()) names[u.unit_id()] = u.name();
+  std::map<std::string, std::string> names = UnitNamesOf(client);
   std::map<std::string, std::pair<int, int>> by_unit;  // unit → (黄, 红)
   for (const auto& [unit, n] : response.yellow_by_unit()) by_unit[unit].first = n;
   for (const auto& [unit, n] : response.red_by_unit()) by_unit[unit].second = n;
@@ -557,8 +567,11 @@ int Flags(Client& client, const std::vector<std::string>& words) {
   if (absl::Status s = client.Call(&st::StatsService::Stub::ListVerificationFlags, q, &r); !s.ok()) return Fail(s);
   if (absl::GetFlag(FLAGS_format) == "json") return PrintJson(r);
   Table table({"规则", "单位", "项目", "疑点", "说明", "状态"});
+  const std::map<std::string, std::string> names = UnitNamesOf(client);
   for (const auto& f : r.flags()) {
-    table.AddRow({absl::StrCat(f.rule_id(), " ", DisplayNameOf(f.rule())), f.unit_id(),
+    auto name = names.find(f.unit_id());
+    table.AddRow({absl::StrCat(f.rule_id(), " ", DisplayNameOf(f.rule())),
+                  name == names.end() ? f.unit_id() : name->second,
                   f.project_id() ? absl::StrCat(f.project_id(), " ", f.project_name()) : "—", f.evidence(),
                   f.explanation().empty() ? "—" : f.explanation(),
                   f.dismissed() ? absl::StrCat("已排除(", f.dismiss_reason(), ")") : "待核实"});
