@@ -299,7 +299,7 @@ void HttpEdge::HandleSdmx(const HttpRequest& request, const Admission& admission
   if (format->labels != "id") absl::StrAppend(&media_type, ";labels=", format->labels);
   if (format->keys != "none") absl::StrAppend(&media_type, ";keys=", format->keys);
   response->content_type = media_type + ";charset=utf-8";
-  response->body = sdmx::ToCsv(observations, *format, sdmx_, LanguageOf(request));
+  response->body = sdmx::ToCsv(observations, query->columns, *format, sdmx_, LanguageOf(request));
 }
 
 void HttpEdge::HandleSdmxStructure(const HttpRequest& request, HttpResponse* response) {

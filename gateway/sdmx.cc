@@ -292,7 +292,39 @@ absl::StatusOr<DataQuery> ParseDataQuery(const std::string& context, const std::
                        "updatedAfter 应为 RFC 3339 时间，如 2023-06-01T00:00:00+08:00");
       }
       q.updated_after = absl::ToUnixSeconds(t);
-    } else if (name == "attributes" || name == "measures" || name == "includeHistory" || name == "asOf") {
+    } else if (name == "attributes" || name == "measures") {
+      // All attributes are attached to observations, and there is one measure.
+      const bool attributes = name == "attributes";
+      const std::set<std::string> offered = attributes
+                                                ? std::set<std::string>{"UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS"}
+                                                : std::set<std::string>{"OBS_VALUE"};
+      std::set<std::string> kept;
+      if (value == "all" || (attributes && (value == "dsd" || value == "obs"))) {
+        kept = offered;
+      } else if (value == "none" || (attributes && (value == "dataset" || value == "series"))) {
+        kept = {};
+      } else if (attributes && value == "msd") {
+        return Error(absl::StatusCode::kUnimplemented, "attributes=msd: this dataflow has no metadata structure",
+                     "本数据流没有元数据结构 (attributes=msd)");
+      } else {
+        for (absl::string_view id : absl::StrSplit(value, ',')) {
+          if (!offered.count(std::string(id))) {
+            return Invalid(name,
+                           absl::StrCat("'", std::string(id), "' is not ",
+                                        attributes ? "all, none, dsd, obs, dataset, series or an attribute "
+                                                     "(UNIT_MEASURE, UNIT_MULT, OBS_STATUS)"
+                                                   : "all, none or OBS_VALUE"),
+                           absl::StrCat(name, " 的取值“", std::string(id), "”无效"));
+          }
+          kept.emplace(id);
+        }
+      }
+      std::vector<std::string> columns;
+      for (const std::string& c : q.columns) {
+        if (!offered.count(c) || kept.count(c)) columns.push_back(c);
+      }
+      q.columns = std::move(columns);
+    } else if (name == "includeHistory" || name == "asOf") {
       return Error(absl::StatusCode::kUnimplemented, absl::StrCat(name, " is not supported"),
                    absl::StrCat("暂不支持参数 ", name));
     } else {
@@ -379,8 +411,8 @@ absl::StatusOr<CsvFormat> NegotiateCsv(const std::string& accept) {
                absl::StrCat("不支持请求的格式 ", accept, "，本服务提供 SDMX-CSV 2.0.0"));
 }
 
-std::string ToCsv(const std::vector<Observation>& observations, const CsvFormat& format, const Settings& settings,
-                  const std::string& language) {
+std::string ToCsv(const std::vector<Observation>& observations, const std::vector<std::string>& columns,
+                  const CsvFormat& format, const Settings& settings, const std::string& language) {
   const bool names = format.labels != "id";
   auto label = [&](const std::string& id, const std::string& name) {
     if (format.labels == "both") return absl::StrCat(id, ": ", name);
@@ -390,7 +422,7 @@ std::string ToCsv(const std::vector<Observation>& observations, const CsvFormat&
   std::vector<std::string> header = {"STRUCTURE", "STRUCTURE_ID", "ACTION"};
   if (format.keys == "series" || format.keys == "both") header.push_back("SERIES_KEY");
   if (format.keys == "obs" || format.keys == "both") header.push_back("OBS_KEY");
-  for (const char* c : kComponents) header.push_back(names ? label(c, in(ComponentName(c))) : c);
+  for (const std::string& c : columns) header.push_back(names ? label(c, in(ComponentName(c))) : c);
   std::string out;
   auto line = [&out](const std::vector<std::string>& cells) {
     for (size_t i = 0; i < cells.size(); ++i) absl::StrAppend(&out, i ? "," : "", CsvField(cells[i]));
@@ -402,7 +434,7 @@ std::string ToCsv(const std::vector<Observation>& observations, const CsvFormat&
     std::vector<std::string> row = {"dataflow", names ? label(flow, in(FlowName())) : flow, "I"};
     if (format.keys == "series" || format.keys == "both") row.push_back(o.SeriesKey());
     if (format.keys == "obs" || format.keys == "both") row.push_back(o.SeriesKey() + "." + o.time_period);
-    for (const char* c : kComponents) {
+    for (const std::string& c : columns) {
       const std::string value = o.Get(c);
       auto name = names ? CodeName(settings, c, value) : std::nullopt;
       row.push_back(name ? label(value, in(*name)) : value);

@@ -58,6 +58,10 @@ struct DataQuery {
   int first_n = 0, last_n = 0;            // firstNObservations, lastNObservations; 0: all
   std::string dimension_at_observation = "TIME_PERIOD";
   std::optional<int64_t> updated_after;  // seconds since the epoch
+  // The components written, in the DSD's order: every dimension, then the measure and the attributes the
+  // `measures` and `attributes` parameters keep (all by default).
+  std::vector<std::string> columns = {"FREQ",      "REF_AREA",     "INDICATOR", "TIME_PERIOD",
+                                      "OBS_VALUE", "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS"};
   // The reporting periods worth asking for: TIME_PERIOD's loosest bounds (YYYY-MM), unset when open.
   std::optional<std::string> from, to;
   bool Matches(const Observation& o) const;
@@ -84,9 +88,10 @@ struct CsvFormat {
 };
 absl::StatusOr<CsvFormat> NegotiateCsv(const std::string& accept);
 
-// SDMX-CSV 2.0: the header and a row per observation, each line ending in CRLF. Names are in `language`.
-std::string ToCsv(const std::vector<Observation>& observations, const CsvFormat& format, const Settings& settings,
-                  const std::string& language);
+// SDMX-CSV 2.0: the header and a row per observation with the `columns` (DataQuery::columns), each line ending
+// in CRLF. Names are in `language`.
+std::string ToCsv(const std::vector<Observation>& observations, const std::vector<std::string>& columns,
+                  const CsvFormat& format, const Settings& settings, const std::string& language);
 
 }  // namespace saima::gateway::sdmx
 

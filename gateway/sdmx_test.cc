@@ -119,11 +119,29 @@ TEST(SdmxFilterTest, BadParametersAreRefusedNamingThem) {
   }
   EXPECT_EQ(Parse("*", {{"c[FREQ]", "M"}, {"c[FREQ]", "A"}}).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Parse("*", {{"includeHistory", "true"}}).status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(Parse("*", {{"attributes", "msd"}}).status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(Parse("*", {{"attributes", "COLOUR"}}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Parse("*", {{"measures", "UNIT_MULT"}}).status().code(), absl::StatusCode::kInvalidArgument);
   auto ok = Parse("*", {{"dimensionAtObservation", "AllDimensions"},
                         {"updatedAfter", "2023-06-01T00:00:00+08:00"},
                         {"lastNObservations", "2"}});
   ASSERT_TRUE(ok.ok()) << ok.status();
   EXPECT_EQ(*ok->updated_after, 1685548800);
+}
+
+TEST(SdmxColumnsTest, AttributesAndMeasuresChooseTheColumns) {
+  const std::vector<Observation> one = {Obs("FAI_YTD", "2023-05", "10")};
+  auto none = Parse("*", {{"attributes", "none"}});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(ToCsv(one, none->columns, CsvFormat{}, kCity, "zh"),
+            "STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE\r\n"
+            "dataflow,SAIMA:FAI(1.0.0),I,M,331181,FAI_YTD,2023-05,10\r\n");
+  auto some = Parse("*", {{"attributes", "OBS_STATUS"}, {"measures", "none"}});
+  ASSERT_TRUE(some.ok());
+  EXPECT_EQ(ToCsv(one, some->columns, CsvFormat{}, kCity, "zh"),
+            "STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_STATUS\r\n"
+            "dataflow,SAIMA:FAI(1.0.0),I,M,331181,FAI_YTD,2023-05,A\r\n");
+  EXPECT_EQ(Parse("*", {{"attributes", "dsd"}, {"measures", "all"}})->columns, DataQuery{}.columns);
 }
 
 TEST(SdmxFirstLastTest, KeepsTheFirstAndLastOfEachSeries) {
@@ -156,7 +174,7 @@ TEST(SdmxCsvTest, ObservationsFollowSdmxCsv2WithCrlf) {
   *hightech->mutable_yoy_growth() = stats::MakeRate(-35, 1000);
   auto observations = ObservationsOf(kCity, city);
   ASSERT_EQ(observations.size(), 4u);
-  EXPECT_EQ(ToCsv(observations, CsvFormat{}, kCity, "zh"),
+  EXPECT_EQ(ToCsv(observations, DataQuery{}.columns, CsvFormat{}, kCity, "zh"),
             "STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,UNIT_MULT,"
             "OBS_STATUS\r\n"
             "dataflow,SAIMA:FAI(1.0.0),I,M,331181,FAI_YTD,2023-05,2987000000,CNY,0,A\r\n"
@@ -170,7 +188,7 @@ TEST(SdmxCsvTest, ObservationsFollowSdmxCsv2WithCrlf) {
 TEST(SdmxCsvTest, LabelsAndKeysFromTheAcceptHeader) {
   auto both = NegotiateCsv("application/vnd.sdmx.data+csv;version=2.0.0;labels=both;keys=series");
   ASSERT_TRUE(both.ok());
-  const std::string csv = ToCsv({Obs("FAI_YTD", "2023-05", "10")}, *both, kCity, "zh");
+  const std::string csv = ToCsv({Obs("FAI_YTD", "2023-05", "10")}, DataQuery{}.columns, *both, kCity, "zh");
   EXPECT_EQ(csv,
             "STRUCTURE,STRUCTURE_ID,ACTION,SERIES_KEY,FREQ: 频率,REF_AREA: 地区,INDICATOR: 指标,TIME_PERIOD: 时期,"
             "OBS_VALUE: 观测值,UNIT_MEASURE: 计量单位,UNIT_MULT: 单位乘数,OBS_STATUS: 观测值状态\r\n"
@@ -178,7 +196,7 @@ TEST(SdmxCsvTest, LabelsAndKeysFromTheAcceptHeader) {
             "FAI_YTD: 固定资产投资自年初累计完成额,2023-05,10,CNY: 元,0: 个,A: 正常值\r\n");
   auto names = NegotiateCsv("text/csv;labels=name;keys=obs");
   ASSERT_TRUE(names.ok());
-  const std::string english = ToCsv({Obs("FAI_YTD", "2023-05", "10")}, *names, kCity, "en");
+  const std::string english = ToCsv({Obs("FAI_YTD", "2023-05", "10")}, DataQuery{}.columns, *names, kCity, "en");
   EXPECT_NE(english.find(",OBS_KEY,Frequency,"), std::string::npos) << english;
   EXPECT_NE(english.find(",M.331181.FAI_YTD.2023-05,Monthly,Longquan,"), std::string::npos) << english;
 }
