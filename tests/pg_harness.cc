@@ -40,6 +40,20 @@ std::string AsPostgres(const std::string& command) {
   std::abort();
 }
 
+// The services' roles and schemas (deploy/sql/roles.sql), as the superuser at `url`.
+void ApplyRoles(const std::string& url) {
+  std::ifstream roles(SAIMA_SOURCE_DIR "/deploy/sql/roles.sql");
+  std::stringstream sql;
+  sql << roles.rdbuf();
+  try {
+    pqxx::connection admin(url);
+    pqxx::nontransaction txn(admin);
+    txn.exec(sql.str());
+  } catch (const std::exception& e) {
+    Die(absl::StrCat("roles.sql failed: ", e.what()));
+  }
+}
+
 }  // namespace
 
 int Run(const std::string& command) { return std::system(command.c_str()); }
@@ -77,16 +91,7 @@ PgHarness::PgHarness() {
   } catch (const std::exception& e) {
     Die(absl::StrCat("cannot create database: ", e.what()));
   }
-  std::ifstream roles(SAIMA_SOURCE_DIR "/deploy/sql/roles.sql");
-  std::stringstream sql;
-  sql << roles.rdbuf();
-  try {
-    pqxx::connection admin(Url("postgres"));
-    pqxx::nontransaction txn(admin);
-    txn.exec(sql.str());
-  } catch (const std::exception& e) {
-    Die(absl::StrCat("roles.sql failed: ", e.what()));
-  }
+  ApplyRoles(Url("postgres"));
 }
 
 namespace {
@@ -176,16 +181,7 @@ PgHarness::PgHarness(Formation) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  std::ifstream roles(SAIMA_SOURCE_DIR "/deploy/sql/roles.sql");
-  std::stringstream sql;
-  sql << roles.rdbuf();
-  try {
-    pqxx::connection admin(Url("postgres"));
-    pqxx::nontransaction txn(admin);
-    txn.exec(sql.str());
-  } catch (const std::exception& e) {
-    Die(absl::StrCat("roles.sql failed: ", e.what()));
-  }
+  ApplyRoles(Url("postgres"));
 }
 
 int PgHarness::PrimaryPort() const {
