@@ -222,7 +222,7 @@ std::optional<Period> UpperPeriod(const std::string& month) {
   return Period::Parse(month);
 }
 
-constexpr int kMaxPeriods = 120;     // ten years of months in one query
+constexpr size_t kMaxPeriods = 120;  // ten years of months in one query
 constexpr int kEmptyRunToStop = 24;  // going back without a lower bound: stop after two empty years
 
 }  // namespace
@@ -262,14 +262,15 @@ void HttpEdge::HandleSdmx(const HttpRequest& request, const Admission& admission
     return absl::OkStatus();
   };
   if (upper && lower) {
-    int count = 0;
+    std::vector<Period> periods;
     for (Period p = *lower; !(*upper < p); p = p.Next()) {
-      if (++count > kMaxPeriods) {
+      if (periods.size() == kMaxPeriods) {
         return WriteError(InvalidField("c[TIME_PERIOD]", "may span at most 120 periods", "时间范围最多 120 个月"),
                           response);
       }
+      periods.push_back(p);
     }
-    for (Period p = *lower; !(*upper < p); p = p.Next()) {
+    for (const Period& p : periods) {
       bool had_data = false;
       if (auto s = take(p, &had_data); !s.ok()) return WriteError(s, response);
     }
@@ -278,7 +279,7 @@ void HttpEdge::HandleSdmx(const HttpRequest& request, const Admission& admission
     bool found = false;
     int empty_run = 0;
     Period p = *upper;
-    for (int i = 0; i < kMaxPeriods && !(found && empty_run >= kEmptyRunToStop); ++i, p = p.Previous()) {
+    for (size_t i = 0; i < kMaxPeriods && !(found && empty_run >= kEmptyRunToStop); ++i, p = p.Previous()) {
       bool had_data = false;
       if (auto s = take(p, &had_data); !s.ok()) return WriteError(s, response);
       found = found || had_data;

@@ -377,21 +377,37 @@ std::vector<Observation> KeepFirstLast(const DataQuery& query, std::vector<Obser
   return out;
 }
 
-absl::StatusOr<CsvFormat> NegotiateCsv(const std::string& accept) {
-  if (accept.empty()) return CsvFormat{};
+std::vector<MediaRange> MediaRanges(const std::string& accept) {
+  std::vector<MediaRange> out;
   for (absl::string_view range : absl::StrSplit(accept, ',', absl::SkipWhitespace())) {
     std::vector<std::string> parts = absl::StrSplit(range, ';', absl::SkipWhitespace());
     if (parts.empty()) continue;  // ";;" names no media type
-    const std::string type = absl::AsciiStrToLower(absl::StripAsciiWhitespace(parts[0]));
+    MediaRange r{absl::AsciiStrToLower(absl::StripAsciiWhitespace(parts[0])), {}};
+    bool wanted = !r.type.empty();
+    for (size_t i = 1; i < parts.size(); ++i) {
+      std::pair<std::string, std::string> p = absl::StrSplit(absl::StripAsciiWhitespace(parts[i]), '=');
+      double q = 1;
+      if (p.first != "q") {
+        r.parameters.push_back(std::move(p));
+      } else if (!absl::SimpleAtod(p.second, &q) || q <= 0) {
+        wanted = false;
+      }
+    }
+    if (wanted) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+absl::StatusOr<CsvFormat> NegotiateCsv(const std::string& accept) {
+  if (accept.empty()) return CsvFormat{};
+  for (const MediaRange& range : MediaRanges(accept)) {
+    const std::string& type = range.type;
     CsvFormat format;
     bool acceptable = type == "*/*" || type == "text/*" || type == "application/*" || type == "text/csv" ||
                       type == "application/vnd.sdmx.data+csv";
-    for (size_t i = 1; i < parts.size() && acceptable; ++i) {
-      std::pair<std::string, std::string> p = absl::StrSplit(absl::StripAsciiWhitespace(parts[i]), '=');
-      if (p.first == "q") {
-        double q = 1;
-        acceptable = absl::SimpleAtod(p.second, &q) && q > 0;
-      } else if (p.first == "version") {
+    for (const auto& p : range.parameters) {
+      if (!acceptable) break;
+      if (p.first == "version") {
         acceptable = type == "application/vnd.sdmx.data+csv" && (p.second == "2.0.0" || p.second == "2.0");
       } else if (p.first == "labels") {
         acceptable = p.second == "id" || p.second == "name" || p.second == "both";
@@ -430,13 +446,14 @@ std::string ToCsv(const std::vector<Observation>& observations, const std::vecto
   };
   line(header);
   const std::string flow = absl::StrCat(kAgency, ":", kFlow, "(", kVersion, ")");
+  const CodeNames code_names(settings);
   for (const Observation& o : observations) {
     std::vector<std::string> row = {"dataflow", names ? label(flow, in(FlowName())) : flow, "I"};
     if (format.keys == "series" || format.keys == "both") row.push_back(o.SeriesKey());
     if (format.keys == "obs" || format.keys == "both") row.push_back(o.SeriesKey() + "." + o.time_period);
     for (const std::string& c : columns) {
       const std::string value = o.Get(c);
-      auto name = names ? CodeName(settings, c, value) : std::nullopt;
+      const Name* name = names ? code_names.Find(c, value) : nullptr;
       row.push_back(name ? label(value, in(*name)) : value);
     }
     line(row);

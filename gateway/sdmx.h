@@ -80,6 +80,14 @@ std::vector<Observation> ObservationsOf(const Settings& settings,
 // Keeps the first and last N observations of each series (by TIME_PERIOD) when the query asks for them.
 std::vector<Observation> KeepFirstLast(const DataQuery& query, std::vector<Observation> observations);
 
+// The media ranges of an Accept header, in order: each type in lower case with its parameters (other than q).
+// Ranges that name no type, or whose q is not a positive number (q=0: "not this"), are left out.
+struct MediaRange {
+  std::string type;
+  std::vector<std::pair<std::string, std::string>> parameters;
+};
+std::vector<MediaRange> MediaRanges(const std::string& accept);
+
 // How SDMX-CSV 2.0 is asked for in the Accept header: labels (id, name, both) and keys (none, obs, series,
 // both). NOT_ACCEPTABLE (406) when no media range accepts SDMX-CSV 2.0.0.
 struct CsvFormat {

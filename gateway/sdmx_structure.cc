@@ -538,17 +538,21 @@ Name ComponentName(const std::string& component) {
 
 Name FlowName() { return {"固定资产投资主要指标(月度)", "Fixed-asset investment, main indicators (monthly)"}; }
 
-std::optional<Name> CodeName(const Settings& settings, const std::string& component, const std::string& code) {
+CodeNames::CodeNames(const Settings& settings) {
+  std::map<std::string, const Artefact*> codelists;
+  const std::vector<Artefact> all = Catalogue(settings);
+  for (const Artefact& a : all) codelists[a.id] = &a;
   for (const Component& c : kDsdComponents) {
-    if (c.id != component || !*c.codelist) continue;
-    for (const Artefact& a : Catalogue(settings)) {
-      if (a.id != c.codelist) continue;
-      for (const Code& item : a.items) {
-        if (item.id == code) return item.name;
-      }
-    }
+    if (!*c.codelist) continue;
+    for (const Code& item : codelists.at(c.codelist)->items) names_[c.id][item.id] = item.name;
   }
-  return std::nullopt;
+}
+
+const Name* CodeNames::Find(const std::string& component, const std::string& code) const {
+  auto codes = names_.find(component);
+  if (codes == names_.end()) return nullptr;
+  auto name = codes->second.find(code);
+  return name == codes->second.end() ? nullptr : &name->second;
 }
 
 absl::StatusOr<StructureQuery> ParseStructureQuery(const std::vector<std::string>& path,
@@ -599,10 +603,8 @@ absl::StatusOr<StructureQuery> ParseStructureQuery(const std::vector<std::string
 
 absl::StatusOr<StructureFormat> NegotiateStructure(const std::string& accept) {
   if (accept.empty()) return StructureFormat::kJson;
-  for (absl::string_view range : absl::StrSplit(accept, ',', absl::SkipWhitespace())) {
-    std::vector<std::string> parts = absl::StrSplit(range, ';', absl::SkipWhitespace());
-    if (parts.empty()) continue;  // ";;" names no media type
-    const std::string type = absl::AsciiStrToLower(absl::StripAsciiWhitespace(parts[0]));
+  for (const MediaRange& range : MediaRanges(accept)) {
+    const std::string& type = range.type;
     // 0: not a structure format; 1: SDMX-JSON 2.0.0; 2: SDMX-ML 3.0.0.
     int format = 0;
     if (type == "*/*" || type == "application/*" || type == "application/json" ||
@@ -611,10 +613,8 @@ absl::StatusOr<StructureFormat> NegotiateStructure(const std::string& accept) {
     } else if (type == "application/xml" || type == "text/xml" || type == "application/vnd.sdmx.structure+xml") {
       format = 2;
     }
-    for (size_t i = 1; i < parts.size() && format != 0; ++i) {
-      std::pair<std::string, std::string> p = absl::StrSplit(absl::StripAsciiWhitespace(parts[i]), '=');
+    for (const auto& p : range.parameters) {
       if (p.first == "version" && p.second != (format == 1 ? "2.0.0" : "3.0.0")) format = 0;
-      if (p.first == "q" && (p.second == "0" || p.second == "0.0" || p.second == "0.000")) format = 0;
     }
     if (format != 0) return format == 1 ? StructureFormat::kJson : StructureFormat::kXml;
   }

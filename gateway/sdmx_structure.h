@@ -7,7 +7,7 @@
 // SAIMA:DSD_FAI, the concept scheme SAIMA:CS_FAI and the codelists CL_FREQ, CL_AREA, CL_INDICATOR,
 // CL_UNIT_MEASURE, CL_UNIT_MULT and CL_OBS_STATUS, all version 1.0.0, every name in zh and en.
 
-#include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,9 +25,16 @@ struct Name {
 std::string IndicatorCode(::saima::stats::v1::Category category);
 Name ComponentName(const std::string& component);  // a concept's name
 Name FlowName();
-// The name of a component's code, e.g. ("INDICATOR", "FAI_YTD"); nullopt for a component without a codelist or
-// an unknown code.
-std::optional<Name> CodeName(const Settings& settings, const std::string& component, const std::string& code);
+// The names of every component's codes, from the codelists (built once, for a message).
+class CodeNames {
+ public:
+  explicit CodeNames(const Settings& settings);
+  // e.g. ("INDICATOR", "FAI_YTD"); null for a component without a codelist or an unknown code.
+  const Name* Find(const std::string& component, const std::string& code) const;
+
+ private:
+  std::map<std::string, std::map<std::string, Name>> names_;
+};
 
 struct StructureQuery {
   std::string type;     // dataflow, datastructure, conceptscheme, codelist or *
