@@ -153,20 +153,14 @@ absl::Status Parse(const std::string& xml, void* data, XML_StartElementHandler s
   return absl::OkStatus();
 }
 
-}  // namespace
+using Archive = std::unique_ptr<zip_t, int (*)(zip_t*)>;
 
-absl::StatusOr<std::vector<CsvRow>> ReadXlsx(const std::string& path) {
-  int error = 0;
-  std::unique_ptr<zip_t, int (*)(zip_t*)> archive(zip_open(path.c_str(), ZIP_RDONLY, &error), zip_close);
-  if (!archive) {
-    return Error(absl::StatusCode::kInvalidArgument, absl::StrCat(path, " is not an .xlsx workbook"),
-                 absl::StrCat(path, " 不是 .xlsx 工作簿"));
-  }
+absl::StatusOr<std::vector<CsvRow>> ReadSheet(zip_t* archive, const std::string& path) {
   SharedStrings shared;
-  if (auto xml = ReadEntry(archive.get(), "xl/sharedStrings.xml"); xml.ok()) {
+  if (auto xml = ReadEntry(archive, "xl/sharedStrings.xml"); xml.ok()) {
     if (absl::Status s = Parse(*xml, &shared, SharedStart, SharedEnd, SharedText); !s.ok()) return s;
   }
-  auto sheet_xml = ReadEntry(archive.get(), "xl/worksheets/sheet1.xml");
+  auto sheet_xml = ReadEntry(archive, "xl/worksheets/sheet1.xml");
   if (!sheet_xml.ok()) {
     return Error(absl::StatusCode::kInvalidArgument, absl::StrCat(path, " has no first worksheet"),
                  absl::StrCat(path, " 中没有工作表"));
@@ -193,6 +187,32 @@ absl::StatusOr<std::vector<CsvRow>> ReadXlsx(const std::string& path) {
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<CsvRow>> ReadXlsx(const std::string& path) {
+  int error = 0;
+  Archive archive(zip_open(path.c_str(), ZIP_RDONLY, &error), zip_close);
+  if (!archive) {
+    return Error(absl::StatusCode::kInvalidArgument, absl::StrCat(path, " is not an .xlsx workbook"),
+                 absl::StrCat(path, " 不是 .xlsx 工作簿"));
+  }
+  return ReadSheet(archive.get(), path);
+}
+
+absl::StatusOr<std::vector<CsvRow>> ReadXlsxBytes(const std::string& bytes, const std::string& name) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+  Archive archive(source == nullptr ? nullptr : zip_open_from_source(source, ZIP_RDONLY, &error), zip_close);
+  zip_error_fini(&error);
+  if (!archive) {
+    if (source != nullptr) zip_source_free(source);
+    return Error(absl::StatusCode::kInvalidArgument, absl::StrCat(name, " is not an .xlsx workbook"),
+                 absl::StrCat(name, " 不是 .xlsx 工作簿"));
+  }
+  return ReadSheet(archive.get(), name);
 }
 
 }  // namespace saima

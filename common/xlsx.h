@@ -15,6 +15,8 @@ namespace saima {
 
 // INVALID_ARGUMENT when the file is not a readable workbook.
 absl::StatusOr<std::vector<CsvRow>> ReadXlsx(const std::string& path);
+// The same for a workbook's bytes (an upload); `name` names it in the errors.
+absl::StatusOr<std::vector<CsvRow>> ReadXlsxBytes(const std::string& bytes, const std::string& name);
 
 }  // namespace saima
 

@@ -63,6 +63,7 @@ void Gateway::RegisterMethods(LocalMethods& methods) {
   methods.Add(gw_service + "GetDispatchAgenda", this, &Gateway::GetDispatchAgenda);
   methods.Add(gw_service + "ExportDispatchAgenda", this, &Gateway::ExportDispatchAgenda);
   methods.Add(gw_service + "ExportVerificationFlags", this, &Gateway::ExportVerificationFlags);
+  methods.Add(gw_service + "ImportMonthlyReportsFile", this, &Gateway::ImportMonthlyReportsFile);
   methods.Add(gw_service + "GetQuarterlyAnalysis", this, &Gateway::GetQuarterlyAnalysis);
   methods.Add(gw_service + "ExportQuarterlyAnalysis", this, &Gateway::ExportQuarterlyAnalysis);
   methods.Add(gw_service + "GetAnnualSummary", this, &Gateway::GetAnnualSummary);

@@ -68,6 +68,9 @@ class Gateway {
                                                                   const gw::GetDispatchAgendaRequest& request);
   absl::StatusOr<gw::ExportDispatchAgendaResponse> ExportDispatchAgenda(const CallInfo& call,
                                                                         const gw::ExportDispatchAgendaRequest& request);
+  // Monthly figures from an uploaded CSV or XLSX file (monthly_import.cc), streamed to stats as saimactl does.
+  absl::StatusOr<gw::ImportMonthlyReportsFileResponse> ImportMonthlyReportsFile(
+      const CallInfo& call, const gw::ImportMonthlyReportsFileRequest& request);
   absl::StatusOr<gw::ExportVerificationFlagsResponse> ExportVerificationFlags(
       const CallInfo& call, const gw::ExportVerificationFlagsRequest& request);
   absl::StatusOr<gw::GetQuarterlyAnalysisResponse> GetQuarterlyAnalysis(const CallInfo& call,

@@ -18,6 +18,7 @@
 #include "common/status.h"
 #include "gateway/sdmx.h"
 #include "gateway/sdmx_structure.h"
+#include "gateway/web_session.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "nlohmann/json.hpp"
 
@@ -136,16 +137,23 @@ void HttpEdge::Handle(const HttpRequest& request, HttpResponse* response) {
     if (absl::Status s = BuildRequest(route, state.resolution.bindings, request, in.get()); !s.ok()) {
       return WriteError(s, response);
     }
+    const std::string& method = route.rpc->method->full_name();
+    const bool cookie_session = UsesCookieSession(request, method);
+    if (cookie_session) TakeRefreshCookie(request, method, in.get());
     grpc::ByteBuffer bytes;
     bool own = false;
     (void)grpc::SerializationTraits<Message>::Serialize(*in, &bytes, &own);
     auto answer = RunUnary(parts_, state.admission, bytes);
-    if (!answer.ok()) return WriteError(answer.status(), response);
+    if (!answer.ok()) {
+      if (cookie_session) AnswerRefreshCookie(method, false, nullptr, response);
+      return WriteError(answer.status(), response);
+    }
     std::unique_ptr<Message> out(factory->GetPrototype(route.rpc->method->output_type())->New());
     if (!grpc::SerializationTraits<Message>::Deserialize(&*answer, out.get()).ok()) {
       return WriteError(Error(absl::StatusCode::kInternal, "the service's answer cannot be parsed", "系统内部错误"),
                         response);
     }
+    if (cookie_session) AnswerRefreshCookie(method, true, out.get(), response);
     return WriteResponse(route, *out, response);
   }
   if (request.path == "/healthz" && request.method == "GET") {

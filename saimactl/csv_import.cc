@@ -1,5 +1,6 @@
 #include "saimactl/csv_import.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -13,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "common/digest.h"
 #include "common/names.h"
+#include "common/status.h"
 #include "common/xlsx.h"
 #include "services/registry/ruku_rules.h"
 
@@ -70,10 +72,87 @@ absl::StatusOr<std::vector<CsvRow>> ReadTable(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   bool converted = false;
-  auto utf8 = CsvTextAsUtf8(text.str(), &converted);
-  if (!utf8.ok()) return utf8.status();
+  auto table = ReadTableBytes(text.str(), path, &converted);
   if (converted) std::cerr << "注意: " << path << " 不是 UTF-8 编码，已按 GB18030(中文版 Excel 的 CSV)读取\n";
+  return table;
+}
+
+absl::StatusOr<std::vector<CsvRow>> ReadTableBytes(const std::string& bytes, const std::string& name, bool* converted) {
+  *converted = false;
+  // An .xlsx workbook is a zip archive: by its name or its first bytes.
+  if (absl::EndsWith(name, ".xlsx") || absl::StartsWith(bytes, "PK\x03\x04")) return ReadXlsxBytes(bytes, name);
+  auto utf8 = CsvTextAsUtf8(bytes, converted);
+  if (!utf8.ok()) return utf8.status();
   return ParseCsv(*utf8);
+}
+
+namespace {
+
+// The file's column of a field stats names in a refused row.
+std::string MonthlyColumnOf(const std::string& field) {
+  static const std::map<std::string, std::string> columns = {
+      {"report.project_id", "项目代码"},
+      {"report.period", "报告期"},
+      {"report.month_yuan", "本月完成投资(元)"},
+      {"report.ytd_yuan", "自年初累计(元)"},
+      {"report.ytd_breakdown.construction_yuan", "建筑工程(元)"},
+      {"report.ytd_breakdown.installation_yuan", "安装工程(元)"},
+      {"report.ytd_breakdown.equipment_yuan", "设备工器具购置(元)"},
+      {"report.ytd_breakdown.other_yuan", "其他费用(元)"},
+      {"report.since_start_yuan", "自开始建设累计(元)"},
+      {"report.explanation", "说明"}};
+  auto it = columns.find(field);
+  return it == columns.end() ? field : it->second;
+}
+
+}  // namespace
+
+absl::StatusOr<MonthlyImport> ImportMonthlyTable(::saima::stats::v1::StatsService::Stub& stats,
+                                                 grpc::ClientContext* context, const std::vector<CsvRow>& table,
+                                                 const std::map<std::string, int64_t>& ids, bool import_valid_rows,
+                                                 const std::function<void(size_t, size_t)>& progress) {
+  namespace st = ::saima::stats::v1;
+  auto rows = ParseMonthlyCsv(table);
+  if (!rows.ok()) return rows.status();
+  MonthlyImport result;
+  result.rows = rows->size();
+  std::vector<int> lines;  // file line of each streamed row
+  st::ImportMonthlyReportsResponse response;
+  auto writer = stats.ImportMonthlyReports(context, &response);
+  st::ImportMonthlyReportsRequest message;
+  message.set_import_valid_rows(import_valid_rows);
+  for (size_t i = 0; i < rows->size(); ++i) {
+    auto& row = (*rows)[i];
+    if (row.errors.empty()) {
+      if (auto it = ids.find(row.value.project_code); it == ids.end()) {
+        row.errors.push_back(
+            {row.line, "项目代码", absl::StrCat("项目代码 ", row.value.project_code, " 未在项目库中登记")});
+      } else {
+        *message.add_reports() = row.value.report;
+        message.mutable_reports()->rbegin()->set_project_id(it->second);
+        lines.push_back(row.line);
+      }
+    }
+    if (!row.errors.empty()) result.local_errors = true;
+    result.errors.insert(result.errors.end(), row.errors.begin(), row.errors.end());
+    if (message.reports_size() >= 1000 || i + 1 == rows->size()) {
+      writer->Write(message);
+      message.Clear();
+    }
+    if (progress) progress(i + 1, rows->size());
+  }
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  if (!status.ok()) return FromGrpcStatus(status);
+  for (const auto& e : response.errors()) {
+    const int line = e.row() >= 1 && e.row() <= static_cast<int64_t>(lines.size()) ? lines[e.row() - 1] : 0;
+    result.errors.push_back(
+        {line, MonthlyColumnOf(e.field()), e.localized_rule().empty() ? e.rule() : e.localized_rule()});
+  }
+  std::stable_sort(result.errors.begin(), result.errors.end(),
+                   [](const RowError& a, const RowError& b) { return a.line < b.line; });
+  result.imported = response.rows_imported();
+  return result;
 }
 
 std::string ProjectsCsvHeader() { return absl::StrJoin(ProjectColumns(), ","); }

@@ -4,13 +4,15 @@
 // Reading units, projects and statistics from the CSV or XLSX files officials keep (Chinese headers and values). Each
 // data row becomes a request or a list of errors naming the row, the column and the rule.
 
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/csv.h"
 #include "saima/registry/v1/registry.pb.h"
-#include "saima/stats/v1/stats.pb.h"
+#include "saima/stats/v1/stats.grpc.pb.h"
 
 namespace saima::ctl {
 
@@ -79,6 +81,22 @@ bool ParsePercentMilli(const std::string& text, int64_t* out);
 
 // The rows of a .csv or .xlsx file (by its name), first row the header.
 absl::StatusOr<std::vector<CsvRow>> ReadTable(const std::string& path);
+// The same for a file's bytes (an upload named `name`); *converted says a CSV was read as GB18030.
+absl::StatusOr<std::vector<CsvRow>> ReadTableBytes(const std::string& bytes, const std::string& name, bool* converted);
+
+// A monthly figures file imported through stats' ImportMonthlyReports stream (saimactl and the gateway's upload).
+struct MonthlyImport {
+  size_t rows = 0;               // data rows of the file
+  int64_t imported = 0;          // rows stored
+  std::vector<RowError> errors;  // by line
+  bool local_errors = false;     // some rows were refused before sending (not sent)
+};
+// `ids` maps 项目代码 to project ids (the caller's view); `context` carries the caller. Refused rows (by the file's
+// rules, an unknown code, or stats' rules) come back with their line and column; a failed call is the status.
+absl::StatusOr<MonthlyImport> ImportMonthlyTable(::saima::stats::v1::StatsService::Stub& stats,
+                                                 grpc::ClientContext* context, const std::vector<CsvRow>& table,
+                                                 const std::map<std::string, int64_t>& ids, bool import_valid_rows,
+                                                 const std::function<void(size_t, size_t)>& progress = nullptr);
 
 // The header line of a projects file, for writing one.
 std::string ProjectsCsvHeader();

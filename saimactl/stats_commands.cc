@@ -171,63 +171,18 @@ int ImportPlans(Client& client, const std::vector<CsvRow>& table) {
                      });
 }
 
-std::string MonthlyColumnOf(const std::string& field) {
-  static const std::map<std::string, std::string> columns = {
-      {"report.project_id", "项目代码"},
-      {"report.period", "报告期"},
-      {"report.month_yuan", "本月完成投资(元)"},
-      {"report.ytd_yuan", "自年初累计(元)"},
-      {"report.ytd_breakdown.construction_yuan", "建筑工程(元)"},
-      {"report.ytd_breakdown.installation_yuan", "安装工程(元)"},
-      {"report.ytd_breakdown.equipment_yuan", "设备工器具购置(元)"},
-      {"report.ytd_breakdown.other_yuan", "其他费用(元)"},
-      {"report.since_start_yuan", "自开始建设累计(元)"},
-      {"report.explanation", "说明"}};
-  auto it = columns.find(field);
-  return it == columns.end() ? field : it->second;
-}
-
 // Streams the rows to stats through the gateway; one bad row imports nothing unless --import_valid_rows.
 int ImportMonthly(Client& client, const std::vector<CsvRow>& table) {
-  auto rows = ParseMonthlyCsv(table);
-  if (!rows.ok()) return Fail(rows.status());
   auto ids = ProjectIdsByCode(client);
   if (!ids.ok()) return Fail(ids.status());
-  std::vector<RowError> errors;
-  std::vector<int> lines;  // file line of each streamed row
   auto context = client.Context(std::chrono::seconds(600));
-  st::ImportMonthlyReportsResponse response;
-  auto writer = client.stats().ImportMonthlyReports(context.get(), &response);
-  st::ImportMonthlyReportsRequest message;
-  message.set_import_valid_rows(absl::GetFlag(FLAGS_import_valid_rows));
-  bool local_errors = false;
-  for (size_t i = 0; i < rows->size(); ++i) {
-    auto& row = (*rows)[i];
-    int64_t id = 0;
-    if (row.errors.empty() && Resolve(*ids, row, row.value.project_code, &id)) {
-      *message.add_reports() = row.value.report;
-      message.mutable_reports()->rbegin()->set_project_id(id);
-      lines.push_back(row.line);
-    }
-    if (!row.errors.empty()) local_errors = true;
-    errors.insert(errors.end(), row.errors.begin(), row.errors.end());
-    if (message.reports_size() >= 1000 || i + 1 == rows->size()) {
-      writer->Write(message);
-      message.Clear();
-    }
-    Progress(i + 1, rows->size());
-  }
-  writer->WritesDone();
-  absl::Status status = FromGrpcStatus(writer->Finish());
-  if (!status.ok()) return Fail(status);
-  for (const auto& e : response.errors()) {
-    const int line = e.row() >= 1 && e.row() <= static_cast<int64_t>(lines.size()) ? lines[e.row() - 1] : 0;
-    errors.push_back({line, MonthlyColumnOf(e.field()), e.localized_rule().empty() ? e.rule() : e.localized_rule()});
-  }
-  if (local_errors && !absl::GetFlag(FLAGS_import_valid_rows) && response.rows_imported() > 0) {
+  auto result =
+      ImportMonthlyTable(client.stats(), context.get(), table, *ids, absl::GetFlag(FLAGS_import_valid_rows), Progress);
+  if (!result.ok()) return Fail(result.status());
+  if (result->local_errors && !absl::GetFlag(FLAGS_import_valid_rows) && result->imported > 0) {
     std::cerr << "注意: 本地校验失败的行未发送\n";
   }
-  return Report("月报", rows->size(), response.rows_imported(), errors);
+  return Report("月报", result->rows, result->imported, result->errors);
 }
 
 int ImportPeers(Client& client, const std::vector<CsvRow>& table) {

@@ -80,6 +80,9 @@ pb::Document DocumentFromRow(const pqxx::row& r) {
   d.set_explanation(r["explanation"].c_str());
   d.set_taken_at(r["taken_at"].c_str());
   d.set_taken_place(r["taken_place"].c_str());
+  d.set_file_name(r["file_name"].c_str());
+  d.set_media_type(r["media_type"].c_str());
+  d.set_size_bytes(r["size_bytes"].as<int64_t>());
   return d;
 }
 
@@ -169,8 +172,15 @@ std::vector<NamedStatement> RegistryStatements() {
       {"document_by_request", "SELECT * FROM registry.documents WHERE request_id = $1"},
       {"insert_document",
        "INSERT INTO registry.documents (project_id, type, number, issuer, issued_date, content_sha256, "
-       "storage_ref, explanation, taken_at, taken_place, request_id) "
-       "VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, $11) RETURNING *"},
+       "storage_ref, explanation, taken_at, taken_place, request_id, file_name, media_type, size_bytes) "
+       "VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *"},
+      {"insert_document_file",
+       "INSERT INTO registry.document_files (sha256, content, size_bytes) VALUES ($1, $2::bytea, "
+       "octet_length($2::bytea)) "
+       "ON CONFLICT (sha256) DO NOTHING"},
+      {"document_file",
+       "SELECT d.*, f.content FROM registry.documents d JOIN registry.document_files f ON f.sha256 = d.content_sha256 "
+       "WHERE d.document_id = $1 AND d.storage_ref = 'saima:sha256:' || f.sha256"},
       {"list_documents", "SELECT * FROM registry.documents WHERE project_id = $1 ORDER BY document_id"},
       {"started_not_ruku",
        absl::StrCat("SELECT doc FROM registry.projects WHERE stage IN (", pb::PROJECT_STAGE_CONSTRUCTION, ", ",
@@ -534,8 +544,8 @@ absl::StatusOr<std::vector<pb::Milestone>> PgRegistryStore::ListMilestones(const
   return out;
 }
 
-absl::StatusOr<pb::Document> PgRegistryStore::AddDocument(const pb::Document& d, const ChangeOrigin& origin,
-                                                          absl::Time deadline) {
+absl::StatusOr<pb::Document> PgRegistryStore::AddDocument(const pb::Document& d, const std::string* content,
+                                                          const ChangeOrigin& origin, absl::Time deadline) {
   pb::Document stored;
   int64_t revision = 0;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
@@ -548,16 +558,38 @@ absl::StatusOr<pb::Document> PgRegistryStore::AddDocument(const pb::Document& d,
     }
     revision = NextRevision(txn);
     if (absl::Status s = CheckProjectExists(txn, d.project_id(), "document.project_id"); !s.ok()) return s;
-    stored = DocumentFromRow(txn.exec_prepared1("insert_document", d.project_id(), static_cast<int>(d.type()),
-                                                d.number(), d.issuer(), NullIfEmpty(d.issued_date()),
-                                                d.content_sha256(), d.storage_ref(), d.explanation(), d.taken_at(),
-                                                d.taken_place(), NullIfEmpty(origin.request_id)));
+    if (content != nullptr) {
+      txn.exec_prepared("insert_document_file", d.content_sha256(),
+                        pqxx::binarystring(content->data(), content->size()));
+    }
+    stored = DocumentFromRow(txn.exec_prepared1(
+        "insert_document", d.project_id(), static_cast<int>(d.type()), d.number(), d.issuer(),
+        NullIfEmpty(d.issued_date()), d.content_sha256(), d.storage_ref(), d.explanation(), d.taken_at(),
+        d.taken_place(), NullIfEmpty(origin.request_id), d.file_name(), d.media_type(), d.size_bytes()));
     RecordChange(txn, revision, d.project_id(), pb::CHANGE_KIND_DOCUMENT_ADDED, origin, "", "", ToJson(stored));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   if (revision > 0) NoteCommitted(revision);
   return stored;
+}
+
+absl::StatusOr<std::pair<pb::Document, std::string>> PgRegistryStore::GetDocumentFile(int64_t document_id,
+                                                                                      absl::Time deadline) {
+  std::pair<pb::Document, std::string> out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    auto rows = txn.exec_prepared("document_file", document_id);
+    if (rows.empty()) {
+      return Error(absl::StatusCode::kNotFound, absl::StrCat("document ", document_id, " has no stored file"),
+                   absl::StrCat("材料 ", document_id, " 没有上传的文件"));
+    }
+    out.first = DocumentFromRow(rows[0]);
+    pqxx::binarystring content(rows[0]["content"]);
+    out.second = content.str();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
 }
 
 absl::StatusOr<std::vector<pb::Document>> PgRegistryStore::ListDocuments(int64_t project_id, absl::Time deadline) {

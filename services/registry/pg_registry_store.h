@@ -46,9 +46,11 @@ class PgRegistryStore : public RegistryStore {
                                                 absl::Time deadline) override;
   absl::StatusOr<std::vector<pb::Milestone>> ListMilestones(const std::vector<int64_t>& project_ids,
                                                             absl::Time deadline) override;
-  absl::StatusOr<pb::Document> AddDocument(const pb::Document& document, const ChangeOrigin& origin,
-                                           absl::Time deadline) override;
+  absl::StatusOr<pb::Document> AddDocument(const pb::Document& document, const std::string* content,
+                                           const ChangeOrigin& origin, absl::Time deadline) override;
   absl::StatusOr<std::vector<pb::Document>> ListDocuments(int64_t project_id, absl::Time deadline) override;
+  absl::StatusOr<std::pair<pb::Document, std::string>> GetDocumentFile(int64_t document_id,
+                                                                       absl::Time deadline) override;
   absl::StatusOr<std::vector<pb::Project>> ListStartedNotRuku(const std::string& unit_id, absl::Time deadline) override;
   absl::StatusOr<pb::RukuApplication> CreateRukuApplication(const pb::RukuApplication& application,
                                                             const ChangeOrigin& origin, absl::Time deadline) override;

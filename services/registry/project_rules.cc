@@ -3,6 +3,7 @@
 #include <cctype>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/money.h"
@@ -248,6 +249,33 @@ void CheckDocument(const pb::Document& d, const std::string& prefix, Violations&
       (d.taken_at().empty() || d.taken_place().empty())) {
     v.Add(field("taken_at"), "a photo needs the time and place it was taken", "照片须注明拍摄时间和地点");
   }
+}
+
+void CheckDocumentFile(const ::saima::api::v1::File& file, const std::string& prefix, Violations& v) {
+  auto field = [&prefix](const char* name) { return absl::StrCat(prefix, ".", name); };
+  if (file.file_name().empty() || file.file_name().size() > 255) {
+    v.Add(field("file_name"), "is required, at most 255 bytes", "文件名必填，最长 255 个字节");
+  }
+  const std::string& bytes = file.content();
+  if (bytes.empty() || bytes.size() > kMaxDocumentFileBytes) {
+    v.Add(field("content"), absl::StrCat("must be 1 to ", kMaxDocumentFileBytes, " bytes"),
+          absl::StrCat("文件不能为空，且不超过 ", kMaxDocumentFileBytes >> 20, " MB"));
+    return;
+  }
+  // The signature each accepted type's files begin with.
+  static const std::pair<const char*, std::string> kSignatures[] = {
+      {"application/pdf", "%PDF-"},
+      {"image/jpeg", std::string("\xFF\xD8\xFF", 3)},
+      {"image/png", std::string("\x89PNG\r\n\x1A\n", 8)},
+  };
+  for (const auto& [type, signature] : kSignatures) {
+    if (file.content_type() != type) continue;
+    if (!absl::StartsWith(bytes, signature)) {
+      v.Add(field("content"), absl::StrCat("is not a ", type, " file"), "文件内容与文件类型不符");
+    }
+    return;
+  }
+  v.Add(field("content_type"), "must be application/pdf, image/jpeg or image/png", "只能上传 PDF、JPEG 或 PNG 文件");
 }
 
 void CheckUnit(const pb::Unit& u, const ReferenceData& ref, const std::string& prefix, Violations& v) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "saima/api/v1/annotations.pb.h"
 #include "saima/registry/v1/registry.pb.h"
 #include "services/registry/reference_data.h"
 
@@ -42,6 +43,13 @@ void CheckUpdateMask(const google::protobuf::FieldMask& mask, Violations& v);
 
 void CheckMilestone(const pb::Milestone& milestone, const std::string& prefix, Violations& v);
 void CheckDocument(const pb::Document& document, const std::string& prefix, Violations& v);
+
+// The largest file stored with a document.
+inline constexpr size_t kMaxDocumentFileBytes = 10 << 20;
+
+// A document's file: a name, a PDF, JPEG or PNG of 1 byte to kMaxDocumentFileBytes whose bytes are of the
+// declared content type (a renamed executable is refused). Violations are named "<prefix>.<field>".
+void CheckDocumentFile(const ::saima::api::v1::File& file, const std::string& prefix, Violations& v);
 void CheckUnit(const pb::Unit& unit, const ReferenceData& ref, const std::string& prefix, Violations& v);
 
 }  // namespace saima::registry

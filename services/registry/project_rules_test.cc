@@ -118,5 +118,38 @@ TEST(ProjectCheckTest, PlanningProjectNeedsNoCode) {
   EXPECT_TRUE(v.ok()) << v.ToStatus();
 }
 
+// The fields a document file's check names, for a file of `type` holding `bytes`.
+std::vector<std::string> FileViolations(const std::string& name, const std::string& type, const std::string& bytes) {
+  ::saima::api::v1::File file;
+  file.set_file_name(name);
+  file.set_content_type(type);
+  file.set_content(bytes);
+  Violations v;
+  CheckDocumentFile(file, "file", v);
+  std::vector<std::string> fields;
+  for (const auto& item : v.items()) fields.push_back(item.field);
+  return fields;
+}
+
+TEST(DocumentFileTest, TheBytesMustBeOfTheDeclaredType) {
+  const std::string pdf = "%PDF-1.7\n";
+  const std::string jpeg("\xFF\xD8\xFF\xE0", 4);
+  const std::string png("\x89PNG\r\n\x1A\n\0", 9);
+  EXPECT_TRUE(FileViolations("批复.pdf", "application/pdf", pdf).empty());
+  EXPECT_TRUE(FileViolations("现场.jpg", "image/jpeg", jpeg).empty());
+  EXPECT_TRUE(FileViolations("现场.png", "image/png", png).empty());
+  // Another type's bytes under a declared type; a page or a program however declared.
+  EXPECT_EQ(FileViolations("现场.png", "image/png", jpeg), std::vector<std::string>{"file.content"});
+  EXPECT_EQ(FileViolations("批复.pdf", "application/pdf", "<html>"), std::vector<std::string>{"file.content"});
+  EXPECT_EQ(FileViolations("a.html", "text/html", "<html>"), std::vector<std::string>{"file.content_type"});
+  EXPECT_EQ(FileViolations("a.exe", "application/octet-stream", "MZ"), std::vector<std::string>{"file.content_type"});
+  // A name, and 1 byte to 10 MB.
+  EXPECT_EQ(FileViolations("", "application/pdf", pdf), std::vector<std::string>{"file.file_name"});
+  EXPECT_EQ(FileViolations("空.pdf", "application/pdf", ""), std::vector<std::string>{"file.content"});
+  std::string largest = pdf + std::string(kMaxDocumentFileBytes - pdf.size(), ' ');
+  EXPECT_TRUE(FileViolations("大.pdf", "application/pdf", largest).empty());
+  EXPECT_EQ(FileViolations("大.pdf", "application/pdf", largest + " "), std::vector<std::string>{"file.content"});
+}
+
 }  // namespace
 }  // namespace saima::registry

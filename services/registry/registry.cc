@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/digest.h"
 #include "common/money.h"
 #include "common/names.h"
 #include "common/period.h"
@@ -113,6 +115,11 @@ absl::StatusOr<pb::CreateProjectResponse> Registry::CreateProject(const Caller& 
   project.clear_ruku_state();
   project.clear_ruku_date();
   DeriveClassification(ref_, project);
+  if (request.validate_only()) {
+    pb::CreateProjectResponse response;
+    *response.mutable_project() = std::move(project);
+    return response;
+  }
   auto stored = store_.CreateProject(project, {caller.user_id, request.request_id()}, deadline);
   if (!stored.ok()) return stored.status();
   pb::CreateProjectResponse response;
@@ -333,10 +340,34 @@ absl::StatusOr<pb::AddDocumentResponse> Registry::AddDocument(const Caller& call
                                                               const pb::AddDocumentRequest& request,
                                                               absl::Time deadline) {
   Violations v;
-  CheckDocument(request.document(), "document", v);
+  pb::Document document = request.document();
+  if (request.has_file()) {
+    CheckDocumentFile(request.file(), "file", v);
+    if (!v.ok()) return v.ToStatus();
+    const std::string sha256 = Sha256Hex(request.file().content());
+    if (!document.content_sha256().empty() && document.content_sha256() != sha256) {
+      v.Add("document.content_sha256", "differs from the SHA-256 of the file", "材料的 SHA-256 与上传的文件不符");
+    }
+    document.set_content_sha256(sha256);
+    document.set_storage_ref(absl::StrCat("saima:sha256:", sha256));
+    document.set_file_name(request.file().file_name());
+    document.set_media_type(request.file().content_type());
+    document.set_size_bytes(static_cast<int64_t>(request.file().content().size()));
+  } else {
+    // Output only: said by the stored file, never by the caller.
+    document.clear_file_name();
+    document.clear_media_type();
+    document.clear_size_bytes();
+    if (absl::StartsWith(document.storage_ref(), "saima:")) {
+      v.Add("document.storage_ref", "saima: references are made by the registry for uploaded files",
+            "存储位置不能以 saima: 开头(系统保存的文件由系统填写)");
+    }
+  }
+  CheckDocument(document, "document", v);
   if (!v.ok()) return v.ToStatus();
-  if (auto p = ProjectForWrite(caller, request.document().project_id(), deadline); !p.ok()) return p.status();
-  auto stored = store_.AddDocument(request.document(), {caller.user_id, request.request_id()}, deadline);
+  if (auto p = ProjectForWrite(caller, document.project_id(), deadline); !p.ok()) return p.status();
+  auto stored = store_.AddDocument(document, request.has_file() ? &request.file().content() : nullptr,
+                                   {caller.user_id, request.request_id()}, deadline);
   if (!stored.ok()) return stored.status();
   pb::AddDocumentResponse response;
   *response.mutable_document() = *std::move(stored);
@@ -352,6 +383,20 @@ absl::StatusOr<pb::ListDocumentsResponse> Registry::ListDocuments(const Caller& 
   if (!items.ok()) return items.status();
   pb::ListDocumentsResponse response;
   for (auto& d : *items) *response.add_documents() = std::move(d);
+  return response;
+}
+
+absl::StatusOr<pb::GetDocumentFileResponse> Registry::GetDocumentFile(const Caller& caller,
+                                                                      const pb::GetDocumentFileRequest& request,
+                                                                      absl::Time deadline) {
+  if (request.document_id() <= 0) return InvalidField("document_id", "must be a positive id", "材料编号应为正整数");
+  auto found = store_.GetDocumentFile(request.document_id(), deadline);
+  if (!found.ok()) return found.status();
+  if (absl::Status s = CheckMayReadProject(caller, found->first.project_id(), deadline); !s.ok()) return s;
+  pb::GetDocumentFileResponse response;
+  response.mutable_file()->set_file_name(found->first.file_name());
+  response.mutable_file()->set_content_type(found->first.media_type());
+  response.mutable_file()->set_content(std::move(found->second));
   return response;
 }
 

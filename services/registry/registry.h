@@ -50,6 +50,9 @@ class Registry {
                                                       absl::Time deadline);
   absl::StatusOr<pb::ListDocumentsResponse> ListDocuments(const Caller& caller, const pb::ListDocumentsRequest& request,
                                                           absl::Time deadline);
+  absl::StatusOr<pb::GetDocumentFileResponse> GetDocumentFile(const Caller& caller,
+                                                              const pb::GetDocumentFileRequest& request,
+                                                              absl::Time deadline);
 
   absl::StatusOr<pb::CreateRukuApplicationResponse> CreateRukuApplication(
       const Caller& caller, const pb::CreateRukuApplicationRequest& request, absl::Time deadline);

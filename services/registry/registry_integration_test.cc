@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/digest.h"
 #include "common/embedded.h"
 #include "common/pg.h"
 #include "common/pg_listener.h"
@@ -41,7 +42,8 @@ class RegistryTest : public ::testing::Test {
     pqxx::connection admin(PgHarness::Shared().Url("postgres"));
     pqxx::work txn(admin);
     txn.exec(
-        "TRUNCATE registry.project_changes, registry.milestones, registry.documents, registry.projects, "
+        "TRUNCATE registry.project_changes, registry.milestones, registry.documents, registry.document_files, "
+        "registry.projects, "
         "registry.units RESTART IDENTITY CASCADE");
     txn.exec("UPDATE registry.revision_counter SET value = 0");
     txn.commit();
@@ -123,6 +125,88 @@ TEST_F(RegistryTest, CreateStoresAndDerivesClassification) {
   auto read = registry_->GetProject(kLeader, get, Deadline());
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->project().SerializeAsString(), created->SerializeAsString());
+}
+
+TEST_F(RegistryTest, DocumentWithItsFileIsStoredCheckedAndServedToThoseWhoMayRead) {
+  pb::Project own = ValidProject();
+  own.set_unit_id("331181001");
+  auto created = Create(own);
+  ASSERT_TRUE(created.ok()) << created.status();
+  const std::string pdf = "%PDF-1.7\n批复文件";
+  pb::AddDocumentRequest add;
+  add.mutable_document()->set_project_id(created->project_id());
+  add.mutable_document()->set_type(pb::DOCUMENT_TYPE_APPROVAL);
+  add.mutable_document()->set_number("龙发改〔2023〕12号");
+  add.mutable_file()->set_file_name("备案通知书.pdf");
+  add.mutable_file()->set_content_type("application/pdf");
+  add.mutable_file()->set_content(pdf);
+  add.set_request_id("upload-1");
+  auto stored = registry_->AddDocument(kLongyuanStaff, add, Deadline());
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->document().content_sha256(), Sha256Hex(pdf));
+  EXPECT_EQ(stored->document().storage_ref(), "saima:sha256:" + Sha256Hex(pdf));
+  EXPECT_EQ(stored->document().size_bytes(), static_cast<int64_t>(pdf.size()));
+  EXPECT_EQ(stored->document().file_name(), "备案通知书.pdf");
+  // Retried: the same document, stored once; the same bytes for another document: one copy of the content.
+  auto again = registry_->AddDocument(kLongyuanStaff, add, Deadline());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->document().document_id(), stored->document().document_id());
+  add.set_request_id("upload-2");
+  ASSERT_TRUE(registry_->AddDocument(kLongyuanStaff, add, Deadline()).ok());
+  EXPECT_EQ(CountRows("documents"), 2);
+  EXPECT_EQ(CountRows("document_files"), 1);
+  // A hash that is not the file's, a saima: reference without a file, bytes that are not a PDF: refused, nothing
+  // stored.
+  add.set_request_id("");
+  add.mutable_document()->set_content_sha256(std::string(64, 'a'));
+  auto wrong_hash = registry_->AddDocument(kLongyuanStaff, add, Deadline());
+  ASSERT_EQ(wrong_hash.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(wrong_hash.status())[0].field, "document.content_sha256");
+  add.mutable_document()->clear_content_sha256();
+  add.mutable_file()->set_content("MZ\x90\x00");
+  auto not_pdf = registry_->AddDocument(kLongyuanStaff, add, Deadline());
+  ASSERT_EQ(not_pdf.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(not_pdf.status())[0].field, "file.content");
+  pb::AddDocumentRequest forged;
+  *forged.mutable_document() = add.document();
+  forged.mutable_document()->set_content_sha256(Sha256Hex(pdf));
+  forged.mutable_document()->set_storage_ref("saima:sha256:" + Sha256Hex(pdf));
+  auto forged_status = registry_->AddDocument(kLongyuanStaff, forged, Deadline());
+  ASSERT_EQ(forged_status.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(forged_status.status())[0].field, "document.storage_ref");
+  EXPECT_EQ(CountRows("documents"), 2);
+
+  pb::GetDocumentFileRequest get;
+  get.set_document_id(stored->document().document_id());
+  auto file = registry_->GetDocumentFile(kLeader, get, Deadline());
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_EQ(file->file().content(), pdf);
+  EXPECT_EQ(file->file().content_type(), "application/pdf");
+  EXPECT_EQ(file->file().file_name(), "备案通知书.pdf");
+  const Caller other_staff{"staff-2", kRoleUnitStaff, "331181002"};
+  EXPECT_EQ(registry_->GetDocumentFile(other_staff, get, Deadline()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  get.set_document_id(999999);
+  EXPECT_EQ(registry_->GetDocumentFile(kLeader, get, Deadline()).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(RegistryTest, ValidateOnlyChecksEverythingAndStoresNothing) {
+  pb::CreateProjectRequest request;
+  *request.mutable_project() = ValidProject();
+  request.set_validate_only(true);
+  auto checked = registry_->CreateProject(kAdmin, request, Deadline());
+  ASSERT_TRUE(checked.ok()) << checked.status();
+  EXPECT_EQ(checked->project().industry_name(), "化学药品制剂制造");
+  EXPECT_EQ(checked->project().project_id(), 0);
+  request.mutable_project()->set_industry_code("99");
+  auto bad = registry_->CreateProject(kAdmin, request, Deadline());
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(bad.status())[0].field, "project.industry_code");
+  request.mutable_project()->set_industry_code("2720");
+  request.mutable_project()->set_unit_id("331181002");
+  EXPECT_EQ(registry_->CreateProject(kLongyuanStaff, request, Deadline()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CountRows("projects"), 0);
 }
 
 TEST_F(RegistryTest, RetriedCreateWithSameRequestIdWritesOnce) {

@@ -33,6 +33,8 @@ class RegistryService final : public pb::RegistryService::Service {
                               pb::ListMilestonesResponse* r) override;
   grpc::Status AddDocument(grpc::ServerContext* c, const pb::AddDocumentRequest* q,
                            pb::AddDocumentResponse* r) override;
+  grpc::Status GetDocumentFile(grpc::ServerContext* c, const pb::GetDocumentFileRequest* q,
+                               pb::GetDocumentFileResponse* r) override;
   grpc::Status ListDocuments(grpc::ServerContext* c, const pb::ListDocumentsRequest* q,
                              pb::ListDocumentsResponse* r) override;
   grpc::Status CreateRukuApplication(grpc::ServerContext* c, const pb::CreateRukuApplicationRequest* q,

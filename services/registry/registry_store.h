@@ -66,9 +66,13 @@ class RegistryStore {
   // The milestones of these projects, by project, then due date (one statement).
   virtual absl::StatusOr<std::vector<pb::Milestone>> ListMilestones(const std::vector<int64_t>& project_ids,
                                                                     absl::Time deadline) = 0;
-  virtual absl::StatusOr<pb::Document> AddDocument(const pb::Document& document, const ChangeOrigin& origin,
-                                                   absl::Time deadline) = 0;
+  // Adds a document; with `content` (not null), stores it as the document's file in the same transaction.
+  virtual absl::StatusOr<pb::Document> AddDocument(const pb::Document& document, const std::string* content,
+                                                   const ChangeOrigin& origin, absl::Time deadline) = 0;
   virtual absl::StatusOr<std::vector<pb::Document>> ListDocuments(int64_t project_id, absl::Time deadline) = 0;
+  // A document and its stored file's content (NOT_FOUND for no such document or one without a stored file).
+  virtual absl::StatusOr<std::pair<pb::Document, std::string>> GetDocumentFile(int64_t document_id,
+                                                                               absl::Time deadline) = 0;
 
   // Started projects (在建, 竣工, 投产) that are not 入库.
   virtual absl::StatusOr<std::vector<pb::Project>> ListStartedNotRuku(const std::string& unit_id,

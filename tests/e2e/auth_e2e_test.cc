@@ -123,6 +123,60 @@ TEST_F(AuthEndToEndTest, SignInCallRefreshSignOutOverHttp) {
   }
 }
 
+// The web application's sessions: with "X-Saima-Session: cookie" the refresh token travels only in an HttpOnly,
+// Secure, SameSite=Strict cookie scoped to /v1/auth/, never in a body the page's script could read.
+TEST_F(AuthEndToEndTest, BrowserSessionsKeepTheRefreshTokenInAnHttpOnlyCookie) {
+  httplib::Client client("127.0.0.1", system_->http_port());
+  const httplib::Headers web = {{"X-Saima-Session", "cookie"}};
+  auto cookie_of = [](const httplib::Result& res) {
+    const std::string set = res->get_header_value("Set-Cookie");
+    const auto start = set.find("saima_refresh=");
+    return start == std::string::npos ? std::string("-") : set.substr(start + 14, set.find(';') - start - 14);
+  };
+  const json credentials = {{"userId", "leader-1"}, {"password", System::Password("leader-1")}};
+  auto signed_in = client.Post("/v1/auth/sign-in", web, credentials.dump(), "application/json");
+  ASSERT_TRUE(signed_in);
+  ASSERT_EQ(signed_in->status, 200) << signed_in->body;
+  const json session = json::parse(signed_in->body);
+  EXPECT_EQ(session["tokens"]["refreshToken"], "") << "the page never sees the refresh token";
+  const std::string set_cookie = signed_in->get_header_value("Set-Cookie");
+  for (const char* attribute : {"HttpOnly", "Secure", "SameSite=Strict", "Path=/v1/auth/"}) {
+    EXPECT_NE(set_cookie.find(attribute), std::string::npos) << set_cookie;
+  }
+  const std::string cookie1 = cookie_of(signed_in);
+  ASSERT_EQ(cookie1.rfind("rt_", 0), 0u) << set_cookie;
+
+  // Refresh from the cookie: new tokens, a new cookie; the spent one presented again ends the session.
+  httplib::Headers with_cookie = web;
+  with_cookie.emplace("Cookie", "other=1; saima_refresh=" + cookie1);
+  auto refreshed = client.Post("/v1/auth/refresh", with_cookie, "{}", "application/json");
+  ASSERT_EQ(refreshed->status, 200) << refreshed->body;
+  const json renewed = json::parse(refreshed->body);
+  EXPECT_EQ(renewed["tokens"]["refreshToken"], "");
+  const std::string cookie2 = cookie_of(refreshed);
+  EXPECT_NE(cookie2, cookie1);
+  const std::string access = renewed["tokens"]["accessToken"];
+  EXPECT_EQ(Raw("GET", "/v1/whoami", {}, access).first, 200);
+  // Without the header the cookie is not read (a cross-site form cannot send the header).
+  httplib::Headers cookie_only = {{"Cookie", "saima_refresh=" + cookie2}};
+  EXPECT_EQ(client.Post("/v1/auth/refresh", cookie_only, "{}", "application/json")->status, 401);
+  // Sign-out clears the cookie; the session's refresh token is refused after it.
+  httplib::Headers signing_out = web;
+  signing_out.emplace("Authorization", "Bearer " + access);
+  auto out = client.Post("/v1/auth/sign-out", signing_out, "{}", "application/json");
+  ASSERT_EQ(out->status, 200) << out->body;
+  EXPECT_NE(out->get_header_value("Set-Cookie").find("Max-Age=0"), std::string::npos);
+  with_cookie = web;
+  with_cookie.emplace("Cookie", "saima_refresh=" + cookie2);
+  auto refused = client.Post("/v1/auth/refresh", with_cookie, "{}", "application/json");
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_NE(refused->get_header_value("Set-Cookie").find("Max-Age=0"), std::string::npos) << "a dead cookie is cleared";
+  // Other clients are unaffected: without the header, the body carries the refresh token as before.
+  auto plain = client.Post("/v1/auth/sign-in", httplib::Headers{}, credentials.dump(), "application/json");
+  EXPECT_NE(json::parse(plain->body)["tokens"]["refreshToken"], "");
+  EXPECT_EQ(plain->get_header_value("Set-Cookie"), "");
+}
+
 TEST_F(AuthEndToEndTest, AccountsAndApiKeysFromSaimactl) {
   // Sign in from saimactl, as a system administrator.
   auto [login, login_out] = Ctl("SAIMA_PASSWORD=" + System::Password("root-1"), "login --user=root-1");

@@ -27,6 +27,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -360,6 +361,25 @@ TEST_F(HostileTest, FormulasReachNoExport) {
   auto [computed, results] = Post("admin", base + ":compute", json::object());
   ASSERT_EQ(computed, 200) << results.dump();
 
+  // A document uploaded with its file: served back as what it was checked to be, never as a page.
+  std::string png_b64;
+  absl::Base64Escape(std::string("\x89PNG\r\n\x1A\n=1+1,@SUM(1)", 20), &png_b64);
+  auto [uploaded, document] = Post(
+      "admin", "/v1/projects/" + project + "/documents:upload",
+      {{"document", {{"type", "DOCUMENT_TYPE_SITE_PHOTO"}, {"takenAt", "2023-02-10 10:00"}, {"takenPlace", "=龙渊"}}},
+       {"file", {{"fileName", "=cmd.png"}, {"contentType", "image/png"}, {"content", png_b64}}}});
+  ASSERT_EQ(uploaded, 200) << document.dump();
+  // Not a PNG's bytes under the PNG type, and a page declared as an image: refused, nothing stored.
+  for (const auto& [type, bytes] : std::vector<std::pair<std::string, std::string>>{
+           {"image/png", "<html><script>alert(1)</script></html>"}, {"text/html", "<html></html>"}}) {
+    std::string b64;
+    absl::Base64Escape(bytes, &b64);
+    auto [refused, body] = Post("admin", "/v1/projects/" + project + "/documents:upload",
+                                {{"document", {{"type", "DOCUMENT_TYPE_CONSTRUCTION_PERMIT"}}},
+                                 {"file", {{"fileName", "x.png"}, {"contentType", type}, {"content", b64}}}});
+    EXPECT_EQ(refused, 400) << type << ": " << body.dump();
+  }
+
   // Every RPC that answers with a file, asked for its CSV where it has one.
   std::map<std::string, std::string> exports = {
       {"/saima.gateway.v1.GatewayService/GetProvincialPackage", "/v1/reports/provincial?period=2023-02&format=csv"},
@@ -371,6 +391,8 @@ TEST_F(HostileTest, FormulasReachNoExport) {
       {"/saima.gateway.v1.GatewayService/ExportAnnualSummary", "/v1/analysis/annual:export?year=2023&period=2023-02"},
       {"/saima.gateway.v1.GatewayService/GetProjectOc4ids", "/v1/projects/" + project + "/oc4ids"},  // JSON
       {"/saima.gateway.v1.GatewayService/GetOc4idsPackage", "/v1/oc4ids/project-package"},           // JSON
+      {"/saima.registry.v1.RegistryService/GetDocumentFile",
+       absl::StrCat("/v1/documents/", document["document"]["documentId"].get<std::string>(), "/file")},
   };
   auto table = gateway::RouteTable::Build(ProtoFiles());
   ASSERT_TRUE(table.ok());
@@ -385,6 +407,13 @@ TEST_F(HostileTest, FormulasReachNoExport) {
     auto res = http.Get(found->second.c_str(), {{"Authorization", "Bearer " + system_->token("admin")}});
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << found->second << ": " << res->body.substr(0, 300);
+    EXPECT_TRUE(absl::StartsWith(res->get_header_value("Content-Disposition"), "attachment"))
+        << found->second << " is a download, not a page";
+    if (route.rpc->grpc_path == "/saima.registry.v1.RegistryService/GetDocumentFile") {
+      EXPECT_EQ(res->get_header_value("Content-Type"), "image/png");
+      ++files;
+      continue;  // the upload itself, as checked: no cells to read
+    }
     std::map<std::string, std::string> contents;
     if (absl::StartsWith(res->body, "PK")) {
       contents = UnzipAll(res->body);  // a ZIP of CSV files, or an XLSX workbook

@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -263,6 +264,14 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
       Post("unit", "/v1/projects/" + project + "/milestones",
            {{"kind", "MILESTONE_KIND_OTHER"}, {"title", "主体结顶"}, {"dueDate", "2023-09-30"}, {"ownerName", "李明"}});
   ASSERT_EQ(milestone_made, 200) << milestone.dump();
+  // A document with its file (a PNG's signature is enough for the type check).
+  std::string png_b64;
+  absl::Base64Escape(std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16), &png_b64);
+  auto [file_made, file_document] = Post(
+      "unit", "/v1/projects/" + project + "/documents:upload",
+      {{"document", {{"type", "DOCUMENT_TYPE_SITE_PHOTO"}, {"takenAt", "2023-05-10 09:30"}, {"takenPlace", "龙渊"}}},
+       {"file", {{"fileName", "现场.png"}, {"contentType", "image/png"}, {"content", png_b64}}}});
+  ASSERT_EQ(file_made, 200) << file_document.dump();
   auto [problem_made, problem] = Post("unit", "/v1/problems",
                                       {{"projectId", project},
                                        {"kind", "PROBLEM_KIND_LAND"},
@@ -394,6 +403,7 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
                                {"number", "矩阵{n}"},
                                {"contentSha256", std::string(64, 'b')}}}}});
   add(reg + "ListDocuments", {{{"projectId", project}}});
+  add(reg + "GetDocumentFile", {{{"documentId", file_document["document"]["documentId"]}}});
   add(reg + "CreateRukuApplication",
       {{{"application", {{"projectId", started_project}, {"reviewingDepartmentId", kHomeDepartment}}}}});
   add(reg + "GetRukuApplication", {{{"applicationId", draft_app}}});
@@ -428,6 +438,16 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
   Case import(json{{"reports", {json::parse(report_json)}}});
   import.row_refusal = "不是本单位的项目";
   add(st + "ImportMonthlyReports", import);
+  // The same row in a file: another unit's staff do not see the project, so its code is unknown to them.
+  std::string monthly_csv_b64;
+  absl::Base64Escape(
+      "项目代码,报告期,本月完成投资(元),自年初累计(元),建筑工程(元),安装工程(元),设备工器具购置(元),其他费用(元),"
+      "自开始建设累计(元)\n2023-331181-04-01-900001,2023-05,1000000,5000000,5000000,0,0,0,5000000\n",
+      &monthly_csv_b64);
+  Case import_file(
+      json{{"file", {{"fileName", "月报.csv"}, {"contentType", "text/csv"}, {"content", monthly_csv_b64}}}});
+  import_file.row_refusal = "未在项目库中登记";
+  add(gw + "ImportMonthlyReportsFile", import_file);
   add(st + "GetMonthlyReport", {{{"projectId", project}, {"period", "2023-02"}}});
   add(st + "ListMonthlyReportVersions", {{{"projectId", project}, {"period", "2023-02"}}});
   add(st + "ListProjectFigures", {{{"projectId", project}}});

@@ -11,6 +11,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/xlsx.h"
 #include "gtest/gtest.h"
@@ -265,6 +266,58 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
   EXPECT_EQ(Get("unit", "/v1/projects/" + id).first, 200);
   const json own_projects = Get("other_unit", "/v1/projects").second;
   for (const auto& p : own_projects["projects"]) EXPECT_EQ(p["unitId"], "331181100");
+}
+
+// The web application's upload of the month's figures: the file as officials keep it; every refused row comes back
+// with its line, column and reason, and one refused row imports nothing until it is fixed or the valid rows are
+// imported on purpose.
+TEST_F(StatsEndToEndTest, MonthlyFiguresUploadedAsAFileShowEveryRefusedRow) {
+  const std::string first = ReportingKeyProject("2023-331181-04-01-300001", "上传项目一");
+  const std::string second = ReportingKeyProject("2023-331181-04-01-300002", "上传项目二");
+  ASSERT_FALSE(first.empty());
+  ASSERT_FALSE(second.empty());
+  const std::string header =
+      "项目代码,报告期,本月完成投资(元),自年初累计(元),建筑工程(元),安装工程(元),设备工器具购置(元),其他费用(元),"
+      "自开始建设累计(元)\n";
+  auto upload = [&](const std::string& csv, bool valid_rows) {
+    std::string content;
+    absl::Base64Escape(csv, &content);
+    return Post("unit", "/v1/monthly-reports:import",
+                {{"file", {{"fileName", "3月月报.csv"}, {"contentType", "text/csv"}, {"content", content}}},
+                 {"importValidRows", valid_rows}});
+  };
+  // Line 2 is fine; line 3's parts do not add up to the year-to-date; line 4 names no project of the unit.
+  const std::string bad = header + "2023-331181-04-01-300001,2023-03,500000,1500000,1500000,0,0,0,1500000\n" +
+                          "2023-331181-04-01-300002,2023-03,500000,1500000,1000000,0,0,0,1500000\n" +
+                          "2023-331181-04-01-399999,2023-03,1,1,1,0,0,0,1\n";
+  auto [status, body] = upload(bad, false);
+  ASSERT_EQ(status, 200) << body.dump();
+  EXPECT_EQ(body["rowsReceived"], "3");
+  EXPECT_EQ(body["rowsImported"], "0");
+  ASSERT_EQ(body["errors"].size(), 2u) << body.dump();
+  EXPECT_EQ(body["errors"][0]["line"], "3");
+  EXPECT_EQ(body["errors"][0]["column"], "自年初累计(元)") << body.dump();
+  EXPECT_EQ(body["errors"][1]["line"], "4");
+  EXPECT_EQ(body["errors"][1]["column"], "项目代码");
+  EXPECT_NE(body["errors"][1]["reason"].get<std::string>().find("未在项目库中登记"), std::string::npos);
+  EXPECT_EQ(Get("unit", "/v1/monthly-reports/" + first + "/2023-03").first, 404) << "nothing was imported";
+  // Fixed: both rows in.
+  const std::string fixed = header + "2023-331181-04-01-300001,2023-03,500000,1500000,1500000,0,0,0,1500000\n" +
+                            "2023-331181-04-01-300002,2023-03,500000,1500000,1500000,0,0,0,1500000\n";
+  auto [ok, imported] = upload(fixed, false);
+  ASSERT_EQ(ok, 200) << imported.dump();
+  EXPECT_EQ(imported["rowsImported"], "2") << imported.dump();
+  EXPECT_EQ(Get("unit", "/v1/monthly-reports/" + second + "/2023-03").second["report"]["ytdYuan"], "1500000");
+  // Not a table: a precise 400, naming the file.
+  auto [refused, why] =
+      Post("unit", "/v1/monthly-reports:import",
+           {{"file", {{"fileName", "月报.pdf"}, {"contentType", "application/pdf"}, {"content", "JVBERg=="}}}});
+  EXPECT_EQ(refused, 400);
+  EXPECT_EQ(why["details"][0]["fieldViolations"][0]["field"], "file.file_name") << why.dump();
+  // A leader may not import.
+  EXPECT_EQ(
+      Post("leader", "/v1/monthly-reports:import", {{"file", {{"fileName", "a.csv"}, {"content", "YQ=="}}}}).first,
+      403);
 }
 
 TEST_F(StatsEndToEndTest, ChangeFeedResumesAfterEitherSideRestarts) {
