@@ -13,9 +13,11 @@
 
 namespace saima::gateway {
 
-// The dashboard's and /docs' Content-Security-Policy (Redoc draws with inline styles and a worker from a blob).
+// The web application's and /docs' Content-Security-Policy (Redoc draws with inline styles and a worker from a blob;
+// Element Plus and Vant embed their icon fonts as data: URLs, so no font is fetched from elsewhere).
 constexpr char kContentSecurityPolicy[] =
-    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
+    "script-src 'self'; "
     "worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 namespace {
 

@@ -419,9 +419,20 @@ absl::StatusOr<pb::CreateRukuApplicationResponse> Registry::CreateRukuApplicatio
     return s;
   auto stored = store_.CreateRukuApplication(request.application(), {caller.user_id, request.request_id()}, deadline);
   if (!stored.ok()) return stored.status();
+  if (absl::Status s = NoteMissingMaterials(*project, &*stored, deadline); !s.ok()) return s;
   pb::CreateRukuApplicationResponse response;
   *response.mutable_application() = *std::move(stored);
   return response;
+}
+
+absl::Status Registry::NoteMissingMaterials(const pb::Project& project, pb::RukuApplication* app, absl::Time deadline) {
+  if (app->state() != pb::RUKU_STATE_DRAFT && app->state() != pb::RUKU_STATE_RETURNED) return absl::OkStatus();
+  auto documents = store_.ListDocuments(app->project_id(), deadline);
+  if (!documents.ok()) return documents.status();
+  RukuFacts facts;
+  facts.documents = *std::move(documents);
+  for (std::string& missing : MissingMaterials(project, facts)) app->add_missing_materials(std::move(missing));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<pb::GetRukuApplicationResponse> Registry::GetRukuApplication(
@@ -437,6 +448,9 @@ absl::StatusOr<pb::GetRukuApplicationResponse> Registry::GetRukuApplication(
       !s.ok()) {
     return s;
   }
+  auto project = store_.GetProject(app->project_id(), deadline);
+  if (!project.ok()) return project.status();
+  if (absl::Status s = NoteMissingMaterials(*project, &*app, deadline); !s.ok()) return s;
   pb::GetRukuApplicationResponse response;
   *response.mutable_application() = *std::move(app);
   return response;

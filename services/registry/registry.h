@@ -76,6 +76,8 @@ class Registry {
                                    const std::function<bool()>& cancelled);
 
  private:
+  // Fills app->missing_materials for an application still with its unit (草稿, 退回补正).
+  absl::Status NoteMissingMaterials(const pb::Project& project, pb::RukuApplication* app, absl::Time deadline);
   // PERMISSION_DENIED unless the caller may write projects of `unit_id`.
   absl::Status CheckMayWriteUnit(const Caller& caller, const std::string& unit_id) const;
   // Unit staff read their own unit's projects only; every other role reads all.

@@ -681,6 +681,16 @@ TEST_F(RukuTest, GuardRefusesSmallOrUnstartedProjects) {
   auto missing = Step(kLongyuanStaff, app2->application_id(), pb::RUKU_STATE_SUBMITTED);
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(missing.status().message().find("购置合同"), std::string::npos) << missing.status();
+  // The unit sees the same list before it tries: on the application it reads.
+  pb::GetRukuApplicationRequest read_app;
+  read_app.set_application_id(app2->application_id());
+  auto draft = registry_->GetRukuApplication(kLongyuanStaff, read_app, Deadline());
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  std::string listed;
+  for (const auto& m : draft->application().missing_materials()) listed += m + " ";
+  EXPECT_NE(listed.find("购置合同"), std::string::npos) << listed;
+  EXPECT_NE(listed.find("付款凭证"), std::string::npos) << listed;
+  EXPECT_EQ(listed.find("到货照片"), std::string::npos) << "filed above: " << listed;
   for (auto type : {pb::DOCUMENT_TYPE_PURCHASE_CONTRACT, pb::DOCUMENT_TYPE_PAYMENT_VOUCHER}) {
     photo.mutable_document()->set_type(type);
     ASSERT_TRUE(registry_->AddDocument(kLongyuanStaff, photo, Deadline()).ok());
