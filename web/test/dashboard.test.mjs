@@ -1,35 +1,23 @@
-// The dashboard in a real browser (Debian's chromium, driven by playwright-core) against the running demo system,
-// through nginx over TLS as officials reach it: `./saima test` starts it with the demo data and passes its address,
-// CA and tokens in the environment (node trusts the CA through NODE_EXTRA_CA_CERTS; the browser is told to).
-//   SAIMA_GATEWAY_HTTP, SAIMA_LEADER_TOKEN, SAIMA_UNIT_TOKEN, SAIMA_ARTIFACTS (screenshots), CHROMIUM
+// The reports pages (the former dashboard, now pages of the web application) in a real browser against the running
+// demo system (browser.mjs), each person signed in with a password; the tokens of the environment serve only the
+// API calls that set up and check.
+//   SAIMA_GATEWAY_HTTP, SAIMA_ACCOUNTS, SAIMA_LEADER_TOKEN, SAIMA_UNIT_TOKEN, SAIMA_ARTIFACTS, CHROMIUM
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { artifacts, base, launch, person, signIn } from './browser.mjs';
 
-const base = process.env.SAIMA_GATEWAY_HTTP;
-const artifacts = process.env.SAIMA_ARTIFACTS || 'test-artifacts';
-mkdirSync(`${artifacts}/screenshots`, { recursive: true });
 let browser;
 
-before(async () => {
-  assert.ok(base, 'SAIMA_GATEWAY_HTTP must name the running gateway');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
+before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-async function signedIn(token) {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, ignoreHTTPSErrors: true });
+// A page signed in as `user` with the demo account's password (the sign-in page, then the start page).
+async function signedIn(user) {
+  const context = await person(browser);
+  const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/`);
-  await page.fill('#token', token);
-  await page.click('#signin button');
-  await page.waitForSelector('#signout');
+  await signIn(page, user, '#who-name');
   page.errors = errors;
   return page;
 }
@@ -61,8 +49,10 @@ async function api(token, path) {
   return { status: res.status, body: await res.json() };
 }
 
-test('nginx serves the dashboard with its security headers, compressed', async () => {
-  const res = await fetch(`${base}/app.js`, { headers: { 'Accept-Encoding': 'gzip' } });
+test('nginx serves the web application with its security headers, compressed', async () => {
+  const index = await (await fetch(`${base}/`)).text();
+  const script = index.match(/src="(\/assets\/index-[^"]+\.js)"/)[1];
+  const res = await fetch(`${base}${script}`, { headers: { 'Accept-Encoding': 'gzip' } });
   assert.equal(res.status, 200);
   const csp = res.headers.get('content-security-policy') || '';
   assert.match(csp, /default-src 'self'/);
@@ -74,7 +64,7 @@ test('nginx serves the dashboard with its security headers, compressed', async (
 });
 
 test('a leader sees the speech figures on the overview, with charts, quickly', async () => {
-  const page = await signedIn(process.env.SAIMA_LEADER_TOKEN);
+  const page = await signedIn('city-leader');
   // First render: from navigation to the overview's figures and charts on screen, with a warm gateway.
   await page.goto(`${base}/#/overview?period=2023-05`);
   await until(page, () => window.__saimaOverviewRendered);
@@ -113,7 +103,7 @@ test('a unit officer sees their own project and cannot see another unit\'s', asy
   const who = (await api(unit, '/v1/whoami')).body.caller;
   const own = (await api(leader, `/v1/projects?filter.unitId=${who.unitId}&pageSize=1`)).body.projects[0];
   const other = (await api(leader, '/v1/projects?filter.unitId=D10&pageSize=1')).body.projects[0];
-  const page = await signedIn(unit);
+  const page = await signedIn('longyuan-staff');
   await page.goto(`${base}/#/project/${own.projectId}?period=2023-05`);
   await page.waitForSelector('#project-name');
   assert.equal(await page.textContent('#project-name'), own.name);
@@ -141,8 +131,8 @@ test('no page shows an identifier or English to officials', async () => {
     ...projects.map((p) => [`project-${p.projectId}`, `#/project/${p.projectId}?period=2023-05`, '#project-name']),
     ...statuses.slice(0, 3).map((s) => [`project-${s.projectId}`, `#/project/${s.projectId}?period=2023-05`, '#project-name'])];
   let scanned = 0;
-  for (const token of [leader, unit]) {
-    const page = await signedIn(token);
+  for (const user of ['city-leader', 'longyuan-staff']) {
+    const page = await signedIn(user);
     for (const [name, hash, selector] of pages) {
       await page.goto(`${base}/${hash}`);
       await page.waitForSelector(`${selector}, .error`);
@@ -162,7 +152,7 @@ test('no page shows an identifier or English to officials', async () => {
 
 // 核实性审核: the bureau sees the period's flags with the units' 说明, the dismissed one marked with its reason.
 test('the statistics bureau reviews the flagged figures with their explanations', async () => {
-  const page = await signedIn(process.env.SAIMA_STATS_TOKEN);
+  const page = await signedIn('tjj-officer');
   await page.goto(`${base}/#/flags?period=2023-05`);
   await page.waitForSelector('#flags');
   assert.equal(await page.textContent('#flag-count'), '2条 (待核实1条)');
