@@ -283,13 +283,14 @@ TEST_F(StatsEndToEndTest, MonthlyFiguresUploadedAsAFileShowEveryRefusedRow) {
     std::string content;
     absl::Base64Escape(csv, &content);
     return Post("unit", "/v1/monthly-reports:import",
-                {{"file", {{"fileName", "3月月报.csv"}, {"contentType", "text/csv"}, {"content", content}}},
+                {{"file", {{"fileName", "2月月报.csv"}, {"contentType", "text/csv"}, {"content", content}}},
                  {"importValidRows", valid_rows}});
   };
-  // Line 2 is fine; line 3's parts do not add up to the year-to-date; line 4 names no project of the unit.
-  const std::string bad = header + "2023-331181-04-01-300001,2023-03,500000,1500000,1500000,0,0,0,1500000\n" +
-                          "2023-331181-04-01-300002,2023-03,500000,1500000,1000000,0,0,0,1500000\n" +
-                          "2023-331181-04-01-399999,2023-03,1,1,1,0,0,0,1\n";
+  // A period no other test of the suite locks. Line 2 is fine; line 3's parts do not add up to the year-to-date;
+  // line 4 names no project of the unit.
+  const std::string bad = header + "2023-331181-04-01-300001,2024-02,500000,500000,500000,0,0,0,1500000\n" +
+                          "2023-331181-04-01-300002,2024-02,500000,500000,400000,0,0,0,1500000\n" +
+                          "2023-331181-04-01-399999,2024-02,1,1,1,0,0,0,1\n";
   auto [status, body] = upload(bad, false);
   ASSERT_EQ(status, 200) << body.dump();
   EXPECT_EQ(body["rowsReceived"], "3");
@@ -300,14 +301,14 @@ TEST_F(StatsEndToEndTest, MonthlyFiguresUploadedAsAFileShowEveryRefusedRow) {
   EXPECT_EQ(body["errors"][1]["line"], "4");
   EXPECT_EQ(body["errors"][1]["column"], "项目代码");
   EXPECT_NE(body["errors"][1]["reason"].get<std::string>().find("未在项目库中登记"), std::string::npos);
-  EXPECT_EQ(Get("unit", "/v1/monthly-reports/" + first + "/2023-03").first, 404) << "nothing was imported";
+  EXPECT_EQ(Get("unit", "/v1/monthly-reports/" + first + "/2024-02").first, 404) << "nothing was imported";
   // Fixed: both rows in.
-  const std::string fixed = header + "2023-331181-04-01-300001,2023-03,500000,1500000,1500000,0,0,0,1500000\n" +
-                            "2023-331181-04-01-300002,2023-03,500000,1500000,1500000,0,0,0,1500000\n";
+  const std::string fixed = header + "2023-331181-04-01-300001,2024-02,500000,500000,500000,0,0,0,1500000\n" +
+                            "2023-331181-04-01-300002,2024-02,500000,500000,500000,0,0,0,1500000\n";
   auto [ok, imported] = upload(fixed, false);
   ASSERT_EQ(ok, 200) << imported.dump();
   EXPECT_EQ(imported["rowsImported"], "2") << imported.dump();
-  EXPECT_EQ(Get("unit", "/v1/monthly-reports/" + second + "/2023-03").second["report"]["ytdYuan"], "1500000");
+  EXPECT_EQ(Get("unit", "/v1/monthly-reports/" + second + "/2024-02").second["report"]["ytdYuan"], "500000");
   // Not a table: a precise 400, naming the file.
   auto [refused, why] =
       Post("unit", "/v1/monthly-reports:import",

@@ -290,6 +290,7 @@ test('each role does its month\'s work in the browser, end to end', async (t) =>
     for (const [u, unit] of units.entries()) {
       await jp.click(`.judge-unit[data-unit="${unit}"][data-campaign="${campaign.campaignId}"]`);
       await jp.waitForSelector('.criterion');
+      assert.deepEqual(await jp.evaluate(unlabeled), [], 'every score field is named');
       given[unit] = {};
       for (const [i, criterion] of criteria.entries()) {
         if (u === 0 && i === 2) {
@@ -377,6 +378,49 @@ test('a session lives across tabs, ends in every tab at sign-out, and ends at it
   assert.match(await one.textContent('.notice'), /重新登录/);
   await one.bringToFront();
   await screenshot(one, 'revoked-session');
+  await assertClean(clerk);
+  await clerk.close();
+});
+
+// Fields a person cannot name: inputs, selects and text areas without a label (label[for], a wrapping label,
+// aria-label or aria-labelledby).
+function unlabeled() {
+  return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter((el) => {
+    if (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.closest('label')) return false;
+    return !(el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`));
+  }).map((el) => el.outerHTML.slice(0, 120));
+}
+
+test('the pages work by keyboard, name every field, and read at 125% zoom', async () => {
+  // 1366×900 at 125%: 1093×720 CSS pixels.
+  const clerk = await person(browser, { viewport: { width: 1093, height: 720 }, deviceScaleFactor: 1.25 });
+  const page = await clerk.newPage();
+  await page.goto(`${base}/#/login`);
+  await page.focus('#user');
+  await page.keyboard.type('longyuan-staff');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(accounts['longyuan-staff'].password);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#my-projects');
+  const pages = [['#/my/projects', '#my-projects'], ['#/my/figures', '#import-file'], ['#/my/orders', '.panel'],
+    ['#/overview?period=2023-05', '#fai-total'], ['#/password', '#p-current']];
+  for (const [hash, ready] of pages) {
+    await page.goto(`${base}/${hash}`);
+    await page.waitForSelector(ready);
+    if (hash === '#/my/projects') await page.click('#new-project');
+    assert.deepEqual(await page.evaluate(unlabeled), [], `${hash}: every field has a label`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${hash}: no sideways scrolling at 125% (${overflow} px too wide)`);
+  }
+  // The project's pages and tabs by keyboard: Tab reaches the tabs, the arrow keys move between them.
+  await page.goto(`${base}/#/my/projects`);
+  await page.click('#my-projects a');
+  await page.waitForSelector('#project-name');
+  for (const tab of ['节点与责任人', '材料', '入库申请']) {
+    await page.click(`.el-tabs__item:has-text("${tab}")`);
+    assert.deepEqual(await page.evaluate(unlabeled), [], `${tab}: every field has a label`);
+  }
+  await screenshot(page, 'zoom-125-project');
   await assertClean(clerk);
   await clerk.close();
 });
