@@ -82,6 +82,19 @@ std::unique_ptr<grpc::ClientContext> Gateway::Downstream(const CallInfo& call,
   return context;
 }
 
+absl::StatusOr<std::vector<reg::Project>> Gateway::ReadableProjects(const CallInfo& call) {
+  std::vector<reg::Project> out;
+  reg::ListProjectsRequest list;
+  list.set_page_size(1000);
+  do {
+    auto page = Ask(call, &reg::RegistryService::Stub::ListProjects, list);
+    if (!page.ok()) return page.status();
+    for (auto& p : *page->mutable_projects()) out.push_back(std::move(p));
+    list.set_page_token(page->next_page_token());
+  } while (!list.page_token().empty());
+  return out;
+}
+
 absl::StatusOr<std::map<std::string, std::string>> Gateway::UnitNames(const CallInfo& call) {
   auto units = Ask(call, &reg::RegistryService::Stub::ListUnits, reg::ListUnitsRequest());
   if (!units.ok()) return units.status();
@@ -163,16 +176,11 @@ absl::StatusOr<gw::GetProjectOc4idsResponse> Gateway::GetProjectOc4ids(const Cal
 absl::StatusOr<gw::GetOc4idsPackageResponse> Gateway::GetOc4idsPackage(const CallInfo& call,
                                                                        const gw::GetOc4idsPackageRequest&) {
   std::vector<oc4ids::ProjectData> projects;
-  reg::ListProjectsRequest list;
-  list.set_page_size(1000);
-  do {
-    auto page = Ask(call, &reg::RegistryService::Stub::ListProjects, list);
-    if (!page.ok()) return page.status();
-    for (const auto& p : page->projects()) {
-      if (oc4ids::IsPublished(p)) projects.push_back(oc4ids::ProjectData{p, std::nullopt, {}, {}, {}});
-    }
-    list.set_page_token(page->next_page_token());
-  } while (!list.page_token().empty());
+  auto readable = ReadableProjects(call);
+  if (!readable.ok()) return readable.status();
+  for (auto& p : *readable) {
+    if (oc4ids::IsPublished(p)) projects.push_back(oc4ids::ProjectData{std::move(p), std::nullopt, {}, {}, {}});
+  }
   auto units = Ask(call, &reg::RegistryService::Stub::ListUnits, reg::ListUnitsRequest());
   if (!units.ok()) return units.status();
   std::map<std::string, const reg::Unit*> unit_of;

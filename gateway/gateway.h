@@ -108,6 +108,8 @@ class Gateway {
  private:
   std::unique_ptr<grpc::ClientContext> Downstream(const CallInfo& call, std::chrono::milliseconds timeout) const;
   absl::StatusOr<std::map<std::string, std::string>> UnitNames(const CallInfo& call);
+  // Every project the caller may read (the registry narrows the list to the caller's reach), page by page.
+  absl::StatusOr<std::vector<saima::registry::v1::Project>> ReadableProjects(const CallInfo& call);
   // A project's documents and official monthly figures, for OC4IDS.
   absl::Status GatherOc4ids(const CallInfo& call, oc4ids::ProjectData* data);
 

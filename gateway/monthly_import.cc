@@ -9,8 +9,6 @@
 
 namespace saima::gateway {
 
-namespace reg = ::saima::registry::v1;
-
 absl::StatusOr<gw::ImportMonthlyReportsFileResponse> Gateway::ImportMonthlyReportsFile(
     const CallInfo& call, const gw::ImportMonthlyReportsFileRequest& request) {
   const std::string& name = request.file().file_name();
@@ -23,16 +21,11 @@ absl::StatusOr<gw::ImportMonthlyReportsFileResponse> Gateway::ImportMonthlyRepor
   if (!table.ok()) return table.status();
   // 项目代码 → id, of the projects the caller may see (a unit's staff: their unit's).
   std::map<std::string, int64_t> ids;
-  reg::ListProjectsRequest list;
-  list.set_page_size(1000);
-  do {
-    auto page = Ask(call, &reg::RegistryService::Stub::ListProjects, list);
-    if (!page.ok()) return page.status();
-    for (const auto& p : page->projects()) {
-      if (!p.project_code().empty()) ids[p.project_code()] = p.project_id();
-    }
-    list.set_page_token(page->next_page_token());
-  } while (!list.page_token().empty());
+  auto projects = ReadableProjects(call);
+  if (!projects.ok()) return projects.status();
+  for (const auto& p : *projects) {
+    if (!p.project_code().empty()) ids[p.project_code()] = p.project_id();
+  }
   CallInfo import_call = call;
   if (!request.request_id().empty()) import_call.request_id = request.request_id();
   auto context = Downstream(import_call, std::chrono::seconds(120));

@@ -41,8 +41,8 @@ def get(path, token):
 
 def latest_campaign():
     _, _, body = get("/v1/campaigns", os.environ["SAIMA_LEADER_TOKEN"])
-    campaigns = json.loads(body)["campaigns"]
-    return max(campaigns, key=lambda c: c["year"])["campaignId"]
+    campaigns = [c for c in json.loads(body)["campaigns"] if c.get("published")]  # results exist once published
+    return max(campaigns, key=lambda c: (c["year"], int(c["campaignId"])))["campaignId"]
 
 
 def export_requests():
@@ -56,6 +56,7 @@ def export_requests():
         "GatewayService_ExportAnnualSummary": "/v1/analysis/annual:export?year=2023&period=2023-05",
         "GatewayService_GetProjectOc4ids": None,  # OC4IDS JSON documents (tests/exchange/oc4ids_test.py)
         "GatewayService_GetOc4idsPackage": None,
+        "RegistryService_GetDocumentFile": None,  # an uploaded material, served as it was checked (hostile_test)
     }
 
 
