@@ -25,17 +25,5 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
     reportCompressedSize: false,
-    rollupOptions: {
-      output: {
-        // Libraries apart from the application, so that a new build of the pages reuses the cached libraries.
-        manualChunks(id) {
-          if (id.includes('node_modules/echarts') || id.includes('node_modules/zrender')) return 'echarts';
-          if (id.includes('node_modules/element-plus') || id.includes('node_modules/@element-plus')) return 'element-plus';
-          if (id.includes('node_modules/vant') || id.includes('node_modules/@vant')) return 'vant';
-          if (id.includes('node_modules/')) return 'vue';
-          return undefined;
-        },
-      },
-    },
   },
 });
