@@ -77,6 +77,7 @@ absl::StatusOr<audit_pb::VerifyAuditResponse> AuditLog::VerifyAudit(const Caller
       }
     }
     check.set_head_hash(previous);
+    if (coverage_) coverage_(txn, check);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -130,7 +131,8 @@ namespace {
 
 class AuditServiceImpl final : public audit_pb::AuditService::Service {
  public:
-  AuditServiceImpl(PgPool& pool, const std::string& service) : log_(pool, service) {}
+  AuditServiceImpl(PgPool& pool, const std::string& service, AuditCoverageCheck coverage)
+      : log_(pool, service, std::move(coverage)) {}
 
   grpc::Status VerifyAudit(grpc::ServerContext* c, const audit_pb::VerifyAuditRequest* q,
                            audit_pb::VerifyAuditResponse* r) override {
@@ -151,8 +153,8 @@ class AuditServiceImpl final : public audit_pb::AuditService::Service {
 
 }  // namespace
 
-std::shared_ptr<grpc::Service> MakeAuditService(PgPool& pool, const std::string& service) {
-  return std::make_shared<AuditServiceImpl>(pool, service);
+std::shared_ptr<grpc::Service> MakeAuditService(PgPool& pool, const std::string& service, AuditCoverageCheck coverage) {
+  return std::make_shared<AuditServiceImpl>(pool, service, std::move(coverage));
 }
 
 }  // namespace saima

@@ -56,7 +56,7 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   const int pool_size = absl::GetFlag(FLAGS_db_pool_size);
   PgPool pool(db_url, pool_size, spec.statements);
   auto services = spec.make_services(pool);
-  services.push_back(MakeAuditService(pool, spec.schema));
+  services.push_back(MakeAuditService(pool, spec.schema, spec.audit_coverage));
   std::vector<grpc::Service*> raw;
   for (const auto& s : services) raw.push_back(s.get());
   ServerOptions options;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/audit.h"
 #include "common/embedded.h"
 #include "common/pg.h"
 #include "grpcpp/grpcpp.h"
@@ -28,6 +29,8 @@ struct ServiceSpec {
   std::vector<std::string> service_names;
   // Builds the gRPC services over the pool; the returned objects live until shutdown.
   std::function<std::vector<std::shared_ptr<grpc::Service>>(PgPool&)> make_services;
+  // What `audit verify` checks beyond the chain (common/audit.h); may be empty.
+  AuditCoverageCheck audit_coverage;
   // Before serving: a description of what is wrong with the flags, or empty.
   std::function<std::string()> check_flags;
   // Further commands ("<binary> NAME ARGS..."), run against the database and returning the exit status.

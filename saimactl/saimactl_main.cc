@@ -244,6 +244,7 @@ int Usage(bool asked = false) {
          "       saimactl lookback --year=YYYY --period=YYYY-MM\n"
          "       saimactl dispatch load FILE.json | escalate [--as_of=] | agenda --period=YYYY-MM [--out=DIR]\n"
          "       saimactl audit verify [--service=] | show --service= [--table=] [--match=JSON] [--actor=]\n"
+         "       saimactl audit prove --project_id= --period=YYYY-MM [--version=]\n"
          "       saimactl analysis quarterly --year= --quarter= [--out=DIR] | annual --year= [--period=] [--out=DIR]\n"
          "       saimactl help   (本说明; saimactl --help 列出全部选项)\n"
          "退出码: 0 成功, 1 请求被拒绝或失败, 2 命令行有误\n";

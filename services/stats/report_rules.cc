@@ -49,18 +49,22 @@ void CheckReport(const pb::MonthlyReport& r, const ReportContext& context, const
   } else if (r.ytd_yuan() < r.month_yuan()) {
     v.Add(field("ytd_yuan"), "年初累计 must not be less than 本月", "自年初累计不能小于本月完成投资");
   }
-  if (context.last_december_since_start.has_value()) {
+  CheckSinceStart(r.since_start_yuan(), r.ytd_yuan(), context.last_december_since_start, prefix, v);
+}
+
+void CheckSinceStart(int64_t since_start, int64_t ytd, const std::optional<int64_t>& last_december_since_start,
+                     const std::string& prefix, Violations& v) {
+  const std::string field = absl::StrCat(prefix, ".since_start_yuan");
+  if (last_december_since_start.has_value()) {
     int64_t expected = 0;
-    if (!CheckedAdd(*context.last_december_since_start, r.ytd_yuan(), &expected) || expected != r.since_start_yuan()) {
-      v.Add(field("since_start_yuan"),
-            absl::StrCat("自开始建设累计 must equal 上年末自开始建设累计 (", *context.last_december_since_start,
-                         ") + 年初累计"),
-            absl::StrCat("自开始建设累计应等于上年末自开始建设累计(", *context.last_december_since_start,
-                         " 元) + 自年初累计"));
+    if (!CheckedAdd(*last_december_since_start, ytd, &expected) || expected != since_start) {
+      v.Add(
+          field,
+          absl::StrCat("自开始建设累计 must equal 上年末自开始建设累计 (", *last_december_since_start, ") + 年初累计"),
+          absl::StrCat("自开始建设累计应等于上年末自开始建设累计(", *last_december_since_start, " 元) + 自年初累计"));
     }
-  } else if (r.since_start_yuan() < r.ytd_yuan()) {
-    v.Add(field("since_start_yuan"), "自开始建设累计 must not be less than 年初累计",
-          "自开始建设累计不能小于自年初累计");
+  } else if (since_start < ytd) {
+    v.Add(field, "自开始建设累计 must not be less than 年初累计", "自开始建设累计不能小于自年初累计");
   }
 }
 

@@ -31,6 +31,11 @@ struct ReportContext {
 void CheckReport(const pb::MonthlyReport& report, const ReportContext& context, const std::string& prefix,
                  Violations& v);
 
+// The 自开始建设累计 rule alone (CheckReport applies it): = 上年末 + 自年初累计 when last December is known, else not
+// less than 自年初累计. An import checks it again when last December's row comes later in the file.
+void CheckSinceStart(int64_t since_start, int64_t ytd, const std::optional<int64_t>& last_december_since_start,
+                     const std::string& prefix, Violations& v);
+
 // True when two reports carry the same figures and 说明 (a resubmission to be recorded once).
 bool SameFigures(const pb::MonthlyReport& a, const pb::MonthlyReport& b);
 

@@ -255,6 +255,18 @@ absl::StatusOr<pb::ListMonthlyReportVersionsResponse> Stats::ListMonthlyReportVe
   return r;
 }
 
+absl::StatusOr<pb::ProveMonthlyReportResponse> Stats::ProveMonthlyReport(const Caller& reader,
+                                                                         const pb::ProveMonthlyReportRequest& q,
+                                                                         absl::Time d) {
+  if (absl::Status allowed = Authorize(reader, Action::ACTION_READ_AUDIT); !allowed.ok()) return allowed;
+  Violations v;
+  CheckPeriod(q.period(), "period", v);
+  if (q.project_id() <= 0) v.Add("project_id", "must be positive", "项目编号应为正整数");
+  if (q.version() <= 0) v.Add("version", "must be positive", "版本号应为正整数");
+  if (!v.ok()) return v.ToStatus();
+  return store_.ProveReport(q.project_id(), q.period(), q.version(), d);
+}
+
 absl::StatusOr<pb::ListLatestFiguresResponse> Stats::ListLatestFigures(const Caller& reader,
                                                                        const pb::ListLatestFiguresRequest& q,
                                                                        absl::Time d) {
@@ -386,11 +398,30 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
   };
   const auto body = [&](ImportSession& session) -> absl::Status {
     const ImportContext& context = session.context();
-    absl::flat_hash_map<int64_t, int64_t> batch_ytd;          // accepted or already stored rows of this import, by Key
-    absl::flat_hash_map<int64_t, int64_t> batch_since_start;  // their 自开始建设累计, for next year's rows
-    absl::flat_hash_map<int64_t, int64_t> batch_month;        // their 本月完成投资, for the 核实性审核 rules
+    // Sized for a month of every project known: a table grown to a million keys is rehashed about twenty times on the
+    // way.
+    const size_t expected_rows = context.dims.size();
+    // The accepted or already stored rows of this import, by Key: 自年初累计, 自开始建设累计 (for next year's
+    // rows) and 本月完成投资 (for the 核实性审核 rules).
+    struct Accepted {
+      int64_t ytd, since_start, month;
+    };
+    absl::flat_hash_map<int64_t, Accepted> batch;
+    absl::flat_hash_map<int64_t, std::vector<MonthAmount>> batch_months;  // their 本月完成投资 by project
+    auto accept = [&](int64_t key, const Period& period, const pb::MonthlyReport& r) {
+      batch[key] = {r.ytd_yuan(), r.since_start_yuan(), r.month_yuan()};
+      batch_months[r.project_id()].push_back({period, r.month_yuan()});
+    };
     absl::flat_hash_set<int64_t> seen, refused;
+    seen.reserve(expected_rows);
+    batch.reserve(expected_rows);
+    batch_months.reserve(expected_rows);
     absl::flat_hash_map<int, std::string> period_ends;  // YYYYMM → last day, computed once per period
+    // Rows of an all-or-nothing import checked before last December's row could have come in the stream.
+    struct Unsettled {
+      int64_t index, december_key, ytd, since_start;
+    };
+    std::vector<Unsettled> unsettled;
     // A row whose previous month is neither stored nor yet seen waits for the end of the stream.
     std::vector<std::pair<int64_t, pb::MonthlyReport>> deferred;
     // Checks one row; writes it when accepted. Returns false when it must wait for the rest of the stream.
@@ -429,9 +460,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       auto newest = context.newest.find(key);
       if (newest != context.newest.end() && newest->second.kind() == pb::FIGURE_KIND_REPORTED &&
           SameFigures(newest->second, r)) {
-        batch_ytd[key] = r.ytd_yuan();
-        batch_since_start[key] = r.since_start_yuan();
-        batch_month[key] = r.month_yuan();
+        accept(key, period, r);
         return true;  // Already recorded: importing the same file twice records it once, locked or not.
       }
       auto locked = context.locked.find(r.period());
@@ -452,8 +481,8 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
           refused.insert(key);
           return true;
         }
-        if (auto b = batch_ytd.find(previous_key); b != batch_ytd.end()) {
-          rc.previous_ytd = b->second;
+        if (auto b = batch.find(previous_key); b != batch.end()) {
+          rc.previous_ytd = b->second.ytd;
         } else if (auto s = context.stored_ytd.find(previous_key); s != context.stored_ytd.end()) {
           rc.previous_ytd = s->second;
         } else if (may_defer) {
@@ -468,26 +497,43 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
         refused.insert(key);
         return true;
       }
-      if (auto b = batch_since_start.find(december_key); b != batch_since_start.end()) {
-        rc.last_december_since_start = b->second;
+      if (auto b = batch.find(december_key); b != batch.end()) {
+        rc.last_december_since_start = b->second.since_start;
       } else if (auto dec = context.december_since_start.find(december_key);
                  dec != context.december_since_start.end()) {
         rc.last_december_since_start = dec->second;
-      } else if (may_defer) {
+      } else if (may_defer && import_valid_rows) {
         return false;  // settled after the stream, when a December row in it has been seen
+      } else if (may_defer) {
+        // All or nothing: checked now without it (nothing is kept if a row is refused), and once more after the
+        // stream if a December row of the project comes later in it. Holding every row of a new year back for a
+        // December that mostly does not exist kept the whole file in memory.
+        unsettled.push_back({index, december_key, r.ytd_yuan(), r.since_start_yuan()});
       }
       Violations checks;
       CheckReport(r, rc, "report", checks);
       std::vector<pb::VerificationFlag> flags;
       if (checks.ok()) {
-        for (Period p = HistoryStart(period); p < period; p = p.Next()) {
-          const int64_t k = ImportContext::Key(r.project_id(), p);
-          if (auto b = batch_month.find(k); b != batch_month.end()) {
-            rc.figure.history.push_back({p, b->second});
-          } else if (auto s = context.stored_month.find(k); s != context.stored_month.end()) {
-            rc.figure.history.push_back({p, s->second});
+        // The months looked back on, in order; a month of this import replaces the stored one.
+        const Period start = HistoryStart(period);
+        auto in_range = [&](const MonthAmount& m) { return !(m.period < start) && m.period < period; };
+        if (auto b = batch_months.find(r.project_id()); b != batch_months.end()) {
+          for (const MonthAmount& m : b->second) {
+            if (in_range(m)) rc.figure.history.push_back(m);
           }
         }
+        const size_t from_batch = rc.figure.history.size();
+        if (auto s = context.stored_months.find(r.project_id()); s != context.stored_months.end()) {
+          for (const MonthAmount& m : s->second) {
+            if (!in_range(m)) continue;
+            const auto end = rc.figure.history.begin() + static_cast<std::ptrdiff_t>(from_batch);
+            if (std::none_of(rc.figure.history.begin(), end,
+                             [&](const MonthAmount& b) { return b.period == m.period; }))
+              rc.figure.history.push_back(m);
+          }
+        }
+        std::sort(rc.figure.history.begin(), rc.figure.history.end(),
+                  [](const MonthAmount& a, const MonthAmount& b) { return a.period < b.period; });
         flags = FlagFigure(r, period, rc.figure, verification_);
         if (!flags.empty() && r.explanation().empty()) RequireExplanation(flags, "report.explanation", checks);
       }
@@ -496,9 +542,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
         refused.insert(key);
         return true;
       }
-      batch_ytd[key] = r.ytd_yuan();
-      batch_since_start[key] = r.since_start_yuan();
-      batch_month[key] = r.month_yuan();
+      accept(key, period, r);
       // Once a row is refused in an all-or-nothing import nothing will be kept: stop writing, keep checking.
       if (import_valid_rows || response.errors_size() == 0) session.Write(r, flags);
       return true;
@@ -506,15 +550,29 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
     pb::MonthlyReport row;
     int64_t index = 0;
     for (; next(&row); ++index) {
-      if (!process(index, row, /*may_defer=*/true)) deferred.emplace_back(index, row);
+      if (!process(index, row, /*may_defer=*/true)) deferred.emplace_back(index, std::move(row));
     }
     response.set_rows_received(index);
     // The waiting rows in (project, period) order: each month's predecessor is then settled first.
-    std::sort(deferred.begin(), deferred.end(), [](const auto& a, const auto& b) {
-      const auto pa = Period::Parse(a.second.period()), pb = Period::Parse(b.second.period());
-      return ImportContext::Key(a.second.project_id(), *pa) < ImportContext::Key(b.second.project_id(), *pb);
-    });
-    for (const auto& [i, r] : deferred) process(i, r, /*may_defer=*/false);
+    std::vector<std::pair<int64_t, size_t>> order;  // (Key, place in deferred): each key computed once
+    order.reserve(deferred.size());
+    for (size_t i = 0; i < deferred.size(); ++i) {
+      const pb::MonthlyReport& r = deferred[i].second;
+      order.emplace_back(ImportContext::Key(r.project_id(), *Period::Parse(r.period())), i);
+    }
+    std::sort(order.begin(), order.end());
+    for (const auto& [key, i] : order) process(deferred[i].first, deferred[i].second, /*may_defer=*/false);
+    for (const Unsettled& u : unsettled) {
+      const int year = static_cast<int>(u.december_key % 1'000'000 / 100);
+      if (refused.contains(u.december_key)) {
+        refuse(u.index, "report.since_start_yuan", absl::StrCat("the row of ", year, "-12 was refused"),
+               absl::StrCat("同一项目 ", year, "-12 的数据未通过，本行无法核对自开始建设累计"));
+      } else if (auto b = batch.find(u.december_key); b != batch.end()) {
+        Violations late;
+        CheckSinceStart(u.since_start, u.ytd, b->second.since_start, "report", late);
+        for (const auto& item : late.items()) refuse(u.index, item.field, item.description, item.localized);
+      }
+    }
     std::sort(response.mutable_errors()->begin(), response.mutable_errors()->end(),
               [](const pb::RowError& a, const pb::RowError& b) { return a.row() < b.row(); });
     if (response.errors_size() > 0 && !import_valid_rows) return absl::AbortedError("refused rows: roll back");

@@ -55,6 +55,9 @@ class Stats {
                                                                 absl::Time d);
   absl::StatusOr<pb::ListMonthlyReportVersionsResponse> ListMonthlyReportVersions(
       const Caller& c, const pb::ListMonthlyReportVersionsRequest& q, absl::Time d);
+  absl::StatusOr<pb::ProveMonthlyReportResponse> ProveMonthlyReport(const Caller& c,
+                                                                    const pb::ProveMonthlyReportRequest& q,
+                                                                    absl::Time d);
   absl::StatusOr<pb::ListLatestFiguresResponse> ListLatestFigures(const Caller& c,
                                                                   const pb::ListLatestFiguresRequest& q, absl::Time d);
   absl::StatusOr<pb::ListProjectFiguresResponse> ListProjectFigures(const Caller& c,

@@ -4,10 +4,13 @@
 #include <functional>
 
 #include "absl/strings/str_format.h"
+#include "common/audit.h"
 #include "common/embedded.h"
+#include "common/merkle.h"
 #include "common/names.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
+#include "services/stats/import_audit.h"
 #include "services/stats/stats.h"
 #include "tests/pg_harness.h"
 
@@ -44,7 +47,7 @@ class StatsTest : public ::testing::Test {
     txn.exec(
         "TRUNCATE stats.project_dims, stats.annual_plans, stats.monthly_reports, stats.report_requests, "
         "stats.period_locks, stats.package_versions, "
-        "stats.peer_figures, stats.figure_flags, stats.flag_dismissals");
+        "stats.peer_figures, stats.figure_flags, stats.flag_dismissals, stats.imports");
     txn.exec("UPDATE stats.feed_position SET revision = 0");
     txn.commit();
     pool_ = std::make_unique<PgPool>(PgHarness::Shared().Url("stats"), 4, StatsStatements());
@@ -326,6 +329,139 @@ TEST_F(StatsTest, ImportChecksSinceStartAgainstDecemberInTheSameFile) {
   ASSERT_TRUE(accepted.ok()) << accepted.status();
   EXPECT_EQ(accepted->errors_size(), 0) << accepted->DebugString();
   EXPECT_EQ(accepted->rows_imported(), 12);
+}
+
+// An import is audited by one entry holding the Merkle root over its rows (issue 21): no entry per row, every row
+// provable on its own by its audit path, and a row changed behind the service breaks `audit verify` and its proof.
+TEST_F(StatsTest, AnImportIsOneAuditEntryWhoseRootProvesEachRow) {
+  {
+    // This test reads the whole stats chain: it starts one (what the other tests' imports left has no rows now).
+    pqxx::connection admin(PgHarness::Shared().Url("postgres"));
+    pqxx::work txn(admin);
+    txn.exec("SET LOCAL session_replication_role = replica");
+    txn.exec("DELETE FROM audit.entries WHERE service = 'stats'");
+    txn.commit();
+  }
+  Feed(1, 1, reg::RUKU_STATE_APPROVED, "2023-01-10");
+  Feed(2, 2, reg::RUKU_STATE_APPROVED, "2023-01-10");
+  std::vector<pb::MonthlyReport> rows;
+  for (int64_t project : {1, 2}) {
+    for (int m = 2; m <= 6; ++m) {
+      rows.push_back(Report(absl::StrFormat("2023-%02d", m), m == 2 ? 100 : 10 * m, 100 + 10 * (m * (m + 1) / 2 - 3)));
+      rows.back().set_project_id(project);
+    }
+  }
+  rows[3].set_explanation("第二行\t制表符与\\反斜杠\n换行");  // escaped in the COPY line and its leaf alike
+  size_t i = 0;
+  auto next = [&](pb::MonthlyReport* row) {
+    if (i >= rows.size()) return false;
+    *row = rows[i++];
+    return true;
+  };
+  auto imported = stats_->ImportMonthlyReports(kUnitStaff, next, false, Deadline());
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_EQ(imported->rows_imported(), 10) << imported->DebugString();
+  // A figure written on its own keeps its own entry.
+  pb::MonthlyReport single = Report("2023-07", 70, 100 + 10 * (7 * 8 / 2 - 3));
+  ASSERT_TRUE(Submit(kUnitStaff, single).ok());
+
+  pqxx::connection admin(PgHarness::Shared().Url("postgres"));
+  auto count = [&](const std::string& where) {
+    pqxx::work txn(admin);
+    return txn.exec1("SELECT count(*) FROM audit.entries WHERE service = 'stats' AND " + where)[0].as<int64_t>();
+  };
+  EXPECT_EQ(count("table_name = 'imports'"), 1);
+  EXPECT_EQ(count("table_name = 'monthly_reports'"), 1);  // the single figure only
+
+  AuditLog log(*pool_, "stats", VerifyImportRoots);
+  auto verified = log.VerifyAudit(kBureau, {}, Deadline());
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  ASSERT_EQ(verified->chains_size(), 1);
+  EXPECT_TRUE(verified->chains(0).intact()) << verified->DebugString();
+  EXPECT_EQ(verified->chains(0).imports(), 1);
+  EXPECT_EQ(verified->chains(0).imported_rows(), 10);
+
+  // Every imported row is proved by its path; the single one by its own entry.
+  for (const auto& row : rows) {
+    pb::ProveMonthlyReportRequest q;
+    q.set_project_id(row.project_id());
+    q.set_period(row.period());
+    q.set_version(1);
+    auto proof = stats_->ProveMonthlyReport(kBureau, q, Deadline());
+    ASSERT_TRUE(proof.ok()) << proof.status();
+    EXPECT_TRUE(proof->proved()) << proof->DebugString();
+    EXPECT_GT(proof->import_id(), 0);
+    EXPECT_EQ(proof->leaf_count(), 10);
+    EXPECT_EQ(proof->imported_by(), "staff-1");
+    EXPECT_EQ(proof->report().ytd_yuan(), row.ytd_yuan());
+    // One hash per level above the leaf: 10 leaves are a tree of 8 and one of 2, so 4 or 2 hashes.
+    EXPECT_EQ(proof->audit_path_size(), proof->leaf_index() < 8 ? 4 : 2);
+    EXPECT_LE(proof->audit_path_size(), 4);
+    // Checked here too, by the reference algorithm, from the leaf text the service gives.
+    merkle::Hash root, leaf_hash, expected;
+    std::vector<merkle::Hash> path;
+    for (const auto& h : proof->audit_path()) {
+      ASSERT_TRUE(merkle::FromHex(h, &path.emplace_back()));
+    }
+    ASSERT_TRUE(merkle::FromHex(proof->merkle_root(), &expected));
+    leaf_hash = merkle::LeafHash(proof->leaf());
+    EXPECT_EQ(merkle::Hex(leaf_hash), proof->leaf_hash());
+    ASSERT_TRUE(merkle::RootFromPath(leaf_hash, proof->leaf_index(), proof->leaf_count(), path, &root));
+    EXPECT_EQ(root, expected);
+  }
+  pb::ProveMonthlyReportRequest q;
+  q.set_project_id(1);
+  q.set_period("2023-07");
+  q.set_version(1);
+  auto own = stats_->ProveMonthlyReport(kBureau, q, Deadline());
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_TRUE(own->proved());
+  EXPECT_EQ(own->import_id(), 0);
+  EXPECT_GT(own->audit_seq(), 0);
+  // Only those who read the audit log; bad arguments name the field.
+  EXPECT_EQ(stats_->ProveMonthlyReport(kUnitStaff, q, Deadline()).status().code(), absl::StatusCode::kPermissionDenied);
+  q.set_version(0);
+  EXPECT_EQ(stats_->ProveMonthlyReport(kBureau, q, Deadline()).status().code(), absl::StatusCode::kInvalidArgument);
+  q.set_version(9);
+  EXPECT_EQ(stats_->ProveMonthlyReport(kBureau, q, Deadline()).status().code(), absl::StatusCode::kNotFound);
+
+  // A figure changed behind the service (triggers off, as only a superuser can) breaks the import's root.
+  {
+    pqxx::work txn(admin);
+    txn.exec("SET LOCAL session_replication_role = replica");
+    txn.exec(
+        "UPDATE stats.monthly_reports SET month_yuan = month_yuan + 1 WHERE project_id = 2 AND period = '2023-04'");
+    txn.commit();
+  }
+  auto broken = log.VerifyAudit(kBureau, {}, Deadline());
+  ASSERT_TRUE(broken.ok()) << broken.status();
+  EXPECT_FALSE(broken->chains(0).intact());
+  EXPECT_NE(broken->chains(0).problem().find("Merkle root"), std::string::npos) << broken->DebugString();
+  q.set_project_id(2);
+  q.set_period("2023-04");
+  q.set_version(1);
+  auto tampered = stats_->ProveMonthlyReport(kBureau, q, Deadline());
+  ASSERT_TRUE(tampered.ok());
+  EXPECT_FALSE(tampered->proved());
+  q.set_period("2023-05");  // its neighbours' own leaves are intact, but the root they lead to is not the entry's
+  EXPECT_FALSE(stats_->ProveMonthlyReport(kBureau, q, Deadline())->proved());
+
+  // A row slipped in with the import's id, or one removed, breaks it as well.
+  {
+    pqxx::work txn(admin);
+    txn.exec("SET LOCAL session_replication_role = replica");
+    txn.exec(
+        "UPDATE stats.monthly_reports SET month_yuan = month_yuan - 1 WHERE project_id = 2 AND period = '2023-04'");
+    txn.commit();
+  }
+  EXPECT_TRUE(log.VerifyAudit(kBureau, {}, Deadline())->chains(0).intact());
+  {
+    pqxx::work txn(admin);
+    txn.exec("SET LOCAL session_replication_role = replica");
+    txn.exec("DELETE FROM stats.monthly_reports WHERE project_id = 1 AND period = '2023-06'");
+    txn.commit();
+  }
+  EXPECT_FALSE(log.VerifyAudit(kBureau, {}, Deadline())->chains(0).intact());
 }
 
 // DOMAIN §8: only the investment is limited to projects 入库 by the period's end. Plans, statuses and new starts

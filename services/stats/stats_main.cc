@@ -7,6 +7,7 @@
 #include "common/client.h"
 #include "common/embedded.h"
 #include "common/service_main.h"
+#include "services/stats/import_audit.h"
 #include "services/stats/registry_client.h"
 #include "services/stats/stats.h"
 #include "services/stats/stats_service.h"
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   spec.migrations = saima::kStatsMigrations;
   spec.statements = StatsStatements();
   spec.service_names = {saima::stats::v1::StatsService::service_full_name()};
+  spec.audit_coverage = VerifyImportRoots;
   spec.make_services = [](saima::PgPool& pool) -> std::vector<std::shared_ptr<grpc::Service>> {
     // Built once; they live for the life of the process.
     static auto registry = saima::MakeChannel(absl::GetFlag(FLAGS_registry_addr));

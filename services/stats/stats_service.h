@@ -19,6 +19,7 @@ class StatsService final : public pb::StatsService::Service {
   SAIMA_DECLARE(VerifyMonthlyReport)
   SAIMA_DECLARE(GetMonthlyReport)
   SAIMA_DECLARE(ListMonthlyReportVersions)
+  SAIMA_DECLARE(ProveMonthlyReport)
   SAIMA_DECLARE(ListProjectFigures)
   SAIMA_DECLARE(ListLatestFigures)
   SAIMA_DECLARE(CorrectMonthlyReport)

@@ -6,8 +6,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/merkle.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/stats/import_audit.h"
 #include "spdlog/spdlog.h"
 
 namespace saima::stats {
@@ -423,22 +425,6 @@ absl::StatusOr<pb::MonthlyReport> StatsStore::RecordReport(const ReportWrite& wr
 
 namespace {
 
-const std::vector<std::string> kImportColumns = {
-    "project_id",     "period",     "version",           "kind",
-    "month_yuan",     "ytd_yuan",   "construction_yuan", "installation_yuan",
-    "equipment_yuan", "other_yuan", "since_start_yuan",  "actor",
-    "explanation"};
-
-// A text field of COPY's text format: backslash, tab and line breaks escaped.
-std::string CopyEscaped(const std::string& text) {
-  std::string out;
-  for (char ch : text) {
-    if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') out += '\\';
-    out += ch == '\t' ? 't' : ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch;
-  }
-  return out;
-}
-
 class PgImportSession : public ImportSession {
  public:
   PgImportSession(pqxx::work& txn, std::string actor)
@@ -447,9 +433,17 @@ class PgImportSession : public ImportSession {
       ProjectDims d = DimsFromRow(row);
       context_.dims[d.project_id] = std::move(d);
     }
+    // The import's id and time (the transaction's, as DEFAULT now() would give), written into every row and leaf.
+    auto row = txn_.exec1(
+        "SELECT nextval('stats.import_ids'), to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+    import_id_ = row[0].as<int64_t>();
+    recorded_at_ = row[1].c_str();
   }
 
   void LoadPeriod(const Period& period) override {
+    // Called for every row: the rows of a file mostly share their period.
+    if (last_loaded_ && *last_loaded_ == period) return;
+    last_loaded_ = period;
     std::vector<Period> needed = {period, Period{period.year - 1, 12}};
     if (auto previous = period.PreviousInYear()) needed.push_back(*previous);
     for (const Period& p : needed) {
@@ -473,7 +467,7 @@ class PgImportSession : public ImportSession {
       if (!months_loaded_.insert(p.year * 100 + p.month).second) continue;
       FinishCopy();
       for (const auto& row : txn_.exec_prepared("official_months_of_period", p.ToString())) {
-        context_.stored_month[ImportContext::Key(row[0].as<int64_t>(), p)] = row[1].as<int64_t>();
+        context_.stored_months[row[0].as<int64_t>()].push_back({p, row[1].as<int64_t>()});
       }
     }
   }
@@ -486,19 +480,15 @@ class PgImportSession : public ImportSession {
       // send a line we formatted ourselves, and its per-field conversion is most of an import's CPU time.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-      writer_ = std::make_unique<pqxx::tablewriter>(txn_, "stats.monthly_reports", kImportColumns.begin(),
-                                                    kImportColumns.end());
+      writer_ = std::make_unique<pqxx::tablewriter>(txn_, "stats.monthly_reports", kImportLineColumns,
+                                                    kImportLineColumns + kImportLineColumnCount);
 #pragma GCC diagnostic pop
     }
     auto newest = context_.newest.find(ImportContext::Key(r.project_id(), *Period::Parse(r.period())));
     const int version = newest == context_.newest.end() ? 1 : newest->second.version() + 1;
-    // COPY text format: every field here is a number or a period "YYYY-MM"; the actor was escaped once.
-    line_.clear();
-    absl::StrAppend(&line_, r.project_id(), "\t", r.period(), "\t", version, "\t",
-                    static_cast<int>(pb::FIGURE_KIND_REPORTED), "\t", r.month_yuan(), "\t", r.ytd_yuan(), "\t");
-    absl::StrAppend(&line_, r.ytd_breakdown().construction_yuan(), "\t", r.ytd_breakdown().installation_yuan(), "\t",
-                    r.ytd_breakdown().equipment_yuan(), "\t", r.ytd_breakdown().other_yuan(), "\t",
-                    r.since_start_yuan(), "\t", escaped_actor_, "\t", CopyEscaped(r.explanation()));
+    // The COPY line is the row's Merkle leaf: the import's one audit entry holds the root over them all.
+    ImportLine(r, version, pb::FIGURE_KIND_REPORTED, escaped_actor_, recorded_at_, import_id_, written_, &line_);
+    tree_.AddLeaf(line_);
     writer_->write_raw_line(line_);
     for (const auto& f : flags) pending_flags_.push_back({r.project_id(), r.period(), version, f});
     ++written_;
@@ -523,12 +513,23 @@ class PgImportSession : public ImportSession {
     pending_flags_.clear();
   }
 
+  // The import's audit entry: its row in stats.imports, through the audit trigger, with the Merkle root.
+  void Seal() {
+    FinishCopy();
+    if (written_ == 0) return;
+    txn_.exec_params0(
+        "INSERT INTO stats.imports (import_id, actor, row_count, merkle_root, imported_at) "
+        "VALUES ($1, $2, $3, $4, $5::timestamptz)",
+        import_id_, actor_, written_, merkle::Hex(tree_.Root()), recorded_at_);
+  }
+
  private:
   pqxx::work& txn_;
   const std::string actor_;
   ImportContext context_;
   absl::flat_hash_set<int> loaded_;
   absl::flat_hash_set<int> months_loaded_;
+  std::optional<Period> last_loaded_;
   struct PendingFlag {
     int64_t project_id;
     std::string period;
@@ -540,6 +541,9 @@ class PgImportSession : public ImportSession {
   std::string escaped_actor_;
   std::string line_;
   int64_t written_ = 0;
+  int64_t import_id_ = 0;
+  std::string recorded_at_;
+  merkle::RootBuilder tree_;
 };
 
 }  // namespace
@@ -553,6 +557,7 @@ absl::StatusOr<int64_t> StatsStore::Import(const std::string& actor,
     PgImportSession session(txn, actor);
     absl::Status outcome = body(session);
     session.WriteFlags();
+    if (outcome.ok()) session.Seal();
     written = session.written();
     return outcome;
   });
@@ -577,6 +582,23 @@ absl::StatusOr<std::vector<pb::MonthlyReport>> StatsStore::ListVersions(int64_t 
         f->set_evidence(row[2].c_str());
       }
     }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<pb::ProveMonthlyReportResponse> StatsStore::ProveReport(int64_t project_id, const std::string& period,
+                                                                       int version, absl::Time deadline) {
+  absl::StatusOr<pb::ProveMonthlyReportResponse> out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    out = stats::ProveReport(txn, project_id, period, version);
+    if (!out.ok()) return out.status();
+    auto stored = txn.exec_params(absl::StrCat("SELECT ", kReportColumns,
+                                               " FROM stats.monthly_reports WHERE project_id = $1 AND period = $2 "
+                                               "AND version = $3"),
+                                  project_id, period, version);
+    if (!stored.empty()) *out->mutable_report() = ReportFromRow(stored[0]);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

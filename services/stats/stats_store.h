@@ -19,6 +19,7 @@
 #include "saima/stats/v1/stats.pb.h"
 #include "services/stats/indicators.h"
 #include "services/stats/report_rules.h"
+#include "services/stats/verification_rules.h"
 
 namespace saima::stats {
 
@@ -64,8 +65,9 @@ struct ImportContext {
   absl::flat_hash_map<int64_t, int64_t> december_since_start;
   absl::flat_hash_map<int64_t, pb::MonthlyReport> newest;
   std::map<std::string, bool> locked;
-  // Official 本月完成投资 by Key, for the periods the 核实性审核 rules look back on (HistoryStart).
-  absl::flat_hash_map<int64_t, int64_t> stored_month;
+  // Official 本月完成投资 by project, of the periods the 核实性审核 rules look back on (HistoryStart): one lookup
+  // per row instead of one per month looked back on.
+  absl::flat_hash_map<int64_t, std::vector<MonthAmount>> stored_months;
 };
 // An import in progress inside one transaction: the context rows are checked against, loaded as periods appear,
 // and a COPY of the accepted rows into monthly_reports.
@@ -106,6 +108,9 @@ class StatsStore {
                                  absl::Time deadline);
   absl::StatusOr<std::vector<pb::MonthlyReport>> ListVersions(int64_t project_id, const std::string& period,
                                                               absl::Time deadline);
+  // The proof of one figure version against the audit log (import_audit.h).
+  absl::StatusOr<pb::ProveMonthlyReportResponse> ProveReport(int64_t project_id, const std::string& period, int version,
+                                                             absl::Time deadline);
   // The official version of each period of one project in [from, to] (empty: unbounded), oldest first.
   absl::StatusOr<std::vector<pb::MonthlyReport>> ListOfficial(int64_t project_id, const std::string& from,
                                                               const std::string& to, absl::Time deadline);

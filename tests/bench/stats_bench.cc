@@ -1,7 +1,9 @@
 // Benchmark of the stats service (not a test: it prints figures; nothing here asserts a time).
 //
 //   1. Ingest of N monthly rows (default 1,000,000: 100,000 projects × 10 months) through the streaming import
-//      of a running saima-stats, beside a raw COPY of the same rows into a bare table on the same PostgreSQL.
+//      of a running saima-stats, beside a raw COPY of the same rows into a bare table and into one with the same
+//      primary key on the same PostgreSQL; then the audit entries the import wrote (one: the Merkle root) and the
+//      proof of one of its rows.
 //   2. The city report over those 100,000 projects, beside the same aggregates as one hand-tuned SQL query.
 //   3. Peak resident memory (VmHWM) of the saima-stats process after each phase.
 //
@@ -171,6 +173,12 @@ int main(int argc, char** argv) {
   std::printf("saima-stats peak RSS at start: %ld KiB\n", PeakRssKb(stats));
 
   // 1a. The streaming import, repeated on an emptied table; the median run is printed.
+  auto AuditEntries = [&pg] {
+    pqxx::connection conn(pg.Url("postgres"));
+    pqxx::work txn(conn);
+    return txn.exec1("SELECT count(*) FROM audit.entries WHERE service = 'stats'")[0].as<int64_t>();
+  };
+  int64_t entries_before = 0;
   std::vector<double> import_runs;
   double import_cpu = 0;
   for (int run = 0; run < absl::GetFlag(FLAGS_runs); ++run) {
@@ -181,6 +189,7 @@ int main(int argc, char** argv) {
       txn.commit();
     }
     const double cpu_before = CpuSeconds(stats);
+    entries_before = AuditEntries();
     auto start = Clock::now();
     auto context = saima::CallContext(std::chrono::seconds(3600));
     saima::AttachCaller(loader, "bench-import", *context);
@@ -223,6 +232,25 @@ int main(int argc, char** argv) {
   std::printf("streaming import: median %.1f s, %.0f rows/s (saima-stats used %.1f s of CPU in the last run)\n",
               import_seconds, rows / import_seconds, import_cpu);
   std::printf("saima-stats peak RSS after the import: %ld KiB\n", PeakRssKb(stats));
+  // What the audit holds of the last import, and the proof of its middle row.
+  {
+    st::ProveMonthlyReportRequest q;
+    q.set_project_id(projects / 2 + 1);
+    q.set_period(Period(2 + months / 2));
+    q.set_version(1);
+    st::ProveMonthlyReportResponse proof;
+    auto context = saima::CallContext(std::chrono::seconds(600));
+    saima::AttachCaller(loader, "bench-prove", *context);
+    const auto start = Clock::now();
+    grpc::Status status = stub->ProveMonthlyReport(context.get(), q, &proof);
+    std::printf(
+        "audit entries written by the last import: %lld for %lld rows; proof of row %lld of %lld: %d hashes, "
+        "%s (%.0f ms)\n",
+        static_cast<long long>(AuditEntries() - entries_before), static_cast<long long>(rows),
+        static_cast<long long>(proof.leaf_index() + 1), static_cast<long long>(proof.leaf_count()),
+        proof.audit_path_size(), status.ok() && proof.proved() ? "proved" : "NOT proved",
+        Seconds(Clock::now() - start) * 1000);
+  }
 
   // 1b. Raw COPY of the same rows into a bare table, and into a table with monthly_reports' primary key.
   auto raw_copy = [&](const std::string& table, const std::string& key) {
@@ -261,7 +289,7 @@ int main(int argc, char** argv) {
   std::printf("raw COPY into a bare table: median %.1f s, %.0f rows/s\n", copy_seconds, rows / copy_seconds);
   std::printf("raw COPY into a table with the same primary key: median %.1f s, %.0f rows/s\n", keyed_copy_seconds,
               rows / keyed_copy_seconds);
-  std::printf("import speed / raw COPY speed: %.2f (target ≥ 0.50); / keyed COPY speed: %.2f\n",
+  std::printf("import speed / raw COPY speed: %.2f; / keyed COPY speed: %.2f (target ≥ 0.80)\n",
               copy_seconds / import_seconds, keyed_copy_seconds / import_seconds);
 
   // 2a. The city report through the service.

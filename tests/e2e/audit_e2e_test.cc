@@ -8,6 +8,7 @@
 #include <memory>
 #include <pqxx/pqxx>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -75,6 +76,37 @@ TEST_F(AuditEndToEndTest, WhoChangedTheFigureAndTheChainsHold) {
   EXPECT_NE(show_out.find("tjj-1"), std::string::npos) << show_out;
   // A correction is a new version of the report: the entry before it holds the figure as it was.
   EXPECT_LT(show_out.find("\"ytd_yuan\":3500000"), show_out.find("\"ytd_yuan\":3000000")) << show_out;
+
+  // An import is one entry (issue 21), and each of its rows is proved by its Merkle audit path, from saimactl too.
+  std::string csv;
+  absl::Base64Escape(
+      "项目代码,报告期,本月完成投资(元),自年初累计(元),建筑工程(元),安装工程(元),设备工器具购置(元),其他费用(元),"
+      "自开始建设累计(元)\n2023-331181-04-01-000901,2023-03,1000000,4500000,4500000,0,0,0,4500000\n",
+      &csv);
+  auto [imported, import_body] =
+      Post("unit", "/v1/monthly-reports:import",
+           {{"file", {{"fileName", "月报.csv"}, {"contentType", "text/csv"}, {"content", csv}}}});
+  ASSERT_EQ(imported, 200) << import_body.dump();
+  ASSERT_EQ(import_body["rowsImported"], "1") << import_body.dump();
+  auto [proved, proof] = Get("stats", absl::StrCat("/v1/monthly-reports/", id, "/2023-03/versions/1:prove"));
+  ASSERT_EQ(proved, 200) << proof.dump();
+  EXPECT_TRUE(proof["proved"].get<bool>()) << proof.dump();
+  EXPECT_EQ(proof["importedBy"], "staff-1");
+  EXPECT_EQ(Get("unit", absl::StrCat("/v1/monthly-reports/", id, "/2023-03/versions/1:prove")).first, 403);
+  EXPECT_EQ(Scalar(absl::StrCat("SELECT count(*) FROM audit.entries WHERE service = 'stats' AND table_name = "
+                                "'monthly_reports' AND after->>'project_id' = '",
+                                id, "' AND after->>'period' = '2023-03'")),
+            0);
+  auto [prove_code, prove_out] = Ctl("stats", absl::StrCat("audit prove --project_id=", id, " --period=2023-03"));
+  EXPECT_EQ(prove_code, 0) << prove_out;
+  EXPECT_NE(prove_out.find("已证明"), std::string::npos) << prove_out;
+  auto [own_code, own_out] =
+      Ctl("stats", absl::StrCat("audit prove --project_id=", id, " --period=2023-02 --version=1"));
+  EXPECT_EQ(own_code, 0) << own_out;
+  EXPECT_NE(own_out.find("单独填报"), std::string::npos) << own_out;
+  auto [imports_code, imports_out] = Ctl("admin", "audit verify --service=stats");
+  EXPECT_EQ(imports_code, 0) << imports_out;
+  EXPECT_NE(imports_out.find("批量导入"), std::string::npos) << imports_out;
 
   // A service's own database role can neither change nor remove an entry, nor forge one.
   {

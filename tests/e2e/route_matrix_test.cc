@@ -450,6 +450,7 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
   add(gw + "ImportMonthlyReportsFile", import_file);
   add(st + "GetMonthlyReport", {{{"projectId", project}, {"period", "2023-02"}}});
   add(st + "ListMonthlyReportVersions", {{{"projectId", project}, {"period", "2023-02"}}});
+  add(st + "ProveMonthlyReport", {{{"projectId", project}, {"period", "2023-02"}, {"version", 1}}});
   add(st + "ListProjectFigures", {{{"projectId", project}}});
   add(st + "ListLatestFigures", {{{"projectIds", {project}}, {"period", "2023-05"}}});
   add(st + "LockPeriod", {{{"period", "2022-11"}}});
