@@ -26,6 +26,10 @@ class AmountSum {
     total_ += yuan;
     return *this;
   }
+  AmountSum& operator+=(const AmountSum& other) {
+    total_ += other.total_;
+    return *this;
+  }
   bool fits() const { return total_ >= INT64_MIN && total_ <= INT64_MAX; }
   // The total (meaningful only when fits()).
   int64_t value() const { return static_cast<int64_t>(total_); }

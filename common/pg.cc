@@ -1,10 +1,12 @@
 #include "common/pg.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/ops.h"
 #include "common/status.h"
 #include "spdlog/spdlog.h"
 
@@ -114,14 +116,13 @@ ScopedWriteContext::~ScopedWriteContext() { current_write_context = previous_; }
 
 const WriteContext* CurrentWriteContext() { return current_write_context; }
 
-absl::Status PgPool::Transaction(absl::Time deadline, const std::function<absl::Status(pqxx::work&)>& work) {
-  auto lease = Acquire(deadline);
-  if (!lease.ok()) return lease.status();
+absl::Status PgPool::RunIn(pqxx::connection& conn, absl::Time deadline,
+                           const std::function<absl::Status(pqxx::work&)>& work, bool* wrote) {
   const int64_t timeout_ms = absl::ToInt64Milliseconds(deadline - absl::Now());
   if (timeout_ms <= 0)
     return Error(absl::StatusCode::kDeadlineExceeded, "deadline passed before the transaction began", "请求已超时");
   try {
-    pqxx::work txn(**lease);
+    pqxx::work txn(conn);
     // A statement never outlives the caller's deadline; the audit triggers record who wrote.
     static const WriteContext kNone;
     const WriteContext& who = current_write_context != nullptr ? *current_write_context : kNone;
@@ -131,11 +132,97 @@ absl::Status PgPool::Transaction(absl::Time deadline, const std::function<absl::
                            txn.quote(who.role), "; SET LOCAL saima.request_id = ", txn.quote(who.request_id),
                            "; SET LOCAL saima.client = ", txn.quote(who.client)));
     absl::Status status = work(txn);
-    if (status.ok()) txn.commit();
+    if (status.ok()) {
+      // With a replica, whether this transaction wrote anything (it then has a transaction id).
+      if (wrote != nullptr) *wrote = txn.exec1("SELECT txid_current_if_assigned() IS NOT NULL")[0].as<bool>();
+      txn.commit();
+    }
     return status;  // Not committed: the transaction rolls back when txn is destroyed.
   } catch (const std::exception& e) {
     return StatusFromException(e);
   }
+}
+
+namespace {
+
+// A pg_lsn ("16/B374D848") as a number; 0 for anything else.
+uint64_t ParseLsn(const char* text) {
+  unsigned long hi = 0, lo = 0;
+  if (text == nullptr || std::sscanf(text, "%lx/%lx", &hi, &lo) != 2) return 0;
+  return (static_cast<uint64_t>(hi) << 32) | lo;
+}
+
+}  // namespace
+
+absl::Status PgPool::Transaction(absl::Time deadline, const std::function<absl::Status(pqxx::work&)>& work) {
+  auto lease = Acquire(deadline);
+  if (!lease.ok()) return lease.status();
+  bool wrote = false;
+  absl::Status status = RunIn(**lease, deadline, work, replica_ ? &wrote : nullptr);
+  if (status.ok() && wrote) {
+    // The WAL position after the commit, which the replica must have replayed before this actor reads there.
+    try {
+      pqxx::nontransaction after(**lease);
+      NoteWrite(ParseLsn(after.exec1("SELECT pg_current_wal_lsn()::text")[0].c_str()));
+    } catch (const std::exception& e) {
+      NoteWrite(UINT64_MAX);  // unknown: this actor reads from the primary until the map is emptied
+    }
+  }
+  return status;
+}
+
+void PgPool::NoteWrite(uint64_t lsn) {
+  const std::string actor = current_write_context != nullptr ? current_write_context->actor : "";
+  std::lock_guard<std::mutex> lock(lsn_mu_);
+  if (written_lsn_.size() >= 100000) {
+    // Bounded: forgetting the actors, every read waits for the newest write noted so far, once.
+    for (const auto& [who, at] : written_lsn_) lsn_floor_ = std::max(lsn_floor_, at == UINT64_MAX ? 0 : at);
+    written_lsn_.clear();
+  }
+  uint64_t& at = written_lsn_[actor];
+  at = std::max(at, lsn);
+}
+
+uint64_t PgPool::LsnNeeded() const {
+  const std::string actor = current_write_context != nullptr ? current_write_context->actor : "";
+  std::lock_guard<std::mutex> lock(lsn_mu_);
+  auto it = written_lsn_.find(actor);
+  return std::max(lsn_floor_, it == written_lsn_.end() ? 0 : it->second);
+}
+
+absl::Status PgPool::ReadTransaction(absl::Time deadline, const std::function<absl::Status(pqxx::work&)>& work,
+                                     absl::Duration max_wait) {
+  if (!replica_) return Transaction(deadline, work);
+  const uint64_t needed = LsnNeeded();
+  if (needed != UINT64_MAX) {
+    auto lease = replica_->Acquire(std::min(deadline, absl::Now() + absl::Seconds(1)));
+    if (lease.ok()) {
+      bool caught_up = needed == 0;
+      const absl::Time give_up = std::min(deadline, absl::Now() + max_wait);
+      try {
+        pqxx::nontransaction probe(**lease);
+        while (!caught_up) {
+          caught_up = ParseLsn(probe.exec1("SELECT pg_last_wal_replay_lsn()::text")[0].c_str()) >= needed;
+          if (caught_up || absl::Now() >= give_up) break;
+          absl::SleepFor(absl::Milliseconds(5));
+        }
+      } catch (const std::exception& e) {
+        caught_up = false;
+        spdlog::warn("replica: {}", e.what());
+      }
+      if (caught_up) {
+        absl::Status status = replica_->RunIn(**lease, deadline, work, nullptr);
+        if (!absl::IsUnavailable(status)) {
+          NamedCounter("saima_db_replica_reads_total", "reads served by the streaming replica").Increment();
+          return status;
+        }
+      }
+    }
+  }
+  NamedCounter("saima_db_primary_reads_total",
+               "reads sent to the primary: the replica behind the caller's own write, or unreachable")
+      .Increment();
+  return Transaction(deadline, work);
 }
 
 absl::Status PgPool::Ping() {

@@ -5,7 +5,9 @@
 // exceptions into absl::Status, transactions bounded by the caller's deadline, and migrations.
 
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <pqxx/pqxx>
@@ -66,6 +68,18 @@ class PgPool {
   // timeout derived from `deadline`. Exceptions from libpqxx are translated with StatusFromException.
   absl::Status Transaction(absl::Time deadline, const std::function<absl::Status(pqxx::work&)>& work);
 
+  // Sends the reads of ReadTransaction to a streaming replica (a hot standby of this pool's database, e.g. a libpq
+  // URL listing the nodes with target_session_attrs=prefer-standby). Call before serving.
+  void SetReplica(std::unique_ptr<PgPool> replica) { replica_ = std::move(replica); }
+  bool has_replica() const { return replica_ != nullptr; }
+
+  // Runs read-only `work` on the replica when one is set and it has replayed every transaction this process
+  // committed for the same actor (the current WriteContext's): a caller reads its own writes, others may read a
+  // moment behind. When the replica lags behind the caller's last write for longer than `max_wait`, or cannot be
+  // reached, the read runs on the primary. Without a replica: Transaction().
+  absl::Status ReadTransaction(absl::Time deadline, const std::function<absl::Status(pqxx::work&)>& work,
+                               absl::Duration max_wait = absl::Milliseconds(200));
+
   // A cheap liveness probe: OK when a connection answers SELECT 1 within a second.
   absl::Status Ping();
 
@@ -76,6 +90,11 @@ class PgPool {
 
  private:
   void Release(std::unique_ptr<pqxx::connection> conn);
+  absl::Status RunIn(pqxx::connection& conn, absl::Time deadline, const std::function<absl::Status(pqxx::work&)>& work,
+                     bool* wrote);
+  // Read-your-writes: the WAL position after each actor's last committed write (with a replica only).
+  void NoteWrite(uint64_t lsn);
+  uint64_t LsnNeeded() const;
 
   const std::string url_;
   const int size_;
@@ -85,6 +104,10 @@ class PgPool {
   std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;
   int leased_ ABSL_GUARDED_BY(mu_) = 0;
+  std::unique_ptr<PgPool> replica_;
+  mutable std::mutex lsn_mu_;
+  std::map<std::string, uint64_t> written_lsn_ ABSL_GUARDED_BY(lsn_mu_);
+  uint64_t lsn_floor_ ABSL_GUARDED_BY(lsn_mu_) = 0;  // for every actor, after the map was emptied
 };
 
 // Applies the numbered migrations (files "NNN_name.sql") not yet recorded in `schema`.schema_migrations, each

@@ -12,6 +12,9 @@
 
 ABSL_FLAG(std::string, listen, "", "gRPC listen address host:port (default: the service's own)");
 ABSL_FLAG(std::string, db_url, "postgresql:///saima", "PostgreSQL connection URL of this service's role");
+ABSL_FLAG(std::string, db_read_url, "",
+          "PostgreSQL URL of a streaming replica for reads that may lag a moment (reports); a caller's reads after "
+          "its own write wait for the replica to replay it or go to the primary. Empty: every read on db_url");
 ABSL_FLAG(int, db_pool_size, 8, "database connections; the server runs at most 4 threads per connection");
 ABSL_FLAG(bool, migrate_on_start, false, "apply migrations before serving");
 
@@ -55,6 +58,10 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   }
   const int pool_size = absl::GetFlag(FLAGS_db_pool_size);
   PgPool pool(db_url, pool_size, spec.statements);
+  if (!absl::GetFlag(FLAGS_db_read_url).empty()) {
+    pool.SetReplica(std::make_unique<PgPool>(absl::GetFlag(FLAGS_db_read_url), pool_size, spec.statements));
+    spdlog::info("reads that may lag go to the replica at db_read_url");
+  }
   auto services = spec.make_services(pool);
   services.push_back(MakeAuditService(pool, spec.schema, spec.audit_coverage));
   std::vector<grpc::Service*> raw;

@@ -280,6 +280,13 @@ std::string PgHarness::Url(const std::string& role) const {
   return absl::StrCat("postgresql://", user, "@127.0.0.1:", port_, "/saima");
 }
 
+std::string PgHarness::ReadUrl(const std::string& role) const {
+  if (!formation()) return "";
+  const std::string user = role == "postgres" ? "postgres" : "saima_" + role;
+  return absl::StrCat("postgresql://", user, "@127.0.0.1:", node_ports_[0], ",127.0.0.1:", node_ports_[1],
+                      "/saima?target_session_attrs=prefer-standby");
+}
+
 PgHarness& PgHarness::Shared() {
   static PgHarness* harness = [] {
     const char* mode = std::getenv("SAIMA_TEST_PG");

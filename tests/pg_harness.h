@@ -40,6 +40,9 @@ class PgHarness {
   bool formation() const { return !node_ports_.empty(); }
   // The port of the node that accepts writes now, or 0 (formation only).
   int PrimaryPort() const;
+  // Formation only: both nodes for reads that may lag, preferring the standby (target_session_attrs=prefer-standby);
+  // empty otherwise.
+  std::string ReadUrl(const std::string& role) const;
   // The monitor's view of the formation (pg_autoctl show state), for the test's log.
   void PrintState() const;
 

@@ -112,38 +112,57 @@ absl::Status TotalOutOfRange(const std::string& what) {
                absl::StrCat(what, "的合计超出可表示的范围，请检查是否有异常大的数据"));
 }
 
-absl::StatusOr<pb::GetIndicatorsResponse> ComputeIndicators(const std::vector<ProjectFacts>& projects,
-                                                            const Period& period, const CodeTables& tables) {
-  pb::GetIndicatorsResponse out;
-  out.set_period(period.ToString());
-  AmountSum ytd, last, plan, ytd_with_plan;
-  for (const auto& p : projects) {
-    ytd += p.ytd;
-    last += p.last_ytd;
-    if (p.plan.has_value()) {
-      plan += *p.plan;
-      ytd_with_plan += p.ytd;
-    }
+void IndicatorSums::Add(const ProjectFacts& p, const CodeTables& tables) {
+  ytd += p.ytd;
+  last += p.last_ytd;
+  if (p.plan.has_value()) {
+    plan += *p.plan;
+    ytd_with_plan += p.ytd;
   }
-  for (const AmountSum* s : {&ytd, &last, &plan, &ytd_with_plan}) {
-    if (!s->fits()) return TotalOutOfRange("固定资产投资");
+  if (p.counted) {
+    ++projects;
+    if (p.reported) ++reported;
   }
-  AmountSum growth = ytd;
-  growth += -last.value();
-  if (!growth.fits()) return TotalOutOfRange("固定资产投资");
-  auto* total = out.mutable_total();
-  total->set_ytd_yuan(ytd.value());
-  total->set_ytd_last_year_yuan(last.value());
-  *total->mutable_yoy_growth() = MakeRate(growth.value(), last.value());
   for (int c = pb::CATEGORY_PRIVATE; c <= pb::CATEGORY_TERTIARY; ++c) {
     const auto category = static_cast<pb::Category>(c);
-    AmountSum cat_ytd, cat_last;
-    for (const auto& p : projects) {
-      if (!InCategory(p, category, tables)) continue;
-      const bool ja = category == pb::CATEGORY_CONSTRUCTION_INSTALLATION;
-      cat_ytd += ja ? p.ytd_ja : p.ytd;
-      cat_last += ja ? p.last_ja : p.last_ytd;
-    }
+    if (!InCategory(p, category, tables)) continue;
+    const bool ja = category == pb::CATEGORY_CONSTRUCTION_INSTALLATION;
+    category_ytd[c] += ja ? p.ytd_ja : p.ytd;
+    category_last[c] += ja ? p.last_ja : p.last_ytd;
+  }
+}
+
+IndicatorSums& IndicatorSums::operator+=(const IndicatorSums& o) {
+  projects += o.projects;
+  reported += o.reported;
+  ytd += o.ytd;
+  last += o.last;
+  plan += o.plan;
+  ytd_with_plan += o.ytd_with_plan;
+  for (int c = 0; c < kCategories; ++c) {
+    category_ytd[c] += o.category_ytd[c];
+    category_last[c] += o.category_last[c];
+  }
+  return *this;
+}
+
+absl::StatusOr<pb::GetIndicatorsResponse> FinishIndicators(const IndicatorSums& sums, const Period& period) {
+  pb::GetIndicatorsResponse out;
+  out.set_period(period.ToString());
+  for (const AmountSum* s : {&sums.ytd, &sums.last, &sums.plan, &sums.ytd_with_plan}) {
+    if (!s->fits()) return TotalOutOfRange("固定资产投资");
+  }
+  AmountSum growth = sums.ytd;
+  growth += -sums.last.value();
+  if (!growth.fits()) return TotalOutOfRange("固定资产投资");
+  auto* total = out.mutable_total();
+  total->set_ytd_yuan(sums.ytd.value());
+  total->set_ytd_last_year_yuan(sums.last.value());
+  *total->mutable_yoy_growth() = MakeRate(growth.value(), sums.last.value());
+  for (int c = pb::CATEGORY_PRIVATE; c <= pb::CATEGORY_TERTIARY; ++c) {
+    const auto category = static_cast<pb::Category>(c);
+    const AmountSum& cat_ytd = sums.category_ytd[c];
+    const AmountSum& cat_last = sums.category_last[c];
     if (!cat_ytd.fits() || !cat_last.fits()) return TotalOutOfRange(DisplayNameOf(category));
     AmountSum cat_growth = cat_ytd;
     cat_growth += -cat_last.value();
@@ -154,14 +173,19 @@ absl::StatusOr<pb::GetIndicatorsResponse> ComputeIndicators(const std::vector<Pr
     indicator->set_ytd_last_year_yuan(cat_last.value());
     *indicator->mutable_yoy_growth() = MakeRate(cat_growth.value(), cat_last.value());
   }
-  out.set_annual_plan_yuan(plan.value());
-  out.set_project_count(static_cast<int32_t>(
-      std::count_if(projects.begin(), projects.end(), [](const ProjectFacts& p) { return p.counted; })));
-  out.set_reported_count(static_cast<int32_t>(
-      std::count_if(projects.begin(), projects.end(), [](const ProjectFacts& p) { return p.counted && p.reported; })));
-  *out.mutable_completion_rate() = MakeRate(ytd_with_plan.value(), plan.value());
+  out.set_annual_plan_yuan(sums.plan.value());
+  out.set_project_count(static_cast<int32_t>(std::min<int64_t>(sums.projects, INT32_MAX)));
+  out.set_reported_count(static_cast<int32_t>(std::min<int64_t>(sums.reported, INT32_MAX)));
+  *out.mutable_completion_rate() = MakeRate(sums.ytd_with_plan.value(), sums.plan.value());
   *out.mutable_time_progress() = MakeRate(period.month, 12);
   return out;
+}
+
+absl::StatusOr<pb::GetIndicatorsResponse> ComputeIndicators(const std::vector<ProjectFacts>& projects,
+                                                            const Period& period, const CodeTables& tables) {
+  IndicatorSums sums;
+  for (const auto& p : projects) sums.Add(p, tables);
+  return FinishIndicators(sums, period);
 }
 
 pb::ProjectStatus StatusOf(const ProjectFacts& p, const Period& period, const StatusThresholds& t) {

@@ -4,12 +4,14 @@
 // The indicators of DOMAIN.md §3 and §8, computed exactly from integer amounts in 元. Free of gRPC and SQL:
 // StatsStore gathers ProjectFacts, these functions aggregate them.
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/money.h"
 #include "common/period.h"
 #include "saima/registry/v1/registry.pb.h"
 #include "saima/stats/v1/stats.pb.h"
@@ -75,6 +77,23 @@ struct StatusThresholds {
 bool InCategory(const ProjectFacts& p, pb::Category category, const CodeTables& tables);
 
 pb::Rate MakeRate(int64_t numerator, int64_t denominator);
+
+// The sums the indicators are computed from, over projects added one at a time; sums of disjoint sets add up.
+// A locked period keeps them per administrative division (StatsStore's rollups), so a region's indicators are its
+// divisions' sums added, not its projects'. Totals are kept in 128 bits and checked when finished.
+struct IndicatorSums {
+  static constexpr int kCategories = pb::CATEGORY_TERTIARY + 1;  // indexed by pb::Category; 0 unused
+  int64_t projects = 0;                                          // counted (入库 by the period's end)
+  int64_t reported = 0;                                          // counted and with an official figure
+  AmountSum ytd, last, plan, ytd_with_plan;
+  std::array<AmountSum, kCategories> category_ytd, category_last;
+
+  void Add(const ProjectFacts& project, const CodeTables& tables);
+  IndicatorSums& operator+=(const IndicatorSums& other);
+};
+
+// The indicators of the sums for `period`: OUT_OF_RANGE when a total does not fit in int64.
+absl::StatusOr<pb::GetIndicatorsResponse> FinishIndicators(const IndicatorSums& sums, const Period& period);
 
 // Indicators of a set of projects for a period: totals, growth by category, plan, completion, time progress.
 // Every total is checked: OUT_OF_RANGE when one does not fit in int64 (never for amounts within kMaxAmountYuan and

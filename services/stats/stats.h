@@ -64,6 +64,8 @@ class Stats {
                                                                     const pb::ListProjectFiguresRequest& q,
                                                                     absl::Time d);
   absl::StatusOr<pb::LockPeriodResponse> LockPeriod(const Caller& c, const pb::LockPeriodRequest& q, absl::Time d);
+  absl::StatusOr<pb::GetRegionReportResponse> GetRegionReport(const Caller& c, const pb::GetRegionReportRequest& q,
+                                                              absl::Time d);
   absl::StatusOr<pb::PublishPeriodResponse> PublishPeriod(const Caller& c, const pb::PublishPeriodRequest& q,
                                                           absl::Time d);
   // A streamed import: `next` yields the rows in the order received (false at the end). Rows are checked and

@@ -47,7 +47,7 @@ class StatsTest : public ::testing::Test {
     txn.exec(
         "TRUNCATE stats.project_dims, stats.annual_plans, stats.monthly_reports, stats.report_requests, "
         "stats.period_locks, stats.package_versions, "
-        "stats.peer_figures, stats.figure_flags, stats.flag_dismissals, stats.imports");
+        "stats.peer_figures, stats.figure_flags, stats.flag_dismissals, stats.imports, stats.rollup_periods CASCADE");
     txn.exec("UPDATE stats.feed_position SET revision = 0");
     txn.commit();
     pool_ = std::make_unique<PgPool>(PgHarness::Shared().Url("stats"), 4, StatsStatements());
@@ -554,6 +554,77 @@ TEST_F(StatsTest, IndicatorsCountOnlyProjectsInTheDatabase) {
   EXPECT_EQ(stats_->GetIndicators(kLeader, request, Deadline())->total().ytd_yuan(), 0);
   request.mutable_scope()->set_name("galaxy");
   EXPECT_EQ(stats_->GetIndicators(kLeader, request, Deadline()).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// Regional reports (issue 21): a locked period's sums per county-level division, placed by the division code in
+// the national project code, add up to the city's indicators; a correction after the lock is reflected.
+TEST_F(StatsTest, RegionReportsAddUpTheDivisionsOfALockedPeriod) {
+  const std::vector<std::pair<int64_t, std::string>> projects = {
+      {1, "2022-331181-04-01-000001"}, {2, "2022-331102-04-01-000002"}, {3, "2022-110101-04-01-000003"}};
+  for (const auto& [id, code] : projects) {
+    Feed(id, id, reg::RUKU_STATE_APPROVED, "2022-01-10", [&, code = code](reg::Project* p) {
+      p->set_project_code(code);
+      if (p->project_id() == 3) p->set_manufacturing(false);
+    });
+    pb::MonthlyReport last = Report("2022-02", 100 * id, 100 * id), now = Report("2023-02", 150 * id, 150 * id);
+    last.set_project_id(id);
+    now.set_project_id(id);
+    ASSERT_TRUE(Submit(kUnitStaff, last).ok());
+    ASSERT_TRUE(Submit(kUnitStaff, now).ok());
+  }
+  pb::GetRegionReportRequest q;
+  q.set_period("2023-02");
+  EXPECT_EQ(stats_->GetRegionReport(kLeader, q, Deadline()).status().code(), absl::StatusCode::kFailedPrecondition);
+  pb::LockPeriodRequest lock;
+  lock.set_period("2023-02");
+  ASSERT_TRUE(stats_->LockPeriod(kBureau, lock, Deadline()).ok());
+
+  auto country = stats_->GetRegionReport(kLeader, q, Deadline());
+  ASSERT_TRUE(country.ok()) << country.status();
+  pb::GetIndicatorsRequest all;
+  all.set_period("2023-02");
+  auto city = stats_->GetIndicators(kLeader, all, Deadline());
+  ASSERT_TRUE(city.ok());
+  EXPECT_EQ(country->total().total().ytd_yuan(), 150 + 300 + 450);
+  EXPECT_EQ(country->total().total().ytd_yuan(), city->total().ytd_yuan());
+  EXPECT_EQ(country->total().total().ytd_last_year_yuan(), city->total().ytd_last_year_yuan());
+  EXPECT_EQ(country->total().project_count(), 3);
+  ASSERT_EQ(country->total().categories_size(), city->categories_size());
+  for (int c = 0; c < city->categories_size(); ++c) {
+    EXPECT_EQ(country->total().categories(c).ytd_yuan(), city->categories(c).ytd_yuan()) << c;
+    EXPECT_EQ(country->total().categories(c).ytd_last_year_yuan(), city->categories(c).ytd_last_year_yuan()) << c;
+  }
+  ASSERT_EQ(country->parts_size(), 2);
+  EXPECT_EQ(country->parts(0).region(), "11");
+  EXPECT_EQ(country->parts(0).indicators().total().ytd_yuan(), 450);
+  EXPECT_EQ(country->parts(1).region(), "33");
+  EXPECT_EQ(country->parts(1).indicators().total().ytd_yuan(), 450);
+  EXPECT_EQ(country->parts(1).indicators().total().ytd_last_year_yuan(), 300);
+
+  q.set_region("33");
+  auto province = stats_->GetRegionReport(kLeader, q, Deadline());
+  ASSERT_TRUE(province.ok()) << province.status();
+  ASSERT_EQ(province->parts_size(), 2);
+  EXPECT_EQ(province->parts(0).region(), "331102");
+  EXPECT_EQ(province->parts(0).indicators().total().ytd_yuan(), 300);
+  EXPECT_EQ(province->parts(1).region(), "331181");
+  EXPECT_EQ(province->parts(1).indicators().total().ytd_yuan(), 150);
+
+  // A correction after the lock drops the sums; the next report makes them again with it.
+  pb::CorrectMonthlyReportRequest correct;
+  *correct.mutable_report() = Report("2023-02", 170, 170);
+  correct.mutable_report()->set_reason("补录");
+  correct.set_reason("补录");
+  ASSERT_TRUE(stats_->CorrectMonthlyReport(kBureau, correct, Deadline()).ok());
+  q.set_region("331181");
+  auto county = stats_->GetRegionReport(kLeader, q, Deadline());
+  ASSERT_TRUE(county.ok()) << county.status();
+  EXPECT_EQ(county->total().total().ytd_yuan(), 170);
+  EXPECT_EQ(county->parts_size(), 0);
+  q.set_region("3");
+  EXPECT_EQ(stats_->GetRegionReport(kLeader, q, Deadline()).status().code(), absl::StatusCode::kInvalidArgument);
+  q.set_region("33ab");
+  EXPECT_EQ(stats_->GetRegionReport(kLeader, q, Deadline()).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 // 核实性审核: a flagged figure is accepted only with a 说明; the bureau sees it in the list of the period (a unit

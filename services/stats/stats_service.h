@@ -29,6 +29,7 @@ class StatsService final : public pb::StatsService::Service {
   SAIMA_DECLARE(RankUnits)
   SAIMA_DECLARE(SetPeerFigures)
   SAIMA_DECLARE(GetCityReport)
+  SAIMA_DECLARE(GetRegionReport)
   SAIMA_DECLARE(GetProvincialPackage)
   SAIMA_DECLARE(GetForecast)
   SAIMA_DECLARE(ListVerificationFlags)

@@ -25,6 +25,16 @@ std::string TiersLiteral(const reg::Project& p) {
 
 const char* NullIfEmpty(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
 
+std::vector<int64_t> ParseBigintArray(const pqxx::field& field) {
+  std::vector<int64_t> out;
+  auto parser = field.as_array();
+  for (auto item = parser.get_next(); item.first != pqxx::array_parser::done; item = parser.get_next()) {
+    int64_t value = 0;
+    if (item.first == pqxx::array_parser::string_value && absl::SimpleAtoi(item.second, &value)) out.push_back(value);
+  }
+  return out;
+}
+
 std::vector<int> ParseIntArray(const pqxx::field& field) {
   std::vector<int> out;
   auto parser = field.as_array();
@@ -109,7 +119,7 @@ std::vector<NamedStatement> StatsStatements() {
                    "(d.ruku_state = ",
                    Approved(),
                    " AND d.ruku_date <= $3::date) AS counted, d.construction_nature, d.ruku_date, "
-                   "cur.project_id IS NOT NULL AS reported "
+                   "cur.project_id IS NOT NULL AS reported, d.project_code "
                    "FROM stats.project_dims d LEFT JOIN cur USING (project_id) LEFT JOIN last USING (project_id) "
                    "LEFT JOIN stats.annual_plans p ON p.project_id = d.project_id AND p.year = $4"));
   static const std::string* official = new std::string(
@@ -165,6 +175,11 @@ std::vector<NamedStatement> StatsStatements() {
        "WHERE period = $1"},
       {"get_lock",
        "SELECT period, extract(epoch FROM locked_at)::bigint, actor FROM stats.period_locks WHERE period = $1"},
+      {"drop_rollups", "DELETE FROM stats.rollup_periods WHERE period = $1 OR period = $2"},
+      {"rollup_exists", "SELECT 1 FROM stats.rollup_periods WHERE period = $1"},
+      {"division_rollups",
+       "SELECT division, projects, reported, ytd, last_ytd, plan, ytd_with_plan, category_ytd, category_last FROM "
+       "stats.division_rollups WHERE period = $1 AND starts_with(division, $2) ORDER BY division"},
       {"insert_lock", "INSERT INTO stats.period_locks (period, actor) VALUES ($1, $2) ON CONFLICT DO NOTHING"},
       {"report_by_request",
        absl::StrCat("SELECT ", kReportColumns,
@@ -408,6 +423,10 @@ absl::StatusOr<pb::MonthlyReport> StatsStore::RecordReport(const ReportWrite& wr
                                     r.ytd_breakdown().equipment_yuan(), r.ytd_breakdown().other_yuan(),
                                     r.since_start_yuan(), write.actor, r.reason(), r.explanation());
       stored = ReportFromRow(row);
+      // The division sums of a locked period no longer hold, nor those of the same period a year later (whose
+      // year-on-year base this is): dropped, and made again at the next regional report.
+      txn.exec_prepared0("drop_rollups", r.period(),
+                         absl::StrCat(Period::Parse(r.period())->year + 1, r.period().substr(4)));
       if (!write.request_id.empty()) {
         txn.exec_prepared0("insert_request", write.request_id, r.period(), r.project_id(), stored.version());
       }
@@ -630,12 +649,20 @@ absl::StatusOr<std::vector<pb::MonthlyReport>> StatsStore::ListLatest(const std:
   return out;
 }
 
+namespace {
+absl::Status ComputeRollups(pqxx::work& txn, const Period& period, const CodeTables& tables);
+}  // namespace
+
 absl::StatusOr<pb::LockPeriodResponse> StatsStore::LockPeriod(const std::string& period, const std::string& actor,
-                                                              absl::Time deadline) {
+                                                              const CodeTables& tables, absl::Time deadline) {
   pb::LockPeriodResponse out;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
     txn.exec_prepared("period_lock_exclusive", period);
-    txn.exec_prepared0("insert_lock", period, actor);
+    const bool first = txn.exec_prepared0("insert_lock", period, actor).affected_rows() == 1;
+    if (first) {
+      // The division sums of the period as locked, for the regional reports.
+      if (absl::Status s = ComputeRollups(txn, *Period::Parse(period), tables); !s.ok()) return s;
+    }
     auto row = txn.exec_prepared1("get_lock", period);
     out.set_period(row[0].c_str());
     *out.mutable_lock_time() = TimeUtil::SecondsToTimestamp(row[1].as<int64_t>());
@@ -746,6 +773,38 @@ void ReadDims(const pqxx::row& r, ProjectFacts& f) {
   if (!r[12].is_null()) f.plan = r[12].as<int64_t>();
 }
 
+// The text of one of StatsStatements(), for a cursor (a prepared statement cannot be declared as one).
+const std::string& StatsStatementText(const std::string& name) {
+  static const auto* statements = new std::vector<NamedStatement>(StatsStatements());
+  for (const auto& s : *statements) {
+    if (s.name == name) return s.sql;
+  }
+  static const std::string* none = new std::string();
+  return *none;
+}
+
+// One row of "load_facts".
+absl::Status FactsFromRow(const pqxx::row& r, ProjectFacts& f) {
+  ReadDims(r, f);
+  f.ytd = r[13].as<int64_t>();
+  f.last_ytd = r[15].as<int64_t>();
+  f.counted = r[17].as<bool>();
+  f.construction_nature = static_cast<reg::ConstructionNature>(r[18].as<int>());
+  f.ruku_date = r[19].is_null() ? "" : r[19].c_str();
+  f.reported = r[20].as<bool>();
+  if (!absl::SimpleAtoi(r[14].c_str(), &f.ytd_ja) || !absl::SimpleAtoi(r[16].c_str(), &f.last_ja)) {
+    return Error(absl::StatusCode::kOutOfRange,
+                 absl::StrCat("project ", f.project_id, ": construction + installation does not fit in 64 bits"),
+                 absl::StrCat("项目 ", f.project_id, " 的建筑工程与安装工程合计超出范围，请由统计局更正该月数据"));
+  }
+  if (!f.counted) {
+    // Not 入库 by the period's end: it contributes no investment (先入库,后有数), whatever was stored, this year
+    // or last (the year-on-year base is the same scope).
+    f.ytd = f.ytd_ja = f.last_ytd = f.last_ja = 0;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<ProjectFacts>> ReadFacts(pqxx::work& txn, const Period& period) {
   std::vector<ProjectFacts> out;
   auto rows = txn.exec_prepared("load_facts", period.ToString(), period.SameLastYear().ToString(), period.EndDate(),
@@ -753,33 +812,113 @@ absl::StatusOr<std::vector<ProjectFacts>> ReadFacts(pqxx::work& txn, const Perio
   out.reserve(rows.size());
   for (const auto& r : rows) {
     ProjectFacts f;
-    ReadDims(r, f);
-    f.ytd = r[13].as<int64_t>();
-    f.last_ytd = r[15].as<int64_t>();
-    f.counted = r[17].as<bool>();
-    f.construction_nature = static_cast<reg::ConstructionNature>(r[18].as<int>());
-    f.ruku_date = r[19].is_null() ? "" : r[19].c_str();
-    f.reported = r[20].as<bool>();
-    if (!absl::SimpleAtoi(r[14].c_str(), &f.ytd_ja) || !absl::SimpleAtoi(r[16].c_str(), &f.last_ja)) {
-      return Error(absl::StatusCode::kOutOfRange,
-                   absl::StrCat("project ", f.project_id, ": construction + installation does not fit in 64 bits"),
-                   absl::StrCat("项目 ", f.project_id, " 的建筑工程与安装工程合计超出范围，请由统计局更正该月数据"));
-    }
-    if (!f.counted) {
-      // Not 入库 by the period's end: it contributes no investment (先入库,后有数), whatever was stored, this year
-      // or last (the year-on-year base is the same scope).
-      f.ytd = f.ytd_ja = f.last_ytd = f.last_ja = 0;
-    }
+    if (absl::Status s = FactsFromRow(r, f); !s.ok()) return s;
     out.push_back(std::move(f));
   }
   return out;
 }
 
+// The county-level division of a national project code (YYYY-DDDDDD-…), or empty.
+std::string DivisionOf(const char* project_code) {
+  const std::string_view code(project_code);
+  if (code.size() < 11 || code[4] != '-') return "";
+  const std::string_view division = code.substr(5, 6);
+  for (char c : division) {
+    if (c < '0' || c > '9') return "";
+  }
+  return std::string(division);
+}
+
+std::string ArrayLiteral(const std::array<AmountSum, IndicatorSums::kCategories>& sums) {
+  std::string out = "{";
+  for (int c = 0; c < IndicatorSums::kCategories; ++c) absl::StrAppend(&out, c ? "," : "", sums[c].value());
+  return out + "}";
+}
+
+// Computes and stores the division sums of a period, streaming its facts through a cursor (a national period is
+// millions of projects; memory stays that of the divisions). Called with the period locked and its lock held.
+absl::Status ComputeRollups(pqxx::work& txn, const Period& period, const CodeTables& tables) {
+  // The year-on-year base is the same period last year: no correction of it may land while the sums are made.
+  txn.exec_prepared("period_lock_exclusive", period.SameLastYear().ToString());
+  txn.exec_params("DELETE FROM stats.rollup_periods WHERE period = $1", period.ToString());
+  txn.exec_params(absl::StrCat("DECLARE rollup_facts NO SCROLL CURSOR FOR ", StatsStatementText("load_facts")),
+                  period.ToString(), period.SameLastYear().ToString(), period.EndDate(), period.year);
+  absl::flat_hash_map<std::string, IndicatorSums> divisions;
+  for (;;) {
+    auto block = txn.exec("FETCH 20000 FROM rollup_facts");
+    if (block.empty()) break;
+    for (const auto& r : block) {
+      ProjectFacts f;
+      if (absl::Status s = FactsFromRow(r, f); !s.ok()) return s;
+      divisions[DivisionOf(r[21].c_str())].Add(f, tables);
+    }
+  }
+  txn.exec("CLOSE rollup_facts");
+  txn.exec_params("INSERT INTO stats.rollup_periods (period) VALUES ($1)", period.ToString());
+  for (const auto& [division, sums] : divisions) {
+    // A division of fewer than 92,000 projects cannot exceed int64 (each amount is at most 10^14 元).
+    for (const AmountSum* total : {&sums.ytd, &sums.last, &sums.plan, &sums.ytd_with_plan}) {
+      if (!total->fits()) return TotalOutOfRange(absl::StrCat("行政区划 ", division, " 的固定资产投资"));
+    }
+    for (int c = 0; c < IndicatorSums::kCategories; ++c) {
+      if (!sums.category_ytd[c].fits() || !sums.category_last[c].fits()) {
+        return TotalOutOfRange(absl::StrCat("行政区划 ", division, " 的分类投资"));
+      }
+    }
+    txn.exec_params(
+        "INSERT INTO stats.division_rollups (period, division, projects, reported, ytd, last_ytd, plan, "
+        "ytd_with_plan, category_ytd, category_last) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::bigint[], "
+        "$10::bigint[])",
+        period.ToString(), division, sums.projects, sums.reported, sums.ytd.value(), sums.last.value(),
+        sums.plan.value(), sums.ytd_with_plan.value(), ArrayLiteral(sums.category_ytd),
+        ArrayLiteral(sums.category_last));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::StatusOr<std::vector<std::pair<std::string, IndicatorSums>>> StatsStore::DivisionSums(const Period& period,
+                                                                                            const std::string& region,
+                                                                                            const CodeTables& tables,
+                                                                                            absl::Time deadline) {
+  const std::string text = period.ToString();
+  // Made when missing (a period locked before the sums existed, or after a correction dropped them).
+  absl::Status made = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    if (!txn.exec_prepared("rollup_exists", text).empty()) return absl::OkStatus();
+    txn.exec_prepared("period_lock_exclusive", text);
+    if (!txn.exec_prepared("rollup_exists", text).empty()) return absl::OkStatus();  // made meanwhile
+    return ComputeRollups(txn, period, tables);
+  });
+  if (!made.ok()) return made;
+  std::vector<std::pair<std::string, IndicatorSums>> out;
+  absl::Status status = pool_.ReadTransaction(deadline, [&](pqxx::work& txn) {
+    for (const auto& r : txn.exec_prepared("division_rollups", text, region)) {
+      IndicatorSums sums;
+      sums.projects = r[1].as<int64_t>();
+      sums.reported = r[2].as<int64_t>();
+      sums.ytd += r[3].as<int64_t>();
+      sums.last += r[4].as<int64_t>();
+      sums.plan += r[5].as<int64_t>();
+      sums.ytd_with_plan += r[6].as<int64_t>();
+      const auto ytd = ParseBigintArray(r[7]), last = ParseBigintArray(r[8]);
+      for (int c = 0;
+           c < IndicatorSums::kCategories && c < static_cast<int>(ytd.size()) && c < static_cast<int>(last.size());
+           ++c) {
+        sums.category_ytd[c] += ytd[c];
+        sums.category_last[c] += last[c];
+      }
+      out.emplace_back(r[0].c_str(), std::move(sums));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
 
 absl::StatusOr<std::vector<ProjectFacts>> StatsStore::LoadFacts(const Period& period, absl::Time deadline) {
   std::vector<ProjectFacts> out;
-  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+  absl::Status status = pool_.ReadTransaction(deadline, [&](pqxx::work& txn) {
     auto read = ReadFacts(txn, period);
     if (!read.ok()) return read.status();
     out = *std::move(read);
@@ -795,7 +934,7 @@ absl::StatusOr<std::vector<std::vector<ProjectFacts>>> StatsStore::LoadFactsHist
       absl::StrCat("{", static_cast<int>(reg::PROJECT_TIER_KEY), ",", static_cast<int>(reg::PROJECT_TIER_MAJOR), "}");
   std::vector<ProjectFacts> projects;
   std::vector<std::map<std::string, int64_t>> figures;  // by project, period → ytd
-  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+  absl::Status status = pool_.ReadTransaction(deadline, [&](pqxx::work& txn) {
     const auto rows =
         txn.exec_prepared("facts_history", Period{period.year, 2}.ToString(), period.ToString(), period.year, tiers);
     for (const auto& r : rows) {

@@ -118,9 +118,16 @@ class StatsStore {
   absl::StatusOr<std::vector<pb::MonthlyReport>> ListLatest(const std::vector<int64_t>& project_ids,
                                                             const std::string& period, absl::Time deadline);
 
-  // Locks a period; locking it again returns the first lock.
+  // Locks a period; locking it again returns the first lock. The first lock also keeps the period's indicator
+  // sums per division (`tables` classify the projects) for the regional reports.
   absl::StatusOr<pb::LockPeriodResponse> LockPeriod(const std::string& period, const std::string& actor,
-                                                    absl::Time deadline);
+                                                    const CodeTables& tables, absl::Time deadline);
+  // The indicator sums of each county-level division whose code starts with `region`, of a locked period, by
+  // division code; made first when the period has none (locked before they existed, or corrected since).
+  absl::StatusOr<std::vector<std::pair<std::string, IndicatorSums>>> DivisionSums(const Period& period,
+                                                                                  const std::string& region,
+                                                                                  const CodeTables& tables,
+                                                                                  absl::Time deadline);
   absl::StatusOr<bool> IsLocked(const std::string& period, absl::Time deadline);
   // Whether the period is locked and published, and when its newest figure version was recorded (0: none).
   struct PeriodState {

@@ -6,8 +6,12 @@
 //      proof of one of its rows.
 //   2. The city report over those 100,000 projects, beside the same aggregates as one hand-tuned SQL query.
 //   3. Peak resident memory (VmHWM) of the saima-stats process after each phase.
+//   4. National scale: N projects (default 2,000,000) in 3,100 county-level divisions of 31 provinces, 12 months
+//      each (24 million monthly rows, written by SQL, not timed); the period locked, its division sums made; the
+//      regional report of a county-level city, a province by county and the country by province, each beside
+//      the hand-written SQL of the same totals over the monthly rows.
 //
-// Usage: stats_bench [--projects=100000] [--months=10] [--runs=5]
+// Usage: stats_bench [--projects=100000] [--months=10] [--runs=5] [--national_projects=2000000]
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -44,6 +48,7 @@ ABSL_DECLARE_FLAG(std::string, tls_key);
 ABSL_FLAG(int, projects, 100000, "projects in the database");
 ABSL_FLAG(int, months, 10, "months per project (2023-02 onwards), at most 11");
 ABSL_FLAG(int, runs, 5, "runs of each report query; the median is printed");
+ABSL_FLAG(int, national_projects, 2000000, "projects of the national-scale phase (12 months each); 0 skips it");
 
 namespace {
 
@@ -346,7 +351,130 @@ int main(int argc, char** argv) {
   });
   std::printf("hand-tuned SQL of the same aggregates: median %.0f ms\n", sql_seconds * 1000);
   std::printf("report time / SQL time: %.2f (target ≤ 2.00)\n", report_seconds / sql_seconds);
-  std::printf("saima-stats peak RSS at the end: %ld KiB\n", PeakRssKb(stats));
+  std::printf("saima-stats peak RSS after the city report: %ld KiB\n", PeakRssKb(stats));
+
+  // 4. National scale.
+  const int64_t national = absl::GetFlag(FLAGS_national_projects);
+  if (national > 0) {
+    const auto setup_start = Clock::now();
+    // 31 provinces of 100 county-level divisions (PP + prefecture 01–10 + county 01–10), 20 units each.
+    const std::string provinces =
+        "ARRAY['11','12','13','14','15','21','22','23','31','32','33','34','35','36','37','41','42','43','44','45',"
+        "'46','50','51','52','53','54','61','62','63','64','65']";
+    const std::string division = absl::StrCat(
+        "(", provinces,
+        ")[p % 31 + 1] || lpad(((p / 31) % 10 + 1)::text, 2, '0') || lpad(((p / 310) % 10 + 1)::text, 2, '0')");
+    // Twelve months: 2022-08 … 2022-12 and 2023-02 … 2023-08 (02 covers January and February).
+    const std::string months =
+        "(VALUES ('2022-08', 8), ('2022-09', 9), ('2022-10', 10), ('2022-11', 11), ('2022-12', 12), ('2023-02', 2), "
+        "('2023-03', 3), ('2023-04', 4), ('2023-05', 5), ('2023-06', 6), ('2023-07', 7), ('2023-08', 8)) m(period, "
+        "month)";
+    {
+      pqxx::connection admin(pg.Url("postgres"));
+      pqxx::work txn(admin);
+      txn.exec("SET LOCAL session_replication_role = replica");  // setup data: no audit entry per row
+      txn.exec(
+          "TRUNCATE stats.project_dims, stats.annual_plans, stats.monthly_reports, stats.period_locks, "
+          "stats.rollup_periods CASCADE");
+      txn.exec(absl::StrCat(
+          "INSERT INTO stats.project_dims (project_id, project_code, unit_id, name, industry_code, sector, "
+          "manufacturing, industrial_renovation, ownership, public_institution, tiers, stage, ruku_state, ruku_date, "
+          "planned_total_yuan, planned_start_date, actual_start_date, revision) SELECT p, '2022-' || d || '-04-01-' "
+          "|| lpad((p % 1000000)::text, 6, '0'), d || lpad(((p / 3100) % 20 + 1)::text, 3, '0'), '项目' || p, "
+          "CASE WHEN p % 5 = 0 THEN '2720' ELSE '7010' END, CASE WHEN p % 5 = 0 THEN 2 ELSE 3 END, p % 5 = 0, "
+          "p % 15 = 0, CASE WHEN p % 3 = 0 THEN 1 ELSE 3 END, false, CASE WHEN p % 10 = 0 THEN '{1}'::int[] ELSE "
+          "'{}'::int[] END, 3, 7, '2022-01-01', 500000000, '2022-01-01', '2022-01-10', p FROM (SELECT p, ",
+          division, " AS d FROM generate_series(1, ", national, ") p) g"));
+      txn.exec(absl::StrCat(
+          "INSERT INTO stats.annual_plans (project_id, year, planned_yuan, actor) SELECT p, 2023, 3000000, 'bench' "
+          "FROM generate_series(1, ",
+          national, ") p"));
+      txn.exec(absl::StrCat(
+          "INSERT INTO stats.monthly_reports (project_id, period, version, kind, month_yuan, ytd_yuan, "
+          "construction_yuan, installation_yuan, equipment_yuan, other_yuan, since_start_yuan, actor) "
+          "SELECT p, m.period, 1, 1, b, b * m.month, b * m.month / 2, b * m.month / 4, "
+          "b * m.month - b * m.month / 2 - b * m.month / 4, 0, b * m.month, 'bench' FROM (SELECT p, 100000 + "
+          "(p % 97) * 1000 AS b FROM generate_series(1, ",
+          national, ") p) g CROSS JOIN ", months));
+      txn.exec("INSERT INTO stats.period_locks (period, actor) VALUES ('2023-08', 'bench')");
+      txn.commit();
+      pqxx::nontransaction analyze(admin);
+      analyze.exec("ANALYZE stats.project_dims");
+      analyze.exec("ANALYZE stats.monthly_reports");
+      analyze.exec("ANALYZE stats.annual_plans");
+    }
+    std::printf("national scale: %lld projects × 12 months = %lld monthly rows written in %.0f s (setup)\n",
+                static_cast<long long>(national), static_cast<long long>(national) * 12,
+                Seconds(Clock::now() - setup_start));
+    const long rss_before = PeakRssKb(stats);
+    auto region_report = [&](const std::string& region, st::GetRegionReportResponse* out) {
+      auto context = saima::CallContext(std::chrono::seconds(3600));
+      saima::AttachCaller(loader, "bench-region", *context);
+      st::GetRegionReportRequest request;
+      request.set_period("2023-08");
+      request.set_region(region);
+      grpc::Status status = stub->GetRegionReport(context.get(), request, out);
+      if (!status.ok()) std::fprintf(stderr, "region report failed: %s\n", status.error_message().c_str());
+      return status.ok();
+    };
+    // The period's division sums, made at the first report (the lock makes them when it is taken through the
+    // service; this lock was written by SQL).
+    st::GetRegionReportResponse country;
+    const auto rollup_start = Clock::now();
+    if (!region_report("", &country)) {
+      child.Terminate(10);
+      return 1;
+    }
+    std::printf(
+        "division sums of 2023-08 made from %lld projects in %.1f s; saima-stats peak RSS %ld KiB before, "
+        "%ld KiB after\n",
+        static_cast<long long>(national), Seconds(Clock::now() - rollup_start), rss_before, PeakRssKb(stats));
+    pqxx::connection sql_conn(pg.Url("stats"));
+    // The same totals by hand: the official figure of each project this year and last, summed by part.
+    auto hand_sql = [&](const std::string& region, int part_digits) {
+      return absl::StrCat(
+          "WITH cur AS (SELECT DISTINCT ON (project_id) project_id, ytd_yuan FROM stats.monthly_reports WHERE period "
+          "= '2023-08' ORDER BY project_id, (kind <> 1) DESC, version DESC), last AS (SELECT DISTINCT ON "
+          "(project_id) project_id, ytd_yuan FROM stats.monthly_reports WHERE period = '2022-08' ORDER BY "
+          "project_id, (kind <> 1) DESC, version DESC) SELECT substr(d.project_code, 6, ",
+          part_digits,
+          ") part, sum(coalesce(c.ytd_yuan, 0))::text, sum(coalesce(l.ytd_yuan, 0))::text, count(*) FROM "
+          "stats.project_dims d LEFT JOIN cur c USING (project_id) LEFT JOIN last l USING (project_id) WHERE "
+          "d.ruku_state = 7 AND d.ruku_date <= '2023-08-31' AND substr(d.project_code, 6, ",
+          region.size(), ") = '", region, "' GROUP BY 1 ORDER BY 1");
+    };
+    struct Level {
+      const char* name;
+      std::string region;
+      int part_digits;
+    };
+    for (const Level& level : {Level{"county-level city 330101", "330101", 6}, Level{"province 33 by county", "33", 6},
+                               Level{"country by province", "", 2}}) {
+      st::GetRegionReportResponse report;
+      bool ok = true;
+      const double service =
+          Median(absl::GetFlag(FLAGS_runs), [&] { ok = region_report(level.region, &report) && ok; });
+      pqxx::result by_hand;
+      const double by_sql = Median(absl::GetFlag(FLAGS_runs), [&] {
+        pqxx::work txn(sql_conn);
+        by_hand = txn.exec(hand_sql(level.region, level.part_digits));
+      });
+      // The answers agree: the parts' totals (or the one division's) of the service and of the SQL.
+      bool same = ok && by_hand.size() == static_cast<size_t>(std::max(report.parts_size(), 1));
+      for (size_t i = 0; same && i < by_hand.size(); ++i) {
+        const auto& part = report.parts_size() > 0 ? report.parts(static_cast<int>(i)).indicators() : report.total();
+        same = std::to_string(part.total().ytd_yuan()) == by_hand[i][1].c_str() &&
+               std::to_string(part.total().ytd_last_year_yuan()) == by_hand[i][2].c_str() &&
+               part.project_count() == by_hand[i][3].as<int64_t>();
+      }
+      std::printf(
+          "%s: GetRegionReport median %.0f ms (%d parts, %lld 元, %d projects); hand-written SQL of the "
+          "same totals over the monthly rows: median %.0f ms; ratio %.3f; same answer: %s\n",
+          level.name, service * 1000, report.parts_size(), static_cast<long long>(report.total().total().ytd_yuan()),
+          report.total().project_count(), by_sql * 1000, service / by_sql, same ? "yes" : "NO");
+    }
+    std::printf("saima-stats peak RSS after the national reports: %ld KiB\n", PeakRssKb(stats));
+  }
   child.Terminate(10);
   return 0;
 }

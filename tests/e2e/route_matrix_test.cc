@@ -466,6 +466,7 @@ TEST_F(RouteMatrixTest, EveryRouteAndRpcForEveryPrincipalAsThePolicySays) {
                                   {"period", "2023-02"},
                                   {"category", "CATEGORY_PRIVATE"},
                                   {"yoyGrowthMilliPercent", "12000"}}}}}});
+  add(st + "GetRegionReport", {{{"period", "2023-02"}, {"region", "33"}}});
   add(st + "GetCityReport", {{{"period", "2023-02"}}});
   add(st + "GetProvincialPackage", {{{"period", "2023-02"}}});
   add(st + "GetForecast", {{{"period", "2023-05"}}});
