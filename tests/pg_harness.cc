@@ -196,6 +196,11 @@ void PgHarness::PrintState() const { Run(Autoctl(absl::StrCat("show state --pgda
 PgHarness::~PgHarness() {
   if (formation()) {
     for (const std::string part : {"node1", "node2", "monitor"}) {
+      // Each postmaster's children first: they rename themselves ("postgres: pg_auto_failover monitor: logger"),
+      // and one left in another session outlives the pkill by session or by folder below.
+      std::ifstream pid_file(absl::StrCat(dir_, "/", part, "/postmaster.pid"));
+      pid_t postmaster = 0;
+      if (pid_file >> postmaster && postmaster > 0) Run(absl::StrCat("pkill -9 -P ", postmaster, " ; true"));
       std::ifstream sid_file(absl::StrCat(dir_, "/", part, ".sid"));
       pid_t sid = 0;
       if (sid_file >> sid && sid > 0) Run(absl::StrCat("pkill -9 -s ", sid, " ; true"));

@@ -311,7 +311,7 @@ absl::StatusOr<pb::LockPeriodResponse> Stats::LockPeriod(const Caller& c, const 
   if (absl::Status s = Authorize(c, Action::ACTION_LOCK_PERIOD); !s.ok()) return s;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
-  auto lock = store_.LockPeriod(q.period(), c.user_id, d);
+  auto lock = store_.LockPeriod(q.period(), c.user_id, tables_, d);
   if (!lock.ok()) return lock.status();
   // What the province receives for the period is frozen now (locking again returns the first freeze).
   auto first = store_.LoadPackageVersion(q.period(), 1, d);
@@ -324,6 +324,51 @@ absl::StatusOr<pb::LockPeriodResponse> Stats::LockPeriod(const Caller& c, const 
   if (!frozen.ok()) return frozen.status();
   lock->set_package_sha256(frozen->sha256);
   return lock;
+}
+
+absl::StatusOr<pb::GetRegionReportResponse> Stats::GetRegionReport(const Caller& reader,
+                                                                   const pb::GetRegionReportRequest& q, absl::Time d) {
+  if (absl::Status allowed = Authorize(reader, Action::ACTION_READ_REPORTS); !allowed.ok()) return allowed;
+  Violations v;
+  CheckPeriod(q.period(), "period", v);
+  const std::string& region = q.region();
+  if (!(region.empty() || region.size() == 2 || region.size() == 4 || region.size() == 6) ||
+      !std::all_of(region.begin(), region.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    v.Add("region", "must be empty (the country) or a GB/T 2260 code of 2, 4 or 6 digits",
+          "地区应为空(全国)或 2、4、6 位行政区划代码");
+  }
+  if (!v.ok()) return v.ToStatus();
+  const Period period = *Period::Parse(q.period());
+  auto locked = store_.IsLocked(q.period(), d);
+  if (!locked.ok()) return locked.status();
+  if (!*locked) {
+    return Error(absl::StatusCode::kFailedPrecondition,
+                 absl::StrCat("period ", q.period(), " is not locked: regional reports are of locked periods"),
+                 absl::StrCat(q.period(), " 尚未锁定，地区汇总只提供已锁定月份的数据"));
+  }
+  auto divisions = store_.DivisionSums(period, region, tables_, d);
+  if (!divisions.ok()) return divisions.status();
+  // The parts: provinces of the country, county-level divisions of a province or prefecture.
+  IndicatorSums total;
+  std::map<std::string, IndicatorSums> parts;
+  for (const auto& [division, sums] : *divisions) {
+    total += sums;
+    if (region.size() < 6) parts[region.empty() ? division.substr(0, 2) : division] += sums;
+  }
+  pb::GetRegionReportResponse out;
+  out.set_period(q.period());
+  out.set_region(region);
+  auto finished = FinishIndicators(total, period);
+  if (!finished.ok()) return finished.status();
+  *out.mutable_total() = *std::move(finished);
+  for (const auto& [code, sums] : parts) {
+    auto part = FinishIndicators(sums, period);
+    if (!part.ok()) return part.status();
+    auto* p = out.add_parts();
+    p->set_region(code);
+    *p->mutable_indicators() = *std::move(part);
+  }
+  return out;
 }
 
 absl::StatusOr<pb::PublishPeriodResponse> Stats::PublishPeriod(const Caller& c, const pb::PublishPeriodRequest& q,
@@ -412,8 +457,8 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       batch[key] = {r.ytd_yuan(), r.since_start_yuan(), r.month_yuan()};
       batch_months[r.project_id()].push_back({period, r.month_yuan()});
     };
-    absl::flat_hash_set<int64_t> seen, refused;
-    seen.reserve(expected_rows);
+    // Every row's key ends in one of these (or in `batch`): a key found in any of them appeared before.
+    absl::flat_hash_set<int64_t> refused, deferred_keys;
     batch.reserve(expected_rows);
     batch_months.reserve(expected_rows);
     absl::flat_hash_map<int, std::string> period_ends;  // YYYYMM → last day, computed once per period
@@ -435,7 +480,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       }
       const Period period = *parsed;
       const int64_t key = ImportContext::Key(r.project_id(), period);
-      if (may_defer && !seen.insert(key).second) {
+      if (may_defer && (batch.contains(key) || refused.contains(key) || deferred_keys.contains(key))) {
         refuse(index, "report.period", "the same project and period appear twice in the file",
                "同一项目同一月份在文件中出现了两次");
         return true;
@@ -486,6 +531,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
         } else if (auto s = context.stored_ytd.find(previous_key); s != context.stored_ytd.end()) {
           rc.previous_ytd = s->second;
         } else if (may_defer) {
+          deferred_keys.insert(key);
           return false;
         }
       }
@@ -503,6 +549,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
                  dec != context.december_since_start.end()) {
         rc.last_december_since_start = dec->second;
       } else if (may_defer && import_valid_rows) {
+        deferred_keys.insert(key);
         return false;  // settled after the stream, when a December row in it has been seen
       } else if (may_defer) {
         // All or nothing: checked now without it (nothing is kept if a row is refused), and once more after the
