@@ -48,11 +48,42 @@ std::string ProjectFacts::StartDate() const {
   return "";
 }
 
+namespace {
+
+// One of the tables compiled in (kCodeTables), by file name.
+const char* EmbeddedText(const std::string& name) {
+  for (const EmbeddedFile* f = kCodeTables; f->path != nullptr; ++f) {
+    const std::string path = f->path;
+    if (path.size() >= name.size() && path.compare(path.size() - name.size(), name.size(), name) == 0) {
+      return f->contents;
+    }
+  }
+  std::abort();  // A build defect: the tables are compiled in.
+}
+
+}  // namespace
+
+const std::string& DivisionName(const std::string& code) {
+  static const auto* names = [] {
+    auto* n = new std::map<std::string, std::string>();
+    for (const char* file : {"gbt2260-provinces.csv", "gbt2260-cities.csv", "gbt2260-counties.csv"}) {
+      auto rows = ParseCsv(EmbeddedText(file));
+      if (!rows.ok()) std::abort();
+      for (size_t i = 1; i < rows->size(); ++i) {
+        if ((*rows)[i].size() >= 2) (*n)[(*rows)[i][0]] = (*rows)[i][1];
+      }
+    }
+    return n;
+  }();
+  static const std::string* unknown = new std::string();
+  auto it = names->find(code);
+  return it == names->end() ? *unknown : it->second;
+}
+
 const CodeTables& CodeTables::Default() {
   static const CodeTables* tables = [] {
     auto* t = new CodeTables();
-    const char* text = kCodeTables[0].contents;
-    auto rows = ParseCsv(text);
+    auto rows = ParseCsv(EmbeddedText("code-tables.csv"));
     if (!rows.ok()) std::abort();  // A build defect: the table is compiled in.
     for (size_t i = 1; i < rows->size(); ++i) {
       const CsvRow& row = (*rows)[i];

@@ -74,6 +74,10 @@ struct StatusThresholds {
   int overdue_start_months = 3;        // planned start overdue by this many months → 滞后
 };
 
+// The GB/T 2260 name of an administrative division: 2 digits a province, 4 a prefecture, 6 a county-level
+// division (data/gbt2260-*.csv, compiled in); empty when the code is not in the tables.
+const std::string& DivisionName(const std::string& code);
+
 bool InCategory(const ProjectFacts& p, pb::Category category, const CodeTables& tables);
 
 pb::Rate MakeRate(int64_t numerator, int64_t denominator);

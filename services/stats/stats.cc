@@ -358,6 +358,7 @@ absl::StatusOr<pb::GetRegionReportResponse> Stats::GetRegionReport(const Caller&
   pb::GetRegionReportResponse out;
   out.set_period(q.period());
   out.set_region(region);
+  out.set_region_name(region.empty() ? std::string("全国") : DivisionName(region));
   auto finished = FinishIndicators(total, period);
   if (!finished.ok()) return finished.status();
   *out.mutable_total() = *std::move(finished);
@@ -366,6 +367,7 @@ absl::StatusOr<pb::GetRegionReportResponse> Stats::GetRegionReport(const Caller&
     if (!part.ok()) return part.status();
     auto* p = out.add_parts();
     p->set_region(code);
+    p->set_name(DivisionName(code));
     *p->mutable_indicators() = *std::move(part);
   }
   return out;

@@ -609,6 +609,10 @@ TEST_F(StatsTest, RegionReportsAddUpTheDivisionsOfALockedPeriod) {
   EXPECT_EQ(province->parts(0).indicators().total().ytd_yuan(), 300);
   EXPECT_EQ(province->parts(1).region(), "331181");
   EXPECT_EQ(province->parts(1).indicators().total().ytd_yuan(), 150);
+  EXPECT_EQ(province->region_name(), "浙江省");
+  EXPECT_EQ(province->parts(1).name(), "龙泉市");
+  EXPECT_EQ(country->region_name(), "全国");
+  EXPECT_EQ(country->parts(0).name(), "北京市");
 
   // A correction after the lock drops the sums; the next report makes them again with it.
   pb::CorrectMonthlyReportRequest correct;
