@@ -625,6 +625,23 @@ TEST_F(StatsTest, RegionReportsAddUpTheDivisionsOfALockedPeriod) {
   ASSERT_TRUE(county.ok()) << county.status();
   EXPECT_EQ(county->total().total().ytd_yuan(), 170);
   EXPECT_EQ(county->parts_size(), 0);
+  // So does an import into last year's same period (the year-on-year base), though that period is not locked.
+  pb::MonthlyReport base = Report("2022-02", 120, 120);
+  bool sent = false;
+  auto imported = stats_->ImportMonthlyReports(
+      kUnitStaff,
+      [&](pb::MonthlyReport* row) {
+        if (sent) return false;
+        *row = base;
+        return sent = true;
+      },
+      false, Deadline());
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_EQ(imported->rows_imported(), 1) << imported->DebugString();
+  q.set_region("");
+  auto rebased = stats_->GetRegionReport(kLeader, q, Deadline());
+  ASSERT_TRUE(rebased.ok()) << rebased.status();
+  EXPECT_EQ(rebased->total().total().ytd_last_year_yuan(), 120 + 200 + 300);
   q.set_region("3");
   EXPECT_EQ(stats_->GetRegionReport(kLeader, q, Deadline()).status().code(), absl::StatusCode::kInvalidArgument);
   q.set_region("33ab");

@@ -463,6 +463,12 @@ class PgImportSession : public ImportSession {
     // Called for every row: the rows of a file mostly share their period.
     if (last_loaded_ && *last_loaded_ == period) return;
     last_loaded_ = period;
+    if (written_periods_.insert(period.year * 100 + period.month).second) {
+      // Rows of this period will be written: the division sums of a locked one no longer hold, nor those of the
+      // same period a year later (RecordReport does the same for one figure).
+      FinishCopy();
+      txn_.exec_prepared0("drop_rollups", period.ToString(), Period{period.year + 1, period.month}.ToString());
+    }
     std::vector<Period> needed = {period, Period{period.year - 1, 12}};
     if (auto previous = period.PreviousInYear()) needed.push_back(*previous);
     for (const Period& p : needed) {
@@ -549,6 +555,7 @@ class PgImportSession : public ImportSession {
   absl::flat_hash_set<int> loaded_;
   absl::flat_hash_set<int> months_loaded_;
   std::optional<Period> last_loaded_;
+  absl::flat_hash_set<int> written_periods_;
   struct PendingFlag {
     int64_t project_id;
     std::string period;
