@@ -200,9 +200,13 @@ absl::Status PgPool::ReadTransaction(absl::Time deadline, const std::function<ab
       bool caught_up = needed == 0;
       const absl::Time give_up = std::min(deadline, absl::Now() + max_wait);
       try {
+        // After a failover the read URL may reach a primary, which replays nothing: its own position counts.
         pqxx::nontransaction probe(**lease);
         while (!caught_up) {
-          caught_up = ParseLsn(probe.exec1("SELECT pg_last_wal_replay_lsn()::text")[0].c_str()) >= needed;
+          caught_up =
+              ParseLsn(
+                  probe.exec1("SELECT coalesce(pg_last_wal_replay_lsn(), pg_current_wal_lsn())::text")[0].c_str()) >=
+              needed;
           if (caught_up || absl::Now() >= give_up) break;
           absl::SleepFor(absl::Milliseconds(5));
         }

@@ -125,7 +125,7 @@ int Prove(Client& client) {
   std::cout << "项目 " << request.project_id() << " " << request.period() << " 第 " << request.version() << " 版";
   if (proof.import_id() == 0) {
     std::cout << ": 单独填报, 审计链 (stats) 第 " << proof.audit_seq() << " 条, " << proof.imported_by() << " 于 "
-              << proof.imported_at() << "\n"
+              << proof.imported_at() << " (UTC)\n"
               << (proof.proved() ? "已证明: 现存数据与审计记录一致\n" : "未能证明: 现存数据与审计记录不一致\n");
     return proof.proved() ? 0 : 3;
   }
@@ -138,7 +138,7 @@ int Prove(Client& client) {
            root == expected;
   }
   std::cout << ": 批量导入 (批次 " << proof.import_id() << "), " << proof.imported_by() << " 于 " << proof.imported_at()
-            << " 导入, 审计链 (stats) 第 " << proof.audit_seq() << " 条\n"
+            << " (UTC) 导入, 审计链 (stats) 第 " << proof.audit_seq() << " 条\n"
             << "第 " << proof.leaf_index() + 1 << " 行 / 共 " << proof.leaf_count() << " 行, 叶哈希 "
             << proof.leaf_hash() << "\n审计路径 " << proof.audit_path_size() << " 个哈希, 默克尔根 "
             << proof.merkle_root() << "\n";
