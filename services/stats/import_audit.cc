@@ -16,6 +16,11 @@ const char* const kImportLineColumns[] = {"project_id",     "period",     "versi
                                           "explanation",    "reason",     "recorded_at",       "import_id",
                                           "import_row"};
 const int kImportLineColumnCount = sizeof(kImportLineColumns) / sizeof(kImportLineColumns[0]);
+const char* const kImportCopyColumns[] = {"project_id",     "period",     "version",           "kind",
+                                          "month_yuan",     "ytd_yuan",   "construction_yuan", "installation_yuan",
+                                          "equipment_yuan", "other_yuan", "since_start_yuan",  "actor",
+                                          "explanation",    "reason",     "import_id",         "import_row"};
+const int kImportCopyColumnCount = sizeof(kImportCopyColumns) / sizeof(kImportCopyColumns[0]);
 
 namespace {
 
@@ -58,15 +63,22 @@ std::string CopyEscaped(std::string_view text) {
 }
 
 void ImportLine(const pb::MonthlyReport& r, int version, int kind, const std::string& escaped_actor,
-                const std::string& recorded_at, int64_t import_id, int64_t import_row, std::string* line) {
-  line->clear();
-  absl::StrAppend(line, r.project_id(), "\t", r.period(), "\t", version, "\t", kind, "\t", r.month_yuan(), "\t",
+                const std::string& recorded_at, int64_t import_id, int64_t import_row, std::string* leaf,
+                std::string* copy) {
+  leaf->clear();
+  absl::StrAppend(leaf, r.project_id(), "\t", r.period(), "\t", version, "\t", kind, "\t", r.month_yuan(), "\t",
                   r.ytd_yuan(), "\t");
-  absl::StrAppend(line, r.ytd_breakdown().construction_yuan(), "\t", r.ytd_breakdown().installation_yuan(), "\t",
+  absl::StrAppend(leaf, r.ytd_breakdown().construction_yuan(), "\t", r.ytd_breakdown().installation_yuan(), "\t",
                   r.ytd_breakdown().equipment_yuan(), "\t", r.ytd_breakdown().other_yuan(), "\t", r.since_start_yuan(),
                   "\t", escaped_actor, "\t", CopyEscaped(r.explanation()), "\t");
   // The reason is a correction's; an imported row has none.
-  absl::StrAppend(line, "\t", recorded_at, "\t", import_id, "\t", import_row);
+  leaf->push_back('\t');
+  const size_t time_at = leaf->size();
+  absl::StrAppend(leaf, recorded_at, "\t", import_id, "\t", import_row);
+  if (copy) {
+    copy->assign(*leaf, 0, time_at);
+    copy->append(*leaf, time_at + recorded_at.size() + 1, std::string::npos);
+  }
 }
 
 void VerifyImportRoots(pqxx::transaction_base& txn, audit::v1::ChainCheck& check) {

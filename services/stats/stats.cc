@@ -445,24 +445,23 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
   };
   const auto body = [&](ImportSession& session) -> absl::Status {
     const ImportContext& context = session.context();
-    // Sized for a month of every project known: a table grown to a million keys is rehashed about twenty times on the
-    // way.
-    const size_t expected_rows = context.dims.size();
-    // The accepted or already stored rows of this import, by Key: 自年初累计, 自开始建设累计 (for next year's
-    // rows) and 本月完成投资 (for the 核实性审核 rules).
+    // The accepted or already stored rows of this import, by project (a project's rows are few: found by a look
+    // along them, one hash lookup per row in a table of projects rather than several in a table of every row):
+    // 自年初累计, 自开始建设累计 (for next year's rows) and 本月完成投资 (for the 核实性审核 rules).
     struct Accepted {
+      Period period;
       int64_t ytd, since_start, month;
     };
-    absl::flat_hash_map<int64_t, Accepted> batch;
-    absl::flat_hash_map<int64_t, std::vector<MonthAmount>> batch_months;  // their 本月完成投资 by project
-    auto accept = [&](int64_t key, const Period& period, const pb::MonthlyReport& r) {
-      batch[key] = {r.ytd_yuan(), r.since_start_yuan(), r.month_yuan()};
-      batch_months[r.project_id()].push_back({period, r.month_yuan()});
+    absl::flat_hash_map<int64_t, std::vector<Accepted>> accepted;
+    accepted.reserve(context.dims.size());  // every project known: no rehash on the way
+    auto accepted_of = [](const std::vector<Accepted>& rows, const Period& period) -> const Accepted* {
+      for (const Accepted& a : rows) {
+        if (a.period == period) return &a;
+      }
+      return nullptr;
     };
-    // Every row's key ends in one of these (or in `batch`): a key found in any of them appeared before.
+    // Every row's key ends in one of these (or in `accepted`): a key found in any of them appeared before.
     absl::flat_hash_set<int64_t> refused, deferred_keys;
-    batch.reserve(expected_rows);
-    batch_months.reserve(expected_rows);
     absl::flat_hash_map<int, std::string> period_ends;  // YYYYMM → last day, computed once per period
     // Rows of an all-or-nothing import checked before last December's row could have come in the stream.
     struct Unsettled {
@@ -482,7 +481,9 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       }
       const Period period = *parsed;
       const int64_t key = ImportContext::Key(r.project_id(), period);
-      if (may_defer && (batch.contains(key) || refused.contains(key) || deferred_keys.contains(key))) {
+      std::vector<Accepted>& mine = accepted[r.project_id()];  // the only insertion while this row is checked
+      auto accept = [&] { mine.push_back({period, r.ytd_yuan(), r.since_start_yuan(), r.month_yuan()}); };
+      if (may_defer && (accepted_of(mine, period) || refused.contains(key) || deferred_keys.contains(key))) {
         refuse(index, "report.period", "the same project and period appear twice in the file",
                "同一项目同一月份在文件中出现了两次");
         return true;
@@ -507,7 +508,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       auto newest = context.newest.find(key);
       if (newest != context.newest.end() && newest->second.kind() == pb::FIGURE_KIND_REPORTED &&
           SameFigures(newest->second, r)) {
-        accept(key, period, r);
+        accept();
         return true;  // Already recorded: importing the same file twice records it once, locked or not.
       }
       auto locked = context.locked.find(r.period());
@@ -528,8 +529,8 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
           refused.insert(key);
           return true;
         }
-        if (auto b = batch.find(previous_key); b != batch.end()) {
-          rc.previous_ytd = b->second.ytd;
+        if (const Accepted* b = accepted_of(mine, *previous)) {
+          rc.previous_ytd = b->ytd;
         } else if (auto s = context.stored_ytd.find(previous_key); s != context.stored_ytd.end()) {
           rc.previous_ytd = s->second;
         } else if (may_defer) {
@@ -545,8 +546,8 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
         refused.insert(key);
         return true;
       }
-      if (auto b = batch.find(december_key); b != batch.end()) {
-        rc.last_december_since_start = b->second.since_start;
+      if (const Accepted* b = accepted_of(mine, {period.year - 1, 12})) {
+        rc.last_december_since_start = b->since_start;
       } else if (auto dec = context.december_since_start.find(december_key);
                  dec != context.december_since_start.end()) {
         rc.last_december_since_start = dec->second;
@@ -566,10 +567,9 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
         // The months looked back on, in order; a month of this import replaces the stored one.
         const Period start = HistoryStart(period);
         auto in_range = [&](const MonthAmount& m) { return !(m.period < start) && m.period < period; };
-        if (auto b = batch_months.find(r.project_id()); b != batch_months.end()) {
-          for (const MonthAmount& m : b->second) {
-            if (in_range(m)) rc.figure.history.push_back(m);
-          }
+        for (const Accepted& a : mine) {
+          const MonthAmount m{a.period, a.month};
+          if (in_range(m)) rc.figure.history.push_back(m);
         }
         const size_t from_batch = rc.figure.history.size();
         if (auto s = context.stored_months.find(r.project_id()); s != context.stored_months.end()) {
@@ -591,7 +591,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
         refused.insert(key);
         return true;
       }
-      accept(key, period, r);
+      accept();
       // Once a row is refused in an all-or-nothing import nothing will be kept: stop writing, keep checking.
       if (import_valid_rows || response.errors_size() == 0) session.Write(r, flags);
       return true;
@@ -616,9 +616,11 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       if (refused.contains(u.december_key)) {
         refuse(u.index, "report.since_start_yuan", absl::StrCat("the row of ", year, "-12 was refused"),
                absl::StrCat("同一项目 ", year, "-12 的数据未通过，本行无法核对自开始建设累计"));
-      } else if (auto b = batch.find(u.december_key); b != batch.end()) {
+      } else if (auto project = accepted.find(u.december_key / 1'000'000); project != accepted.end()) {
+        const Accepted* december = accepted_of(project->second, {year, 12});
+        if (!december) continue;
         Violations late;
-        CheckSinceStart(u.since_start, u.ytd, b->second.since_start, "report", late);
+        CheckSinceStart(u.since_start, u.ytd, december->since_start, "report", late);
         for (const auto& item : late.items()) refuse(u.index, item.field, item.description, item.localized);
       }
     }

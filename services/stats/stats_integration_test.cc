@@ -246,6 +246,61 @@ TEST_F(StatsTest, VerifiedFigureIsOfficialOverReported) {
   EXPECT_EQ(official->report().kind(), pb::FIGURE_KIND_VERIFIED);
 }
 
+// A project's figures across periods are read period by period through the primary key (migration 011): the
+// official version of each, within the bounds asked, and each project's newest at or before a period.
+TEST_F(StatsTest, AProjectsFiguresAcrossPeriodsAreTheOfficialOnes) {
+  Feed(1, 1, reg::RUKU_STATE_APPROVED, "2023-01-10");
+  Feed(2, 2, reg::RUKU_STATE_APPROVED, "2023-01-10");
+  Feed(3, 3, reg::RUKU_STATE_APPROVED, "2023-01-10");
+  ASSERT_TRUE(Submit(kUnitStaff, Report("2023-02", 100, 100)).ok());
+  ASSERT_TRUE(Submit(kUnitStaff, Report("2023-03", 60, 160)).ok());
+  pb::VerifyMonthlyReportRequest verify;
+  *verify.mutable_report() = Report("2023-03", 50, 150);
+  ASSERT_TRUE(stats_->VerifyMonthlyReport(kBureau, verify, Deadline()).ok());
+  ASSERT_TRUE(Submit(kUnitStaff, Report("2023-03", 70, 170)).ok());  // reported after the verified one: not official
+  // Project 3 reports later months, so periods after project 1's last are stored.
+  for (auto [period, month, ytd] : std::vector<std::tuple<std::string, int64_t, int64_t>>{
+           {"2023-02", 10, 10}, {"2023-03", 12, 22}, {"2023-04", 9, 31}, {"2023-05", 11, 42}}) {
+    pb::MonthlyReport r = Report(period, month, ytd);
+    r.set_project_id(3);
+    auto submitted = Submit(kUnitStaff, r);
+    ASSERT_TRUE(submitted.ok()) << period << " " << submitted.status();
+  }
+  auto figures = [&](int64_t project, const std::string& from, const std::string& to) {
+    pb::ListProjectFiguresRequest q;
+    q.set_project_id(project);
+    q.set_from_period(from);
+    q.set_to_period(to);
+    auto r = stats_->ListProjectFigures(kLeader, q, Deadline());
+    EXPECT_TRUE(r.ok()) << r.status();
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (const auto& m : r->reports()) out.emplace_back(m.period(), m.ytd_yuan());
+    return out;
+  };
+  using Figures = std::vector<std::pair<std::string, int64_t>>;
+  EXPECT_EQ(figures(1, "", ""), (Figures{{"2023-02", 100}, {"2023-03", 150}}));
+  EXPECT_EQ(figures(1, "2023-03", ""), (Figures{{"2023-03", 150}}));
+  EXPECT_EQ(figures(1, "", "2023-02"), (Figures{{"2023-02", 100}}));
+  EXPECT_EQ(figures(1, "2022-02", "2030-12"), (Figures{{"2023-02", 100}, {"2023-03", 150}}));
+  EXPECT_EQ(figures(3, "2023-03", "2023-04"), (Figures{{"2023-03", 22}, {"2023-04", 31}}));
+  EXPECT_EQ(figures(2, "", ""), Figures{});
+  auto latest = [&](std::vector<int64_t> projects, const std::string& period) {
+    pb::ListLatestFiguresRequest q;
+    for (int64_t p : projects) q.add_project_ids(p);
+    q.set_period(period);
+    auto r = stats_->ListLatestFigures(kLeader, q, Deadline());
+    EXPECT_TRUE(r.ok()) << r.status();
+    std::vector<std::tuple<int64_t, std::string, int64_t>> out;
+    for (const auto& m : r->reports()) out.emplace_back(m.project_id(), m.period(), m.ytd_yuan());
+    return out;
+  };
+  using Latest = std::vector<std::tuple<int64_t, std::string, int64_t>>;
+  EXPECT_EQ(latest({3, 1, 2, 1}, "2023-12"), (Latest{{1, "2023-03", 150}, {3, "2023-05", 42}}));
+  EXPECT_EQ(latest({1, 3}, "2023-04"), (Latest{{1, "2023-03", 150}, {3, "2023-04", 31}}));
+  EXPECT_EQ(latest({1, 3}, "2023-02"), (Latest{{1, "2023-02", 100}, {3, "2023-02", 10}}));
+  EXPECT_EQ(latest({1}, "2022-12"), Latest{});
+}
+
 TEST_F(StatsTest, ImportWithABadRowImportsNothingUnlessAsked) {
   Feed(1, 1, reg::RUKU_STATE_APPROVED, "2023-01-10");
   std::vector<pb::MonthlyReport> rows = {Report("2023-02", 100, 100), Report("2023-03", 60, 160),

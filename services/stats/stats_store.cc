@@ -95,6 +95,13 @@ const std::string& OfficialFirst() {
   return *s;
 }
 
+// The months from period `from` to period `to` (SQL expressions, YYYY-MM) as g.month, a step of `step` months;
+// none when either is null.
+std::string MonthsBetween(const std::string& from, const std::string& to, const std::string& step) {
+  return absl::StrCat("generate_series(to_date(", from, ", 'YYYY-MM'), to_date(", to, ", 'YYYY-MM'), interval '", step,
+                      " month') AS g(month)");
+}
+
 // Official figure of a period ($1) per project.
 const std::string& OfficialOf() {
   static const std::string* s = new std::string(absl::StrCat(
@@ -200,21 +207,31 @@ std::vector<NamedStatement> StatsStatements() {
       {"list_versions",
        absl::StrCat("SELECT ", kReportColumns,
                     " FROM stats.monthly_reports WHERE period = $1 AND project_id = $2 ORDER BY version")},
+      // A project's figures across periods are found period by period through the primary key (period, project_id,
+      // version): the months between the bounds asked, clipped to the periods stored (the key's first and last,
+      // read from its ends), each probed once (migration 011 dropped the index led by the project).
       {"list_official",
-       absl::StrCat("SELECT DISTINCT ON (period) ", kReportColumns,
-                    " FROM stats.monthly_reports WHERE project_id = $1 AND period >= $2 AND period <= $3 "
-                    "ORDER BY period, ",
-                    OfficialFirst())},
-      {"list_latest", absl::StrCat("SELECT DISTINCT ON (project_id) ", kReportColumns,
-                                   " FROM stats.monthly_reports WHERE project_id = ANY($1::bigint[]) AND period <= $2 "
-                                   "ORDER BY project_id, period DESC, ",
-                                   OfficialFirst())},
+       absl::StrCat("SELECT f.* FROM (SELECT greatest(nullif($2, ''), min(period)) AS lo, least($3, max(period)) AS hi "
+                    "FROM stats.monthly_reports) b, ",
+                    MonthsBetween("b.lo", "b.hi", "1"), ", LATERAL (SELECT ", kReportColumns,
+                    " FROM stats.monthly_reports WHERE period = to_char(g.month, 'YYYY-MM') AND project_id = $1 "
+                    "ORDER BY ",
+                    OfficialFirst(), " LIMIT 1) f ORDER BY f.period")},
+      // Each project's newest official figure at or before $2: its months probed backwards from there.
+      {"list_latest",
+       absl::StrCat(
+           "SELECT f.* FROM (SELECT min(period) AS lo, least($2, max(period)) AS hi FROM "
+           "stats.monthly_reports) b, (SELECT DISTINCT unnest($1::bigint[]) AS id) p, LATERAL (SELECT r.* FROM ",
+           MonthsBetween("b.hi", "b.lo", "-1"), ", LATERAL (SELECT ", kReportColumns,
+           " FROM stats.monthly_reports WHERE period = to_char(g.month, 'YYYY-MM') AND project_id = p.id "
+           "ORDER BY ",
+           OfficialFirst(), " LIMIT 1) r ORDER BY g.month DESC LIMIT 1) f ORDER BY f.project_id")},
       {"official_of_period", OfficialOf()},
       // 核实性审核: a project's official 本月完成投资 of the periods in [$2, $3), and every project's of one period.
-      {"project_months",
-       absl::StrCat("SELECT DISTINCT ON (period) period, month_yuan FROM stats.monthly_reports WHERE project_id = $1 "
-                    "AND period >= $2 AND period < $3 ORDER BY period, ",
-                    OfficialFirst())},
+      {"project_months", absl::StrCat("SELECT f.period, f.month_yuan FROM ", MonthsBetween("$2", "$3", "1"),
+                                      ", LATERAL (SELECT period, month_yuan FROM stats.monthly_reports WHERE period = "
+                                      "to_char(g.month, 'YYYY-MM') AND project_id = $1 AND period < $3 ORDER BY ",
+                                      OfficialFirst(), " LIMIT 1) f ORDER BY f.period")},
       {"official_months_of_period",
        absl::StrCat("SELECT DISTINCT ON (project_id) project_id, month_yuan FROM stats.monthly_reports "
                     "WHERE period = $1 ORDER BY project_id, ",
@@ -487,8 +504,9 @@ class PgImportSession : public ImportSession {
         context_.newest[ImportContext::Key(m.project_id(), p)] = std::move(m);
       }
     }
-    // The months the 核实性审核 rules look back on.
-    for (Period p = HistoryStart(period); p < period; p = p.Next()) {
+    // The months the 核实性审核 rules look back on, and this one: each read before this import writes into it (a
+    // month of the import is then in the import's own rows, not read back from what it wrote).
+    for (Period p = HistoryStart(period); !(period < p); p = p.Next()) {
       if (!months_loaded_.insert(p.year * 100 + p.month).second) continue;
       FinishCopy();
       for (const auto& row : txn_.exec_prepared("official_months_of_period", p.ToString())) {
@@ -505,16 +523,18 @@ class PgImportSession : public ImportSession {
       // send a line we formatted ourselves, and its per-field conversion is most of an import's CPU time.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-      writer_ = std::make_unique<pqxx::tablewriter>(txn_, "stats.monthly_reports", kImportLineColumns,
-                                                    kImportLineColumns + kImportLineColumnCount);
+      writer_ = std::make_unique<pqxx::tablewriter>(txn_, "stats.monthly_reports", kImportCopyColumns,
+                                                    kImportCopyColumns + kImportCopyColumnCount);
 #pragma GCC diagnostic pop
     }
     auto newest = context_.newest.find(ImportContext::Key(r.project_id(), *Period::Parse(r.period())));
     const int version = newest == context_.newest.end() ? 1 : newest->second.version() + 1;
-    // The COPY line is the row's Merkle leaf: the import's one audit entry holds the root over them all.
-    ImportLine(r, version, pb::FIGURE_KIND_REPORTED, escaped_actor_, recorded_at_, import_id_, written_, &line_);
+    // The row's Merkle leaf is its COPY line with every column; the import's one audit entry holds the root over
+    // them all. The line sent leaves the time to the table's DEFAULT now(), the same transaction's time.
+    ImportLine(r, version, pb::FIGURE_KIND_REPORTED, escaped_actor_, recorded_at_, import_id_, written_, &line_,
+               &copy_line_);
     tree_.AddLeaf(line_);
-    writer_->write_raw_line(line_);
+    writer_->write_raw_line(copy_line_);
     for (const auto& f : flags) pending_flags_.push_back({r.project_id(), r.period(), version, f});
     ++written_;
   }
@@ -565,7 +585,7 @@ class PgImportSession : public ImportSession {
   std::vector<PendingFlag> pending_flags_;
   std::unique_ptr<pqxx::tablewriter> writer_;
   std::string escaped_actor_;
-  std::string line_;
+  std::string line_, copy_line_;
   int64_t written_ = 0;
   int64_t import_id_ = 0;
   std::string recorded_at_;

@@ -65,8 +65,8 @@ struct ImportContext {
   absl::flat_hash_map<int64_t, int64_t> december_since_start;
   absl::flat_hash_map<int64_t, pb::MonthlyReport> newest;
   std::map<std::string, bool> locked;
-  // Official 本月完成投资 by project, of the periods the 核实性审核 rules look back on (HistoryStart): one lookup
-  // per row instead of one per month looked back on.
+  // Official 本月完成投资 by project, of the periods the 核实性审核 rules look back on (HistoryStart), as stored
+  // before this import wrote into them: one lookup per row instead of one per month looked back on.
   absl::flat_hash_map<int64_t, std::vector<MonthAmount>> stored_months;
 };
 // An import in progress inside one transaction: the context rows are checked against, loaded as periods appear,

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -16,7 +16,11 @@ namespace {
 // The calendar months a period covers: the 02 report covers January and February.
 int MonthsCovered(const Period& p) { return p.month == 2 ? 2 : 1; }
 
-double Median(std::vector<double> values) {
+// A project's months looked back on (two years at most): kept on the stack, as FlagFigure runs for every row of an
+// import.
+using Amounts = absl::InlinedVector<double, 24>;
+
+double Median(Amounts values) {
   const size_t mid = values.size() / 2;
   std::nth_element(values.begin(), values.begin() + mid, values.end());
   const double upper = values[mid];
@@ -46,19 +50,36 @@ std::vector<pb::VerificationFlag> FlagFigure(const pb::MonthlyReport& report, co
   std::vector<pb::VerificationFlag> flags;
   const int64_t month = report.month_yuan();
   const double per_month = static_cast<double>(month) / MonthsCovered(period);
-  std::map<Period, int64_t> earlier;
+  // The months before this one, oldest first, one amount each (a later entry of the same month wins).
+  absl::InlinedVector<MonthAmount, 24> earlier;
   for (const MonthAmount& m : context.history) {
-    if (m.period < period) earlier[m.period] = m.month_yuan;
+    if (m.period < period) earlier.push_back(m);
   }
+  std::stable_sort(earlier.begin(), earlier.end(),
+                   [](const MonthAmount& a, const MonthAmount& b) { return a.period < b.period; });
+  size_t kept = 0;
+  for (const MonthAmount& m : earlier) {
+    if (kept > 0 && earlier[kept - 1].period == m.period) {
+      earlier[kept - 1] = m;
+    } else {
+      earlier[kept++] = m;
+    }
+  }
+  earlier.resize(kept);
+  auto amount_of = [&earlier](const Period& p) -> const int64_t* {
+    auto it = std::lower_bound(earlier.begin(), earlier.end(), p,
+                               [](const MonthAmount& m, const Period& q) { return m.period < q; });
+    return it != earlier.end() && it->period == p ? &it->month_yuan : nullptr;
+  };
 
   // HS01: far above the project's own history.
-  std::vector<double> past;
-  for (const auto& [p, amount] : earlier) {
-    if (amount > 0) past.push_back(static_cast<double>(amount) / MonthsCovered(p));
+  Amounts past;
+  for (const MonthAmount& m : earlier) {
+    if (m.month_yuan > 0) past.push_back(static_cast<double>(m.month_yuan) / MonthsCovered(m.period));
   }
   if (month > 0 && static_cast<int>(past.size()) >= settings.outlier_min_history) {
     const double median = Median(past);
-    std::vector<double> deviations;
+    Amounts deviations;
     for (double x : past) deviations.push_back(std::fabs(x - median));
     const double mad = Median(deviations);
     const double threshold = std::max(median + settings.outlier_k * 1.4826 * mad, settings.outlier_min_ratio * median);
@@ -89,15 +110,14 @@ std::vector<pb::VerificationFlag> FlagFigure(const pb::MonthlyReport& report, co
 
   // HS04: the same amount period after period.
   if (month > 0 && settings.repeat_periods > 1) {
-    std::vector<std::string> periods = {period.ToString()};
-    Period p = period;
-    for (int i = 1; i < settings.repeat_periods; ++i) {
-      p = p.Previous();
-      auto it = earlier.find(p);
-      if (it == earlier.end() || it->second != month) break;
-      periods.push_back(p.ToString());
+    int run = 1;  // this period and the ones before it with the same amount
+    for (Period p = period.Previous(); run < settings.repeat_periods; p = p.Previous(), ++run) {
+      const int64_t* amount = amount_of(p);
+      if (!amount || *amount != month) break;
     }
-    if (static_cast<int>(periods.size()) == settings.repeat_periods) {
+    if (run == settings.repeat_periods) {
+      std::vector<std::string> periods;
+      for (Period p = period; static_cast<int>(periods.size()) < run; p = p.Previous()) periods.push_back(p.ToString());
       std::reverse(periods.begin(), periods.end());
       flags.push_back(Flag(pb::VERIFICATION_RULE_REPEATED_AMOUNT,
                            absl::StrCat("连续 ", periods.size(), " 期本月完成投资均为 ", Wan(month), " 万元（",
@@ -113,11 +133,11 @@ std::vector<pb::VerificationFlag> FlagFigure(const pb::MonthlyReport& report, co
     int64_t sum = 0;
     bool all = true;
     for (const Period& o : others) {
-      auto it = earlier.find(o);
-      if (it == earlier.end())
+      const int64_t* amount = amount_of(o);
+      if (!amount)
         all = false;
       else
-        sum += it->second;
+        sum += *amount;
     }
     const double mean = static_cast<double>(sum) / 2;  // the other months are two calendar months either way
     if (all && mean > 0 && per_month > settings.spike_ratio * mean) {
