@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/ops.h"
 #include "common/status.h"
 #include "spdlog/spdlog.h"
@@ -161,39 +162,70 @@ absl::Status PgPool::Transaction(absl::Time deadline, const std::function<absl::
   absl::Status status = RunIn(**lease, deadline, work, replica_ ? &wrote : nullptr);
   if (status.ok() && wrote) {
     // The WAL position after the commit, which the replica must have replayed before this actor reads there.
+    uint64_t lsn = UINT64_MAX;  // unknown: this actor reads from the primary until the map is emptied
     try {
       pqxx::nontransaction after(**lease);
-      NoteWrite(ParseLsn(after.exec1("SELECT pg_current_wal_lsn()::text")[0].c_str()));
+      lsn = ParseLsn(after.exec1("SELECT pg_current_wal_lsn()::text")[0].c_str());
     } catch (const std::exception& e) {
-      NoteWrite(UINT64_MAX);  // unknown: this actor reads from the primary until the map is emptied
+      spdlog::warn("WAL position after a write: {}", e.what());
     }
+    NoteWrite(**lease, lsn);
   }
   return status;
 }
 
-void PgPool::NoteWrite(uint64_t lsn) {
+void PgPool::NoteWrite(pqxx::connection& conn, uint64_t lsn) {
   const std::string actor = current_write_context != nullptr ? current_write_context->actor : "";
-  std::lock_guard<std::mutex> lock(lsn_mu_);
-  if (written_lsn_.size() >= 100000) {
-    // Bounded: forgetting the actors, every read waits for the newest write noted so far, once.
-    for (const auto& [who, at] : written_lsn_) lsn_floor_ = std::max(lsn_floor_, at == UINT64_MAX ? 0 : at);
-    written_lsn_.clear();
+  {
+    std::lock_guard<std::mutex> lock(lsn_mu_);
+    if (written_lsn_.size() >= 100000) {
+      // Bounded: forgetting the actors, every read waits for the newest write noted so far, once.
+      for (const auto& [who, at] : written_lsn_) lsn_floor_ = std::max(lsn_floor_, at == UINT64_MAX ? 0 : at);
+      written_lsn_.clear();
+    }
+    uint64_t& at = written_lsn_[actor];
+    at = std::max(at, lsn);
   }
-  uint64_t& at = written_lsn_[actor];
-  at = std::max(at, lsn);
+  if (positions_table_.empty() || lsn == UINT64_MAX) return;
+  try {
+    // For the other processes: the position only moves forward.
+    pqxx::nontransaction txn(conn);
+    txn.exec_params0(absl::StrCat("INSERT INTO ", positions_table_,
+                                  " AS p (actor, lsn) VALUES ($1, $2::pg_lsn) ON CONFLICT (actor) DO UPDATE SET lsn = "
+                                  "greatest(p.lsn, EXCLUDED.lsn)"),
+                     actor, absl::StrFormat("%X/%X", lsn >> 32, lsn & 0xffffffff));
+  } catch (const std::exception& e) {
+    spdlog::warn("write position of {} not shared: {}", actor, e.what());
+  }
 }
 
-uint64_t PgPool::LsnNeeded() const {
+uint64_t PgPool::LsnNeeded(absl::Time deadline) {
   const std::string actor = current_write_context != nullptr ? current_write_context->actor : "";
-  std::lock_guard<std::mutex> lock(lsn_mu_);
-  auto it = written_lsn_.find(actor);
-  return std::max(lsn_floor_, it == written_lsn_.end() ? 0 : it->second);
+  uint64_t needed = 0;
+  {
+    std::lock_guard<std::mutex> lock(lsn_mu_);
+    auto it = written_lsn_.find(actor);
+    needed = std::max(lsn_floor_, it == written_lsn_.end() ? 0 : it->second);
+  }
+  if (positions_table_.empty() || needed == UINT64_MAX) return needed;
+  // A write by another process of the service, for this actor.
+  auto lease = Acquire(std::min(deadline, absl::Now() + absl::Seconds(1)));
+  if (!lease.ok()) return UINT64_MAX;  // unknown: read from the primary (which then reports its own error)
+  try {
+    pqxx::nontransaction txn(**lease);
+    auto row = txn.exec_params(absl::StrCat("SELECT lsn::text FROM ", positions_table_, " WHERE actor = $1"), actor);
+    if (!row.empty()) needed = std::max(needed, ParseLsn(row[0][0].c_str()));
+    return needed;
+  } catch (const std::exception& e) {
+    spdlog::warn("write position of {}: {}", actor, e.what());
+    return UINT64_MAX;
+  }
 }
 
 absl::Status PgPool::ReadTransaction(absl::Time deadline, const std::function<absl::Status(pqxx::work&)>& work,
                                      absl::Duration max_wait) {
   if (!replica_) return Transaction(deadline, work);
-  const uint64_t needed = LsnNeeded();
+  const uint64_t needed = LsnNeeded(deadline);
   if (needed != UINT64_MAX) {
     auto lease = replica_->Acquire(std::min(deadline, absl::Now() + absl::Seconds(1)));
     if (lease.ok()) {

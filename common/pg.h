@@ -69,14 +69,20 @@ class PgPool {
   absl::Status Transaction(absl::Time deadline, const std::function<absl::Status(pqxx::work&)>& work);
 
   // Sends the reads of ReadTransaction to a streaming replica (a hot standby of this pool's database, e.g. a libpq
-  // URL listing the nodes with target_session_attrs=prefer-standby). Call before serving.
-  void SetReplica(std::unique_ptr<PgPool> replica) { replica_ = std::move(replica); }
+  // URL listing the nodes with target_session_attrs=prefer-standby). Call before serving. `positions_table`, when
+  // given, is a table (actor text PRIMARY KEY, lsn pg_lsn) on the primary shared by every process of the service:
+  // a caller's write noted there is waited for by whichever process serves the caller's next read.
+  void SetReplica(std::unique_ptr<PgPool> replica, std::string positions_table = "") {
+    replica_ = std::move(replica);
+    positions_table_ = std::move(positions_table);
+  }
   bool has_replica() const { return replica_ != nullptr; }
 
-  // Runs read-only `work` on the replica when one is set and it has replayed every transaction this process
-  // committed for the same actor (the current WriteContext's): a caller reads its own writes, others may read a
-  // moment behind. When the replica lags behind the caller's last write for longer than `max_wait`, or cannot be
-  // reached, the read runs on the primary. Without a replica: Transaction().
+  // Runs read-only `work` on the replica when one is set and it has replayed every transaction committed for the
+  // same actor (the current WriteContext's) by this process, or by any process sharing the positions table: a
+  // caller reads its own writes, others may read a moment behind. When the replica lags behind the caller's last
+  // write for longer than `max_wait`, or cannot be reached, the read runs on the primary. Without a replica:
+  // Transaction().
   absl::Status ReadTransaction(absl::Time deadline, const std::function<absl::Status(pqxx::work&)>& work,
                                absl::Duration max_wait = absl::Milliseconds(200));
 
@@ -93,8 +99,8 @@ class PgPool {
   absl::Status RunIn(pqxx::connection& conn, absl::Time deadline, const std::function<absl::Status(pqxx::work&)>& work,
                      bool* wrote);
   // Read-your-writes: the WAL position after each actor's last committed write (with a replica only).
-  void NoteWrite(uint64_t lsn);
-  uint64_t LsnNeeded() const;
+  void NoteWrite(pqxx::connection& conn, uint64_t lsn);
+  uint64_t LsnNeeded(absl::Time deadline);
 
   const std::string url_;
   const int size_;
@@ -105,6 +111,7 @@ class PgPool {
   int open_ ABSL_GUARDED_BY(mu_) = 0;
   int leased_ ABSL_GUARDED_BY(mu_) = 0;
   std::unique_ptr<PgPool> replica_;
+  std::string positions_table_;
   mutable std::mutex lsn_mu_;
   std::map<std::string, uint64_t> written_lsn_ ABSL_GUARDED_BY(lsn_mu_);
   uint64_t lsn_floor_ ABSL_GUARDED_BY(lsn_mu_) = 0;  // for every actor, after the map was emptied

@@ -59,7 +59,8 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   const int pool_size = absl::GetFlag(FLAGS_db_pool_size);
   PgPool pool(db_url, pool_size, spec.statements);
   if (!absl::GetFlag(FLAGS_db_read_url).empty()) {
-    pool.SetReplica(std::make_unique<PgPool>(absl::GetFlag(FLAGS_db_read_url), pool_size, spec.statements));
+    pool.SetReplica(std::make_unique<PgPool>(absl::GetFlag(FLAGS_db_read_url), pool_size, spec.statements),
+                    spec.write_positions_table);
     spdlog::info("reads that may lag go to the replica at db_read_url");
   }
   auto services = spec.make_services(pool);

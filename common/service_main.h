@@ -31,6 +31,9 @@ struct ServiceSpec {
   std::function<std::vector<std::shared_ptr<grpc::Service>>(PgPool&)> make_services;
   // What `audit verify` checks beyond the chain (common/audit.h); may be empty.
   AuditCoverageCheck audit_coverage;
+  // With --db_read_url: the table where every process of the service shares its callers' write positions
+  // (PgPool::SetReplica); empty: each process knows only its own.
+  std::string write_positions_table;
   // Before serving: a description of what is wrong with the flags, or empty.
   std::function<std::string()> check_flags;
   // Further commands ("<binary> NAME ARGS..."), run against the database and returning the exit status.

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   spec.statements = StatsStatements();
   spec.service_names = {saima::stats::v1::StatsService::service_full_name()};
   spec.audit_coverage = VerifyImportRoots;
+  spec.write_positions_table = "stats.write_positions";  // migration 012
   spec.make_services = [](saima::PgPool& pool) -> std::vector<std::shared_ptr<grpc::Service>> {
     // Built once; they live for the life of the process.
     static auto registry = saima::MakeChannel(absl::GetFlag(FLAGS_registry_addr));

@@ -41,7 +41,10 @@ class ReplicaTest : public ::testing::Test {
     ASSERT_TRUE(pg.formation()) << "run with SAIMA_TEST_PG=auto_failover (ctest stats_replica_test)";
     ASSERT_TRUE(Migrate(pg.Url("stats"), "stats", kStatsMigrations).ok());
     pool_ = std::make_unique<PgPool>(pg.Url("stats"), 2, StatsStatements());
-    pool_->SetReplica(std::make_unique<PgPool>(pg.ReadUrl("stats"), 2, StatsStatements()));
+    pool_->SetReplica(std::make_unique<PgPool>(pg.ReadUrl("stats"), 2, StatsStatements()), kPositions);
+    // Another stats process behind the same gateway.
+    other_ = std::make_unique<PgPool>(pg.Url("stats"), 2, StatsStatements());
+    other_->SetReplica(std::make_unique<PgPool>(pg.ReadUrl("stats"), 2, StatsStatements()), kPositions);
     standby_ = pg.PrimaryPort() == Port(0) ? Port(1) : Port(0);
   }
 
@@ -59,10 +62,10 @@ class ReplicaTest : public ::testing::Test {
     txn.exec(on ? "SELECT pg_wal_replay_resume()" : "SELECT pg_wal_replay_pause()");
   }
 
-  Seen Read(const std::string& actor, int64_t project_id) {
+  Seen Read(const std::string& actor, int64_t project_id, PgPool* pool = nullptr) {
     ScopedWriteContext who({actor, "unit_staff", "req", "test"});
     Seen seen;
-    absl::Status status = pool_->ReadTransaction(Deadline(), [&](pqxx::work& txn) {
+    absl::Status status = (pool ? pool : pool_.get())->ReadTransaction(Deadline(), [&](pqxx::work& txn) {
       seen.on_standby = txn.exec1("SELECT pg_is_in_recovery()")[0].as<bool>();
       seen.rows = txn.exec_params1("SELECT count(*) FROM stats.project_dims WHERE project_id = $1", project_id)[0]
                       .as<int64_t>();
@@ -87,7 +90,8 @@ class ReplicaTest : public ::testing::Test {
     ASSERT_TRUE(store.ApplyChange(change, Deadline()).ok());
   }
 
-  std::unique_ptr<PgPool> pool_;
+  static constexpr char kPositions[] = "stats.write_positions";
+  std::unique_ptr<PgPool> pool_, other_;
   int standby_ = 0;
 };
 
@@ -114,6 +118,27 @@ TEST_F(ReplicaTest, ACallerReadsItsOwnWritesAndOthersReadTheReplica) {
   EXPECT_TRUE(later.on_standby);
   EXPECT_EQ(later.rows, 1);
   EXPECT_EQ(Read("reader", project).rows, 1);
+}
+
+// With two stats processes the caller's next read may reach the other one: the write's position, shared through
+// the primary, sends it to the primary as well. A process that does not share positions serves it stale.
+TEST_F(ReplicaTest, AnotherProcessReadsTheCallersWriteToo) {
+  const int64_t project = 700000 + absl::ToUnixSeconds(absl::Now()) % 100000;
+  PgHarness& pg = PgHarness::Shared();
+  PgPool unshared(pg.Url("stats"), 2, StatsStatements());
+  unshared.SetReplica(std::make_unique<PgPool>(pg.ReadUrl("stats"), 2, StatsStatements()));
+  Replay(false);
+  Write("writer-2", project);
+  const Seen own = Read("writer-2", project, other_.get());
+  const Seen stale = Read("writer-2", project, &unshared);
+  const Seen other = Read("reader-2", project, other_.get());
+  Replay(true);
+  EXPECT_FALSE(own.on_standby);
+  EXPECT_EQ(own.rows, 1);
+  EXPECT_TRUE(stale.on_standby);
+  EXPECT_EQ(stale.rows, 0);
+  EXPECT_TRUE(other.on_standby);
+  EXPECT_EQ(other.rows, 0);
 }
 
 // The indicators are such a read: the unit that has just reported sees its figure in them at once.
