@@ -234,6 +234,7 @@ int Usage(bool asked = false) {
          "       saimactl import units|projects|documents|ruku|plans|monthly|peers FILE.csv|FILE.xlsx\n"
          "       saimactl lock YYYY-MM | publish YYYY-MM | report city --period=YYYY-MM [--format=json]\n"
          "       saimactl report provincial --period=YYYY-MM --out=DIR\n"
+         "       saimactl report regions --period=YYYY-MM [--region=33|3311|331181] [--format=json]\n"
          "       saimactl ruku apply PROJECT_ID --dept=D01 | step APP STATE [--reason=] | show APP | list | missing\n"
          "       saimactl indicators --period=YYYY-MM [--scope=city|unit:ID|tier:T|category:C]\n"
          "       saimactl forecast --period=YYYY-MM [--format=json]   (全年预计)\n"
@@ -278,6 +279,7 @@ int main(int argc, char** argv) {
   if (words[0] == "lock" && words.size() == 2) return LockPeriod(client, words[1]);
   if (words[0] == "publish" && words.size() == 2) return PublishPeriod(client, words[1]);
   if (words[0] == "report" && words[1] == "city") return CityReport(client);
+  if (words[0] == "report" && words[1] == "regions") return RegionReport(client);
   if (words[0] == "report" && words[1] == "provincial") return ProvincialPackage(client);
   if (words[0] == "indicators") return Indicators(client);
   if (words[0] == "forecast") return Forecast(client);

@@ -21,6 +21,9 @@
 
 ABSL_FLAG(std::string, period, "", "report period YYYY-MM");
 ABSL_FLAG(std::string, format, "text", "report format: text or json");
+ABSL_FLAG(
+    std::string, region, "",
+    "report regions: a GB/T 2260 code of 2, 4 or 6 digits (a province, prefecture or county); empty: the country");
 ABSL_FLAG(std::string, scope, "city", "indicators: city, unit:<id>, tier:<ProjectTier>, category:<Category>");
 ABSL_FLAG(std::string, out, ".", "report provincial: the folder to write the package to");
 ABSL_FLAG(std::string, as_of, "", "ruku missing: as-of date YYYY-MM-DD (default today)");
@@ -532,6 +535,29 @@ int Flags(Client& client, const std::vector<std::string>& words) {
                   f.dismissed() ? absl::StrCat("已排除(", f.dismiss_reason(), ")") : "待核实"});
   }
   std::cout << "核实性审核疑点 (" << PeriodTitle(r.period()) << "): " << r.flags_size() << " 条\n";
+  std::cout << table.Render();
+  return 0;
+}
+
+int RegionReport(Client& client) {
+  st::GetRegionReportRequest request;
+  request.set_period(absl::GetFlag(FLAGS_period));
+  request.set_region(absl::GetFlag(FLAGS_region));
+  st::GetRegionReportResponse response;
+  if (absl::Status s = client.Call(&st::StatsService::Stub::GetRegionReport, request, &response); !s.ok()) {
+    return Fail(s);
+  }
+  if (absl::GetFlag(FLAGS_format) == "json") return PrintJson(response);
+  const std::string name = response.region_name().empty() ? response.region() : response.region_name();
+  std::cout << name << "固定资产投资 (" << PeriodTitle(response.period()) << ", 统计局已锁定)\n";
+  Table table({"地区代码", "地区", "入库项目", "本年累计(万元)", "上年同期(万元)", "同比增长"});
+  auto add = [&table](const std::string& code, const std::string& region, const st::GetIndicatorsResponse& i) {
+    table.AddRow({code, region, absl::StrCat(i.project_count()), Wan(i.total().ytd_yuan()),
+                  Wan(i.total().ytd_last_year_yuan()),
+                  Growth(i.total().yoy_growth().numerator(), i.total().yoy_growth().denominator())});
+  };
+  for (const auto& part : response.parts()) add(part.region(), part.name(), part.indicators());
+  add(response.region(), "合计", response.total());
   std::cout << table.Render();
   return 0;
 }

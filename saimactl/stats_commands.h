@@ -17,6 +17,8 @@ int LockPeriod(Client& client, const std::string& period);
 int PublishPeriod(Client& client, const std::string& period);
 // --period, --format=text|json
 int CityReport(Client& client);
+// report regions --period= [--region=]: the indicators of a locked period by region (GB/T 2260).
+int RegionReport(Client& client);
 // The year-end forecast of a period (--period): the city, categories, units, key projects projected to miss.
 int Forecast(Client& client);
 // 核实性审核: `flags list --period=` and `flags dismiss PROJECT_ID|unit:ID RULE --period= --reason=`.

@@ -395,6 +395,7 @@ TEST_F(EndToEndTest, SaimactlSpeaksChineseToOfficials) {
            {"unit", "projects show " + project},
            {"leader", "projects summary"},
            {"leader", "report city --period=2023-05"},
+           {"leader", "report regions --period=2023-05 --region=33"},
            {"leader", "indicators --period=2023-05"},
            {"leader", "ruku list"},
            {"unit", "ruku missing --as_of=2023-05-31"},

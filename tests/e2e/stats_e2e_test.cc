@@ -13,6 +13,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/format.h"
 #include "common/xlsx.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -142,6 +143,30 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
   EXPECT_EQ(package_bytes(1), before_rename);
   EXPECT_NE(package_bytes(2), before_rename);
   EXPECT_EQ(package_bytes(2), package_bytes(0));
+  // The regional report of the locked period, corrected figure included, by saimactl: the country by province, a
+  // province by county, the county itself, each named; an unlocked period refused in Chinese.
+  {
+    auto [status, zhejiang] = Get("leader", "/v1/reports/regions?period=2023-03&region=33");
+    ASSERT_EQ(status, 200) << zhejiang.dump();
+    const std::string ytd = Wan(std::stoll(zhejiang["total"]["total"]["ytdYuan"].get<std::string>()));
+    EXPECT_EQ(ytd, "550.0");
+    const std::string leader = "SAIMA_TOKEN=" + system_->token("leader");
+    auto [country_status, country] = Ctl(leader, "report regions --period=2023-03");
+    EXPECT_EQ(country_status, 0) << country;
+    EXPECT_NE(country.find("全国固定资产投资 (2023年1-3月, 统计局已锁定)"), std::string::npos) << country;
+    EXPECT_NE(country.find("浙江省"), std::string::npos) << country;
+    auto [province_status, province] = Ctl(leader, "report regions --period=2023-03 --region=33");
+    EXPECT_EQ(province_status, 0) << province;
+    EXPECT_NE(province.find("浙江省固定资产投资"), std::string::npos) << province;
+    EXPECT_NE(province.find("龙泉市"), std::string::npos) << province;
+    EXPECT_NE(province.find(ytd), std::string::npos) << province;
+    auto [open_status, open] = Ctl(leader, "report regions --period=2023-04", /*with_stderr=*/true);
+    EXPECT_NE(open_status, 0);
+    EXPECT_NE(open.find("尚未锁定"), std::string::npos) << open;
+    auto [bad_status, bad] = Ctl(leader, "report regions --period=2023-03 --region=3", /*with_stderr=*/true);
+    EXPECT_NE(bad_status, 0);
+    EXPECT_NE(bad.find("行政区划代码"), std::string::npos) << bad;
+  }
   // The formula reached the province as text, never as a formula.
   const std::string renamed_csv = Unzip(package_bytes(2), "206-1.csv");
   EXPECT_NE(renamed_csv.find("\"'=HYPERLINK("), std::string::npos) << renamed_csv;
