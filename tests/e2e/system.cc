@@ -121,8 +121,16 @@ System::System(std::vector<std::string> gateway_flags, bool with_nginx) {
       {SAIMA_REGISTRY_BIN, absl::StrCat("--listen=127.0.0.1:", registry), absl::StrCat("--db_url=", pg.Url("registry")),
        "--db_pool_size=4", absl::StrCat("--signing_key_file=", dir_, "/tls/token-signing.key"),
        absl::StrCat("--stats_addr=127.0.0.1:", stats)});
-  add("stats", {SAIMA_STATS_BIN, absl::StrCat("--listen=127.0.0.1:", stats), absl::StrCat("--db_url=", pg.Url("stats")),
-                "--db_pool_size=2", absl::StrCat("--registry_addr=127.0.0.1:", registry)});
+  std::vector<std::string> stats_argv = {SAIMA_STATS_BIN, absl::StrCat("--listen=127.0.0.1:", stats),
+                                         absl::StrCat("--db_url=", pg.Url("stats")), "--db_pool_size=2",
+                                         absl::StrCat("--registry_addr=127.0.0.1:", registry)};
+  // On a formation (failover_test) stats reads its reports from the standby, as in the province overlay.
+  if (pg.formation()) {
+    stats_metrics_port_ = FreePort();
+    stats_argv.push_back(absl::StrCat("--db_read_url=", pg.ReadUrl("stats")));
+    stats_argv.push_back(absl::StrCat("--metrics_listen=127.0.0.1:", stats_metrics_port_));
+  }
+  add("stats", std::move(stats_argv));
   add("scoring",
       {SAIMA_SCORING_BIN, absl::StrCat("--listen=127.0.0.1:", scoring), absl::StrCat("--db_url=", pg.Url("scoring")),
        "--db_pool_size=2", absl::StrCat("--registry_addr=127.0.0.1:", registry),

@@ -44,6 +44,8 @@ class System {
 
   std::string gateway_grpc() const { return "127.0.0.1:" + std::to_string(gateway_port_); }
   int http_port() const { return http_port_; }
+  // On a formation: stats' Prometheus metrics port (its replica and primary read counters); 0 otherwise.
+  int stats_metrics_port() const { return stats_metrics_port_; }
   // nginx's HTTPS port (with_nginx); its certificate is signed by tls_dir()/ca.crt.
   int nginx_https_port() const { return nginx_https_port_; }
   std::string registry_address() const { return "127.0.0.1:" + std::to_string(registry_port_); }
@@ -72,6 +74,7 @@ class System {
   std::string dir_;
   int gateway_port_ = 0;
   int http_port_ = 0;
+  int stats_metrics_port_ = 0;
   int nginx_https_port_ = 0;
   int registry_port_ = 0;
   std::map<std::string, std::string> users_;  // fixture name → user id

@@ -143,6 +143,7 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
   std::map<std::string, std::string> acked_state;  // 入库 application id → the last acknowledged state
   std::map<std::string, int> acked_sheets;         // judge/unit → the score last acknowledged (every criterion)
   std::atomic<bool> stop{false};
+  std::atomic<int> reads_checked{0}, stale_reads{0};
 
   std::vector<std::thread> threads;
   for (int c = 0; c < clients; ++c) {
@@ -218,14 +219,30 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
             std::lock_guard<std::mutex> lock(mu);
             acked_sheets[judge + "/" + unit] = score;
           }
-        } else if (next_report < 8) {
+        } else {
           // Each client reports for its own projects, once each.
-          const std::string& project = approved[c * 8 + next_report++];
-          const int64_t ytd = 1'000'000 + 10'000 * (c * 8 + static_cast<int64_t>(next_report));
-          if (Write(counts, "/v1/monthly-reports", Report(project, "2023-02", ytd, ytd), "fault-r-" + project).first ==
-              200) {
+          if (next_report < 8) {
+            const std::string& project = approved[c * 8 + next_report++];
+            const int64_t ytd = 1'000'000 + 10'000 * (c * 8 + static_cast<int64_t>(next_report));
+            if (Write(counts, "/v1/monthly-reports", Report(project, "2023-02", ytd, ytd), "fault-r-" + project)
+                    .first == 200) {
+              std::lock_guard<std::mutex> lock(mu);
+              acked_reports[project] = ytd;
+            }
+          }
+          // Read-your-writes, all along the run (the failover included): the writer's read of the unit's indicators
+          // has every report acknowledged to it before the read (on a formation, from the standby once it has
+          // replayed them, else from the primary).
+          int64_t acked_sum = 0;
+          {
             std::lock_guard<std::mutex> lock(mu);
-            acked_reports[project] = ytd;
+            for (const auto& [p, y] : acked_reports) acked_sum += y;
+          }
+          auto [read, indicators] = Get("admin", "/v1/indicators?period=2023-02&scope.name=unit:331181001");
+          if (read == 200) {
+            reads_checked++;
+            const json total = indicators.value("total", json::object());
+            if (std::stoll(total.value("ytdYuan", std::string("0"))) < acked_sum) stale_reads++;
           }
         }
       }
@@ -422,6 +439,10 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
       acked_sheets.size(), chains_intact, static_cast<long long>(audit_entries), probe_text.c_str(), slowest_probe_ms);
   EXPECT_GT(total_kills, 0);
   EXPECT_GT(counts.acknowledged.load(), 0);
+  std::printf("read-your-writes: %d reads of the writer's own figures, stale = %d\n", reads_checked.load(),
+              stale_reads.load());
+  EXPECT_GT(reads_checked.load(), 0);
+  EXPECT_EQ(stale_reads.load(), 0);
   EXPECT_EQ(lost, 0);
   EXPECT_EQ(doubled, 0);
   EXPECT_EQ(half_written, 0);
@@ -433,6 +454,18 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
   // gateway itself was down (status 0 is then the expected outcome, not a hang: the read timeout is 30 s).
   for (const auto& [status, n] : probe_statuses) EXPECT_TRUE(status == 503 || status == 0) << status;
   if (failover) {
+    // Where stats' reads ran: the standby served the reads whose caller's writes it had replayed.
+    httplib::Client metrics("127.0.0.1", system_->stats_metrics_port());
+    auto page = metrics.Get("/metrics");
+    ASSERT_TRUE(page) << "stats metrics";
+    auto counter = [&page](const std::string& name) {
+      const size_t at = page->body.find("\n" + name + " ");
+      return at == std::string::npos ? 0.0 : std::stod(page->body.substr(at + name.size() + 2));  // 0: never counted
+    };
+    const double replica_reads = counter("saima_db_replica_reads_total");
+    const double primary_reads = counter("saima_db_primary_reads_total");
+    std::printf("stats reads: %.0f on the standby, %.0f on the primary\n", replica_reads, primary_reads);
+    EXPECT_GT(replica_reads, 0);
     PgHarness::Shared().PrintState();
     // The longest time without an acknowledged write, around the kill.
     std::sort(counts.acks.begin(), counts.acks.end());
