@@ -208,18 +208,22 @@ uint64_t PgPool::LsnNeeded(absl::Time deadline) {
     needed = std::max(lsn_floor_, it == written_lsn_.end() ? 0 : it->second);
   }
   if (positions_table_.empty() || needed == UINT64_MAX) return needed;
-  // A write by another process of the service, for this actor.
+  // A write by another process of the service, for this actor. When the primary cannot say (it is down, e.g.
+  // during a failover, when no write can have happened since), the reports stay readable from the replica with
+  // what this process knows.
   auto lease = Acquire(std::min(deadline, absl::Now() + absl::Seconds(1)));
-  if (!lease.ok()) return UINT64_MAX;  // unknown: read from the primary (which then reports its own error)
+  if (!lease.ok()) {
+    spdlog::warn("write position of {}: {}", actor, lease.status().ToString());
+    return needed;
+  }
   try {
     pqxx::nontransaction txn(**lease);
     auto row = txn.exec_params(absl::StrCat("SELECT lsn::text FROM ", positions_table_, " WHERE actor = $1"), actor);
     if (!row.empty()) needed = std::max(needed, ParseLsn(row[0][0].c_str()));
-    return needed;
   } catch (const std::exception& e) {
     spdlog::warn("write position of {}: {}", actor, e.what());
-    return UINT64_MAX;
   }
+  return needed;
 }
 
 absl::Status PgPool::ReadTransaction(absl::Time deadline, const std::function<absl::Status(pqxx::work&)>& work,

@@ -141,6 +141,16 @@ TEST_F(ReplicaTest, AnotherProcessReadsTheCallersWriteToo) {
   EXPECT_EQ(other.rows, 0);
 }
 
+// While the primary cannot be reached (a failover under way), no write can have happened since: the reports stay
+// readable from the replica, with what this process knows of the caller's writes.
+TEST_F(ReplicaTest, ReportsStayReadableFromTheReplicaWhileThePrimaryIsDown) {
+  PgPool unreachable("postgresql://postgres@127.0.0.1:1/saima?connect_timeout=2", 2, {});
+  unreachable.SetReplica(std::make_unique<PgPool>(PgHarness::Shared().ReadUrl("stats"), 2, StatsStatements()),
+                         kPositions);
+  const Seen seen = Read("writer-3", 1, &unreachable);
+  EXPECT_TRUE(seen.on_standby);
+}
+
 // The indicators are such a read: the unit that has just reported sees its figure in them at once.
 TEST_F(ReplicaTest, TheIndicatorsShowTheCallersOwnFigureAtOnce) {
   const int64_t project = 800000 + absl::ToUnixSeconds(absl::Now()) % 100000;
