@@ -16,11 +16,17 @@ const char* const kImportLineColumns[] = {"project_id",     "period",     "versi
                                           "explanation",    "reason",     "recorded_at",       "import_id",
                                           "import_row"};
 const int kImportLineColumnCount = sizeof(kImportLineColumns) / sizeof(kImportLineColumns[0]);
-const char* const kImportCopyColumns[] = {"project_id",     "period",     "version",           "kind",
-                                          "month_yuan",     "ytd_yuan",   "construction_yuan", "installation_yuan",
-                                          "equipment_yuan", "other_yuan", "since_start_yuan",  "actor",
-                                          "explanation",    "reason",     "import_id",         "import_row"};
-const int kImportCopyColumnCount = sizeof(kImportCopyColumns) / sizeof(kImportCopyColumns[0]);
+
+const std::vector<std::string>& ImportCopyColumns() {
+  static const std::vector<std::string>* columns = [] {
+    auto* out = new std::vector<std::string>;
+    for (int i = 0; i < kImportLineColumnCount; ++i) {
+      if (std::string_view(kImportLineColumns[i]) != "recorded_at") out->push_back(kImportLineColumns[i]);
+    }
+    return out;
+  }();
+  return *columns;
+}
 
 namespace {
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "saima/audit/v1/audit.pb.h"
@@ -27,8 +28,7 @@ extern const int kImportLineColumnCount;
 // The columns its COPY line writes: the same without recorded_at, which the table's DEFAULT now() gives (the
 // import's transaction's time, the time in the leaf). Parsing a time per row cost a third of a second per
 // million rows.
-extern const char* const kImportCopyColumns[];
-extern const int kImportCopyColumnCount;
+const std::vector<std::string>& ImportCopyColumns();
 
 // A text field of COPY's text format: backslash, tab and line breaks escaped.
 std::string CopyEscaped(std::string_view text);

@@ -102,6 +102,14 @@ std::string MonthsBetween(const std::string& from, const std::string& to, const 
                       " month') AS g(month)");
 }
 
+// `columns` of the official figure of project `project` (an SQL expression) in the month g.month, found through the
+// primary key; a LATERAL subquery beside MonthsBetween.
+std::string OfficialOfMonth(const std::string& columns, const std::string& project) {
+  return absl::StrCat("LATERAL (SELECT ", columns,
+                      " FROM stats.monthly_reports WHERE period = to_char(g.month, 'YYYY-MM') AND project_id = ",
+                      project, " ORDER BY ", OfficialFirst(), " LIMIT 1)");
+}
+
 // Official figure of a period ($1) per project.
 const std::string& OfficialOf() {
   static const std::string* s = new std::string(absl::StrCat(
@@ -213,25 +221,20 @@ std::vector<NamedStatement> StatsStatements() {
       {"list_official",
        absl::StrCat("SELECT f.* FROM (SELECT greatest(nullif($2, ''), min(period)) AS lo, least($3, max(period)) AS hi "
                     "FROM stats.monthly_reports) b, ",
-                    MonthsBetween("b.lo", "b.hi", "1"), ", LATERAL (SELECT ", kReportColumns,
-                    " FROM stats.monthly_reports WHERE period = to_char(g.month, 'YYYY-MM') AND project_id = $1 "
-                    "ORDER BY ",
-                    OfficialFirst(), " LIMIT 1) f ORDER BY f.period")},
+                    MonthsBetween("b.lo", "b.hi", "1"), ", ", OfficialOfMonth(kReportColumns, "$1"),
+                    " f ORDER BY f.period")},
       // Each project's newest official figure at or before $2: its months probed backwards from there.
       {"list_latest",
-       absl::StrCat(
-           "SELECT f.* FROM (SELECT min(period) AS lo, least($2, max(period)) AS hi FROM "
-           "stats.monthly_reports) b, (SELECT DISTINCT unnest($1::bigint[]) AS id) p, LATERAL (SELECT r.* FROM ",
-           MonthsBetween("b.hi", "b.lo", "-1"), ", LATERAL (SELECT ", kReportColumns,
-           " FROM stats.monthly_reports WHERE period = to_char(g.month, 'YYYY-MM') AND project_id = p.id "
-           "ORDER BY ",
-           OfficialFirst(), " LIMIT 1) r ORDER BY g.month DESC LIMIT 1) f ORDER BY f.project_id")},
+       absl::StrCat("SELECT f.* FROM (SELECT min(period) AS lo, least($2, max(period)) AS hi FROM "
+                    "stats.monthly_reports) b, (SELECT DISTINCT unnest($1::bigint[]) AS id) p, LATERAL (SELECT r.* "
+                    "FROM ",
+                    MonthsBetween("b.hi", "b.lo", "-1"), ", ", OfficialOfMonth(kReportColumns, "p.id"),
+                    " r ORDER BY g.month DESC LIMIT 1) f ORDER BY f.project_id")},
       {"official_of_period", OfficialOf()},
       // 核实性审核: a project's official 本月完成投资 of the periods in [$2, $3), and every project's of one period.
-      {"project_months", absl::StrCat("SELECT f.period, f.month_yuan FROM ", MonthsBetween("$2", "$3", "1"),
-                                      ", LATERAL (SELECT period, month_yuan FROM stats.monthly_reports WHERE period = "
-                                      "to_char(g.month, 'YYYY-MM') AND project_id = $1 AND period < $3 ORDER BY ",
-                                      OfficialFirst(), " LIMIT 1) f ORDER BY f.period")},
+      {"project_months",
+       absl::StrCat("SELECT f.period, f.month_yuan FROM ", MonthsBetween("$2", "$3", "1"), ", ",
+                    OfficialOfMonth("period, month_yuan", "$1"), " f WHERE f.period < $3 ORDER BY f.period")},
       {"official_months_of_period",
        absl::StrCat("SELECT DISTINCT ON (project_id) project_id, month_yuan FROM stats.monthly_reports "
                     "WHERE period = $1 ORDER BY project_id, ",
@@ -523,8 +526,8 @@ class PgImportSession : public ImportSession {
       // send a line we formatted ourselves, and its per-field conversion is most of an import's CPU time.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-      writer_ = std::make_unique<pqxx::tablewriter>(txn_, "stats.monthly_reports", kImportCopyColumns,
-                                                    kImportCopyColumns + kImportCopyColumnCount);
+      const std::vector<std::string>& columns = ImportCopyColumns();
+      writer_ = std::make_unique<pqxx::tablewriter>(txn_, "stats.monthly_reports", columns.begin(), columns.end());
 #pragma GCC diagnostic pop
     }
     auto newest = context_.newest.find(ImportContext::Key(r.project_id(), *Period::Parse(r.period())));

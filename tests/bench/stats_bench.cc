@@ -92,6 +92,20 @@ void Row(int64_t p, int m, int64_t* month, int64_t* ytd) {
 
 std::string Period(int m) { return absl::StrFormat("2023-%02d", m); }
 
+// Project p's monthly report of month m, as the import sends it.
+void FillReport(int64_t p, int m, st::MonthlyReport* r) {
+  int64_t month = 0, ytd = 0;
+  Row(p, m, &month, &ytd);
+  r->set_project_id(p);
+  r->set_period(Period(m));
+  r->set_month_yuan(month);
+  r->set_ytd_yuan(ytd);
+  r->mutable_ytd_breakdown()->set_construction_yuan(ytd / 2);
+  r->mutable_ytd_breakdown()->set_installation_yuan(ytd / 4);
+  r->mutable_ytd_breakdown()->set_equipment_yuan(ytd - ytd / 2 - ytd / 4);
+  r->set_since_start_yuan(ytd);
+}
+
 template <typename F>
 double Median(int runs, F f) {
   std::vector<double> times;
@@ -205,17 +219,7 @@ int main(int argc, char** argv) {
     st::ImportMonthlyReportsRequest message;
     for (int m = 2; m < 2 + months; ++m) {
       for (int64_t p = 1; p <= projects; ++p) {
-        auto* r = message.add_reports();
-        int64_t month = 0, ytd = 0;
-        Row(p, m, &month, &ytd);
-        r->set_project_id(p);
-        r->set_period(Period(m));
-        r->set_month_yuan(month);
-        r->set_ytd_yuan(ytd);
-        r->mutable_ytd_breakdown()->set_construction_yuan(ytd / 2);
-        r->mutable_ytd_breakdown()->set_installation_yuan(ytd / 4);
-        r->mutable_ytd_breakdown()->set_equipment_yuan(ytd - ytd / 2 - ytd / 4);
-        r->set_since_start_yuan(ytd);
+        FillReport(p, m, message.add_reports());
         if (message.reports_size() == 2000) {
           writer->Write(message);
           message.Clear();
@@ -317,8 +321,8 @@ int main(int argc, char** argv) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
     // The service's own COPY lines, written as it writes them.
-    pqxx::tablewriter copy(txn, "stats.bench_shaped", saima::stats::kImportCopyColumns,
-                           saima::stats::kImportCopyColumns + saima::stats::kImportCopyColumnCount);
+    const std::vector<std::string>& columns = saima::stats::ImportCopyColumns();
+    pqxx::tablewriter copy(txn, "stats.bench_shaped", columns.begin(), columns.end());
 #pragma GCC diagnostic pop
     const std::string recorded_at = "2023-12-01T00:00:00.000000Z";
     st::MonthlyReport r;
@@ -326,16 +330,7 @@ int main(int argc, char** argv) {
     int64_t place = 0;
     for (int m = 2; m < 2 + months; ++m) {
       for (int64_t p = 1; p <= projects; ++p) {
-        int64_t month = 0, ytd = 0;
-        Row(p, m, &month, &ytd);
-        r.set_project_id(p);
-        r.set_period(Period(m));
-        r.set_month_yuan(month);
-        r.set_ytd_yuan(ytd);
-        r.mutable_ytd_breakdown()->set_construction_yuan(ytd / 2);
-        r.mutable_ytd_breakdown()->set_installation_yuan(ytd / 4);
-        r.mutable_ytd_breakdown()->set_equipment_yuan(ytd - ytd / 2 - ytd / 4);
-        r.set_since_start_yuan(ytd);
+        FillReport(p, m, &r);
         saima::stats::ImportLine(r, 1, st::FIGURE_KIND_REPORTED, "bench-import", recorded_at, 1, place++, &leaf, &line);
         copy.write_raw_line(line);
       }
@@ -347,7 +342,8 @@ int main(int argc, char** argv) {
   std::printf(
       "the import's own COPY lines into a table made like monthly_reports (%d columns, its index, checks and "
       "trigger), without the service: median %.1f s — PostgreSQL's share of the import; the service's own: %.1f s\n",
-      saima::stats::kImportCopyColumnCount, shaped_copy_seconds, import_seconds - shaped_copy_seconds);
+      static_cast<int>(saima::stats::ImportCopyColumns().size()), shaped_copy_seconds,
+      import_seconds - shaped_copy_seconds);
   std::printf("import speed / shaped COPY speed: %.2f (keyed COPY / shaped COPY: %.2f, the most an import can reach)\n",
               shaped_copy_seconds / import_seconds, keyed_copy_seconds / shaped_copy_seconds);
 
