@@ -83,10 +83,11 @@ void Progress(size_t done, size_t total) {
   if (done == total) std::fprintf(stderr, "\n");
 }
 
-// Maps a request field path to the CSV column an official sees.
+// Tells the official that a call is retried: in Chinese, without the status code's name.
 void Client::NoteRetry(const absl::Status& status, int delay_ms) {
   ++retries_;
-  std::cerr << "网关暂不可用 (" << absl::StatusCodeToString(status.code()) << "), " << delay_ms << " 毫秒后重试\n";
+  std::cerr << (status.code() == absl::StatusCode::kDeadlineExceeded ? "网关响应超时" : "网关暂不可用") << ", "
+            << delay_ms << " 毫秒后重试\n";
 }
 
 bool Client::Paced(absl::Duration delay) {
