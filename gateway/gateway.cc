@@ -125,6 +125,7 @@ absl::StatusOr<gw::GetProvincialPackageResponse> Gateway::GetProvincialPackage(
   st::GetProvincialPackageRequest down;
   down.set_period(request.period());
   down.set_version(request.version());
+  down.set_region(request.region());
   auto snapshot = Ask(call, &st::StatsService::Stub::GetProvincialPackage, down, std::chrono::seconds(60));
   if (!snapshot.ok()) return snapshot.status();
   return BuildProvincialPackage(*snapshot, request.format(), settings_.reporting_unit);

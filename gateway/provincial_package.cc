@@ -69,7 +69,8 @@ Form ProjectTable(const std::string& name, const std::string& title, const st::G
 
 Form SummaryTable(const st::GetProvincialPackageResponse& snapshot, const std::string& reporting_unit) {
   using K = CellKind;
-  const st::GetIndicatorsResponse& city = snapshot.city();
+  // A county's package: the county's own indicators (no rank among the prefecture's cities).
+  const st::GetIndicatorsResponse& city = snapshot.region().empty() ? snapshot.city() : snapshot.region_total();
   Form t{{"汇总",
           {{"指标", "本年累计(元)", "上年同期(元)", "同比增长", "丽水市排名"}},
           {K::kText, K::kYuan, K::kYuan, K::kPercent1, K::kText},
@@ -114,7 +115,15 @@ absl::StatusOr<std::string> Zip(const std::vector<std::pair<std::string, std::st
 }  // namespace
 
 absl::StatusOr<gw::GetProvincialPackageResponse> BuildProvincialPackage(
-    const st::GetProvincialPackageResponse& snapshot, const std::string& format, const std::string& reporting_unit) {
+    const st::GetProvincialPackageResponse& snapshot, const std::string& format, const std::string& city_unit) {
+  // A county's package is reported by the county.
+  const std::string reporting_unit =
+      snapshot.region().empty()
+          ? city_unit
+          : absl::StrCat(snapshot.region_name().empty() ? snapshot.region() : snapshot.region_name(), "统计局");
+  const std::string file_stem = snapshot.region().empty()
+                                    ? absl::StrCat("provincial-", snapshot.period())
+                                    : absl::StrCat("provincial-", snapshot.period(), "-", snapshot.region());
   const std::vector<Form> forms = {
       ProjectTable("206-1", "5000万元及以上固定资产投资项目情况(206-1表)", snapshot, reporting_unit, true),
       ProjectTable("206-2", "500-5000万元固定资产投资项目情况(206-2表)", snapshot, reporting_unit, false),
@@ -139,6 +148,7 @@ absl::StatusOr<gw::GetProvincialPackageResponse> BuildProvincialPackage(
       {"reason", snapshot.reason()},
       {"frozenAt", absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", absl::FromTimeT(frozen_at), absl::FixedTimeZone(8 * 3600))},
       {"cityTotalYtdYuan", std::to_string(snapshot.city().total().ytd_yuan())},
+      {"region", snapshot.region()},
       {"tables", nlohmann::json::array()}};
   std::vector<std::pair<std::string, std::string>> files;
   std::vector<Table> sheets;
@@ -165,14 +175,14 @@ absl::StatusOr<gw::GetProvincialPackageResponse> BuildProvincialPackage(
     files.emplace_back("manifest.json", json.dump(2));
     auto zip = Zip(files, frozen_at);
     if (!zip.ok()) return zip.status();
-    out.mutable_file()->set_file_name(absl::StrCat("provincial-", snapshot.period(), ".zip"));
+    out.mutable_file()->set_file_name(file_stem + ".zip");
     out.mutable_file()->set_content_type("application/zip");
     out.mutable_file()->set_content(*std::move(zip));
   } else if (format == "xlsx") {
     sheets.push_back(manifest);
     auto xlsx = ToXlsx(sheets, frozen_at);
     if (!xlsx.ok()) return xlsx.status();
-    out.mutable_file()->set_file_name(absl::StrCat("provincial-", snapshot.period(), ".xlsx"));
+    out.mutable_file()->set_file_name(file_stem + ".xlsx");
     out.mutable_file()->set_content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     out.mutable_file()->set_content(*std::move(xlsx));
   } else {

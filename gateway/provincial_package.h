@@ -16,10 +16,11 @@ namespace saima::gateway {
 
 // `format` is "csv" (a ZIP of CSV files and manifest.json) or "xlsx" (one workbook). The same frozen snapshot
 // gives the same bytes: the files are dated by the snapshot, and the manifest names its version and SHA-256.
-// `reporting_unit` is the 填报单位 in the workbook's title blocks.
+// `city_unit` is the 填报单位 in the title blocks of the whole package; a county's package (snapshot.region set)
+// is reported by the county's 统计局 and sums up the county's own indicators.
 absl::StatusOr<::saima::gateway::v1::GetProvincialPackageResponse> BuildProvincialPackage(
     const ::saima::stats::v1::GetProvincialPackageResponse& snapshot, const std::string& format,
-    const std::string& reporting_unit);
+    const std::string& city_unit);
 
 }  // namespace saima::gateway
 

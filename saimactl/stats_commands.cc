@@ -23,7 +23,8 @@ ABSL_FLAG(std::string, period, "", "report period YYYY-MM");
 ABSL_FLAG(std::string, format, "text", "report format: text or json");
 ABSL_FLAG(
     std::string, region, "",
-    "report regions: a GB/T 2260 code of 2, 4 or 6 digits (a province, prefecture or county); empty: the country");
+    "report regions: a GB/T 2260 code of 2, 4 or 6 digits (a province, prefecture or county), empty: the country; "
+    "report provincial: a county-level division's 6 digits, empty: the whole package");
 ABSL_FLAG(std::string, scope, "city", "indicators: city, unit:<id>, tier:<ProjectTier>, category:<Category>");
 ABSL_FLAG(std::string, out, ".", "report provincial: the folder to write the package to");
 ABSL_FLAG(std::string, as_of, "", "ruku missing: as-of date YYYY-MM-DD (default today)");
@@ -283,6 +284,7 @@ int ProvincialPackage(Client& client) {
     gw::GetProvincialPackageRequest request;
     request.set_period(absl::GetFlag(FLAGS_period));
     request.set_format(format);
+    request.set_region(absl::GetFlag(FLAGS_region));
     gw::GetProvincialPackageResponse response;
     if (absl::Status s = client.Call(&gw::GatewayService::Stub::GetProvincialPackage, request, &response); !s.ok()) {
       return Fail(s);
@@ -301,13 +303,19 @@ int ProvincialPackage(Client& client) {
                       absl::StrCat(t.total_month_yuan()), t.sha256().substr(0, 16) + "…"});
       }
       std::cout << table.Render();
+      // A county's package adds up to the county's own summary; the whole one to the city report.
+      const std::string region = absl::GetFlag(FLAGS_region);
       city_total = response.city_total_ytd_yuan();
       int64_t forms = 0;
       for (const auto& t : response.tables()) {
-        if (t.name() != "汇总") forms += t.total_ytd_yuan();
+        if (t.name() != "汇总") {
+          forms += t.total_ytd_yuan();
+        } else if (!region.empty()) {
+          city_total = t.total_ytd_yuan();
+        }
       }
-      std::cout << "206-1 与 206-2 合计 " << forms << " 元; 城市报告 " << city_total << " 元"
-                << (forms == city_total ? " (一致)" : " (不一致!)") << "\n";
+      std::cout << "206-1 与 206-2 合计 " << forms << " 元; " << (region.empty() ? "城市报告 " : region + " 汇总 ")
+                << city_total << " 元" << (forms == city_total ? " (一致)" : " (不一致!)") << "\n";
     }
   }
   return 0;

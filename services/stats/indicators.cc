@@ -63,6 +63,15 @@ const char* EmbeddedText(const std::string& name) {
 
 }  // namespace
 
+std::string DivisionOf(std::string_view code) {
+  if (code.size() < 11 || code[4] != '-') return "";
+  const std::string_view division = code.substr(5, 6);
+  for (char c : division) {
+    if (c < '0' || c > '9') return "";
+  }
+  return std::string(division);
+}
+
 const std::string& DivisionName(const std::string& code) {
   static const auto* names = [] {
     auto* n = new std::map<std::string, std::string>();

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -77,6 +78,8 @@ struct StatusThresholds {
 // The GB/T 2260 name of an administrative division: 2 digits a province, 4 a prefecture, 6 a county-level
 // division (data/gbt2260-*.csv, compiled in); empty when the code is not in the tables.
 const std::string& DivisionName(const std::string& code);
+// The county-level division of a national project code (YYYY-DDDDDD-…): its 6 digits, or empty.
+std::string DivisionOf(std::string_view project_code);
 
 bool InCategory(const ProjectFacts& p, pb::Category category, const CodeTables& tables);
 

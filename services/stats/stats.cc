@@ -17,26 +17,16 @@
 #include "common/policy.h"
 #include "common/progress.h"
 #include "common/status.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/stats/package_digest.h"
 
 namespace saima::stats {
 namespace {
 
-// A message's bytes, the same for the same content (map entries in a fixed order): what a SHA-256 is taken of.
-std::string DeterministicBytes(const google::protobuf::Message& message) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream out(&stream);
-    out.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&out);
-  }
-  return bytes;
-}
-
-constexpr int64_t kDefaultRankMinimumYuan = 50'000'000;  // 5000万元, as the speech ranks units
+constexpr int64_t kDefaultRankMinimumYuan = 50'000'000;
+// The rows of one GetProvincialPackage response at most (about 250 bytes each: within the 64 MB the gateway
+// accepts); a larger package is read by county-level division.
+constexpr int64_t kMaxPackageRowsInOneResponse = 200'000;  // 5000万元, as the speech ranks units
 
 absl::StatusOr<Period> ParsePeriod(const std::string& text, const std::string& field) {
   Violations v;
@@ -381,54 +371,89 @@ absl::StatusOr<pb::PublishPeriodResponse> Stats::PublishPeriod(const Caller& c, 
   return store_.PublishPeriod(q.period(), c.user_id, d);
 }
 
+namespace {
+
+// A freeze's side of the stream (StatsStore::FreezePackage): each 入库 project's row gets its unit's name and is
+// hashed as it passes; every project is added to its division's sums; nothing of the rows is kept.
+class Freezer : public StatsStore::PackageFreezer {
+ public:
+  Freezer(const Period& period, const std::map<std::string, std::string>& unit_names, const CodeTables& tables,
+          std::function<void(pb::GetIndicatorsResponse&)> decorate, std::string actor, std::string reason)
+      : period_(period),
+        unit_names_(unit_names),
+        tables_(tables),
+        decorate_(std::move(decorate)),
+        actor_(std::move(actor)),
+        reason_(std::move(reason)),
+        digest_(period.ToString()) {}
+
+  absl::StatusOr<std::string> Project(const ProjectFacts& facts, const std::string& division,
+                                      pb::PackageRow* row) override {
+    divisions_[division].Add(facts, tables_);
+    if (row == nullptr) return std::string();
+    auto name = unit_names_.find(row->unit_id());
+    if (name == unit_names_.end()) {
+      return Error(absl::StatusCode::kUnavailable,
+                   absl::StrCat("the name of unit ", row->unit_id(), " cannot be read from the registry; retry"),
+                   "暂时无法从项目库读取单位名称，报表包未能封存，请稍后重试");
+    }
+    row->set_unit_name(name->second);
+    std::string bytes = DeterministicBytes(*row);
+    digest_.AddRow(bytes);
+    return bytes;
+  }
+
+  absl::StatusOr<std::optional<Version>> Finish(const std::optional<StatsStore::PackageVersion>& newest) override {
+    // The city indicators: every division's sums added, as ComputeIndicators adds the projects'.
+    IndicatorSums total;
+    for (const auto& [division, sums] : divisions_) total += sums;
+    auto city = FinishIndicators(total, period_);
+    if (!city.ok()) return city.status();
+    decorate_(*city);
+    const std::string content = digest_.ContentSha256(*city);
+    if (newest.has_value()) {
+      std::string newest_content = newest->content_sha256;
+      pb::GetProvincialPackageResponse stored;
+      if (newest_content.empty() && stored.ParseFromString(newest->snapshot)) newest_content = ContentSha256(stored);
+      if (newest_content == content) return std::nullopt;
+    }
+    pb::GetProvincialPackageResponse header;
+    header.set_period(period_.ToString());
+    *header.mutable_city() = *std::move(city);
+    *header.mutable_snapshot_time() = google::protobuf::util::TimeUtil::GetCurrentTime();
+    Version version;
+    version.header = DeterministicBytes(header);
+    version.sha256 = digest_.Sha256(header.city(), header.snapshot_time());
+    version.content_sha256 = content;
+    version.actor = actor_;
+    version.reason = reason_;
+    version.divisions = std::move(divisions_);
+    return version;
+  }
+
+ private:
+  const Period period_;
+  const std::map<std::string, std::string>& unit_names_;
+  const CodeTables& tables_;
+  const std::function<void(pb::GetIndicatorsResponse&)> decorate_;
+  const std::string actor_, reason_;
+  PackageDigest digest_;
+  std::map<std::string, IndicatorSums> divisions_;
+};
+
+}  // namespace
+
 absl::StatusOr<StatsStore::PackageVersion> Stats::FreezePackage(const std::string& period_text,
                                                                 const std::string& actor, const std::string& reason,
                                                                 absl::Time d) {
   const Period period = *Period::Parse(period_text);
-  std::vector<ProjectFacts> facts;
-  std::vector<pb::PackageRow> rows;
-  if (absl::Status s = store_.LoadPackage(period, &facts, &rows, d); !s.ok()) return s;
   const std::map<std::string, std::string> names = units_.UnitNames(d);
-  pb::GetProvincialPackageResponse snapshot;
-  snapshot.set_period(period_text);
-  for (auto& r : rows) {
-    auto name = names.find(r.unit_id());
-    if (name == names.end()) {
-      return Error(absl::StatusCode::kUnavailable,
-                   absl::StrCat("the name of unit ", r.unit_id(), " cannot be read from the registry; retry"),
-                   "暂时无法从项目库读取单位名称，报表包未能封存，请稍后重试");
-    }
-    r.set_unit_name(name->second);
-    *snapshot.add_rows() = std::move(r);
-  }
-  auto city = IndicatorsOf(facts, period, "city", d);
-  if (!city.ok()) return city.status();
-  *snapshot.mutable_city() = *std::move(city);
-  // The content without its time, to compare with the newest version.
-  auto content = [](const pb::GetProvincialPackageResponse& s) {
-    pb::GetProvincialPackageResponse bare = s;
-    bare.clear_snapshot_time();
-    bare.clear_version();
-    bare.clear_snapshot_sha256();
-    bare.clear_reason();
-    return DeterministicBytes(bare);
-  };
-  auto newest = store_.LoadPackageVersion(period_text, 0, d);
-  if (!newest.ok()) return newest.status();
-  if (newest->has_value()) {
-    pb::GetProvincialPackageResponse stored;
-    if (stored.ParseFromString((*newest)->snapshot) && content(stored) == content(snapshot)) return **newest;
-  }
-  *snapshot.mutable_snapshot_time() = google::protobuf::util::TimeUtil::GetCurrentTime();
-  StatsStore::PackageVersion version;
-  version.snapshot = DeterministicBytes(snapshot);
-  const std::string& bytes = version.snapshot;
-  version.sha256 = Sha256Hex(bytes);
-  version.reason = reason;
-  auto saved = store_.SavePackageVersion(period_text, version.snapshot, version.sha256, actor, reason, d);
-  if (!saved.ok()) return saved.status();
-  version.version = *saved;
-  return version;
+  auto context = ContextOf(period, /*city=*/true, d);
+  if (!context.ok()) return context.status();
+  Freezer freezer(
+      period, names, tables_, [&](pb::GetIndicatorsResponse& city) { Decorate("city", *context, city); }, actor,
+      reason);
+  return store_.FreezePackage(period, freezer, d);
 }
 
 absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
@@ -683,29 +708,43 @@ absl::StatusOr<pb::GetIndicatorsResponse> Stats::IndicatorsOf(const std::vector<
   }
   auto computed = ComputeIndicators(scope == "city" ? facts : selected, period, tables_);
   if (!computed.ok()) return computed.status();
+  auto context = ContextOf(period, scope == "city", d);
+  if (!context.ok()) return context.status();
   pb::GetIndicatorsResponse response = *std::move(computed);
-  response.mutable_scope()->set_name(scope);
+  Decorate(scope, *context, response);
+  return response;
+}
+
+absl::StatusOr<Stats::PeriodContext> Stats::ContextOf(const Period& period, bool city, absl::Time d) {
+  PeriodContext context;
   auto state = store_.StateOf(period.ToString(), d);
   if (!state.ok()) return state.status();
-  response.set_provisional(!state->locked);
-  response.set_published(state->published);
-  if (state->updated_at > 0) {
-    *response.mutable_updated_time() = google::protobuf::util::TimeUtil::SecondsToTimestamp(state->updated_at);
-  }
-  response.set_growth_target_milli_percent(growth_target_milli_percent_);
-  if (scope == "city") {
+  context.state = *state;
+  if (city) {
     auto peers = store_.PeerFigures(period.ToString(), d);
     if (!peers.ok()) return peers.status();
-    auto rank = [&](pb::Indicator* indicator, int category) {
-      auto it = peers->find(category);
-      if (it == peers->end()) return;
-      indicator->set_prefecture_rank(PrefectureRank(indicator->yoy_growth(), it->second));
-      indicator->set_prefecture_size(static_cast<int>(it->second.size()) + 1);
-    };
-    rank(response.mutable_total(), pb::CATEGORY_UNSPECIFIED);
-    for (auto& indicator : *response.mutable_categories()) rank(&indicator, indicator.category());
+    context.peers = *std::move(peers);
   }
-  return response;
+  return context;
+}
+
+void Stats::Decorate(const std::string& scope, const PeriodContext& context,
+                     pb::GetIndicatorsResponse& response) const {
+  response.mutable_scope()->set_name(scope);
+  response.set_provisional(!context.state.locked);
+  response.set_published(context.state.published);
+  if (context.state.updated_at > 0) {
+    *response.mutable_updated_time() = google::protobuf::util::TimeUtil::SecondsToTimestamp(context.state.updated_at);
+  }
+  response.set_growth_target_milli_percent(growth_target_milli_percent_);
+  auto rank = [&](pb::Indicator* indicator, int category) {
+    auto it = context.peers.find(category);
+    if (it == context.peers.end()) return;
+    indicator->set_prefecture_rank(PrefectureRank(indicator->yoy_growth(), it->second));
+    indicator->set_prefecture_size(static_cast<int>(it->second.size()) + 1);
+  };
+  rank(response.mutable_total(), pb::CATEGORY_UNSPECIFIED);
+  for (auto& indicator : *response.mutable_categories()) rank(&indicator, indicator.category());
 }
 
 absl::StatusOr<pb::ListProjectStatusesResponse> Stats::ListProjectStatuses(const Caller& reader,
@@ -772,8 +811,17 @@ absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(con
                                                                              const pb::GetProvincialPackageRequest& q,
                                                                              absl::Time d) {
   if (absl::Status allowed = Authorize(reader, Action::ACTION_READ_REPORTS); !allowed.ok()) return allowed;
-  auto period = ParsePeriod(q.period(), "period");
-  if (!period.ok()) return period.status();
+  Violations v;
+  CheckPeriod(q.period(), "period", v);
+  if (q.version() < 0) v.Add("version", "must not be negative", "版本号不能为负数");
+  const std::string& region = q.region();
+  if (!region.empty() && (region.size() != 6 ||
+                          !std::all_of(region.begin(), region.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))) {
+    v.Add("region", "must be empty (the whole package) or the 6-digit GB/T 2260 code of a county-level division",
+          "地区应为空(整个报表包)或 6 位县级行政区划代码");
+  }
+  if (!v.ok()) return v.ToStatus();
+  const Period period = *Period::Parse(q.period());
   auto locked = store_.IsLocked(q.period(), d);
   if (!locked.ok()) return locked.status();
   if (!*locked) {
@@ -783,7 +831,6 @@ absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(con
                               "figures only"),
                  absl::StrCat(q.period(), " 尚未锁定：省级报表包只能用统计局锁定的数据生成"));
   }
-  if (q.version() < 0) return InvalidField("version", "must not be negative", "版本号不能为负数");
   auto version = store_.LoadPackageVersion(q.period(), q.version(), d);
   if (!version.ok()) return version.status();
   if (!version->has_value() && q.version() <= 1) {
@@ -798,11 +845,58 @@ absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(con
                  absl::StrCat("period ", q.period(), " has no package version ", q.version()),
                  absl::StrCat(q.period(), " 没有第 ", q.version(), " 版报表包"));
   }
+  const StatsStore::PackageVersion& frozen = **version;
+  if (region.empty() && frozen.row_count > kMaxPackageRowsInOneResponse) {
+    return Error(absl::StatusCode::kFailedPrecondition,
+                 absl::StrCat("the package of ", q.period(), " has ", frozen.row_count, " rows, more than ",
+                              kMaxPackageRowsInOneResponse, " in one response: ask for one county-level division"),
+                 absl::StrCat(q.period(), " 报表包共 ", frozen.row_count, " 个项目，超过一次导出的上限 ",
+                              kMaxPackageRowsInOneResponse, " 个，请按县级行政区划分别导出"));
+  }
   pb::GetProvincialPackageResponse response;
-  if (!response.ParseFromString((*version)->snapshot)) return absl::InternalError("a frozen package cannot be read");
-  response.set_version((*version)->version);
-  response.set_snapshot_sha256((*version)->sha256);
-  response.set_reason((*version)->reason);
+  if (!response.ParseFromString(frozen.snapshot)) return absl::InternalError("a frozen package cannot be read");
+  response.set_version(frozen.version);
+  response.set_snapshot_sha256(frozen.sha256);
+  response.set_reason(frozen.reason);
+  if (frozen.rows_apart) {
+    absl::Status read = store_.ReadPackageRows(
+        q.period(), frozen.version, region,
+        [&response](const std::string& bytes) {
+          if (!response.add_rows()->ParseFromString(bytes)) return absl::InternalError("a package row cannot be read");
+          return absl::OkStatus();
+        },
+        d);
+    if (!read.ok()) return read;
+  } else if (!region.empty()) {
+    auto* rows = response.mutable_rows();
+    rows->erase(std::remove_if(rows->begin(), rows->end(),
+                               [&region](const pb::PackageRow& r) { return DivisionOf(r.project_code()) != region; }),
+                rows->end());
+  }
+  if (region.empty()) return response;
+  // The division's indicators from the sums frozen with the version; a version frozen before they were kept has
+  // the period's sums as locked (or as corrected since).
+  auto sums = store_.PackageDivisionSums(q.period(), frozen.version, region, d);
+  if (!sums.ok()) return sums.status();
+  if (!sums->has_value() && !frozen.rows_apart) {
+    auto locked_sums = store_.DivisionSums(period, region, tables_, d);
+    if (!locked_sums.ok()) return locked_sums.status();
+    IndicatorSums added;
+    for (const auto& [division, part] : *locked_sums) added += part;
+    *sums = added;
+  }
+  auto total = FinishIndicators(sums->value_or(IndicatorSums{}), period);
+  if (!total.ok()) return total.status();
+  // The period's state as frozen with the city's indicators (no rank: the peers are the city's).
+  const pb::GetIndicatorsResponse& city = response.city();
+  total->mutable_scope()->set_name(absl::StrCat("region:", region));
+  total->set_provisional(city.provisional());
+  total->set_published(city.published());
+  if (city.has_updated_time()) *total->mutable_updated_time() = city.updated_time();
+  total->set_growth_target_milli_percent(city.growth_target_milli_percent());
+  response.set_region(region);
+  response.set_region_name(DivisionName(region));
+  *response.mutable_region_total() = *std::move(total);
   return response;
 }
 

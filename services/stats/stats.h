@@ -100,6 +100,14 @@ class Stats {
   absl::Status MayReadProject(const Caller& reader, Action action, int64_t project_id, absl::Time d);
   absl::StatusOr<pb::GetIndicatorsResponse> IndicatorsOf(const std::vector<ProjectFacts>& facts, const Period& period,
                                                          const std::string& scope, absl::Time d);
+  // What indicators carry beside their sums: the period's state and, for the city, its rank among the prefecture's
+  // peers (read before, set without I/O).
+  struct PeriodContext {
+    StatsStore::PeriodState state;
+    std::map<int, std::vector<int64_t>> peers;
+  };
+  absl::StatusOr<PeriodContext> ContextOf(const Period& period, bool city, absl::Time d);
+  void Decorate(const std::string& scope, const PeriodContext& context, pb::GetIndicatorsResponse& indicators) const;
   // Records one figure of `kind` after the checks of its kind.
   absl::StatusOr<pb::MonthlyReport> Record(const Caller& caller, const pb::MonthlyReport& report, pb::FigureKind kind,
                                            const std::string& request_id, absl::Time deadline);

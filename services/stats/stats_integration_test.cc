@@ -5,12 +5,14 @@
 
 #include "absl/strings/str_format.h"
 #include "common/audit.h"
+#include "common/digest.h"
 #include "common/embedded.h"
 #include "common/merkle.h"
 #include "common/names.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
 #include "services/stats/import_audit.h"
+#include "services/stats/package_digest.h"
 #include "services/stats/stats.h"
 #include "tests/pg_harness.h"
 
@@ -46,7 +48,7 @@ class StatsTest : public ::testing::Test {
     pqxx::work txn(admin);
     txn.exec(
         "TRUNCATE stats.project_dims, stats.annual_plans, stats.monthly_reports, stats.report_requests, "
-        "stats.period_locks, stats.package_versions, "
+        "stats.period_locks, stats.package_versions, stats.package_rows, stats.package_divisions, "
         "stats.peer_figures, stats.figure_flags, stats.flag_dismissals, stats.imports, stats.rollup_periods CASCADE");
     txn.exec("UPDATE stats.feed_position SET revision = 0");
     txn.commit();
@@ -613,6 +615,141 @@ TEST_F(StatsTest, IndicatorsCountOnlyProjectsInTheDatabase) {
 
 // Regional reports (issue 21): a locked period's sums per county-level division, placed by the division code in
 // the national project code, add up to the city's indicators; a correction after the lock is reflected.
+// The package is frozen as its rows stream past: the hash stored is the whole message's (read back and hashed
+// here), a county's package holds its projects and its own indicators from the same freeze, the versions stay
+// as frozen, a retried correction freezes nothing new, and a version frozen with its rows in the snapshot (before
+// rows were stored apart) is still read by county.
+TEST_F(StatsTest, APackageIsFrozenRowByRowAndReadByCounty) {
+  const std::vector<std::pair<int64_t, std::string>> projects = {
+      {1, "2022-331181-04-01-000001"}, {2, "2022-331102-04-01-000002"}, {3, "2022-331181-04-01-000003"}};
+  for (const auto& [id, code] : projects) {
+    Feed(id, id, reg::RUKU_STATE_APPROVED, "2022-01-10", [code = code](reg::Project* p) { p->set_project_code(code); });
+    pb::MonthlyReport last = Report("2022-02", 100 * id, 100 * id), now = Report("2023-02", 150 * id, 150 * id);
+    last.set_project_id(id);
+    now.set_project_id(id);
+    ASSERT_TRUE(Submit(kUnitStaff, last).ok());
+    ASSERT_TRUE(Submit(kUnitStaff, now).ok());
+  }
+  // Not 入库: counted in no row and no sum.
+  Feed(4, 4, reg::RUKU_STATE_STATS_REVIEW, "",
+       [](reg::Project* p) { p->set_project_code("2022-331181-04-01-000004"); });
+  pb::LockPeriodRequest lock;
+  lock.set_period("2023-02");
+  auto locked = stats_->LockPeriod(kBureau, lock, Deadline());
+  ASSERT_TRUE(locked.ok()) << locked.status();
+
+  pb::GetProvincialPackageRequest q;
+  q.set_period("2023-02");
+  auto whole = stats_->GetProvincialPackage(kLeader, q, Deadline());
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  EXPECT_EQ(whole->version(), 1);
+  EXPECT_EQ(whole->snapshot_sha256(), locked->package_sha256());
+  ASSERT_EQ(whole->rows_size(), 3);
+  EXPECT_EQ(whole->rows(0).project_code(), "2022-331102-04-01-000002");
+  EXPECT_EQ(whole->rows(1).project_code(), "2022-331181-04-01-000001");
+  EXPECT_EQ(whole->rows(2).unit_name(), "龙渊街道");
+  EXPECT_EQ(whole->rows(2).figure().ytd_yuan(), 450);
+  pb::GetProvincialPackageResponse content;
+  content.set_period(whole->period());
+  *content.mutable_rows() = whole->rows();
+  *content.mutable_city() = whole->city();
+  *content.mutable_snapshot_time() = whole->snapshot_time();
+  EXPECT_EQ(Sha256Hex(DeterministicBytes(content)), whole->snapshot_sha256());
+  pb::GetIndicatorsRequest all;
+  all.set_period("2023-02");
+  auto city = stats_->GetIndicators(kLeader, all, Deadline());
+  ASSERT_TRUE(city.ok());
+  EXPECT_EQ(whole->city().total().ytd_yuan(), city->total().ytd_yuan());
+  EXPECT_EQ(whole->city().total().ytd_last_year_yuan(), city->total().ytd_last_year_yuan());
+  EXPECT_EQ(whole->city().project_count(), 3);
+  EXPECT_FALSE(whole->city().provisional());
+
+  q.set_region("331181");
+  auto county = stats_->GetProvincialPackage(kLeader, q, Deadline());
+  ASSERT_TRUE(county.ok()) << county.status();
+  ASSERT_EQ(county->rows_size(), 2);
+  EXPECT_EQ(county->rows(0).project_id(), 1);
+  EXPECT_EQ(county->rows(1).project_id(), 3);
+  EXPECT_EQ(county->snapshot_sha256(), whole->snapshot_sha256());
+  EXPECT_EQ(county->region_name(), "龙泉市");
+  EXPECT_EQ(county->region_total().total().ytd_yuan(), 150 + 450);
+  EXPECT_EQ(county->region_total().total().ytd_last_year_yuan(), 100 + 300);
+  EXPECT_EQ(county->region_total().project_count(), 2);
+  pb::GetRegionReportRequest region;
+  region.set_period("2023-02");
+  region.set_region("331181");
+  auto report = stats_->GetRegionReport(kLeader, region, Deadline());
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->total().total().ytd_yuan(), county->region_total().total().ytd_yuan());
+  q.set_region("110101");  // no project there
+  auto empty = stats_->GetProvincialPackage(kLeader, q, Deadline());
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->rows_size(), 0);
+  EXPECT_EQ(empty->region_total().total().ytd_yuan(), 0);
+  for (const char* bad : {"3311", "33118x", "3311810"}) {
+    q.set_region(bad);
+    auto refused = stats_->GetProvincialPackage(kLeader, q, Deadline());
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    ASSERT_FALSE(FieldViolationsOf(refused.status()).empty()) << bad;
+    EXPECT_EQ(FieldViolationsOf(refused.status())[0].field, "region");
+  }
+
+  // A correction freezes version 2; version 1 stays as frozen; the correction retried freezes nothing.
+  pb::CorrectMonthlyReportRequest correct;
+  *correct.mutable_report() = Report("2023-02", 170, 170);
+  correct.mutable_report()->set_reason("补录");
+  correct.set_reason("补录");
+  correct.set_request_id("correct-package-1");
+  ASSERT_TRUE(stats_->CorrectMonthlyReport(kBureau, correct, Deadline()).ok());
+  ASSERT_TRUE(stats_->CorrectMonthlyReport(kBureau, correct, Deadline()).ok());
+  q.set_region("331181");
+  q.set_version(0);
+  auto corrected = stats_->GetProvincialPackage(kLeader, q, Deadline());
+  ASSERT_TRUE(corrected.ok()) << corrected.status();
+  EXPECT_EQ(corrected->version(), 2);
+  EXPECT_EQ(corrected->region_total().total().ytd_yuan(), 170 + 450);
+  EXPECT_EQ(corrected->rows(0).figure().ytd_yuan(), 170);
+  q.set_version(1);
+  auto first = stats_->GetProvincialPackage(kLeader, q, Deadline());
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->rows(0).figure().ytd_yuan(), 150);
+  EXPECT_EQ(first->region_total().total().ytd_yuan(), 150 + 450);
+  EXPECT_EQ(first->snapshot_sha256(), locked->package_sha256());
+
+  // Version 3 as a freeze before rows were stored apart would have left it: its rows in the snapshot.
+  q.set_region("");
+  q.set_version(2);
+  auto second = stats_->GetProvincialPackage(kLeader, q, Deadline());
+  ASSERT_TRUE(second.ok());
+  pb::GetProvincialPackageResponse old = content;
+  *old.mutable_rows() = second->rows();
+  *old.mutable_city() = second->city();
+  {
+    const std::string bytes = DeterministicBytes(old);
+    pqxx::connection admin(PgHarness::Shared().Url("postgres"));
+    pqxx::work txn(admin);
+    txn.exec_params(
+        "INSERT INTO stats.package_versions (period, version, actor, reason, snapshot, sha256) VALUES ('2023-02', "
+        "3, 'tjj-1', '旧版', $1, $2)",
+        pqxx::binarystring(bytes.data(), bytes.size()), Sha256Hex(bytes));
+    txn.commit();
+  }
+  q.set_version(3);
+  q.set_region("331181");
+  auto legacy = stats_->GetProvincialPackage(kLeader, q, Deadline());
+  ASSERT_TRUE(legacy.ok()) << legacy.status();
+  ASSERT_EQ(legacy->rows_size(), 2);
+  EXPECT_EQ(legacy->rows(0).figure().ytd_yuan(), 170);
+  EXPECT_EQ(legacy->region_total().total().ytd_yuan(), 170 + 450);
+  // The same content as version 2 (its rows in the snapshot): retrying the correction again freezes nothing.
+  ASSERT_TRUE(stats_->CorrectMonthlyReport(kBureau, correct, Deadline()).ok());
+  q.set_version(0);
+  q.set_region("");
+  auto newest = stats_->GetProvincialPackage(kLeader, q, Deadline());
+  ASSERT_TRUE(newest.ok());
+  EXPECT_EQ(newest->version(), 3);
+}
+
 TEST_F(StatsTest, RegionReportsAddUpTheDivisionsOfALockedPeriod) {
   const std::vector<std::pair<int64_t, std::string>> projects = {
       {1, "2022-331181-04-01-000001"}, {2, "2022-331102-04-01-000002"}, {3, "2022-110101-04-01-000003"}};

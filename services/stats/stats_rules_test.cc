@@ -1,8 +1,10 @@
 // Formulas and checks of DOMAIN.md §3 and §8, each on hand-computed examples.
 
+#include "absl/strings/str_cat.h"
 #include "common/period.h"
 #include "gtest/gtest.h"
 #include "services/stats/indicators.h"
+#include "services/stats/package_digest.h"
 #include "services/stats/report_rules.h"
 
 namespace saima::stats {
@@ -271,6 +273,37 @@ TEST(RankingTest, PrefectureRankCountsPeersAbove) {
   EXPECT_EQ(PrefectureRank(growth, {3600}), 1);  // a tie is not above
   EXPECT_EQ(PrefectureRank(growth, {}), 0);
   EXPECT_EQ(PrefectureRank(MakeRate(5, 0), {1000}), 0);
+}
+
+// The hash taken row by row is the hash of the whole message, as versions frozen before hashed it: rows of one
+// byte of length and of several (a long name), the empty period of no row, and the content hash without the time.
+TEST(PackageDigestTest, StreamedHashIsTheWholeMessagesHash) {
+  for (int rows : {0, 1, 3, 40}) {
+    pb::GetProvincialPackageResponse whole;
+    whole.set_period("2023-05");
+    for (int i = 0; i < rows; ++i) {
+      pb::PackageRow* row = whole.add_rows();
+      row->set_project_id(1000 + i);
+      row->set_project_code(absl::StrCat("2023-331181-48-01-", 100000 + i));
+      row->set_project_name(std::string(static_cast<size_t>(i * 7), 'x') + "龙泉市项目");
+      row->set_unit_name("龙泉市住建局");
+      row->mutable_figure()->set_ytd_yuan(int64_t{1} << (i % 60));
+    }
+    whole.mutable_city()->mutable_total()->set_ytd_yuan(2'987'000'000);
+    whole.mutable_snapshot_time()->set_seconds(1'685'000'000 + rows);
+    PackageDigest digest(whole.period());
+    for (const auto& row : whole.rows()) digest.AddRow(DeterministicBytes(row));
+    EXPECT_EQ(digest.Sha256(whole.city(), whole.snapshot_time()), Sha256Hex(DeterministicBytes(whole))) << rows;
+    EXPECT_EQ(digest.ContentSha256(whole.city()), ContentSha256(whole)) << rows;
+    EXPECT_NE(digest.ContentSha256(whole.city()), Sha256Hex(DeterministicBytes(whole))) << rows;
+    pb::GetProvincialPackageResponse other = whole;
+    other.mutable_snapshot_time()->set_seconds(1);
+    EXPECT_EQ(ContentSha256(other), ContentSha256(whole));
+    if (rows > 0) {
+      other.mutable_rows(rows - 1)->mutable_figure()->set_ytd_yuan(7);
+      EXPECT_NE(ContentSha256(other), ContentSha256(whole));
+    }
+  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <pqxx/tablewriter>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -124,19 +125,34 @@ const std::string& OfficialOf() {
 std::vector<NamedStatement> StatsStatements() {
   // Every project the registry knows, whether 入库 or not (DOMAIN §8: only the investment is limited to those 入库
   // by the period's end, $3; plans, statuses and starts are every project's).
-  static const std::string* facts = new std::string(
-      absl::StrCat("WITH cur AS (", OfficialOf(), "), last AS (",
-                   std::string(OfficialOf()).replace(OfficialOf().find("$1"), 2, "$2"),
-                   ") SELECT d.project_id, d.unit_id, d.name, d.industry_code, d.sector, d.manufacturing, "
+  // Columns 0–21 (FactsFromRow) of a project and its figures; `cur` and `last` hold the official figure of $1 and
+  // of $2 (the same period last year), with ja (建筑 + 安装).
+  static const std::string* facts_columns = new std::string(
+      absl::StrCat("d.project_id, d.unit_id, d.name, d.industry_code, d.sector, d.manufacturing, "
                    "d.industrial_renovation, d.ownership, d.public_institution, d.tiers, d.planned_start_date, "
                    "d.actual_start_date, p.planned_yuan, coalesce(cur.ytd_yuan, 0) AS ytd, coalesce(cur.ja, 0) AS ja, "
                    "coalesce(last.ytd_yuan, 0) AS last_ytd, coalesce(last.ja, 0) AS last_ja, "
                    "(d.ruku_state = ",
                    Approved(),
                    " AND d.ruku_date <= $3::date) AS counted, d.construction_nature, d.ruku_date, "
-                   "cur.project_id IS NOT NULL AS reported, d.project_code "
-                   "FROM stats.project_dims d LEFT JOIN cur USING (project_id) LEFT JOIN last USING (project_id) "
-                   "LEFT JOIN stats.annual_plans p ON p.project_id = d.project_id AND p.year = $4"));
+                   "cur.project_id IS NOT NULL AS reported, d.project_code"));
+  static const std::string* facts_joins = new std::string(
+      " FROM stats.project_dims d LEFT JOIN cur USING (project_id) LEFT JOIN last USING (project_id) "
+      "LEFT JOIN stats.annual_plans p ON p.project_id = d.project_id AND p.year = $4");
+  static const std::string last_year = std::string(OfficialOf()).replace(OfficialOf().find("$1"), 2, "$2");
+  static const std::string* facts = new std::string(absl::StrCat("WITH cur AS (", OfficialOf(), "), last AS (",
+                                                                 last_year, ") SELECT ", *facts_columns, *facts_joins));
+  // The same in 项目代码 order, with what a package row holds: the planned total (22) and the whole official
+  // figure of the period (named as kReportColumns, null when there is none).
+  static const std::string* package_facts = new std::string(absl::StrCat(
+      "WITH cur AS (SELECT DISTINCT ON (project_id) ", kReportColumns,
+      ", construction_yuan::numeric + installation_yuan AS ja FROM stats.monthly_reports WHERE period = $1 ORDER BY "
+      "project_id, ",
+      OfficialFirst(), "), last AS (", last_year, ") SELECT ", *facts_columns,
+      ", d.planned_total_yuan AS dim_planned_total, cur.project_id, cur.period, cur.version, cur.kind, "
+      "cur.month_yuan, cur.ytd_yuan, cur.construction_yuan, cur.installation_yuan, cur.equipment_yuan, "
+      "cur.other_yuan, cur.since_start_yuan, cur.actor, cur.recorded_epoch, cur.reason, cur.explanation",
+      *facts_joins, " ORDER BY d.project_code, d.project_id"));
   static const std::string* official = new std::string(
       absl::StrCat("SELECT ytd_yuan, since_start_yuan FROM (", OfficialOf(), ") o WHERE project_id = $2"));
   return {
@@ -172,12 +188,20 @@ std::vector<NamedStatement> StatsStatements() {
       {"period_lock_exclusive", "SELECT pg_advisory_xact_lock(hashtext('saima.stats.period.' || $1))"},
       {"package_versions_of", "SELECT max(version) FROM stats.package_versions WHERE period = $1"},
       {"insert_package_version",
-       "INSERT INTO stats.package_versions (period, version, actor, reason, snapshot, sha256) "
-       "VALUES ($1, $2, $3, $4, $5, $6)"},
+       "INSERT INTO stats.package_versions (period, version, actor, reason, snapshot, sha256, rows_apart, "
+       "content_sha256, row_count) VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8)"},
       {"package_version",
-       "SELECT version, snapshot, sha256, reason FROM stats.package_versions WHERE period = $1 AND "
+       "SELECT version, snapshot, sha256, reason, rows_apart, coalesce(content_sha256, ''), row_count "
+       "FROM stats.package_versions WHERE period = $1 AND "
        "version = CASE WHEN $2 = 0 THEN (SELECT max(version) FROM stats.package_versions WHERE period = $1) "
        "ELSE $2 END"},
+      {"insert_package_division",
+       "INSERT INTO stats.package_divisions (period, version, division, projects, reported, ytd, last_ytd, plan, "
+       "ytd_with_plan, category_ytd, category_last) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::bigint[], "
+       "$11::bigint[])"},
+      {"package_division",
+       "SELECT division, projects, reported, ytd, last_ytd, plan, ytd_with_plan, category_ytd, category_last FROM "
+       "stats.package_divisions WHERE period = $1 AND version = $2 AND division = $3"},
       {"is_locked", "SELECT 1 FROM stats.period_locks WHERE period = $1"},
       {"period_state",
        "SELECT (SELECT published_at IS NOT NULL FROM stats.period_locks WHERE period = $1), "
@@ -298,13 +322,7 @@ std::vector<NamedStatement> StatsStatements() {
                     "f.period, f.ytd_yuan FROM stats.project_dims d LEFT JOIN figs f USING (project_id) "
                     "LEFT JOIN stats.annual_plans p ON p.project_id = d.project_id AND p.year = $3 "
                     "WHERE d.tiers && $4::int[] ORDER BY d.project_id, f.period")},
-      {"package_rows",
-       absl::StrCat("WITH cur AS (SELECT DISTINCT ON (project_id) ", kReportColumns,
-                    " FROM stats.monthly_reports WHERE period = $1 ORDER BY project_id, ", OfficialFirst(),
-                    ") SELECT d.project_id AS dim_id, d.project_code, d.name, d.unit_id AS dim_unit, d.industry_code, "
-                    "d.planned_total_yuan, cur.* FROM stats.project_dims d LEFT JOIN cur USING (project_id) "
-                    "WHERE d.ruku_state = ",
-                    Approved(), " AND d.ruku_date <= $2::date ORDER BY d.project_code, d.project_id")},
+      {"package_facts", *package_facts},
       {"upsert_peer",
        "INSERT INTO stats.peer_figures (region_code, period, category, yoy_growth_milli_percent) VALUES ($1, $2, $3, "
        "$4) ON CONFLICT (period, category, region_code) DO UPDATE SET "
@@ -703,21 +721,22 @@ absl::StatusOr<pb::LockPeriodResponse> StatsStore::LockPeriod(const std::string&
   return out;
 }
 
-absl::StatusOr<int32_t> StatsStore::SavePackageVersion(const std::string& period, const std::string& snapshot,
-                                                       const std::string& sha256, const std::string& actor,
-                                                       const std::string& reason, absl::Time deadline) {
-  int32_t version = 0;
-  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
-    txn.exec_prepared("period_lock_exclusive", period);  // one writer of the period's versions at a time
-    auto newest = txn.exec_prepared1("package_versions_of", period)[0];
-    version = (newest.is_null() ? 0 : newest.as<int32_t>()) + 1;
-    txn.exec_prepared0("insert_package_version", period, version, actor, reason,
-                       pqxx::binarystring(snapshot.data(), snapshot.size()), sha256);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return version;
+namespace {
+
+// A row of "package_version".
+StatsStore::PackageVersion PackageVersionFromRow(const pqxx::row& r) {
+  StatsStore::PackageVersion v;
+  v.version = r[0].as<int32_t>();
+  v.snapshot = pqxx::binarystring(r[1]).str();
+  v.sha256 = r[2].c_str();
+  v.reason = r[3].c_str();
+  v.rows_apart = r[4].as<bool>();
+  v.content_sha256 = r[5].c_str();
+  v.row_count = r[6].is_null() ? -1 : r[6].as<int64_t>();
+  return v;
 }
+
+}  // namespace
 
 absl::StatusOr<std::optional<StatsStore::PackageVersion>> StatsStore::LoadPackageVersion(const std::string& period,
                                                                                          int32_t version,
@@ -725,13 +744,7 @@ absl::StatusOr<std::optional<StatsStore::PackageVersion>> StatsStore::LoadPackag
   std::optional<PackageVersion> out;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
     auto rows = txn.exec_prepared("package_version", period, version);
-    if (rows.empty()) return absl::OkStatus();
-    PackageVersion v;
-    v.version = rows[0][0].as<int32_t>();
-    v.snapshot = pqxx::binarystring(rows[0][1]).str();
-    v.sha256 = rows[0][2].c_str();
-    v.reason = rows[0][3].c_str();
-    out = std::move(v);
+    if (!rows.empty()) out = PackageVersionFromRow(rows[0]);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -848,21 +861,43 @@ absl::StatusOr<std::vector<ProjectFacts>> ReadFacts(pqxx::work& txn, const Perio
   return out;
 }
 
-// The county-level division of a national project code (YYYY-DDDDDD-…), or empty.
-std::string DivisionOf(const char* project_code) {
-  const std::string_view code(project_code);
-  if (code.size() < 11 || code[4] != '-') return "";
-  const std::string_view division = code.substr(5, 6);
-  for (char c : division) {
-    if (c < '0' || c > '9') return "";
-  }
-  return std::string(division);
-}
-
 std::string ArrayLiteral(const std::array<AmountSum, IndicatorSums::kCategories>& sums) {
   std::string out = "{";
   for (int c = 0; c < IndicatorSums::kCategories; ++c) absl::StrAppend(&out, c ? "," : "", sums[c].value());
   return out + "}";
+}
+
+// A division's sums fit the bigint columns they are stored in. A division of fewer than 92,000 projects cannot
+// exceed int64 (each amount is at most 10^14 元).
+absl::Status CheckDivisionSums(const std::string& division, const IndicatorSums& sums) {
+  for (const AmountSum* total : {&sums.ytd, &sums.last, &sums.plan, &sums.ytd_with_plan}) {
+    if (!total->fits()) return TotalOutOfRange(absl::StrCat("行政区划 ", division, " 的固定资产投资"));
+  }
+  for (int c = 0; c < IndicatorSums::kCategories; ++c) {
+    if (!sums.category_ytd[c].fits() || !sums.category_last[c].fits()) {
+      return TotalOutOfRange(absl::StrCat("行政区划 ", division, " 的分类投资"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Division sums from columns `first`… (projects, reported, ytd, last_ytd, plan, ytd_with_plan, category_ytd,
+// category_last) of stats.division_rollups or stats.package_divisions.
+IndicatorSums SumsFromRow(const pqxx::row& r, int first) {
+  IndicatorSums sums;
+  sums.projects = r[first].as<int64_t>();
+  sums.reported = r[first + 1].as<int64_t>();
+  sums.ytd += r[first + 2].as<int64_t>();
+  sums.last += r[first + 3].as<int64_t>();
+  sums.plan += r[first + 4].as<int64_t>();
+  sums.ytd_with_plan += r[first + 5].as<int64_t>();
+  const auto ytd = ParseBigintArray(r[first + 6]), last = ParseBigintArray(r[first + 7]);
+  for (int c = 0;
+       c < IndicatorSums::kCategories && c < static_cast<int>(ytd.size()) && c < static_cast<int>(last.size()); ++c) {
+    sums.category_ytd[c] += ytd[c];
+    sums.category_last[c] += last[c];
+  }
+  return sums;
 }
 
 // Computes and stores the division sums of a period, streaming its facts through a cursor (a national period is
@@ -886,15 +921,7 @@ absl::Status ComputeRollups(pqxx::work& txn, const Period& period, const CodeTab
   txn.exec("CLOSE rollup_facts");
   txn.exec_params("INSERT INTO stats.rollup_periods (period) VALUES ($1)", period.ToString());
   for (const auto& [division, sums] : divisions) {
-    // A division of fewer than 92,000 projects cannot exceed int64 (each amount is at most 10^14 元).
-    for (const AmountSum* total : {&sums.ytd, &sums.last, &sums.plan, &sums.ytd_with_plan}) {
-      if (!total->fits()) return TotalOutOfRange(absl::StrCat("行政区划 ", division, " 的固定资产投资"));
-    }
-    for (int c = 0; c < IndicatorSums::kCategories; ++c) {
-      if (!sums.category_ytd[c].fits() || !sums.category_last[c].fits()) {
-        return TotalOutOfRange(absl::StrCat("行政区划 ", division, " 的分类投资"));
-      }
-    }
+    if (absl::Status s = CheckDivisionSums(division, sums); !s.ok()) return s;
     txn.exec_params(
         "INSERT INTO stats.division_rollups (period, division, projects, reported, ytd, last_ytd, plan, "
         "ytd_with_plan, category_ytd, category_last) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::bigint[], "
@@ -924,21 +951,7 @@ absl::StatusOr<std::vector<std::pair<std::string, IndicatorSums>>> StatsStore::D
   std::vector<std::pair<std::string, IndicatorSums>> out;
   absl::Status status = pool_.ReadTransaction(deadline, [&](pqxx::work& txn) {
     for (const auto& r : txn.exec_prepared("division_rollups", text, region)) {
-      IndicatorSums sums;
-      sums.projects = r[1].as<int64_t>();
-      sums.reported = r[2].as<int64_t>();
-      sums.ytd += r[3].as<int64_t>();
-      sums.last += r[4].as<int64_t>();
-      sums.plan += r[5].as<int64_t>();
-      sums.ytd_with_plan += r[6].as<int64_t>();
-      const auto ytd = ParseBigintArray(r[7]), last = ParseBigintArray(r[8]);
-      for (int c = 0;
-           c < IndicatorSums::kCategories && c < static_cast<int>(ytd.size()) && c < static_cast<int>(last.size());
-           ++c) {
-        sums.category_ytd[c] += ytd[c];
-        sums.category_last[c] += last[c];
-      }
-      out.emplace_back(r[0].c_str(), std::move(sums));
+      out.emplace_back(r[0].c_str(), SumsFromRow(r, 1));
     }
     return absl::OkStatus();
   });
@@ -998,32 +1011,133 @@ absl::StatusOr<std::vector<std::vector<ProjectFacts>>> StatsStore::LoadFactsHist
   return out;
 }
 
-absl::Status StatsStore::LoadPackage(const Period& period, std::vector<ProjectFacts>* facts,
-                                     std::vector<pb::PackageRow>* rows, absl::Time deadline) {
-  return pool_.Transaction(deadline, [&](pqxx::work& txn) {
-    txn.exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    auto read = ReadFacts(txn, period);
-    if (!read.ok()) return read.status();
-    *facts = *std::move(read);
-    rows->clear();
-    for (const auto& r : txn.exec_prepared("package_rows", period.ToString(), period.EndDate())) {
-      pb::PackageRow row;
-      row.set_project_id(r["dim_id"].as<int64_t>());
-      row.set_project_code(r["project_code"].c_str());
-      row.set_project_name(r["name"].c_str());
-      row.set_unit_id(r["dim_unit"].c_str());
-      row.set_industry_code(r["industry_code"].c_str());
-      row.set_planned_total_yuan(r["planned_total_yuan"].as<int64_t>());
-      if (!r["period"].is_null()) {
-        *row.mutable_figure() = ReportFromRow(r);
-      } else {
-        row.mutable_figure()->set_project_id(row.project_id());
-        row.mutable_figure()->set_period(period.ToString());
+absl::StatusOr<StatsStore::PackageVersion> StatsStore::FreezePackage(const Period& period, PackageFreezer& freezer,
+                                                                     absl::Time deadline) {
+  PackageVersion out;
+  bool unchanged = false;
+  const std::string text = period.ToString();
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
+    txn.exec_prepared("period_lock_exclusive", text);  // one writer of the period's versions at a time
+    auto newest = txn.exec_prepared1("package_versions_of", text)[0];
+    const int32_t version = (newest.is_null() ? 0 : newest.as<int32_t>()) + 1;
+    // One cursor: the rows and the sums come from the same snapshot. Rows are stored a block at a time by COPY
+    // (a connection in COPY mode runs nothing else, so each block's COPY ends before the next FETCH).
+    txn.exec_params(absl::StrCat("DECLARE package_facts NO SCROLL CURSOR FOR ", StatsStatementText("package_facts")),
+                    text, period.SameLastYear().ToString(), period.EndDate(), period.year);
+    static const std::vector<std::string> columns = {"period", "version", "place", "division", "row"};
+    int64_t place = 0;
+    std::string line;
+    for (;;) {
+      auto block = txn.exec("FETCH 20000 FROM package_facts");
+      if (block.empty()) break;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+      // tablewriter, as in ImportSession: one line formatted here, the bytea in hex.
+      pqxx::tablewriter writer(txn, "stats.package_rows", columns.begin(), columns.end());
+#pragma GCC diagnostic pop
+      for (const auto& r : block) {
+        ProjectFacts f;
+        if (absl::Status s = FactsFromRow(r, f); !s.ok()) return s;
+        const std::string division = DivisionOf(r[21].c_str());
+        pb::PackageRow row;
+        pb::PackageRow* counted = nullptr;
+        if (f.counted) {
+          row.set_project_id(f.project_id);
+          row.set_project_code(r[21].c_str());
+          row.set_project_name(f.name);
+          row.set_unit_id(f.unit_id);
+          row.set_industry_code(f.industry_code);
+          row.set_planned_total_yuan(r["dim_planned_total"].as<int64_t>());
+          if (!r["period"].is_null()) {
+            *row.mutable_figure() = ReportFromRow(r);
+          } else {
+            row.mutable_figure()->set_project_id(f.project_id);
+            row.mutable_figure()->set_period(text);
+          }
+          counted = &row;
+        }
+        auto bytes = freezer.Project(f, division, counted);
+        if (!bytes.ok()) return bytes.status();
+        if (counted == nullptr) continue;
+        line =
+            absl::StrCat(text, "\t", version, "\t", place++, "\t", division, "\t\\\\x", absl::BytesToHexString(*bytes));
+        writer.write_raw_line(line);
       }
-      rows->push_back(std::move(row));
+      writer.complete();
+    }
+    txn.exec("CLOSE package_facts");
+    std::optional<PackageVersion> stored;
+    if (version > 1) {
+      auto rows = txn.exec_prepared("package_version", text, version - 1);
+      if (!rows.empty()) stored = PackageVersionFromRow(rows[0]);
+    }
+    auto finished = freezer.Finish(stored);
+    if (!finished.ok()) return finished.status();
+    if (!finished->has_value()) {
+      out = *std::move(stored);
+      unchanged = true;
+      return absl::CancelledError("unchanged");  // rolled back: the rows written above are not kept
+    }
+    const PackageFreezer::Version& v = **finished;
+    for (const auto& [division, sums] : v.divisions) {
+      if (absl::Status s = CheckDivisionSums(division, sums); !s.ok()) return s;
+      txn.exec_prepared0("insert_package_division", text, version, division, sums.projects, sums.reported,
+                         sums.ytd.value(), sums.last.value(), sums.plan.value(), sums.ytd_with_plan.value(),
+                         ArrayLiteral(sums.category_ytd), ArrayLiteral(sums.category_last));
+    }
+    txn.exec_prepared0("insert_package_version", text, version, v.actor, v.reason,
+                       pqxx::binarystring(v.header.data(), v.header.size()), v.sha256, v.content_sha256, place);
+    out.version = version;
+    out.snapshot = v.header;
+    out.sha256 = v.sha256;
+    out.reason = v.reason;
+    out.rows_apart = true;
+    out.content_sha256 = v.content_sha256;
+    out.row_count = place;
+    return absl::OkStatus();
+  });
+  if (!status.ok() && !unchanged) return status;
+  return out;
+}
+
+absl::Status StatsStore::ReadPackageRows(const std::string& period, int32_t version, const std::string& division,
+                                         const std::function<absl::Status(const std::string& bytes)>& row,
+                                         absl::Time deadline) {
+  return pool_.ReadTransaction(deadline, [&](pqxx::work& txn) {
+    // Two statements, so that a division's rows are found through its index (one with "$3 = '' OR" is not).
+    if (division.empty()) {
+      txn.exec_params(
+          "DECLARE package_rows NO SCROLL CURSOR FOR SELECT row FROM stats.package_rows WHERE period = $1 AND "
+          "version = $2 ORDER BY place",
+          period, version);
+    } else {
+      txn.exec_params(
+          "DECLARE package_rows NO SCROLL CURSOR FOR SELECT row FROM stats.package_rows WHERE period = $1 AND "
+          "version = $2 AND division = $3 ORDER BY place",
+          period, version, division);
+    }
+    for (;;) {
+      auto block = txn.exec("FETCH 10000 FROM package_rows");
+      if (block.empty()) break;
+      for (const auto& r : block) {
+        if (absl::Status s = row(pqxx::binarystring(r[0]).str()); !s.ok()) return s;
+      }
     }
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<std::optional<IndicatorSums>> StatsStore::PackageDivisionSums(const std::string& period, int32_t version,
+                                                                             const std::string& division,
+                                                                             absl::Time deadline) {
+  std::optional<IndicatorSums> out;
+  absl::Status status = pool_.ReadTransaction(deadline, [&](pqxx::work& txn) {
+    auto rows = txn.exec_prepared("package_division", period, version, division);
+    if (!rows.empty()) out = SumsFromRow(rows[0], 1);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
 }
 
 absl::StatusOr<int> StatsStore::SetPeerFigures(const std::vector<pb::PeerFigure>& figures, absl::Time deadline) {

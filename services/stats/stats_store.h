@@ -143,28 +143,52 @@ class StatsStore {
   // A frozen provincial package (stats.package_versions).
   struct PackageVersion {
     int32_t version = 0;
-    std::string snapshot;  // a serialized GetProvincialPackageResponse
+    // A serialized GetProvincialPackageResponse: with its rows, or (rows_apart) without them, its rows in
+    // stats.package_rows.
+    std::string snapshot;
     std::string sha256;
     std::string reason;
+    bool rows_apart = false;
+    std::string content_sha256;  // empty for a version made before it was kept
+    int64_t row_count = -1;      // -1: not kept (made before)
   };
-  // Stores `snapshot` as the period's next version and returns its number.
-  absl::StatusOr<int32_t> SavePackageVersion(const std::string& period, const std::string& snapshot,
-                                             const std::string& sha256, const std::string& actor,
-                                             const std::string& reason, absl::Time deadline);
   // Version `version` of the period's package, or the newest when 0; nullopt when there is none.
   absl::StatusOr<std::optional<PackageVersion>> LoadPackageVersion(const std::string& period, int32_t version,
                                                                    absl::Time deadline);
+
+  // What Stats gives a package freeze (FreezePackage): the store streams the period's projects to it and writes
+  // what it returns, memory staying that of one block of rows.
+  class PackageFreezer {
+   public:
+    virtual ~PackageFreezer() = default;
+    // Each project of the period, 入库 or not, in 项目代码 order, with its county-level division (DivisionOf);
+    // `row` is set (without the unit's name) for one 入库 by the period's end: returns the bytes to store for it.
+    virtual absl::StatusOr<std::string> Project(const ProjectFacts& facts, const std::string& division,
+                                                pb::PackageRow* row) = 0;
+    // After the last project: the version to store, or nullopt when it would be the same as `newest`.
+    struct Version {
+      std::string header;  // the snapshot without rows
+      std::string sha256, content_sha256, actor, reason;
+      std::map<std::string, IndicatorSums> divisions;
+    };
+    virtual absl::StatusOr<std::optional<Version>> Finish(const std::optional<PackageVersion>& newest) = 0;
+  };
+  // Freezes the period's next package version in one transaction (its rows, division sums and header), or
+  // returns the newest when the freezer finds nothing changed. Versions of a period are made one at a time.
+  absl::StatusOr<PackageVersion> FreezePackage(const Period& period, PackageFreezer& freezer, absl::Time deadline);
+  // The stored rows (rows_apart) of a version, of one county-level division or (empty) all of them, in 项目代码
+  // order, each given to `row` as its bytes; read in blocks.
+  absl::Status ReadPackageRows(const std::string& period, int32_t version, const std::string& division,
+                               const std::function<absl::Status(const std::string& bytes)>& row, absl::Time deadline);
+  // A county-level division's sums frozen with a version; nullopt when the version has none for it.
+  absl::StatusOr<std::optional<IndicatorSums>> PackageDivisionSums(const std::string& period, int32_t version,
+                                                                   const std::string& division, absl::Time deadline);
 
   // The counted projects (入库 by the period's end) with their official figures and plans.
   absl::StatusOr<std::vector<ProjectFacts>> LoadFacts(const Period& period, absl::Time deadline);
   // The key and major projects' facts for each month from 02 to `period` ([0] is 02), from one statement: their
   // attributes, plan and official year-to-date figure (statuses need nothing else).
   absl::StatusOr<std::vector<std::vector<ProjectFacts>>> LoadFactsHistory(const Period& period, absl::Time deadline);
-
-  // The counted projects of a period and their package rows, read in one REPEATABLE READ transaction so that
-  // both come from the same snapshot.
-  absl::Status LoadPackage(const Period& period, std::vector<ProjectFacts>* facts, std::vector<pb::PackageRow>* rows,
-                           absl::Time deadline);
 
   // Every project's official 自年初累计 of each period in [from, to], for the forecast.
   struct YtdPoint {

@@ -7,9 +7,11 @@
 //   2. The city report over those 100,000 projects, beside the same aggregates as one hand-tuned SQL query.
 //   3. Peak resident memory (VmHWM) of the saima-stats process after each phase.
 //   4. National scale: N projects (default 2,000,000) in 3,100 county-level divisions of 31 provinces, 12 months
-//      each (24 million monthly rows, written by SQL, not timed); the period locked, its division sums made; the
-//      regional report of a county-level city, a province by county and the country by province, each beside
-//      the hand-written SQL of the same totals over the monthly rows.
+//      each (24 million monthly rows, written by SQL, not timed), and 62,000 units in a running saima-registry;
+//      the period locked through the service (division sums made, the provincial package frozen row by row),
+//      with saima-stats's peak memory before and after; the regional report of a county-level city, a province
+//      by county and the country by province, and one county's provincial package (read and built into its
+//      ZIP), each beside the hand-written SQL of the same answer over the monthly rows.
 //
 // Usage: stats_bench [--projects=100000] [--months=10] [--runs=5] [--national_projects=2000000]
 
@@ -37,6 +39,7 @@
 #include "absl/strings/str_format.h"
 #include "common/caller.h"
 #include "common/client.h"
+#include "gateway/provincial_package.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "saima/stats/v1/stats.grpc.pb.h"
 #include "services/stats/import_audit.h"
@@ -126,7 +129,9 @@ int main(int argc, char** argv) {
   const int months = std::min(11, absl::GetFlag(FLAGS_months));
   const int64_t rows = static_cast<int64_t>(projects) * months;
   saima::testing::PgHarness& pg = saima::testing::PgHarness::Shared();
-  if (saima::testing::Run(absl::StrCat(SAIMA_STATS_BIN, " migrate --db_url=", pg.Url("stats"), " 2>/dev/null")) != 0) {
+  if (saima::testing::Run(absl::StrCat(SAIMA_STATS_BIN, " migrate --db_url=", pg.Url("stats"), " 2>/dev/null")) != 0 ||
+      saima::testing::Run(absl::StrCat(SAIMA_REGISTRY_BIN, " migrate --db_url=", pg.Url("registry"), " 2>/dev/null")) !=
+          0) {
     std::fprintf(stderr, "migration failed\n");
     return 1;
   }
@@ -167,11 +172,21 @@ int main(int argc, char** argv) {
   absl::SetFlag(&FLAGS_tls_cert, tls + "/gateway.crt");
   absl::SetFlag(&FLAGS_tls_key, tls + "/gateway.key");
   const int port = saima::testing::FreePort();
+  const int registry_port = saima::testing::FreePort();
+  // The registry: the units' names a package is frozen with come from it.
+  saima::testing::ChildProcess registry(
+      "registry",
+      {SAIMA_REGISTRY_BIN, absl::StrCat("--listen=127.0.0.1:", registry_port),
+       absl::StrCat("--db_url=", pg.Url("registry")), "--signing_key_file=" + tls + "/token-signing.key",
+       absl::StrCat("--stats_addr=127.0.0.1:", port), "--tls_ca=" + tls + "/ca.crt",
+       "--tls_cert=" + tls + "/registry.crt", "--tls_key=" + tls + "/registry.key"},
+      "/tmp/saima-bench-registry.log");
+  registry.Start();
   saima::testing::ChildProcess child(
       "stats",
       {SAIMA_STATS_BIN, absl::StrCat("--listen=127.0.0.1:", port), absl::StrCat("--db_url=", pg.Url("stats")),
-       "--registry_addr=127.0.0.1:9", "--tls_ca=" + tls + "/ca.crt", "--tls_cert=" + tls + "/stats.crt",
-       "--tls_key=" + tls + "/stats.key"},
+       absl::StrCat("--registry_addr=127.0.0.1:", registry_port), "--tls_ca=" + tls + "/ca.crt",
+       "--tls_cert=" + tls + "/stats.crt", "--tls_key=" + tls + "/stats.key"},
       "/tmp/saima-bench-stats.log");
   child.Start();
   const pid_t stats = child.pid();
@@ -425,6 +440,7 @@ int main(int argc, char** argv) {
       txn.exec("SET LOCAL session_replication_role = replica");  // setup data: no audit entry per row
       txn.exec(
           "TRUNCATE stats.project_dims, stats.annual_plans, stats.monthly_reports, stats.period_locks, "
+          "stats.package_rows, stats.package_divisions, "
           "stats.rollup_periods CASCADE");
       txn.exec(absl::StrCat(
           "INSERT INTO stats.project_dims (project_id, project_code, unit_id, name, industry_code, sector, "
@@ -446,8 +462,17 @@ int main(int argc, char** argv) {
           "b * m.month - b * m.month / 2 - b * m.month / 4, 0, b * m.month, 'bench' FROM (SELECT p, 100000 + "
           "(p % 97) * 1000 AS b FROM generate_series(1, ",
           national, ") p) g CROSS JOIN ", months));
-      txn.exec("INSERT INTO stats.period_locks (period, actor) VALUES ('2023-08', 'bench')");
       txn.commit();
+      // The registry's units (20 in each division), whose names the package is frozen with.
+      pqxx::work units(admin);
+      units.exec("SET LOCAL session_replication_role = replica");
+      units.exec("SET LOCAL search_path = registry");
+      units.exec("TRUNCATE registry.units CASCADE");
+      units.exec(absl::StrCat(
+          "INSERT INTO registry.units (unit_id, name, type, region_code) SELECT d || lpad(k::text, 3, '0'), '单位' "
+          "|| d || lpad(k::text, 3, '0'), 1, d FROM (SELECT DISTINCT ",
+          division, " AS d FROM generate_series(0, 3099) p) g CROSS JOIN generate_series(1, 20) k"));
+      units.commit();
       pqxx::nontransaction analyze(admin);
       analyze.exec("ANALYZE stats.project_dims");
       analyze.exec("ANALYZE stats.monthly_reports");
@@ -463,6 +488,35 @@ int main(int argc, char** argv) {
       reset << "5";
     }
     const long rss_before = PeakRssKb(stats);
+    // The lock through the service: it makes the division sums and freezes the provincial package, every
+    // project's row streamed from PostgreSQL into stats.package_rows with the SHA-256 taken as it passes.
+    st::LockPeriodResponse lock;
+    const auto lock_start = Clock::now();
+    {
+      auto context = saima::CallContext(std::chrono::seconds(3600));
+      saima::AttachCaller(loader, "bench-lock", *context);
+      st::LockPeriodRequest request;
+      request.set_period("2023-08");
+      grpc::Status status = stub->LockPeriod(context.get(), request, &lock);
+      if (!status.ok()) {
+        std::fprintf(stderr, "lock failed: %s\n", status.error_message().c_str());
+        child.Terminate(10);
+        return 1;
+      }
+    }
+    int64_t package_rows = 0;
+    {
+      pqxx::connection conn(pg.Url("stats"));
+      pqxx::work txn(conn);
+      package_rows =
+          txn.exec1("SELECT row_count FROM stats.package_versions WHERE period = '2023-08' AND version = 1")[0]
+              .as<int64_t>();
+    }
+    std::printf(
+        "lock of 2023-08 through saima-stats (division sums of %lld projects, and the provincial package frozen: "
+        "%lld rows, SHA-256 %s…): %.1f s; saima-stats peak RSS %ld KiB before, %ld KiB after\n",
+        static_cast<long long>(national), static_cast<long long>(package_rows),
+        lock.package_sha256().substr(0, 12).c_str(), Seconds(Clock::now() - lock_start), rss_before, PeakRssKb(stats));
     auto region_report = [&](const std::string& region, st::GetRegionReportResponse* out) {
       auto context = saima::CallContext(std::chrono::seconds(3600));
       saima::AttachCaller(loader, "bench-region", *context);
@@ -473,18 +527,6 @@ int main(int argc, char** argv) {
       if (!status.ok()) std::fprintf(stderr, "region report failed: %s\n", status.error_message().c_str());
       return status.ok();
     };
-    // The period's division sums, made at the first report (the lock makes them when it is taken through the
-    // service; this lock was written by SQL).
-    st::GetRegionReportResponse country;
-    const auto rollup_start = Clock::now();
-    if (!region_report("", &country)) {
-      child.Terminate(10);
-      return 1;
-    }
-    std::printf(
-        "division sums of 2023-08 made from %lld projects in %.1f s; saima-stats peak RSS %ld KiB before, "
-        "%ld KiB after\n",
-        static_cast<long long>(national), Seconds(Clock::now() - rollup_start), rss_before, PeakRssKb(stats));
     pqxx::connection sql_conn(pg.Url("stats"));
     // The same totals by hand: the official figure of each project this year and last, summed by part.
     auto hand_sql = [&](const std::string& region, int part_digits) {
@@ -504,8 +546,8 @@ int main(int argc, char** argv) {
       std::string region;
       int part_digits;
     };
-    for (const Level& level : {Level{"county-level city 330101", "330101", 6}, Level{"province 33 by county", "33", 6},
-                               Level{"country by province", "", 2}}) {
+    for (const Level& level : {Level{"county-level division 330102", "330102", 6},
+                               Level{"province 33 by county", "33", 6}, Level{"country by province", "", 2}}) {
       st::GetRegionReportResponse report;
       bool ok = true;
       const double service =
@@ -529,7 +571,56 @@ int main(int argc, char** argv) {
           level.name, service * 1000, report.parts_size(), static_cast<long long>(report.total().total().ytd_yuan()),
           report.total().project_count(), by_sql * 1000, service / by_sql, same ? "yes" : "NO");
     }
-    std::printf("saima-stats peak RSS after the national reports: %ld KiB\n", PeakRssKb(stats));
+    // The provincial package of one county-level division (what the province receives from it): its frozen rows
+    // read from saima-stats and built into the ZIP of CSV files as the gateway builds it, beside the hand-written
+    // SQL of the same rows over the monthly rows.
+    {
+      const std::string county = "330102";
+      st::GetProvincialPackageResponse package;
+      size_t zip_bytes = 0;
+      bool ok = true;
+      const double service = Median(absl::GetFlag(FLAGS_runs), [&] {
+        auto context = saima::CallContext(std::chrono::seconds(600));
+        saima::AttachCaller(loader, "bench-package", *context);
+        st::GetProvincialPackageRequest request;
+        request.set_period("2023-08");
+        request.set_region(county);
+        package.Clear();
+        grpc::Status status = stub->GetProvincialPackage(context.get(), request, &package);
+        if (!status.ok()) {
+          std::fprintf(stderr, "package failed: %s\n", status.error_message().c_str());
+          ok = false;
+          return;
+        }
+        auto built = saima::gateway::BuildProvincialPackage(package, "csv", "");
+        ok = ok && built.ok();
+        if (built.ok()) zip_bytes = built->file().content().size();
+      });
+      const std::string rows_sql = absl::StrCat(
+          "WITH cur AS (SELECT DISTINCT ON (project_id) * FROM stats.monthly_reports WHERE period = '2023-08' "
+          "ORDER BY project_id, (kind <> 1) DESC, version DESC) SELECT d.project_code, d.name, d.unit_id, "
+          "d.industry_code, d.planned_total_yuan, c.month_yuan, c.ytd_yuan, c.construction_yuan, "
+          "c.installation_yuan, c.equipment_yuan, c.other_yuan, c.since_start_yuan FROM stats.project_dims d LEFT "
+          "JOIN cur c USING (project_id) WHERE d.ruku_state = 7 AND d.ruku_date <= '2023-08-31' AND "
+          "substr(d.project_code, 6, 6) = '",
+          county, "' ORDER BY d.project_code, d.project_id");
+      pqxx::result by_hand;
+      const double by_sql = Median(absl::GetFlag(FLAGS_runs), [&] {
+        pqxx::work txn(sql_conn);
+        by_hand = txn.exec(rows_sql);
+      });
+      bool same = ok && by_hand.size() == static_cast<size_t>(package.rows_size());
+      for (int i = 0; same && i < package.rows_size(); ++i) {
+        same = package.rows(i).project_code() == by_hand[i][0].c_str() &&
+               std::to_string(package.rows(i).figure().ytd_yuan()) == by_hand[i][6].c_str();
+      }
+      std::printf(
+          "county package %s (%s): GetProvincialPackage and its ZIP median %.0f ms (%d rows, %zu bytes); "
+          "hand-written SQL of the same rows over the monthly rows: median %.0f ms; ratio %.3f; same answer: %s\n",
+          county.c_str(), package.region_name().c_str(), service * 1000, package.rows_size(), zip_bytes, by_sql * 1000,
+          service / by_sql, same ? "yes" : "NO");
+    }
+    std::printf("saima-stats peak RSS after the national reports and the package: %ld KiB\n", PeakRssKb(stats));
   }
   child.Terminate(10);
   return 0;

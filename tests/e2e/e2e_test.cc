@@ -405,6 +405,7 @@ TEST_F(EndToEndTest, SaimactlSpeaksChineseToOfficials) {
            {"other_unit", "projects show " + project},                 // refused: the refusal in Chinese
            {"unit", "projects show 99999999"},                         // not found
            {"unit", "report provincial --period=2023-13 --out=/tmp"},  // bad input
+           {"leader", "report provincial --period=2023-05 --region=3311 --out=/tmp"},  // a county's 6 digits
        }) {
     auto [status, out] = Saimactl(*system_, user, args);
     EXPECT_FALSE(out.empty()) << args;

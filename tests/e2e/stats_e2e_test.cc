@@ -166,6 +166,47 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
     auto [bad_status, bad] = Ctl(leader, "report regions --period=2023-03 --region=3", /*with_stderr=*/true);
     EXPECT_NE(bad_status, 0);
     EXPECT_NE(bad.find("行政区划代码"), std::string::npos) << bad;
+
+    // A county's package (what the province receives from each county): its projects only, reported by the
+    // county, summed up to its own total, from the same frozen version; a county without projects has none.
+    httplib::Client http("127.0.0.1", system_->http_port());
+    httplib::Headers auth = {{"Authorization", "Bearer " + system_->token("stats")}};
+    auto county = http.Get("/v1/reports/provincial?period=2023-03&format=csv&region=331181", auth);
+    ASSERT_TRUE(county);
+    ASSERT_EQ(county->status, 200) << county->body;
+    EXPECT_NE(county->get_header_value("Content-Disposition").find("provincial-2023-03-331181.zip"), std::string::npos)
+        << county->get_header_value("Content-Disposition");
+    const json manifest = json::parse(Unzip(county->body, "manifest.json"));
+    EXPECT_EQ(manifest["region"], "331181");
+    EXPECT_EQ(manifest["version"], 2);
+    EXPECT_EQ(manifest["snapshotSha256"], corrected_body["packageSha256"]);
+    const std::string county_csv = Unzip(county->body, "206-1.csv");
+    EXPECT_NE(county_csv.find("5500000"), std::string::npos) << county_csv;
+    auto county_xlsx = http.Get("/v1/reports/provincial?period=2023-03&format=xlsx&region=331181", auth);
+    ASSERT_TRUE(county_xlsx);
+    ASSERT_EQ(county_xlsx->status, 200) << county_xlsx->body;
+    const std::string county_path = system_->log_dir() + "/provincial-331181.xlsx";
+    std::ofstream(county_path, std::ios::binary) << county_xlsx->body;
+    auto county_sheet = ReadXlsx(county_path);
+    ASSERT_TRUE(county_sheet.ok()) << county_sheet.status();
+    ASSERT_GE(county_sheet->size(), 2u);
+    EXPECT_NE((*county_sheet)[1][0].find("填报单位：龙泉市统计局"), std::string::npos) << (*county_sheet)[1][0];
+    EXPECT_NE(Unzip(county->body, "汇总.csv").find("固定资产投资,5500000,"), std::string::npos)
+        << Unzip(county->body, "汇总.csv");
+    auto elsewhere = http.Get("/v1/reports/provincial?period=2023-03&format=csv&region=110101", auth);
+    ASSERT_TRUE(elsewhere);
+    ASSERT_EQ(elsewhere->status, 200) << elsewhere->body;
+    EXPECT_EQ(Unzip(elsewhere->body, "206-1.csv").find("5500000"), std::string::npos);
+    EXPECT_NE(Unzip(elsewhere->body, "manifest.json").find("\"rows\": 0"), std::string::npos);
+    auto [refused_status, refused] = Get("stats", "/v1/reports/provincial?period=2023-03&region=3311");
+    EXPECT_EQ(refused_status, 400) << refused.dump();
+    EXPECT_NE(refused.dump().find("region"), std::string::npos) << refused.dump();
+    const std::string stats_token = "SAIMA_TOKEN=" + system_->token("stats");
+    auto [package_status, package] =
+        Ctl(stats_token, "report provincial --period=2023-03 --region=331181 --out=" + system_->log_dir());
+    EXPECT_EQ(package_status, 0) << package;
+    EXPECT_NE(package.find("provincial-2023-03-331181.zip"), std::string::npos) << package;
+    EXPECT_NE(package.find("331181 汇总 5500000 元 (一致)"), std::string::npos) << package;
   }
   // The formula reached the province as text, never as a formula.
   const std::string renamed_csv = Unzip(package_bytes(2), "206-1.csv");
