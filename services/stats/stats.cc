@@ -23,10 +23,7 @@
 namespace saima::stats {
 namespace {
 
-constexpr int64_t kDefaultRankMinimumYuan = 50'000'000;
-// The rows of one GetProvincialPackage response at most (about 250 bytes each: within the 64 MB the gateway
-// accepts); a larger package is read by county-level division.
-constexpr int64_t kMaxPackageRowsInOneResponse = 200'000;  // 5000万元, as the speech ranks units
+constexpr int64_t kDefaultRankMinimumYuan = 50'000'000;  // 5000万元, as the speech ranks units
 
 absl::StatusOr<Period> ParsePeriod(const std::string& text, const std::string& field) {
   Violations v;
@@ -301,7 +298,7 @@ absl::StatusOr<pb::LockPeriodResponse> Stats::LockPeriod(const Caller& c, const 
   if (absl::Status s = Authorize(c, Action::ACTION_LOCK_PERIOD); !s.ok()) return s;
   auto period = ParsePeriod(q.period(), "period");
   if (!period.ok()) return period.status();
-  auto lock = store_.LockPeriod(q.period(), c.user_id, tables_, d);
+  auto lock = store_.LockPeriod(q.period(), c.user_id, d);
   if (!lock.ok()) return lock.status();
   // What the province receives for the period is frozen now (locking again returns the first freeze).
   auto first = store_.LoadPackageVersion(q.period(), 1, d);
@@ -846,12 +843,12 @@ absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(con
                  absl::StrCat(q.period(), " 没有第 ", q.version(), " 版报表包"));
   }
   const StatsStore::PackageVersion& frozen = **version;
-  if (region.empty() && frozen.row_count > kMaxPackageRowsInOneResponse) {
+  if (region.empty() && frozen.row_count > max_package_rows_) {
     return Error(absl::StatusCode::kFailedPrecondition,
                  absl::StrCat("the package of ", q.period(), " has ", frozen.row_count, " rows, more than ",
-                              kMaxPackageRowsInOneResponse, " in one response: ask for one county-level division"),
+                              max_package_rows_, " in one response: ask for one county-level division"),
                  absl::StrCat(q.period(), " 报表包共 ", frozen.row_count, " 个项目，超过一次导出的上限 ",
-                              kMaxPackageRowsInOneResponse, " 个，请按县级行政区划分别导出"));
+                              max_package_rows_, " 个，请按县级行政区划分别导出"));
   }
   pb::GetProvincialPackageResponse response;
   if (!response.ParseFromString(frozen.snapshot)) return absl::InternalError("a frozen package cannot be read");

@@ -29,14 +29,18 @@ class UnitDirectory {
 class Stats {
  public:
   // The city's growth target, in thousandths of a percent (15% is 15000), for the forecast's verdict.
+  // `max_package_rows`: the rows of one GetProvincialPackage response at most (about 250 bytes each; 200,000 stay
+  // within the 64 MB the gateway accepts); a larger package is read by county-level division.
   Stats(StatsStore& store, UnitDirectory& units, const CodeTables& tables, StatusThresholds thresholds,
-        VerificationSettings verification = {}, int64_t growth_target_milli_percent = 15'000)
+        VerificationSettings verification = {}, int64_t growth_target_milli_percent = 15'000,
+        int64_t max_package_rows = 200'000)
       : store_(store),
         units_(units),
         tables_(tables),
         thresholds_(thresholds),
         verification_(verification),
-        growth_target_milli_percent_(growth_target_milli_percent) {}
+        growth_target_milli_percent_(growth_target_milli_percent),
+        max_package_rows_(max_package_rows) {}
 
   absl::StatusOr<pb::SetAnnualPlanResponse> SetAnnualPlan(const Caller& c, const pb::SetAnnualPlanRequest& q,
                                                           absl::Time d);
@@ -123,6 +127,7 @@ class Stats {
   const StatusThresholds thresholds_;
   const VerificationSettings verification_;
   const int64_t growth_target_milli_percent_;
+  const int64_t max_package_rows_;
 };
 
 // The 核实性审核 flags of a period, every rule: the figures' stored flags, and the unit-level rules (Benford,

@@ -637,6 +637,19 @@ TEST_F(StatsTest, APackageIsFrozenRowByRowAndReadByCounty) {
   lock.set_period("2023-02");
   auto locked = stats_->LockPeriod(kBureau, lock, Deadline());
   ASSERT_TRUE(locked.ok()) << locked.status();
+  {
+    // The period's regional sums are the freeze's, made in the same pass: two divisions, identical rows.
+    pqxx::connection admin(PgHarness::Shared().Url("postgres"));
+    pqxx::work txn(admin);
+    const char* columns =
+        "division, projects, reported, ytd, last_ytd, plan, ytd_with_plan, category_ytd, category_last";
+    EXPECT_EQ(txn.exec1(absl::StrCat("SELECT count(*) FROM (SELECT ", columns,
+                                     " FROM stats.division_rollups WHERE period = '2023-02' INTERSECT SELECT ", columns,
+                                     " FROM stats.package_divisions WHERE period = '2023-02' AND version = 1) s"))[0]
+                  .as<int>(),
+              2);
+    EXPECT_EQ(txn.exec1("SELECT count(*) FROM stats.division_rollups WHERE period = '2023-02'")[0].as<int>(), 2);
+  }
 
   pb::GetProvincialPackageRequest q;
   q.set_period("2023-02");
@@ -686,6 +699,14 @@ TEST_F(StatsTest, APackageIsFrozenRowByRowAndReadByCounty) {
   ASSERT_TRUE(empty.ok()) << empty.status();
   EXPECT_EQ(empty->rows_size(), 0);
   EXPECT_EQ(empty->region_total().total().ytd_yuan(), 0);
+  // Above the rows of one response, the whole package is refused and a county's still read.
+  Stats small(*store_, units_, CodeTables::Default(), StatusThresholds{}, {}, 15'000, /*max_package_rows=*/2);
+  q.set_region("");
+  auto too_large = small.GetProvincialPackage(kLeader, q, Deadline());
+  EXPECT_EQ(too_large.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(std::string(too_large.status().message()).find("3 rows"), std::string::npos) << too_large.status();
+  q.set_region("331181");
+  EXPECT_TRUE(small.GetProvincialPackage(kLeader, q, Deadline()).ok());
   for (const char* bad : {"3311", "33118x", "3311810"}) {
     q.set_region(bad);
     auto refused = stats_->GetProvincialPackage(kLeader, q, Deadline());

@@ -19,6 +19,9 @@ ABSL_FLAG(int64_t, status_normal_milli_pp, -10000, "正常 when the gap ≥ this
 ABSL_FLAG(int64_t, status_warning_milli_pp, -30000, "预警 when the gap ≥ this; below it 滞后 (1/1000 pp)");
 ABSL_FLAG(int, status_overdue_start_months, 3, "滞后 when the planned start is overdue by this many months");
 ABSL_FLAG(double, growth_target_percent, 15.0, "the city's growth target for the year, for the forecast's verdict");
+ABSL_FLAG(int64_t, max_package_rows, 200000,
+          "the provincial package's rows in one response at most (within the gateway's 64 MB at ~250 bytes a row); "
+          "a larger package is read by county-level division");
 // 核实性审核 thresholds (services/stats/verification_rules.h, docs/verification.md).
 ABSL_FLAG(double, outlier_k, 5.0, "HS01: flag a month above median + k × 1.4826 × MAD of the project's history");
 ABSL_FLAG(double, outlier_min_ratio, 3.0, "HS01: … and at least this many times the median");
@@ -66,7 +69,8 @@ int main(int argc, char** argv) {
     verification.correction_share = absl::GetFlag(FLAGS_correction_share);
     verification.correction_count = absl::GetFlag(FLAGS_correction_count);
     const auto target = static_cast<int64_t>(std::llround(absl::GetFlag(FLAGS_growth_target_percent) * 1000));
-    static Stats* stats = new Stats(*store, *units, CodeTables::Default(), thresholds, verification, target);
+    static Stats* stats = new Stats(*store, *units, CodeTables::Default(), thresholds, verification, target,
+                                    absl::GetFlag(FLAGS_max_package_rows));
     static FeedFollower* follower = new FeedFollower(*store, registry);
     follower->Start();
     return {std::make_shared<StatsService>(*stats)};

@@ -216,6 +216,11 @@ std::vector<NamedStatement> StatsStatements() {
        "SELECT period, extract(epoch FROM locked_at)::bigint, actor FROM stats.period_locks WHERE period = $1"},
       {"drop_rollups", "DELETE FROM stats.rollup_periods WHERE period = $1 OR period = $2"},
       {"rollup_exists", "SELECT 1 FROM stats.rollup_periods WHERE period = $1"},
+      {"insert_rollup_period", "INSERT INTO stats.rollup_periods (period) VALUES ($1)"},
+      {"rollups_of_package",
+       "INSERT INTO stats.division_rollups (period, division, projects, reported, ytd, last_ytd, plan, ytd_with_plan, "
+       "category_ytd, category_last) SELECT period, division, projects, reported, ytd, last_ytd, plan, "
+       "ytd_with_plan, category_ytd, category_last FROM stats.package_divisions WHERE period = $1 AND version = $2"},
       {"division_rollups",
        "SELECT division, projects, reported, ytd, last_ytd, plan, ytd_with_plan, category_ytd, category_last FROM "
        "stats.division_rollups WHERE period = $1 AND starts_with(division, $2) ORDER BY division"},
@@ -697,20 +702,14 @@ absl::StatusOr<std::vector<pb::MonthlyReport>> StatsStore::ListLatest(const std:
   return out;
 }
 
-namespace {
-absl::Status ComputeRollups(pqxx::work& txn, const Period& period, const CodeTables& tables);
-}  // namespace
-
 absl::StatusOr<pb::LockPeriodResponse> StatsStore::LockPeriod(const std::string& period, const std::string& actor,
-                                                              const CodeTables& tables, absl::Time deadline) {
+                                                              absl::Time deadline) {
   pb::LockPeriodResponse out;
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
     txn.exec_prepared("period_lock_exclusive", period);
-    const bool first = txn.exec_prepared0("insert_lock", period, actor).affected_rows() == 1;
-    if (first) {
-      // The division sums of the period as locked, for the regional reports.
-      if (absl::Status s = ComputeRollups(txn, *Period::Parse(period), tables); !s.ok()) return s;
-    }
+    // The division sums of the period as locked, for the regional reports, are made by the package's freeze that
+    // follows (from the same pass over the projects), or at the first regional report.
+    txn.exec_prepared0("insert_lock", period, actor);
     auto row = txn.exec_prepared1("get_lock", period);
     out.set_period(row[0].c_str());
     *out.mutable_lock_time() = TimeUtil::SecondsToTimestamp(row[1].as<int64_t>());
@@ -919,7 +918,7 @@ absl::Status ComputeRollups(pqxx::work& txn, const Period& period, const CodeTab
     }
   }
   txn.exec("CLOSE rollup_facts");
-  txn.exec_params("INSERT INTO stats.rollup_periods (period) VALUES ($1)", period.ToString());
+  txn.exec_prepared0("insert_rollup_period", period.ToString());
   for (const auto& [division, sums] : divisions) {
     if (absl::Status s = CheckDivisionSums(division, sums); !s.ok()) return s;
     txn.exec_params(
@@ -1018,6 +1017,8 @@ absl::StatusOr<StatsStore::PackageVersion> StatsStore::FreezePackage(const Perio
   const std::string text = period.ToString();
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) {
     txn.exec_prepared("period_lock_exclusive", text);  // one writer of the period's versions at a time
+    // Its year-on-year base too: no figure of the same period last year lands while the sums are made.
+    txn.exec_prepared("period_lock_exclusive", period.SameLastYear().ToString());
     auto newest = txn.exec_prepared1("package_versions_of", text)[0];
     const int32_t version = (newest.is_null() ? 0 : newest.as<int32_t>()) + 1;
     // One cursor: the rows and the sums come from the same snapshot. Rows are stored a block at a time by COPY
@@ -1087,6 +1088,12 @@ absl::StatusOr<StatsStore::PackageVersion> StatsStore::FreezePackage(const Perio
     }
     txn.exec_prepared0("insert_package_version", text, version, v.actor, v.reason,
                        pqxx::binarystring(v.header.data(), v.header.size()), v.sha256, v.content_sha256, place);
+    // The same sums are the period's regional sums when it has none (at its lock, or after a correction dropped
+    // them): no second pass over its projects.
+    if (txn.exec_prepared("rollup_exists", text).empty()) {
+      txn.exec_prepared0("insert_rollup_period", text);
+      txn.exec_prepared0("rollups_of_package", text, version);
+    }
     out.version = version;
     out.snapshot = v.header;
     out.sha256 = v.sha256;

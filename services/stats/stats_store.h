@@ -118,10 +118,10 @@ class StatsStore {
   absl::StatusOr<std::vector<pb::MonthlyReport>> ListLatest(const std::vector<int64_t>& project_ids,
                                                             const std::string& period, absl::Time deadline);
 
-  // Locks a period; locking it again returns the first lock. The first lock also keeps the period's indicator
-  // sums per division (`tables` classify the projects) for the regional reports.
+  // Locks a period; locking it again returns the first lock. (The package frozen next keeps the period's
+  // indicator sums per division for the regional reports: FreezePackage.)
   absl::StatusOr<pb::LockPeriodResponse> LockPeriod(const std::string& period, const std::string& actor,
-                                                    const CodeTables& tables, absl::Time deadline);
+                                                    absl::Time deadline);
   // The indicator sums of each county-level division whose code starts with `region`, of a locked period, by
   // division code; made first when the period has none (locked before they existed, or corrected since).
   absl::StatusOr<std::vector<std::pair<std::string, IndicatorSums>>> DivisionSums(const Period& period,
@@ -174,7 +174,8 @@ class StatsStore {
     virtual absl::StatusOr<std::optional<Version>> Finish(const std::optional<PackageVersion>& newest) = 0;
   };
   // Freezes the period's next package version in one transaction (its rows, division sums and header), or
-  // returns the newest when the freezer finds nothing changed. Versions of a period are made one at a time.
+  // returns the newest when the freezer finds nothing changed. Versions of a period are made one at a time. The
+  // sums also become the period's regional sums when it has none.
   absl::StatusOr<PackageVersion> FreezePackage(const Period& period, PackageFreezer& freezer, absl::Time deadline);
   // The stored rows (rows_apart) of a version, of one county-level division or (empty) all of them, in 项目代码
   // order, each given to `row` as its bytes; read in blocks.

@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <pqxx/pqxx>
@@ -163,6 +164,10 @@ int main(int argc, char** argv) {
   // The real saima-stats binary on a free port, with mutual TLS as deployed; this program calls it as the gateway.
   char tls_template[] = "/tmp/saima-bench-tls-XXXXXX";
   const std::string tls = mkdtemp(tls_template);
+  struct RemovedAtExit {
+    std::string path;
+    ~RemovedAtExit() { std::filesystem::remove_all(path); }
+  } remove_tls{tls};
   if (saima::testing::Run(absl::StrCat("bash ", SAIMA_SOURCE_DIR, "/deploy/tls/make-certs.sh ", tls, " >/dev/null")) !=
       0) {
     std::fprintf(stderr, "make-certs.sh failed\n");
