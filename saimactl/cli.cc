@@ -49,8 +49,10 @@ int Fail(const absl::Status& status) {
   } else {
     std::cerr << "错误：提交的内容有 " << fields.size() << " 处不符合要求\n";
     for (const auto& f : fields) {
-      std::cerr << "  " << ColumnOf(f.field) << "：" << (f.localized.empty() ? ChineseMessageOf(status) : f.localized)
-                << "\n";
+      // A field without a name for officials is not shown: its message says in Chinese what is wrong.
+      const std::string column = ColumnOf(f.field);
+      std::cerr << "  " << (column.empty() ? "" : column + "：")
+                << (f.localized.empty() ? ChineseMessageOf(status) : f.localized) << "\n";
     }
   }
   if (absl::GetFlag(FLAGS_verbose)) std::cerr << "  (" << status.ToString() << ")\n";
@@ -129,9 +131,15 @@ std::string ColumnOf(const std::string& field) {
       {"unit.unit_id", "单位代码"},
       {"unit.name", "单位名称"},
       {"unit.type", "单位类型"},
-      {"unit.region_code", "行政区划代码"}};
+      {"unit.region_code", "行政区划代码"},
+      {"period", "报告期"},
+      {"region", "地区"},
+      {"version", "版本"},
+      {"year", "年度"},
+      {"quarter", "季度"},
+      {"reason", "原因"}};
   auto it = columns.find(field);
-  return it == columns.end() ? field : it->second;
+  return it == columns.end() ? "" : it->second;
 }
 
 }  // namespace saima::ctl

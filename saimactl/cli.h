@@ -101,7 +101,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path);
 void Progress(size_t done, size_t total);
 // --format=json: prints the message in protobuf's JSON mapping. Returns 0.
 int PrintJson(const google::protobuf::Message& message);
-// The CSV column an official sees for a request field path.
+// The CSV column (or the name) an official sees for a request field path; empty for a field without one.
 std::string ColumnOf(const std::string& field);
 
 }  // namespace saima::ctl

@@ -62,7 +62,8 @@ int ImportRows(const std::vector<ParsedRow<T>>& rows, const char* what, Send sen
       auto fields = FieldViolationsOf(s);
       if (fields.empty()) errors.push_back({row.line, "-", ChineseMessageOf(s)});
       for (const auto& f : fields) {
-        errors.push_back({row.line, ColumnOf(f.field), f.localized.empty() ? f.description : f.localized});
+        const std::string column = ColumnOf(f.field);
+        errors.push_back({row.line, column.empty() ? "-" : column, f.localized.empty() ? f.description : f.localized});
       }
     } else {
       ++imported;

@@ -375,8 +375,11 @@ std::pair<int, std::string> Saimactl(System& system, const std::string& user, co
   static const std::regex kIdentifier("[A-Z][A-Z_]{5,}");
   static const std::regex kEnglish("(invalid|denied|not found|must be|unavailable|failed to|error:)",
                                    std::regex::icase);
+  // A request field's path (region, report.ytd_yuan) where a refusal names what is wrong.
+  static const std::regex kFieldPath("(^|\n)\\s*[a-z][a-z0-9_.]*：");
   std::smatch found;
-  if (std::regex_search(text, found, kIdentifier) || std::regex_search(text, found, kEnglish)) {
+  if (std::regex_search(text, found, kIdentifier) || std::regex_search(text, found, kEnglish) ||
+      std::regex_search(text, found, kFieldPath)) {
     ADD_FAILURE() << "saimactl " << args << " printed \"" << found.str() << "\" to an official:\n" << text;
   }
   return {status, text};
