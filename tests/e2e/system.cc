@@ -201,11 +201,24 @@ std::string System::LogTails(int lines) const {
     std::ifstream in(absl::StrCat(dir_, "/", name, ".log"));
     if (!in) continue;
     std::vector<std::string> tail;
+    // A sanitizer's report is longer than a tail: its first lines (what, where) are kept whole.
+    std::vector<std::string> report;
     for (std::string line; std::getline(in, line);) {
+      if (report.empty() ? line.find("ERROR: AddressSanitizer") != std::string::npos ||
+                               line.find("ERROR: LeakSanitizer") != std::string::npos ||
+                               line.find("runtime error:") != std::string::npos
+                         : report.size() < 60) {
+        report.push_back(line);
+      }
       tail.push_back(line);
       if (static_cast<int>(tail.size()) > lines) tail.erase(tail.begin());
     }
     absl::StrAppend(&out, "--- ", name, ".log\n");
+    if (!report.empty()) {
+      absl::StrAppend(&out, "(the sanitizer's report)\n");
+      for (const auto& line : report) absl::StrAppend(&out, line, "\n");
+      absl::StrAppend(&out, "(the log's end)\n");
+    }
     for (const auto& line : tail) absl::StrAppend(&out, line, "\n");
   }
   return out;
