@@ -804,9 +804,9 @@ absl::StatusOr<pb::SetPeerFiguresResponse> Stats::SetPeerFigures(const Caller& c
   return r;
 }
 
-absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(const Caller& reader,
-                                                                             const pb::GetProvincialPackageRequest& q,
-                                                                             absl::Time d) {
+absl::StatusOr<Stats::OpenPackage> Stats::OpenProvincialPackage(const Caller& reader,
+                                                                const pb::GetProvincialPackageRequest& q,
+                                                                absl::Time d) {
   if (absl::Status allowed = Authorize(reader, Action::ACTION_READ_REPORTS); !allowed.ok()) return allowed;
   Violations v;
   CheckPeriod(q.period(), "period", v);
@@ -843,34 +843,21 @@ absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(con
                  absl::StrCat(q.period(), " 没有第 ", q.version(), " 版报表包"));
   }
   const StatsStore::PackageVersion& frozen = **version;
-  if (region.empty() && frozen.row_count > max_package_rows_) {
-    return Error(absl::StatusCode::kFailedPrecondition,
-                 absl::StrCat("the package of ", q.period(), " has ", frozen.row_count, " rows, more than ",
-                              max_package_rows_, " in one response: ask for one county-level division"),
-                 absl::StrCat(q.period(), " 报表包共 ", frozen.row_count, " 个项目，超过一次导出的上限 ",
-                              max_package_rows_, " 个，请按县级行政区划分别导出"));
-  }
-  pb::GetProvincialPackageResponse response;
+  OpenPackage out;
+  out.rows_apart = frozen.rows_apart;
+  out.row_count = frozen.row_count;
+  pb::GetProvincialPackageResponse& response = out.head;
   if (!response.ParseFromString(frozen.snapshot)) return absl::InternalError("a frozen package cannot be read");
   response.set_version(frozen.version);
   response.set_snapshot_sha256(frozen.sha256);
   response.set_reason(frozen.reason);
-  if (frozen.rows_apart) {
-    absl::Status read = store_.ReadPackageRows(
-        q.period(), frozen.version, region,
-        [&response](const std::string& bytes) {
-          if (!response.add_rows()->ParseFromString(bytes)) return absl::InternalError("a package row cannot be read");
-          return absl::OkStatus();
-        },
-        d);
-    if (!read.ok()) return read;
-  } else if (!region.empty()) {
+  if (!frozen.rows_apart && !region.empty()) {
     auto* rows = response.mutable_rows();
     rows->erase(std::remove_if(rows->begin(), rows->end(),
                                [&region](const pb::PackageRow& r) { return DivisionOf(r.project_code()) != region; }),
                 rows->end());
   }
-  if (region.empty()) return response;
+  if (region.empty()) return out;
   // The division's indicators from the sums frozen with the version; a version frozen before they were kept has
   // the period's sums as locked (or as corrected since).
   auto sums = store_.PackageDivisionSums(q.period(), frozen.version, region, d);
@@ -894,7 +881,70 @@ absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(con
   response.set_region(region);
   response.set_region_name(DivisionName(region));
   *response.mutable_region_total() = *std::move(total);
-  return response;
+  return out;
+}
+
+absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(const Caller& reader,
+                                                                             const pb::GetProvincialPackageRequest& q,
+                                                                             absl::Time d) {
+  auto open = OpenProvincialPackage(reader, q, d);
+  if (!open.ok()) return open.status();
+  if (q.region().empty() && open->row_count > max_package_rows_) {
+    return Error(
+        absl::StatusCode::kFailedPrecondition,
+        absl::StrCat("the package of ", q.period(), " has ", open->row_count, " rows, more than ", max_package_rows_,
+                     " in one response: ask for one county-level division, or stream it "
+                     "(StreamProvincialPackage)"),
+        absl::StrCat(q.period(), " 报表包共 ", open->row_count, " 个项目，超过一次导出的上限 ", max_package_rows_,
+                     " 个，请按县级行政区划分别导出"));
+  }
+  pb::GetProvincialPackageResponse& response = open->head;
+  if (!open->rows_apart) return std::move(response);
+  absl::Status read = store_.ReadPackageRows(
+      q.period(), response.version(), q.region(),
+      [&response](const std::string& bytes) {
+        if (!response.add_rows()->ParseFromString(bytes)) return absl::InternalError("a package row cannot be read");
+        return absl::OkStatus();
+      },
+      d);
+  if (!read.ok()) return read;
+  return std::move(response);
+}
+
+absl::Status Stats::StreamProvincialPackage(const Caller& reader, const pb::GetProvincialPackageRequest& q,
+                                            const std::function<bool(const pb::GetProvincialPackageResponse&)>& send,
+                                            absl::Time d, int rows_per_message) {
+  auto open = OpenProvincialPackage(reader, q, d);
+  if (!open.ok()) return open.status();
+  const absl::Status gone = absl::CancelledError("the client stopped reading the package");
+  // A version frozen before rows were kept apart has them inside: sent after the head like the others.
+  pb::GetProvincialPackageResponse inside;
+  inside.mutable_rows()->Swap(open->head.mutable_rows());
+  if (!send(open->head)) return gone;
+  pb::GetProvincialPackageResponse block;
+  auto flush = [&] {
+    const bool sent = send(block);
+    block.clear_rows();
+    return sent;
+  };
+  if (!open->rows_apart) {
+    for (pb::PackageRow& row : *inside.mutable_rows()) {
+      block.add_rows()->Swap(&row);
+      if (block.rows_size() == rows_per_message && !flush()) return gone;
+    }
+  } else {
+    absl::Status read = store_.ReadPackageRows(
+        q.period(), open->head.version(), q.region(),
+        [&](const std::string& bytes) {
+          if (!block.add_rows()->ParseFromString(bytes)) return absl::InternalError("a package row cannot be read");
+          if (block.rows_size() == rows_per_message && !flush()) return gone;
+          return absl::OkStatus();
+        },
+        d);
+    if (!read.ok()) return read;
+  }
+  if (block.rows_size() > 0 && !flush()) return gone;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<pb::GetCityReportResponse> Stats::GetCityReport(const Caller& reader, const pb::GetCityReportRequest& q,

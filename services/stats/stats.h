@@ -89,6 +89,11 @@ class Stats {
   absl::StatusOr<pb::GetProvincialPackageResponse> GetProvincialPackage(const Caller& c,
                                                                         const pb::GetProvincialPackageRequest& q,
                                                                         absl::Time d);
+  // The same package given to `send` as it is read: first everything but the rows, then the rows in messages of
+  // `rows_per_message` at most; no row limit. Stops (CANCELLED) when `send` returns false: the client has gone.
+  absl::Status StreamProvincialPackage(const Caller& c, const pb::GetProvincialPackageRequest& q,
+                                       const std::function<bool(const pb::GetProvincialPackageResponse&)>& send,
+                                       absl::Time d, int rows_per_message = 1000);
   absl::StatusOr<pb::GetCityReportResponse> GetCityReport(const Caller& c, const pb::GetCityReportRequest& q,
                                                           absl::Time d);
   absl::StatusOr<pb::GetForecastResponse> GetForecast(const Caller& c, const pb::GetForecastRequest& q, absl::Time d);
@@ -120,6 +125,16 @@ class Stats {
   // version afterwards.
   absl::StatusOr<StatsStore::PackageVersion> FreezePackage(const std::string& period, const std::string& actor,
                                                            const std::string& reason, absl::Time d);
+  // What both reads of a package do before its rows: the checks, the version (frozen at this first read of a period
+  // locked before packages were frozen), and the response without the rows kept apart (a version frozen before
+  // rows were kept apart has them inside, narrowed to the region), with the region's indicators.
+  struct OpenPackage {
+    pb::GetProvincialPackageResponse head;
+    bool rows_apart = false;
+    int64_t row_count = -1;
+  };
+  absl::StatusOr<OpenPackage> OpenProvincialPackage(const Caller& reader, const pb::GetProvincialPackageRequest& q,
+                                                    absl::Time d);
 
   StatsStore& store_;
   UnitDirectory& units_;

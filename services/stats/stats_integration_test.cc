@@ -707,6 +707,50 @@ TEST_F(StatsTest, APackageIsFrozenRowByRowAndReadByCounty) {
   EXPECT_NE(std::string(too_large.status().message()).find("3 rows"), std::string::npos) << too_large.status();
   q.set_region("331181");
   EXPECT_TRUE(small.GetProvincialPackage(kLeader, q, Deadline()).ok());
+  // Streamed: the head without rows, then the rows in messages (of two here); merged, the same package with the
+  // same hash, whole above the rows of one response too, or a county's.
+  std::vector<pb::GetProvincialPackageResponse> messages;
+  const auto collect = [&messages](const pb::GetProvincialPackageResponse& m) {
+    messages.push_back(m);
+    return true;
+  };
+  auto merged = [&messages] {
+    pb::GetProvincialPackageResponse all;
+    for (const auto& m : messages) all.MergeFrom(m);
+    messages.clear();
+    return DeterministicBytes(all);
+  };
+  q.set_region("");
+  ASSERT_TRUE(small.StreamProvincialPackage(kLeader, q, collect, Deadline(), 2).ok());
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0].rows_size(), 0);
+  EXPECT_EQ(messages[0].snapshot_sha256(), whole->snapshot_sha256());
+  EXPECT_EQ(messages[1].rows_size(), 2);
+  EXPECT_EQ(messages[2].rows_size(), 1);
+  EXPECT_EQ(merged(), DeterministicBytes(*whole));
+  q.set_region("331181");
+  ASSERT_TRUE(stats_->StreamProvincialPackage(kLeader, q, collect, Deadline()).ok());
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].region_total().total().ytd_yuan(), 150 + 450);
+  EXPECT_EQ(merged(), DeterministicBytes(*county));
+  // A client that stops reading ends the stream; a bad request is refused before anything is sent.
+  const absl::Status stopped = stats_->StreamProvincialPackage(
+      kLeader, q,
+      [&messages](const pb::GetProvincialPackageResponse& m) {
+        messages.push_back(m);
+        return false;
+      },
+      Deadline(), 1);
+  EXPECT_EQ(stopped.code(), absl::StatusCode::kCancelled) << stopped;
+  EXPECT_EQ(messages.size(), 1u);
+  messages.clear();
+  q.set_region("3311");
+  const absl::Status bad_region = stats_->StreamProvincialPackage(kLeader, q, collect, Deadline());
+  EXPECT_EQ(bad_region.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_FALSE(FieldViolationsOf(bad_region).empty());
+  EXPECT_EQ(FieldViolationsOf(bad_region)[0].field, "region");
+  EXPECT_TRUE(messages.empty());
+  q.set_region("331181");
   for (const char* bad : {"3311", "33118x", "3311810"}) {
     q.set_region(bad);
     auto refused = stats_->GetProvincialPackage(kLeader, q, Deadline());
@@ -762,6 +806,11 @@ TEST_F(StatsTest, APackageIsFrozenRowByRowAndReadByCounty) {
   ASSERT_EQ(legacy->rows_size(), 2);
   EXPECT_EQ(legacy->rows(0).figure().ytd_yuan(), 170);
   EXPECT_EQ(legacy->region_total().total().ytd_yuan(), 170 + 450);
+  // Its rows streamed after the head like those kept apart.
+  ASSERT_TRUE(stats_->StreamProvincialPackage(kLeader, q, collect, Deadline(), 1).ok());
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0].rows_size(), 0);
+  EXPECT_EQ(merged(), DeterministicBytes(*legacy));
   // The same content as version 2 (its rows in the snapshot): retrying the correction again freezes nothing.
   ASSERT_TRUE(stats_->CorrectMonthlyReport(kBureau, correct, Deadline()).ok());
   q.set_version(0);

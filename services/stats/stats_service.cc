@@ -64,4 +64,30 @@ grpc::Status StatsService::ImportMonthlyReports(grpc::ServerContext* c,
   return grpc::Status::OK;
 }
 
+grpc::Status StatsService::StreamProvincialPackage(grpc::ServerContext* c, const pb::StreamProvincialPackageRequest* q,
+                                                   grpc::ServerWriter<pb::StreamProvincialPackageResponse>* writer) {
+  auto caller = CallerFromContext(*c);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  Violations text;
+  CheckText(*q, text);
+  if (!text.ok()) return ToGrpcStatus(text.ToStatus());
+  pb::GetProvincialPackageRequest request;
+  request.set_period(q->period());
+  request.set_version(q->version());
+  request.set_region(q->region());
+  // A whole country's package takes longer than a single call: up to ten minutes, or the client's deadline.
+  const absl::Time deadline = c->deadline() == std::chrono::system_clock::time_point::max()
+                                  ? absl::Now() + absl::Minutes(10)
+                                  : absl::FromChrono(c->deadline());
+  pb::StreamProvincialPackageResponse message;
+  return ToGrpcStatus(stats_.StreamProvincialPackage(
+      *caller, request,
+      [&](const pb::GetProvincialPackageResponse& part) {
+        // Copied into the one message kept for the call (a part is at most a thousand rows).
+        *message.mutable_part() = part;
+        return writer->Write(message);
+      },
+      deadline));
+}
+
 }  // namespace saima::stats

@@ -40,6 +40,8 @@ class StatsService final : public pb::StatsService::Service {
                              pb::PublishPeriodResponse* r) override;
   grpc::Status ImportMonthlyReports(grpc::ServerContext* c, grpc::ServerReader<pb::ImportMonthlyReportsRequest>* reader,
                                     pb::ImportMonthlyReportsResponse* r) override;
+  grpc::Status StreamProvincialPackage(grpc::ServerContext* c, const pb::StreamProvincialPackageRequest* q,
+                                       grpc::ServerWriter<pb::StreamProvincialPackageResponse>* writer) override;
 
  private:
   Stats& stats_;

@@ -1110,7 +1110,11 @@ absl::StatusOr<StatsStore::PackageVersion> StatsStore::FreezePackage(const Perio
 absl::Status StatsStore::ReadPackageRows(const std::string& period, int32_t version, const std::string& division,
                                          const std::function<absl::Status(const std::string& bytes)>& row,
                                          absl::Time deadline) {
+  // A read run again (on the primary, after the replica failed during it) goes on after the rows already given:
+  // a version's rows never change.
+  int64_t given = 0;
   return pool_.ReadTransaction(deadline, [&](pqxx::work& txn) {
+    int64_t place = 0;
     // Two statements, so that a division's rows are found through its index (one with "$3 = '' OR" is not).
     if (division.empty()) {
       txn.exec_params(
@@ -1127,6 +1131,8 @@ absl::Status StatsStore::ReadPackageRows(const std::string& period, int32_t vers
       auto block = txn.exec("FETCH 10000 FROM package_rows");
       if (block.empty()) break;
       for (const auto& r : block) {
+        if (place++ < given) continue;
+        ++given;
         if (absl::Status s = row(pqxx::binarystring(r[0]).str()); !s.ok()) return s;
       }
     }

@@ -10,8 +10,9 @@
 //      each (24 million monthly rows, written by SQL, not timed), and 62,000 units in a running saima-registry;
 //      the period locked through the service (division sums made, the provincial package frozen row by row),
 //      with saima-stats's peak memory before and after; the regional report of a county-level city, a province
-//      by county and the country by province, and one county's provincial package (read and built into its
-//      ZIP), each beside the hand-written SQL of the same answer over the monthly rows.
+//      by county and the country by province, one county's provincial package (read and built into its ZIP) and
+//      the whole package streamed (saima-stats's peak memory before and after), each beside the hand-written SQL
+//      of the same answer over the monthly rows.
 //
 // Usage: stats_bench [--projects=100000] [--months=10] [--runs=5] [--national_projects=2000000]
 
@@ -25,6 +26,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <pqxx/pqxx>
 #include <pqxx/stream_to>
 #include <pqxx/tablewriter>
@@ -44,6 +46,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "saima/stats/v1/stats.grpc.pb.h"
 #include "services/stats/import_audit.h"
+#include "services/stats/package_digest.h"
 #include "tests/e2e/system.h"
 #include "tests/pg_harness.h"
 
@@ -624,6 +627,67 @@ int main(int argc, char** argv) {
           "hand-written SQL of the same rows over the monthly rows: median %.0f ms; ratio %.3f; same answer: %s\n",
           county.c_str(), package.region_name().c_str(), service * 1000, package.rows_size(), zip_bytes, by_sql * 1000,
           service / by_sql, same ? "yes" : "NO");
+    }
+    // The whole national package streamed from saima-stats (StreamProvincialPackage) as a partner system takes it:
+    // every row hashed as it passes and checked against the version's SHA-256, saima-stats's peak memory before
+    // and after; beside the hand-written SQL of the same rows over the monthly rows, read through a cursor.
+    {
+      const long rss_before = PeakRssKb(stats);
+      const auto start = Clock::now();
+      auto context = saima::CallContext(std::chrono::seconds(600));
+      saima::AttachCaller(loader, "bench-package-stream", *context);
+      st::StreamProvincialPackageRequest request;
+      request.set_period("2023-08");
+      auto reader = stub->StreamProvincialPackage(context.get(), request);
+      st::GetProvincialPackageResponse head;
+      st::StreamProvincialPackageResponse message;
+      std::optional<saima::stats::PackageDigest> digest;
+      int64_t streamed = 0, streamed_ytd = 0, messages = 0;
+      for (; reader->Read(&message); ++messages) {
+        if (!digest) {
+          head = message.part();
+          digest.emplace(head.period());
+        }
+        for (const auto& row : message.part().rows()) {
+          digest->AddRow(saima::stats::DeterministicBytes(row));
+          streamed_ytd += row.figure().ytd_yuan();
+          ++streamed;
+        }
+      }
+      const grpc::Status status = reader->Finish();
+      const double service = Seconds(Clock::now() - start);
+      if (!status.ok()) std::fprintf(stderr, "package stream failed: %s\n", status.error_message().c_str());
+      const bool verified =
+          status.ok() && digest && digest->Sha256(head.city(), head.snapshot_time()) == head.snapshot_sha256();
+      const long rss_after = PeakRssKb(stats);
+      int64_t by_hand = 0, by_hand_ytd = 0;
+      const auto sql_start = Clock::now();
+      {
+        pqxx::work txn(sql_conn);
+        pqxx::icursorstream rows(
+            txn,
+            "WITH cur AS (SELECT DISTINCT ON (project_id) * FROM stats.monthly_reports WHERE period = '2023-08' "
+            "ORDER BY project_id, (kind <> 1) DESC, version DESC) SELECT d.project_code, d.name, d.unit_id, "
+            "d.industry_code, d.planned_total_yuan, c.month_yuan, coalesce(c.ytd_yuan, 0), c.construction_yuan, "
+            "c.installation_yuan, c.equipment_yuan, c.other_yuan, c.since_start_yuan FROM stats.project_dims d LEFT "
+            "JOIN cur c USING (project_id) WHERE d.ruku_state = 7 AND d.ruku_date <= '2023-08-31' ORDER BY "
+            "d.project_code, d.project_id",
+            "by_hand", 10000);
+        for (pqxx::result block; rows >> block;) {
+          for (const auto& row : block) {
+            by_hand_ytd += row[6].as<int64_t>();
+            ++by_hand;
+          }
+        }
+      }
+      const double by_sql = Seconds(Clock::now() - sql_start);
+      std::printf(
+          "whole provincial package streamed from saima-stats: %.1f s (%lld rows in %lld messages, hashed as they "
+          "passed: %s); saima-stats peak RSS %ld KiB before, %ld KiB after; hand-written SQL of the same rows over "
+          "the monthly rows through a cursor: %.1f s; ratio %.2f; same rows and total: %s\n",
+          service, static_cast<long long>(streamed), static_cast<long long>(messages),
+          verified ? "the version's SHA-256" : "NOT the version's SHA-256", rss_before, rss_after, by_sql,
+          service / by_sql, streamed == by_hand && streamed_ytd == by_hand_ytd ? "yes" : "NO");
     }
     std::printf("saima-stats peak RSS after the national reports and the package: %ld KiB\n", PeakRssKb(stats));
   }
