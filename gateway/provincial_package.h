@@ -6,6 +6,7 @@
 // and checksums. Amounts are in 元 so that the tables' totals equal the city report's exactly.
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -21,6 +22,29 @@ namespace saima::gateway {
 absl::StatusOr<::saima::gateway::v1::GetProvincialPackageResponse> BuildProvincialPackage(
     const ::saima::stats::v1::GetProvincialPackageResponse& snapshot, const std::string& format,
     const std::string& city_unit);
+
+// The CSV package (the ZIP of BuildProvincialPackage's "csv") written from rows as they arrive, for a package too
+// large to hold (StreamProvincialPackage): each form's file grows on disk with its SHA-256 and totals taken as it
+// passes, so memory stays that of one row. BuildProvincialPackage makes its CSV package with it: the same rows
+// give the same bytes either way.
+class CsvPackageWriter {
+ public:
+  // `head`: the package without its rows (rows in it are not read). CSV files have no title block, so no 填报单位.
+  explicit CsvPackageWriter(const ::saima::stats::v1::GetProvincialPackageResponse& head);
+  ~CsvPackageWriter();  // removes its temporary files
+  CsvPackageWriter(const CsvPackageWriter&) = delete;
+  CsvPackageWriter& operator=(const CsvPackageWriter&) = delete;
+
+  // The next row, in 项目代码 order.
+  absl::Status Add(const ::saima::stats::v1::PackageRow& row);
+  // Writes the ZIP to `zip_path`; returns the package's description (file name, type, tables, version) without
+  // the file's content.
+  absl::StatusOr<::saima::gateway::v1::GetProvincialPackageResponse> Finish(const std::string& zip_path);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace saima::gateway
 

@@ -1,7 +1,9 @@
 #include "gateway/provincial_package.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "absl/time/clock.h"
 #include "common/digest.h"
@@ -77,6 +79,46 @@ TEST(ProvincialPackageTest, XlsxAndRefusedFormats) {
   auto pdf = BuildProvincialPackage(Snapshot(), "pdf", "测试市统计局");
   EXPECT_EQ(pdf.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolationsOf(pdf.status())[0].field, "format");
+}
+
+// What saimactl --stream does: the rows given one by one to the writer make the gateway's file, byte for byte, and
+// nothing stays in /tmp.
+TEST(ProvincialPackageTest, RowsWrittenAsTheyArriveMakeTheSameZip) {
+  auto count_temporaries = [] {
+    int n = 0;
+    for (const auto& entry : std::filesystem::directory_iterator("/tmp")) {
+      n += entry.path().filename().string().rfind("saima-package-", 0) == 0;
+    }
+    return n;
+  };
+  const int before = count_temporaries();
+  const st::GetProvincialPackageResponse snapshot = Snapshot();
+  auto built = BuildProvincialPackage(snapshot, "csv", "测试市统计局");
+  ASSERT_TRUE(built.ok()) << built.status();
+  const std::string path = ::testing::TempDir() + "/streamed.zip";
+  {
+    CsvPackageWriter writer(snapshot);  // the rows in it are not read
+    for (const auto& row : snapshot.rows()) ASSERT_TRUE(writer.Add(row).ok());
+    auto written = writer.Finish(path);
+    ASSERT_TRUE(written.ok()) << written.status();
+    EXPECT_EQ(written->file().file_name(), "provincial-2023-05.zip");
+    EXPECT_TRUE(written->file().content().empty());
+    ASSERT_EQ(written->tables_size(), 3);
+    EXPECT_EQ(written->tables(0).total_ytd_yuan(), built->tables(0).total_ytd_yuan());
+  }
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), built->file().content());
+  EXPECT_EQ(count_temporaries(), before);
+}
+
+TEST(ProvincialPackageTest, TotalsThatWouldNotFitAreRefusedNotWrapped) {
+  st::GetProvincialPackageResponse snapshot = Snapshot();
+  for (auto& row : *snapshot.mutable_rows()) row.mutable_figure()->set_ytd_yuan(INT64_MAX / 2 + 1);
+  for (const char* format : {"csv", "xlsx"}) {
+    auto package = BuildProvincialPackage(snapshot, format, "测试市统计局");
+    EXPECT_EQ(package.status().code(), absl::StatusCode::kOutOfRange) << format;
+    EXPECT_NE(ChineseMessageOf(package.status()).find("206-1 表的合计超出"), std::string::npos) << package.status();
+  }
 }
 
 }  // namespace

@@ -234,7 +234,7 @@ int Usage(bool asked = false) {
          "       saimactl units list | projects list|show ID|summary\n"
          "       saimactl import units|projects|documents|ruku|plans|monthly|peers FILE.csv|FILE.xlsx\n"
          "       saimactl lock YYYY-MM | publish YYYY-MM | report city --period=YYYY-MM [--format=json]\n"
-         "       saimactl report provincial --period=YYYY-MM [--region=331181] --out=DIR\n"
+         "       saimactl report provincial --period=YYYY-MM [--region=331181] [--stream] --out=DIR\n"
          "       saimactl report regions --period=YYYY-MM [--region=33|3311|331181] [--format=json]\n"
          "       saimactl ruku apply PROJECT_ID --dept=D01 | step APP STATE [--reason=] | show APP | list | missing\n"
          "       saimactl indicators --period=YYYY-MM [--scope=city|unit:ID|tier:T|category:C]\n"

@@ -1,8 +1,12 @@
 #include "saimactl/stats_commands.h"
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/match.h"
@@ -13,11 +17,13 @@
 #include "common/format.h"
 #include "common/names.h"
 #include "common/status.h"
+#include "gateway/provincial_package.h"
 #include "google/protobuf/util/json_util.h"
 #include "saimactl/csv_import.h"
 #include "saimactl/table.h"
 #include "services/registry/ruku_rules.h"
 #include "services/stats/indicators.h"
+#include "services/stats/package_digest.h"
 
 ABSL_FLAG(std::string, period, "", "report period YYYY-MM");
 ABSL_FLAG(std::string, format, "text", "report format: text or json");
@@ -27,6 +33,8 @@ ABSL_FLAG(
     "report provincial: a county-level division's 6 digits, empty: the whole package");
 ABSL_FLAG(std::string, scope, "city", "indicators: city, unit:<id>, tier:<ProjectTier>, category:<Category>");
 ABSL_FLAG(std::string, out, ".", "report provincial: the folder to write the package to");
+ABSL_FLAG(bool, stream, false,
+          "report provincial: receive the package row by row into its ZIP of CSV files (no row limit, no XLSX)");
 ABSL_FLAG(std::string, as_of, "", "ruku missing: as-of date YYYY-MM-DD (default today)");
 ABSL_FLAG(std::string, dept, "", "ruku: the reviewing department (主管部门) unit id");
 ABSL_FLAG(std::string, reason, "", "ruku step: the reason of a return or rejection");
@@ -277,9 +285,92 @@ int Indicators(Client& client) {
   return 0;
 }
 
-int ProvincialPackage(Client& client) {
+namespace {
+
+// What a CSV package holds: its version, its tables, and whether the forms add up (a county's to its own summary,
+// the whole package to the city report).
+void PrintPackage(const gw::GetProvincialPackageResponse& response, const std::string& region) {
+  std::cout << "封存版本 第 " << response.version() << " 版 (" << response.reason()
+            << "), 指纹 SHA-256: " << response.snapshot_sha256() << "\n";
+  Table table({"表", "行数", "自年初累计(元)", "本月(元)", "SHA-256"});
+  for (const auto& t : response.tables()) {
+    table.AddRow({t.name(), absl::StrCat(t.rows()), absl::StrCat(t.total_ytd_yuan()),
+                  absl::StrCat(t.total_month_yuan()), t.sha256().substr(0, 16) + "…"});
+  }
+  std::cout << table.Render();
+  int64_t city_total = response.city_total_ytd_yuan();
+  int64_t forms = 0;
+  for (const auto& t : response.tables()) {
+    if (t.name() != "汇总") {
+      forms += t.total_ytd_yuan();
+    } else if (!region.empty()) {
+      city_total = t.total_ytd_yuan();
+    }
+  }
+  std::cout << "206-1 与 206-2 合计 " << forms << " 元; " << (region.empty() ? "城市报告 " : region + " 汇总 ")
+            << city_total << " 元" << (forms == city_total ? " (一致)" : " (不一致!)") << "\n";
+}
+
+// --stream: the package received from stats row by row and written into its ZIP of CSV files as the rows arrive
+// (the gateway's own writer, so the same bytes as its file), the whole package's SHA-256 checked as they pass: no
+// row limit, the memory of one message. No XLSX: a sheet holds 1,048,576 rows at most.
+int StreamedPackage(Client& client) {
+  st::StreamProvincialPackageRequest request;
+  request.set_period(absl::GetFlag(FLAGS_period));
+  request.set_region(absl::GetFlag(FLAGS_region));
+  auto context = client.Context(std::chrono::seconds(600));
+  auto reader = client.stats().StreamProvincialPackage(context.get(), request);
+  st::GetProvincialPackageResponse head;
+  std::optional<gateway::CsvPackageWriter> writer;
+  std::optional<stats::PackageDigest> digest;
+  absl::Status written;
+  size_t rows = 0, expected = 0;
+  for (st::StreamProvincialPackageResponse message; reader->Read(&message);) {
+    if (!writer) {
+      head = message.part();
+      writer.emplace(head);
+      digest.emplace(head.period());
+      expected = static_cast<size_t>(request.region().empty() ? head.city().project_count()
+                                                              : head.region_total().project_count());
+      continue;
+    }
+    for (const auto& row : message.part().rows()) {
+      if (written.ok()) written = writer->Add(row);
+      digest->AddRow(stats::DeterministicBytes(row));
+      if (++rows % 10000 == 0 && rows < expected) Progress(rows, expected);
+    }
+  }
+  if (absl::Status s = FromGrpcStatus(reader->Finish()); !s.ok()) return Fail(s);
+  if (!written.ok()) return Fail(written);
+  if (!writer) return Fail(absl::InternalError("the package stream ended without its head"));
+  Progress(rows, rows);
+  if (request.region().empty() && digest->Sha256(head.city(), head.snapshot_time()) != head.snapshot_sha256()) {
+    return Fail(Error(absl::StatusCode::kDataLoss, "the streamed rows do not hash to the version's SHA-256",
+                      "收到的报表包与封存版本的指纹不符，请重新导出"));
+  }
+  // Written beside its name and renamed when whole: no half-written package under the package's name.
   const std::string dir = absl::GetFlag(FLAGS_out);
-  int64_t city_total = 0;
+  const std::string partial = absl::StrCat(dir, "/.provincial-", getpid(), ".partial");
+  auto package = writer->Finish(partial);
+  if (!package.ok()) {
+    std::remove(partial.c_str());
+    return Fail(package.status());
+  }
+  const std::string path = dir + "/" + package->file().file_name();
+  if (std::rename(partial.c_str(), path.c_str()) != 0) {
+    std::remove(partial.c_str());
+    return Fail(absl::UnavailableError("无法写入 " + path));
+  }
+  std::cout << "已写入 " << path << " (" << rows << " 个项目，逐行接收)\n";
+  PrintPackage(*package, request.region());
+  return 0;
+}
+
+}  // namespace
+
+int ProvincialPackage(Client& client) {
+  if (absl::GetFlag(FLAGS_stream)) return StreamedPackage(client);
+  const std::string dir = absl::GetFlag(FLAGS_out);
   for (const char* format : {"csv", "xlsx"}) {
     gw::GetProvincialPackageRequest request;
     request.set_period(absl::GetFlag(FLAGS_period));
@@ -294,29 +385,7 @@ int ProvincialPackage(Client& client) {
     out << response.file().content();
     if (!out) return Fail(absl::UnavailableError("无法写入 " + path));
     std::cout << "已写入 " << path << "\n";
-    if (std::string(format) == "csv") {
-      std::cout << "封存版本 第 " << response.version() << " 版 (" << response.reason()
-                << "), 指纹 SHA-256: " << response.snapshot_sha256() << "\n";
-      Table table({"表", "行数", "自年初累计(元)", "本月(元)", "SHA-256"});
-      for (const auto& t : response.tables()) {
-        table.AddRow({t.name(), absl::StrCat(t.rows()), absl::StrCat(t.total_ytd_yuan()),
-                      absl::StrCat(t.total_month_yuan()), t.sha256().substr(0, 16) + "…"});
-      }
-      std::cout << table.Render();
-      // A county's package adds up to the county's own summary; the whole one to the city report.
-      const std::string region = absl::GetFlag(FLAGS_region);
-      city_total = response.city_total_ytd_yuan();
-      int64_t forms = 0;
-      for (const auto& t : response.tables()) {
-        if (t.name() != "汇总") {
-          forms += t.total_ytd_yuan();
-        } else if (!region.empty()) {
-          city_total = t.total_ytd_yuan();
-        }
-      }
-      std::cout << "206-1 与 206-2 合计 " << forms << " 元; " << (region.empty() ? "城市报告 " : region + " 汇总 ")
-                << city_total << " 元" << (forms == city_total ? " (一致)" : " (不一致!)") << "\n";
-    }
+    if (std::string(format) == "csv") PrintPackage(response, absl::GetFlag(FLAGS_region));
   }
   return 0;
 }

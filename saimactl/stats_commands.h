@@ -29,7 +29,8 @@ int Indicators(Client& client);
 int Ruku(Client& client, const std::vector<std::string>& words);
 // 应统尽统 by unit; --as_of=YYYY-MM-DD.
 int RukuMissing(Client& client);
-// --period, --out=DIR: writes the provincial package as ZIP (CSV + manifest) and XLSX.
+// --period, --out=DIR: writes the provincial package as ZIP (CSV + manifest) and XLSX; --stream: the ZIP only,
+// received row by row (a package above the gateway's 200,000 rows).
 int ProvincialPackage(Client& client);
 
 }  // namespace saima::ctl

@@ -896,7 +896,7 @@ absl::StatusOr<pb::GetProvincialPackageResponse> Stats::GetProvincialPackage(con
                      " in one response: ask for one county-level division, or stream it "
                      "(StreamProvincialPackage)"),
         absl::StrCat(q.period(), " 报表包共 ", open->row_count, " 个项目，超过一次导出的上限 ", max_package_rows_,
-                     " 个，请按县级行政区划分别导出"));
+                     " 个，请按县级行政区划分别导出，或用 saimactl report provincial --stream 逐行导出整个报表包"));
   }
   pb::GetProvincialPackageResponse& response = open->head;
   if (!open->rows_apart) return std::move(response);

@@ -409,6 +409,8 @@ TEST_F(EndToEndTest, SaimactlSpeaksChineseToOfficials) {
            {"unit", "projects show 99999999"},                         // not found
            {"unit", "report provincial --period=2023-13 --out=/tmp"},  // bad input
            {"leader", "report provincial --period=2023-05 --region=3311 --out=/tmp"},  // a county's 6 digits
+           {"leader", "report provincial --period=2023-05 --stream --out=/tmp"},       // streamed: not locked
+           {"unit", "report provincial --period=2023-13 --stream --out=/tmp"},         // streamed: bad input
        }) {
     auto [status, out] = Saimactl(*system_, user, args);
     EXPECT_FALSE(out.empty()) << args;

@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -211,6 +213,26 @@ TEST_F(StatsEndToEndTest, RukuByTheRightRolesThenFiguresThenTheCityReport) {
     EXPECT_EQ(package_status, 0) << package;
     EXPECT_NE(package.find("provincial-2023-03-331181.zip"), std::string::npos) << package;
     EXPECT_NE(package.find("331181 汇总 5500000 元 (一致)"), std::string::npos) << package;
+    // Received row by row (--stream, for a package above the gateway's rows): the same ZIP, byte for byte, as the
+    // gateway's file, for the county and for the whole package; nothing left beside it.
+    auto file_bytes = [](const std::string& path) {
+      std::ifstream in(path, std::ios::binary);
+      return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    };
+    const std::string streamed_dir = system_->log_dir() + "/streamed";
+    std::filesystem::create_directories(streamed_dir);
+    auto [county_streamed_status, county_streamed] =
+        Ctl(stats_token, "report provincial --period=2023-03 --region=331181 --stream --out=" + streamed_dir);
+    EXPECT_EQ(county_streamed_status, 0) << county_streamed;
+    EXPECT_NE(county_streamed.find("331181 汇总 5500000 元 (一致)"), std::string::npos) << county_streamed;
+    EXPECT_EQ(file_bytes(streamed_dir + "/provincial-2023-03-331181.zip"), county->body);
+    auto [whole_streamed_status, whole_streamed] =
+        Ctl(stats_token, "report provincial --period=2023-03 --stream --out=" + streamed_dir);
+    EXPECT_EQ(whole_streamed_status, 0) << whole_streamed;
+    EXPECT_NE(whole_streamed.find("(一致)"), std::string::npos) << whole_streamed;
+    EXPECT_EQ(file_bytes(streamed_dir + "/provincial-2023-03.zip"), package_bytes(0));
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(streamed_dir), std::filesystem::directory_iterator()),
+              2);
   }
   // The whole package streamed through the gateway's gRPC edge, as a partner system takes a country's: the head,
   // then the rows, hashed as they pass to the version's SHA-256 without holding them.
