@@ -68,6 +68,9 @@ grpc::Status StatsService::StreamProvincialPackage(grpc::ServerContext* c, const
                                                    grpc::ServerWriter<pb::StreamProvincialPackageResponse>* writer) {
   auto caller = CallerFromContext(*c);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  // As in Serve: a package frozen at this first read is audited as the caller's, and a replica read waits for the
+  // caller's own writes.
+  ScopedWriteContext writes(WriteContextOf(*caller, *c));
   Violations text;
   CheckText(*q, text);
   if (!text.ok()) return ToGrpcStatus(text.ToStatus());

@@ -495,10 +495,7 @@ int main(int argc, char** argv) {
                 Seconds(Clock::now() - setup_start));
     // The peak so far is the import's and the city report's: start the national phase's own (clear_refs 5 resets
     // VmHWM to the current resident size).
-    {
-      std::ofstream reset("/proc/" + std::to_string(stats) + "/clear_refs");
-      reset << "5";
-    }
+    ResetPeakRss(stats);
     const long rss_before = PeakRssKb(stats);
     // The lock through the service: it makes the division sums and freezes the provincial package, every
     // project's row streamed from PostgreSQL into stats.package_rows with the SHA-256 taken as it passes.
