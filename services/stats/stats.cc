@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -467,31 +468,43 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
   };
   const auto body = [&](ImportSession& session) -> absl::Status {
     const ImportContext& context = session.context();
-    // The accepted or already stored rows of this import, by project (a project's rows are few: found by a look
-    // along them, one hash lookup per row in a table of projects rather than several in a table of every row):
-    // 自年初累计, 自开始建设累计 (for next year's rows) and 本月完成投资 (for the 核实性审核 rules).
+    // What the import knows of each project it has seen, found by one hash lookup per row (the rows of a file
+    // come month by month, so every row is another project's: each lookup a cache miss, the dims and the
+    // caller's right looked up once per project rather than once per row). Its accepted or already stored rows
+    // are few, found by a look along them: 自年初累计, 自开始建设累计 (for next year's rows) and 本月完成投资
+    // (for the 核实性审核 rules).
     struct Accepted {
       Period period;
-      int64_t ytd, since_start, month;
+      // Checked in an all-or-nothing import before last December's row could have come later in the stream.
+      bool without_december = false;
+      int64_t index, ytd, since_start, month;
     };
-    absl::flat_hash_map<int64_t, std::vector<Accepted>> accepted;
-    accepted.reserve(context.dims.size());  // every project known: no rehash on the way
-    auto accepted_of = [](const std::vector<Accepted>& rows, const Period& period) -> const Accepted* {
-      for (const Accepted& a : rows) {
+    struct Project {
+      const ProjectDims* dims = nullptr;  // null: not a project of the registry
+      bool authorized = false;
+      absl::InlinedVector<Accepted, 1> rows;  // a monthly file has one row per project: no allocation
+    };
+    absl::flat_hash_map<int64_t, Project> projects;
+    projects.reserve(context.dims.size());  // every project known: no rehash on the way
+    auto accepted_of = [](const Project& project, const Period& period) -> const Accepted* {
+      for (const Accepted& a : project.rows) {
         if (a.period == period) return &a;
       }
       return nullptr;
     };
-    // Every row's key ends in one of these (or in `accepted`): a key found in any of them appeared before.
+    // Every row's key ends in one of these (or in `projects`): a key found in any of them appeared before.
     absl::flat_hash_set<int64_t> refused, deferred_keys;
     absl::flat_hash_map<int, std::string> period_ends;  // YYYYMM → last day, computed once per period
-    // Rows of an all-or-nothing import checked before last December's row could have come in the stream.
+    // Rows refused in an all-or-nothing import that were checked before last December's row could have come in
+    // the stream: their 自开始建设累计 is checked once more after it (the accepted ones are marked in `projects`).
     struct Unsettled {
       int64_t index, december_key, ytd, since_start;
     };
     std::vector<Unsettled> unsettled;
     // A row whose previous month is neither stored nor yet seen waits for the end of the stream.
     std::vector<std::pair<int64_t, pb::MonthlyReport>> deferred;
+    // The months a row's 核实性审核 looks back on, allocated once for all rows (up to two years of them).
+    std::vector<MonthAmount> history_room;
     // Checks one row; writes it when accepted. Returns false when it must wait for the rest of the stream.
     auto process = [&](int64_t index, const pb::MonthlyReport& r, bool may_defer) {
       const auto parsed = Period::Parse(r.period());
@@ -503,19 +516,30 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       }
       const Period period = *parsed;
       const int64_t key = ImportContext::Key(r.project_id(), period);
-      std::vector<Accepted>& mine = accepted[r.project_id()];  // the only insertion while this row is checked
-      auto accept = [&] { mine.push_back({period, r.ytd_yuan(), r.since_start_yuan(), r.month_yuan()}); };
+      auto [found, first_seen] = projects.try_emplace(r.project_id());  // the only insertion while this row is checked
+      Project& mine = found->second;
+      if (first_seen) {
+        auto dims_it = context.dims.find(r.project_id());
+        mine.dims = dims_it == context.dims.end() ? nullptr : &dims_it->second;
+        mine.authorized =
+            mine.dims && Authorize(c, Action::ACTION_SUBMIT_REPORT, Target{mine.dims->unit_id, "", ""}).ok();
+      }
+      bool without_december = false;
+      auto accept = [&] {
+        // A project's rows of a year or more come together: room for a year at the first growth, not five.
+        if (mine.rows.size() == 1) mine.rows.reserve(12);
+        mine.rows.push_back({period, without_december, index, r.ytd_yuan(), r.since_start_yuan(), r.month_yuan()});
+      };
       if (may_defer && (accepted_of(mine, period) || refused.contains(key) || deferred_keys.contains(key))) {
         refuse(index, "report.period", "the same project and period appear twice in the file",
                "同一项目同一月份在文件中出现了两次");
         return true;
       }
-      auto dims_it = context.dims.find(r.project_id());
-      const ProjectDims* dims = dims_it == context.dims.end() ? nullptr : &dims_it->second;
+      const ProjectDims* dims = mine.dims;
       auto end = period_ends.find(period.year * 100 + period.month);
       if (end == period_ends.end()) end = period_ends.emplace(period.year * 100 + period.month, period.EndDate()).first;
       // Another unit's project is refused before anything about it (its 入库 state) is said.
-      if (dims && !Authorize(c, Action::ACTION_SUBMIT_REPORT, Target{dims->unit_id, "", ""}).ok()) {
+      if (dims && !mine.authorized) {
         refuse(index, "report.project_id", "belongs to another unit", "不是本单位的项目");
         refused.insert(key);
         return true;
@@ -580,16 +604,17 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
         // All or nothing: checked now without it (nothing is kept if a row is refused), and once more after the
         // stream if a December row of the project comes later in it. Holding every row of a new year back for a
         // December that mostly does not exist kept the whole file in memory.
-        unsettled.push_back({index, december_key, r.ytd_yuan(), r.since_start_yuan()});
+        without_december = true;
       }
       Violations checks;
       CheckReport(r, rc, "report", checks);
       std::vector<pb::VerificationFlag> flags;
       if (checks.ok()) {
         // The months looked back on, in order; a month of this import replaces the stored one.
+        rc.figure.history.swap(history_room);  // empty, with the room of rows before
         const Period start = HistoryStart(period);
         auto in_range = [&](const MonthAmount& m) { return !(m.period < start) && m.period < period; };
-        for (const Accepted& a : mine) {
+        for (const Accepted& a : mine.rows) {
           const MonthAmount m{a.period, a.month};
           if (in_range(m)) rc.figure.history.push_back(m);
         }
@@ -606,10 +631,13 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
         std::sort(rc.figure.history.begin(), rc.figure.history.end(),
                   [](const MonthAmount& a, const MonthAmount& b) { return a.period < b.period; });
         flags = FlagFigure(r, period, rc.figure, verification_);
+        history_room.swap(rc.figure.history);
+        history_room.clear();
         if (!flags.empty() && r.explanation().empty()) RequireExplanation(flags, "report.explanation", checks);
       }
       if (!checks.ok()) {
         for (const auto& item : checks.items()) refuse(index, item.field, item.description, item.localized);
+        if (without_december) unsettled.push_back({index, december_key, r.ytd_yuan(), r.since_start_yuan()});
         refused.insert(key);
         return true;
       }
@@ -633,21 +661,30 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
     }
     std::sort(order.begin(), order.end());
     for (const auto& [key, i] : order) process(deferred[i].first, deferred[i].second, /*may_defer=*/false);
-    for (const Unsettled& u : unsettled) {
+    // The rows checked without last December's row: that row refused, or its 自开始建设累计 now known.
+    auto settle = [&](const Unsettled& u) {
       const int year = static_cast<int>(u.december_key % 1'000'000 / 100);
       if (refused.contains(u.december_key)) {
         refuse(u.index, "report.since_start_yuan", absl::StrCat("the row of ", year, "-12 was refused"),
                absl::StrCat("同一项目 ", year, "-12 的数据未通过，本行无法核对自开始建设累计"));
-      } else if (auto project = accepted.find(u.december_key / 1'000'000); project != accepted.end()) {
+      } else if (auto project = projects.find(u.december_key / 1'000'000); project != projects.end()) {
         const Accepted* december = accepted_of(project->second, {year, 12});
-        if (!december) continue;
+        if (!december) return;
         Violations late;
         CheckSinceStart(u.since_start, u.ytd, december->since_start, "report", late);
         for (const auto& item : late.items()) refuse(u.index, item.field, item.description, item.localized);
       }
+    };
+    for (const Unsettled& u : unsettled) settle(u);
+    for (const auto& [project_id, project] : projects) {
+      for (const Accepted& a : project.rows) {
+        if (!a.without_december) continue;
+        settle({a.index, ImportContext::Key(project_id, {a.period.year - 1, 12}), a.ytd, a.since_start});
+      }
     }
-    std::sort(response.mutable_errors()->begin(), response.mutable_errors()->end(),
-              [](const pb::RowError& a, const pb::RowError& b) { return a.row() < b.row(); });
+    // By row; a row's own errors in the order they were found.
+    std::stable_sort(response.mutable_errors()->begin(), response.mutable_errors()->end(),
+                     [](const pb::RowError& a, const pb::RowError& b) { return a.row() < b.row(); });
     if (response.errors_size() > 0 && !import_valid_rows) return absl::AbortedError("refused rows: roll back");
     return absl::OkStatus();
   };

@@ -370,6 +370,16 @@ TEST_F(StatsTest, ImportChecksSinceStartAgainstDecemberInTheSameFile) {
   EXPECT_EQ(refused->errors(0).row(), 1);
   EXPECT_EQ(refused->errors(0).field(), "report.since_start_yuan");
   EXPECT_EQ(refused->rows_imported(), 0);
+  // A row refused on its own is still checked against the December that comes after it: both are said, in order.
+  auto broken = rows;
+  broken[0].mutable_ytd_breakdown()->set_other_yuan(broken[0].ytd_breakdown().other_yuan() + 1);
+  auto twice = stats_->ImportMonthlyReports(kUnitStaff, from(broken), false, Deadline());
+  ASSERT_TRUE(twice.ok()) << twice.status();
+  ASSERT_EQ(twice->errors_size(), 2) << twice->DebugString();
+  EXPECT_EQ(twice->errors(0).row(), 1);
+  EXPECT_EQ(twice->errors(0).field(), "report.ytd_yuan");  // 年初累计 ≠ 建筑 + 安装 + 设备 + 其他
+  EXPECT_EQ(twice->errors(1).row(), 1);
+  EXPECT_EQ(twice->errors(1).field(), "report.since_start_yuan");
   // 上年末 (2022-12) 1175 + 100万, plus 150 this year.
   rows[0].set_since_start_yuan(1175 + 1'000'000 + 150);
   // A refused December refuses the row that depends on it, naming why.

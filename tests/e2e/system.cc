@@ -178,6 +178,7 @@ std::string System::token(const std::string& user) const {
   if (cached != tokens_.end()) return cached->second;
   const std::string user_id = users_.at(user);
   // Signs in over HTTP, retrying while the system starts (or restarts under a fault test).
+  std::string last;  // what the last try got, said when every try failed
   for (int i = 0; i < 300; ++i) {
     httplib::Client client("127.0.0.1", http_port_);
     client.set_connection_timeout(1);
@@ -188,10 +189,13 @@ std::string System::token(const std::string& user) const {
       tokens_[user] = token;
       return token;
     }
+    last = res ? absl::StrCat("HTTP ", res->status, " ", res->body.substr(0, 500))
+               : absl::StrCat("no answer: ", httplib::to_string(res.error()));
     if (res && res->status == 401) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  std::fprintf(stderr, "cannot sign in as %s\n", user_id.c_str());
+  std::fprintf(stderr, "cannot sign in as %s (last try: %s)\n%s\n", user_id.c_str(), last.c_str(),
+               LogTails(20).c_str());
   std::abort();
 }
 
