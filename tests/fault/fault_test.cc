@@ -18,6 +18,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "tests/e2e/http_fixture.h"
 
 namespace saima::testing {
@@ -341,17 +342,23 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
   // Verification, straight from the database.
   pqxx::connection db(PgHarness::Shared().Url("postgres"));
   int lost = 0, doubled = 0;
+  std::vector<std::string> problems;  // each acknowledged write found lost or doubled, named
+  auto check = [&](bool is_lost, bool is_doubled, const std::string& what) {
+    lost += is_lost;
+    doubled += is_doubled;
+    if (is_lost || is_doubled)
+      problems.push_back(absl::StrCat(is_lost ? "lost" : "", is_lost && is_doubled ? "+" : "",
+                                      is_doubled ? "doubled" : "", ": ", what));
+  };
   {
     pqxx::work txn(db);
     for (const auto& code : acked_codes) {
       const int64_t n = Scalar(txn, "SELECT count(*) FROM registry.projects WHERE project_code = " + txn.quote(code));
-      lost += n == 0;
-      doubled += n > 1;
+      check(n == 0, n > 1, absl::StrCat("project ", code, " stored ", n, " times"));
     }
     for (const auto& key : acked_milestone_keys) {
       const int64_t n = Scalar(txn, "SELECT count(*) FROM registry.milestones WHERE title = " + txn.quote(key));
-      lost += n == 0;
-      doubled += n > 1;
+      check(n == 0, n > 1, absl::StrCat("milestone ", key, " stored ", n, " times"));
     }
     for (const auto& [project, ytd] : acked_reports) {
       const int64_t n =
@@ -360,8 +367,9 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
       const int64_t stored = Scalar(txn, absl::StrCat("SELECT coalesce(max(ytd_yuan), 0) FROM stats.monthly_reports "
                                                       "WHERE project_id = ",
                                                       project, " AND period = '2023-02'"));
-      lost += n == 0 || stored != ytd;
-      doubled += n > 1;
+      check(n == 0 || stored != ytd, n > 1,
+            absl::StrCat("report of project ", project, " 2023-02 (ytd ", ytd, "): ", n, " versions, newest ytd ",
+                         stored));
     }
   }
   {
@@ -372,16 +380,19 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
           txn, absl::StrCat("SELECT count(*) FROM registry.ruku_transitions WHERE application_id = ", application));
       const int64_t state = Scalar(
           txn, absl::StrCat("SELECT state FROM registry.ruku_applications WHERE application_id = ", application));
-      lost += n < steps;
-      doubled += n > steps;
+      check(n<steps, n> steps,
+            absl::StrCat("入库 application ", application, ": ", steps, " steps acknowledged, ", n, " recorded"));
       static const std::map<std::string, int> kStateNumbers = {
           {"RUKU_STATE_DRAFT", 1},        {"RUKU_STATE_SUBMITTED", 2},       {"RUKU_STATE_DEPT_REVIEWED", 3},
           {"RUKU_STATE_STATS_REVIEW", 4}, {"RUKU_STATE_PROVINCE_REVIEW", 5}, {"RUKU_STATE_APPROVED", 7}};
-      lost += state != kStateNumbers.at(acked_state[application]);
+      check(state != kStateNumbers.at(acked_state[application]), false,
+            absl::StrCat("入库 application ", application, ": state ", state, ", last acknowledged ",
+                         acked_state[application]));
     }
     const int64_t applications =
         Scalar(txn, "SELECT count(*) FROM registry.ruku_applications WHERE request_id LIKE 'fault-a-%'");
-    doubled += applications > static_cast<int64_t>(acked_steps.size()) + clients;  // + one unacknowledged each
+    check(false, applications > static_cast<int64_t>(acked_steps.size()) + clients,  // + one unacknowledged each
+          absl::StrCat(applications, " 入库 applications for ", acked_steps.size(), " acknowledged"));
     for (const auto& [pair, score] : acked_sheets) {
       const auto slash = pair.find('/');
       const int64_t stored = Scalar(
@@ -389,7 +400,7 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
                             "WHERE campaign_id = ",
                             campaign, " AND judge_id = ", txn.quote(pair.substr(0, slash)),
                             " AND unit_id = ", txn.quote(pair.substr(slash + 1))));
-      lost += stored != score;
+      check(stored != score, false, absl::StrCat("score sheet ", pair, ": stored ", stored, ", acknowledged ", score));
     }
   }
   int64_t half_written = 0;
@@ -445,6 +456,7 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKillsExactlyOnce) {
   EXPECT_EQ(stale_reads.load(), 0);
   EXPECT_EQ(lost, 0);
   EXPECT_EQ(doubled, 0);
+  EXPECT_TRUE(problems.empty()) << absl::StrJoin(problems, "\n");
   EXPECT_EQ(half_written, 0);
   EXPECT_EQ(registry_projects, stats_projects);
   EXPECT_EQ(counts.gave_up.load(), 0);
