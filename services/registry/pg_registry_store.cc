@@ -203,7 +203,8 @@ std::vector<NamedStatement> RegistryStatements() {
       {"application_history",
        "SELECT from_state, to_state, actor, actor_role, extract(epoch FROM at)::bigint AS at_epoch, reason "
        "FROM registry.ruku_transitions WHERE application_id = $1 ORDER BY seq"},
-      {"transition_by_request", "SELECT application_id FROM registry.ruku_transitions WHERE request_id = $1"},
+      {"transition_by_request",
+       "SELECT application_id, actor, to_state FROM registry.ruku_transitions WHERE request_id = $1"},
       {"insert_transition",
        "INSERT INTO registry.ruku_transitions (application_id, seq, from_state, to_state, actor, actor_role, reason, "
        "request_id) SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7 FROM registry.ruku_transitions "
@@ -662,6 +663,10 @@ absl::StatusOr<pb::RukuApplication> PgRegistryStore::CreateRukuApplication(const
       if (!seen.empty()) {
         auto app = LoadApplication(txn, seen[0][0].as<int64_t>());
         if (!app.ok()) return app.status();
+        // Another project's application is not this caller's to see: the id was used for another request.
+        if (app->project_id() != application.project_id()) {
+          return InvalidField("request_id", "was used for another request", "该请求编号已用于另一次操作");
+        }
         stored = *std::move(app);
         return absl::OkStatus();
       }
@@ -707,6 +712,20 @@ absl::StatusOr<pb::RukuApplication> PgRegistryStore::GetRukuApplication(int64_t 
   });
   if (!status.ok()) return status;
   return stored;
+}
+
+absl::StatusOr<std::optional<RegistryStore::RecordedStep>> PgRegistryStore::StepOfRequest(const std::string& request_id,
+                                                                                          absl::Time deadline) {
+  std::optional<RecordedStep> out;
+  absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
+    auto row = txn.exec_prepared("transition_by_request", request_id);
+    if (!row.empty()) {
+      out = RecordedStep{row[0][0].as<int64_t>(), row[0][1].c_str(), static_cast<pb::RukuState>(row[0][2].as<int>())};
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
 }
 
 absl::StatusOr<std::vector<pb::RukuApplication>> PgRegistryStore::ListRukuApplications(

@@ -55,6 +55,8 @@ class PgRegistryStore : public RegistryStore {
   absl::StatusOr<pb::RukuApplication> CreateRukuApplication(const pb::RukuApplication& application,
                                                             const ChangeOrigin& origin, absl::Time deadline) override;
   absl::StatusOr<pb::RukuApplication> GetRukuApplication(int64_t application_id, absl::Time deadline) override;
+  absl::StatusOr<std::optional<RecordedStep>> StepOfRequest(const std::string& request_id,
+                                                            absl::Time deadline) override;
   absl::StatusOr<std::vector<pb::RukuApplication>> ListRukuApplications(const pb::ListRukuApplicationsRequest& filter,
                                                                         absl::Time deadline) override;
   absl::StatusOr<pb::RukuApplication> TransitionRukuApplication(const RukuStep& step, const ChangeOrigin& origin,

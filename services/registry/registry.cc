@@ -497,6 +497,22 @@ absl::StatusOr<pb::TransitionRukuApplicationResponse> Registry::TransitionRukuAp
   if (!v.ok()) return v.ToStatus();
   auto app = store_.GetRukuApplication(request.application_id(), deadline);
   if (!app.ok()) return app.status();
+  // A retried request whose answer was lost (a failure after the commit) is answered with the application as it
+  // is now, before any rule of the step: the step is taken, so those rules (the state it starts from above all)
+  // no longer hold. Only the same caller's request for the same step of the same application is a retry.
+  if (!request.request_id().empty()) {
+    auto recorded = store_.StepOfRequest(request.request_id(), deadline);
+    if (!recorded.ok()) return recorded.status();
+    if (recorded->has_value()) {
+      if ((*recorded)->application_id != app->application_id() || (*recorded)->actor != caller.user_id ||
+          (*recorded)->to != request.to_state()) {
+        return InvalidField("request_id", "was used for another request", "该请求编号已用于另一次操作");
+      }
+      pb::TransitionRukuApplicationResponse response;
+      *response.mutable_application() = *std::move(app);
+      return response;
+    }
+  }
   if (request.expected_state() != pb::RUKU_STATE_UNSPECIFIED && request.expected_state() != app->state()) {
     return Error(absl::StatusCode::kAborted,
                  absl::StrCat("the application is ", pb::RukuState_Name(app->state()), ", not ",

@@ -584,6 +584,66 @@ class RukuTest : public RegistryTest {
   const Caller kStats{"stats-1", kRoleStatsOfficer, ""};
 };
 
+// A step retried with its request id after its answer was lost (the fault test's kills) is answered with the
+// application as the step left it, not refused by that step's rules (SUBMITTED cannot be submitted); the id is
+// its caller's, for that step of that application only. The same for an application created again.
+TEST_F(RukuTest, ARetriedStepIsAnsweredAsTakenOnce) {
+  auto project = Create(ValidProject());
+  ASSERT_TRUE(project.ok()) << project.status();
+  FileMaterials(project->project_id());
+  auto app = Apply(*project);
+  ASSERT_TRUE(app.ok()) << app.status();
+  pb::TransitionRukuApplicationRequest request;
+  request.set_application_id(app->application_id());
+  request.set_to_state(pb::RUKU_STATE_SUBMITTED);
+  request.set_request_id("submit-once");
+  auto first = registry_->TransitionRukuApplication(kLongyuanStaff, request, Deadline());
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto again = registry_->TransitionRukuApplication(kLongyuanStaff, request, Deadline());
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->application().state(), pb::RUKU_STATE_SUBMITTED);
+  EXPECT_EQ(again->application().history_size(), first->application().history_size());
+  // The same id for another step, or from another caller: refused, naming it, and nothing recorded.
+  pb::TransitionRukuApplicationRequest review = request;
+  review.set_to_state(pb::RUKU_STATE_DEPT_REVIEWED);
+  for (const Caller* caller : {&kLongyuanStaff, &kDeptReviewer}) {
+    auto reused = registry_->TransitionRukuApplication(*caller, review, Deadline());
+    ASSERT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument) << reused.status();
+    EXPECT_EQ(FieldViolationsOf(reused.status())[0].field, "request_id");
+  }
+  auto reviewed_by_other = registry_->TransitionRukuApplication(kDeptReviewer, request, Deadline());
+  EXPECT_EQ(reviewed_by_other.status().code(), absl::StatusCode::kInvalidArgument);
+  auto stored = registry_->GetRukuApplication(
+      kAdmin,
+      [&] {
+        pb::GetRukuApplicationRequest get;
+        get.set_application_id(app->application_id());
+        return get;
+      }(),
+      Deadline());
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->application().state(), pb::RUKU_STATE_SUBMITTED);
+  EXPECT_EQ(stored->application().history_size(), first->application().history_size());
+  // An application's request id given again for another project: refused, not that project's application.
+  pb::Project second = ValidProject();
+  second.set_project_code("2023-331181-04-01-000124");
+  auto other = Create(second);
+  ASSERT_TRUE(other.ok()) << other.status();
+  pb::CreateRukuApplicationRequest create;
+  create.mutable_application()->set_project_id(other->project_id());
+  create.mutable_application()->set_reviewing_department_id("D01");
+  create.set_request_id("apply-once");
+  auto applied = registry_->CreateRukuApplication(kLongyuanStaff, create, Deadline());
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  auto applied_again = registry_->CreateRukuApplication(kLongyuanStaff, create, Deadline());
+  ASSERT_TRUE(applied_again.ok()) << applied_again.status();
+  EXPECT_EQ(applied_again->application().application_id(), applied->application().application_id());
+  create.mutable_application()->set_project_id(project->project_id());
+  auto reused = registry_->CreateRukuApplication(kLongyuanStaff, create, Deadline());
+  ASSERT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument) << reused.status();
+  EXPECT_EQ(FieldViolationsOf(reused.status())[0].field, "request_id");
+}
+
 TEST_F(RukuTest, ProjectOverOneYiPassesTheProvinceAndBecomesRuku) {
   auto project = Create(ValidProject());  // 3.5亿: province review, no national review
   ASSERT_TRUE(project.ok());

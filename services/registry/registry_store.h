@@ -5,6 +5,7 @@
 // record the change (who, when, before/after) in the same transaction. Thread-safe.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -100,6 +101,15 @@ class RegistryStore {
   virtual absl::StatusOr<pb::RukuApplication> TransitionRukuApplication(const RukuStep& step,
                                                                         const ChangeOrigin& origin,
                                                                         absl::Time deadline) = 0;
+  // The step recorded under a request id: the application it moved, who moved it and to which state; nullopt
+  // when none was.
+  struct RecordedStep {
+    int64_t application_id = 0;
+    std::string actor;
+    pb::RukuState to = pb::RUKU_STATE_UNSPECIFIED;
+  };
+  virtual absl::StatusOr<std::optional<RecordedStep>> StepOfRequest(const std::string& request_id,
+                                                                    absl::Time deadline) = 0;
 };
 
 }  // namespace saima::registry
