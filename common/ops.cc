@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <regex>
 
 #include "absl/container/flat_hash_map.h"
@@ -65,15 +66,17 @@ prometheus::Family<prometheus::Histogram>& HttpDuration() {
 namespace {
 
 // The counter and histogram of one (method or route, code): looked up once, then kept (the keys are the
-// contracts' methods and routes, "other", and the status codes: a bounded set).
+// contracts' methods and routes, "other", and the status codes: a bounded set). Handed out by value: the metrics
+// themselves stay where their family put them, but an entry of the map moves when another thread's insertion
+// makes it grow (a pointer to the entry, kept past the lock, was read after it was freed: ASan, in CI).
 struct CallMetrics {
   prometheus::Counter* count;
   prometheus::Histogram* duration;
 };
 
-CallMetrics& MetricsOf(prometheus::Family<prometheus::Counter>& counts,
-                       prometheus::Family<prometheus::Histogram>& durations, const char* label, const std::string& name,
-                       int code) {
+CallMetrics MetricsOf(prometheus::Family<prometheus::Counter>& counts,
+                      prometheus::Family<prometheus::Histogram>& durations, const char* label, const std::string& name,
+                      int code) {
   static absl::Mutex mu;
   static auto* known = new absl::flat_hash_map<std::string, CallMetrics>();
   std::string key = absl::StrCat(label, " ", name, " ", code);
@@ -98,12 +101,12 @@ void RecordRpc(const std::string& method, const char* type, int code, double sec
   static absl::Mutex mu;
   static auto* known = new absl::flat_hash_map<std::string, CallMetrics>();
   std::string key = absl::StrCat(method, " ", type, " ", code);
-  CallMetrics* m = nullptr;
+  std::optional<CallMetrics> m;
   {
     absl::ReaderMutexLock lock(&mu);
-    if (auto it = known->find(key); it != known->end()) m = &it->second;
+    if (auto it = known->find(key); it != known->end()) m = it->second;
   }
-  if (m == nullptr) {
+  if (!m) {
     absl::MutexLock lock(&mu);
     auto [it, added] = known->try_emplace(std::move(key));
     if (added) {
@@ -122,14 +125,14 @@ void RecordRpc(const std::string& method, const char* type, int code, double sec
       it->second.duration =
           &RpcDuration().Add({{"grpc_service", service}, {"grpc_method", name}, {"grpc_type", type}}, LatencyBuckets());
     }
-    m = &it->second;
+    m = it->second;
   }
   m->count->Increment();
   m->duration->Observe(seconds);
 }
 
 void RecordHttp(const std::string& route, int status, double seconds) {
-  CallMetrics& m = MetricsOf(HttpRequests(), HttpDuration(), "route", route, status);
+  const CallMetrics m = MetricsOf(HttpRequests(), HttpDuration(), "route", route, status);
   m.count->Increment();
   m.duration->Observe(seconds);
 }
