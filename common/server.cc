@@ -18,6 +18,7 @@
 #include "common/reflection.h"
 #include "common/tls.h"
 #include "google/protobuf/descriptor.h"
+#include "grpc/grpc.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "spdlog/pattern_formatter.h"
@@ -290,6 +291,10 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& 
                                                            const std::vector<grpc::Service*>& services) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
+  // gRPC lets any process of the same user bind a port already served (SO_REUSEPORT) and then shares the
+  // connections between them: a second process on a service's address would silently take part of its calls. A
+  // taken address is refused instead ("cannot listen").
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   int port = 0;
   builder.AddListeningPort(options.listen_address,
                            options.public_side ? PublicServerCredentials() : PeerServerCredentials(), &port);
