@@ -1,6 +1,7 @@
 #include "services/stats/stats.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <set>
 #include <tuple>
@@ -468,11 +469,10 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
   };
   const auto body = [&](ImportSession& session) -> absl::Status {
     const ImportContext& context = session.context();
-    // What the import knows of each project it has seen, found by one hash lookup per row (the rows of a file
-    // come month by month, so every row is another project's: each lookup a cache miss, the dims and the
-    // caller's right looked up once per project rather than once per row). Its accepted or already stored rows
-    // are few, found by a look along them: 自年初累计, 自开始建设累计 (for next year's rows) and 本月完成投资
-    // (for the 核实性审核 rules).
+    // What the import knows of each project it has seen: its dims and whether the caller may report for it
+    // (looked up once per project rather than once per row), the months from which it may report (入库 before
+    // their end), and its accepted or already stored rows — few, found by a look along them: 自年初累计,
+    // 自开始建设累计 (for next year's rows) and 本月完成投资 (for the 核实性审核 rules).
     struct Accepted {
       Period period;
       // Checked in an all-or-nothing import before last December's row could have come later in the stream.
@@ -480,12 +480,39 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       int64_t index, ytd, since_start, month;
     };
     struct Project {
+      int64_t id = 0;
       const ProjectDims* dims = nullptr;  // null: not a project of the registry
+      int64_t planned_total_yuan = 0;
+      reg::ProjectStage stage = reg::PROJECT_STAGE_UNSPECIFIED;
       bool authorized = false;
+      // The earliest period (YYYYMM) found reportable by 先入库、后有数 so far: every later one is too.
+      int reportable_from = std::numeric_limits<int>::max();
       absl::InlinedVector<Accepted, 1> rows;  // a monthly file has one row per project: no allocation
     };
-    absl::flat_hash_map<int64_t, Project> projects;
-    projects.reserve(context.dims.size());  // every project known: no rehash on the way
+    // The projects in the order they were first seen, and where each is. A file lists its projects in the same
+    // order month after month, so the next row's project is mostly the one after the last row's: found there by
+    // a look at the next entry, not by a hash lookup (a cache miss for every row of a large file).
+    std::vector<Project> projects;
+    projects.reserve(context.dims.size());
+    absl::flat_hash_map<int64_t, size_t> project_index;
+    project_index.reserve(context.dims.size());  // every project known: no rehash on the way
+    size_t cursor = 0;
+    auto project_of = [&](int64_t project_id) -> Project& {
+      if (cursor < projects.size() && projects[cursor].id == project_id) return projects[cursor++];
+      auto [found, first_seen] = project_index.try_emplace(project_id, projects.size());
+      if (first_seen) {
+        Project& p = projects.emplace_back();
+        p.id = project_id;
+        if (auto dims = context.dims.find(project_id); dims != context.dims.end()) {
+          p.dims = &dims->second;
+          p.planned_total_yuan = p.dims->planned_total_yuan;
+          p.stage = p.dims->stage;
+          p.authorized = Authorize(c, Action::ACTION_SUBMIT_REPORT, Target{p.dims->unit_id, "", ""}).ok();
+        }
+      }
+      cursor = found->second + 1;
+      return projects[found->second];
+    };
     auto accepted_of = [](const Project& project, const Period& period) -> const Accepted* {
       for (const Accepted& a : project.rows) {
         if (a.period == period) return &a;
@@ -494,7 +521,6 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
     };
     // Every row's key ends in one of these (or in `projects`): a key found in any of them appeared before.
     absl::flat_hash_set<int64_t> refused, deferred_keys;
-    absl::flat_hash_map<int, std::string> period_ends;  // YYYYMM → last day, computed once per period
     // Rows refused in an all-or-nothing import that were checked before last December's row could have come in
     // the stream: their 自开始建设累计 is checked once more after it (the accepted ones are marked in `projects`).
     struct Unsettled {
@@ -516,14 +542,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       }
       const Period period = *parsed;
       const int64_t key = ImportContext::Key(r.project_id(), period);
-      auto [found, first_seen] = projects.try_emplace(r.project_id());  // the only insertion while this row is checked
-      Project& mine = found->second;
-      if (first_seen) {
-        auto dims_it = context.dims.find(r.project_id());
-        mine.dims = dims_it == context.dims.end() ? nullptr : &dims_it->second;
-        mine.authorized =
-            mine.dims && Authorize(c, Action::ACTION_SUBMIT_REPORT, Target{mine.dims->unit_id, "", ""}).ok();
-      }
+      Project& mine = project_of(r.project_id());  // the only insertion while this row is checked
       bool without_december = false;
       auto accept = [&] {
         // A project's rows of a year or more come together: room for a year at the first growth, not five.
@@ -535,20 +554,19 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
                "同一项目同一月份在文件中出现了两次");
         return true;
       }
-      const ProjectDims* dims = mine.dims;
-      auto end = period_ends.find(period.year * 100 + period.month);
-      if (end == period_ends.end()) end = period_ends.emplace(period.year * 100 + period.month, period.EndDate()).first;
       // Another unit's project is refused before anything about it (its 入库 state) is said.
-      if (dims && !mine.authorized) {
+      if (mine.dims && !mine.authorized) {
         refuse(index, "report.project_id", "belongs to another unit", "不是本单位的项目");
         refused.insert(key);
         return true;
       }
-      if (!dims || dims->ruku_state != reg::RUKU_STATE_APPROVED || dims->ruku_date > end->second) {
-        const absl::Status why = CheckRukuForPeriod(dims, r.project_id(), period);
-        refuse(index, "report.project_id", std::string(why.message()), ChineseMessageOf(why));
-        refused.insert(key);
-        return true;
+      if (const int yyyymm = period.year * 100 + period.month; yyyymm < mine.reportable_from) {
+        if (const absl::Status why = CheckRukuForPeriod(mine.dims, r.project_id(), period); !why.ok()) {
+          refuse(index, "report.project_id", std::string(why.message()), ChineseMessageOf(why));
+          refused.insert(key);
+          return true;
+        }
+        mine.reportable_from = yyyymm;
       }
       session.LoadPeriod(period);
       auto newest = context.newest.find(key);
@@ -565,8 +583,8 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
         return true;
       }
       ReportContext rc;
-      rc.figure.planned_total_yuan = dims->planned_total_yuan;
-      rc.figure.stage = dims->stage;
+      rc.figure.planned_total_yuan = mine.planned_total_yuan;
+      rc.figure.stage = mine.stage;
       if (auto previous = period.PreviousInYear()) {
         const int64_t previous_key = ImportContext::Key(r.project_id(), *previous);
         if (refused.contains(previous_key)) {
@@ -667,8 +685,8 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       if (refused.contains(u.december_key)) {
         refuse(u.index, "report.since_start_yuan", absl::StrCat("the row of ", year, "-12 was refused"),
                absl::StrCat("同一项目 ", year, "-12 的数据未通过，本行无法核对自开始建设累计"));
-      } else if (auto project = projects.find(u.december_key / 1'000'000); project != projects.end()) {
-        const Accepted* december = accepted_of(project->second, {year, 12});
+      } else if (auto project = project_index.find(u.december_key / 1'000'000); project != project_index.end()) {
+        const Accepted* december = accepted_of(projects[project->second], {year, 12});
         if (!december) return;
         Violations late;
         CheckSinceStart(u.since_start, u.ytd, december->since_start, "report", late);
@@ -676,10 +694,10 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       }
     };
     for (const Unsettled& u : unsettled) settle(u);
-    for (const auto& [project_id, project] : projects) {
+    for (const Project& project : projects) {
       for (const Accepted& a : project.rows) {
         if (!a.without_december) continue;
-        settle({a.index, ImportContext::Key(project_id, {a.period.year - 1, 12}), a.ytd, a.since_start});
+        settle({a.index, ImportContext::Key(project.id, {a.period.year - 1, 12}), a.ytd, a.since_start});
       }
     }
     // By row; a row's own errors in the order they were found.
