@@ -493,9 +493,9 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
     // order month after month, so the next row's project is mostly the one after the last row's: found there by
     // a look at the next entry, not by a hash lookup (a cache miss for every row of a large file).
     std::vector<Project> projects;
-    projects.reserve(context.dims.size());
+    projects.reserve(context.dims->size());
     absl::flat_hash_map<int64_t, size_t> project_index;
-    project_index.reserve(context.dims.size());  // every project known: no rehash on the way
+    project_index.reserve(context.dims->size());  // every project known: no rehash on the way
     size_t cursor = 0;
     auto project_of = [&](int64_t project_id) -> Project& {
       if (cursor < projects.size() && projects[cursor].id == project_id) return projects[cursor++];
@@ -503,7 +503,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
       if (first_seen) {
         Project& p = projects.emplace_back();
         p.id = project_id;
-        if (auto dims = context.dims.find(project_id); dims != context.dims.end()) {
+        if (auto dims = context.dims->find(project_id); dims != context.dims->end()) {
           p.dims = &dims->second;
           p.planned_total_yuan = p.dims->planned_total_yuan;
           p.stage = p.dims->stage;

@@ -347,6 +347,54 @@ TEST_F(StatsTest, ImportAcceptsMonthsInAnyOrder) {
   EXPECT_EQ(Versions("2023-04"), 1);
 }
 
+// An import checks rows against the projects as the change feed has them when it begins, though the service keeps
+// what the last import read: a project that entered the database, or moved to another unit, in between counts.
+TEST_F(StatsTest, AnImportSeesTheProjectsAsTheFeedHasThemNow) {
+  Feed(1, 1, reg::RUKU_STATE_STATS_REVIEW, "");
+  auto import = [this](const pb::MonthlyReport& only) {
+    bool given = false;
+    return stats_->ImportMonthlyReports(
+        kUnitStaff,
+        [&](pb::MonthlyReport* row) {
+          if (given) return false;
+          *row = only;
+          given = true;
+          return true;
+        },
+        true, Deadline());
+  };
+  auto not_yet = import(Report("2023-02", 100, 100));
+  ASSERT_TRUE(not_yet.ok()) << not_yet.status();
+  ASSERT_EQ(not_yet->errors_size(), 1);
+  EXPECT_NE(not_yet->errors(0).localized_rule().find("尚未入库"), std::string::npos) << not_yet->DebugString();
+
+  Feed(2, 1, reg::RUKU_STATE_APPROVED, "2023-01-10");
+  auto approved = import(Report("2023-02", 100, 100));
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->errors_size(), 0) << approved->DebugString();
+  EXPECT_EQ(approved->rows_imported(), 1);
+
+  Feed(3, 1, reg::RUKU_STATE_APPROVED, "2023-01-10", [](reg::Project* p) { p->set_unit_id("331181100"); });
+  auto moved = import(Report("2023-03", 60, 160));
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  ASSERT_EQ(moved->errors_size(), 1) << moved->DebugString();
+  EXPECT_EQ(moved->errors(0).localized_rule(), "不是本单位的项目");
+  EXPECT_EQ(Versions("2023-03"), 0);
+
+  // The feed's position moved back and the table emptied (a restore): nothing is taken from what was kept.
+  {
+    pqxx::connection admin(PgHarness::Shared().Url("postgres"));
+    pqxx::work txn(admin);
+    txn.exec("TRUNCATE stats.project_dims");
+    txn.exec("UPDATE stats.feed_position SET revision = 0");
+    txn.commit();
+  }
+  auto restored = import(Report("2023-03", 60, 160));
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  ASSERT_EQ(restored->errors_size(), 1) << restored->DebugString();
+  EXPECT_NE(restored->errors(0).localized_rule().find("尚未入库"), std::string::npos) << restored->DebugString();
+}
+
 // 自开始建设累计 = 上年末 + 年初累计 holds when last December's row comes in the same file, even after the row it
 // checks.
 TEST_F(StatsTest, ImportChecksSinceStartAgainstDecemberInTheSameFile) {

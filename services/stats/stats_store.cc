@@ -179,6 +179,9 @@ std::vector<NamedStatement> StatsStatements() {
        "WHERE project_id = $1"},
       {"all_dims",
        "SELECT project_id, unit_id, ruku_state, ruku_date, planned_total_yuan, stage FROM stats.project_dims"},
+      {"dims_changed_since",
+       "SELECT project_id, unit_id, ruku_state, ruku_date, planned_total_yuan, stage FROM stats.project_dims "
+       "WHERE revision > $1"},
       {"upsert_plan",
        "INSERT INTO stats.annual_plans (project_id, year, planned_yuan, monthly, actor) VALUES ($1, $2, $3, "
        "$4::bigint[], $5) ON CONFLICT (project_id, year) DO UPDATE SET planned_yuan = EXCLUDED.planned_yuan, "
@@ -489,14 +492,9 @@ namespace {
 
 class PgImportSession : public ImportSession {
  public:
-  PgImportSession(pqxx::work& txn, std::string actor)
+  PgImportSession(pqxx::work& txn, std::string actor, std::shared_ptr<const DimsMap> dims)
       : txn_(txn), actor_(std::move(actor)), escaped_actor_(CopyEscaped(actor_)) {
-    const pqxx::result all = txn_.exec_prepared("all_dims");
-    context_.dims.reserve(all.size());
-    for (const auto& row : all) {
-      ProjectDims d = DimsFromRow(row);
-      context_.dims[d.project_id] = std::move(d);
-    }
+    context_.dims = std::move(dims);
     // The import's id and time (the transaction's, as DEFAULT now() would give), written into every row and leaf.
     auto row = txn_.exec1(
         "SELECT nextval('stats.import_ids'), to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
@@ -637,13 +635,44 @@ class PgImportSession : public ImportSession {
 
 }  // namespace
 
+std::shared_ptr<const DimsMap> StatsStore::DimsAtFeedPosition(pqxx::transaction_base& txn) {
+  // The position first: the dims read after it are at least as new, and a change applied in between is read
+  // again, harmlessly, by the next import.
+  const int64_t position = txn.exec_prepared1("feed_position")[0].as<int64_t>();
+  std::shared_ptr<const DimsMap> kept;
+  int64_t kept_position = -1;
+  {
+    absl::MutexLock lock(&dims_mu_);
+    kept = dims_;
+    kept_position = dims_position_;
+  }
+  if (kept && kept_position == position) return kept;
+  auto dims = std::make_shared<DimsMap>();
+  pqxx::result rows;
+  if (kept && kept_position < position) {
+    *dims = *kept;
+    rows = txn.exec_prepared("dims_changed_since", kept_position);
+  } else {
+    rows = txn.exec_prepared("all_dims");
+    dims->reserve(rows.size());
+  }
+  for (const auto& row : rows) {
+    ProjectDims d = DimsFromRow(row);
+    (*dims)[d.project_id] = std::move(d);
+  }
+  absl::MutexLock lock(&dims_mu_);
+  dims_ = dims;
+  dims_position_ = position;
+  return dims;
+}
+
 absl::StatusOr<int64_t> StatsStore::Import(const std::string& actor,
                                            const std::function<absl::Status(ImportSession&)>& body,
                                            absl::Time deadline) {
   int64_t written = 0;
   const absl::Time start = absl::Now();
   absl::Status status = pool_.Transaction(deadline, [&](pqxx::work& txn) -> absl::Status {
-    PgImportSession session(txn, actor);
+    PgImportSession session(txn, actor, DimsAtFeedPosition(txn));
     absl::Status outcome = body(session);
     session.WriteFlags();
     if (outcome.ok()) session.Seal();

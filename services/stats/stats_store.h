@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -13,6 +14,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/pg.h"
 #include "saima/registry/v1/registry.pb.h"
@@ -53,13 +55,17 @@ using ReportCheck = std::function<absl::StatusOr<std::vector<pb::VerificationFla
     const std::optional<ProjectDims>& dims, const ReportContext& context, bool locked,
     const std::optional<pb::MonthlyReport>& newest)>;
 
+using DimsMap = absl::flat_hash_map<int64_t, ProjectDims>;
+
 // Checks a whole import at once; returns the indexes of the rows to write (all or none, or the good ones).
 struct ImportContext {
   // A (project, period) pair as one number: project · 10^6 + YYYYMM.
   static int64_t Key(int64_t project_id, const Period& period) {
     return project_id * 1'000'000 + period.year * 100 + period.month;
   }
-  absl::flat_hash_map<int64_t, ProjectDims> dims;
+  // Every project's dims as of the change feed's position when the import began; shared with the imports that
+  // began at the same position.
+  std::shared_ptr<const DimsMap> dims;
   // Official 自年初累计 already stored, by Key; December's 自开始建设累计 by Key(project, {year, 12}).
   absl::flat_hash_map<int64_t, int64_t> stored_ytd;
   absl::flat_hash_map<int64_t, int64_t> december_since_start;
@@ -226,7 +232,16 @@ class StatsStore {
   absl::StatusOr<std::map<int, std::vector<int64_t>>> PeerFigures(const std::string& period, absl::Time deadline);
 
  private:
+  // The dims of every project as of the change feed's position, read inside `txn`: the copy kept from the last
+  // import when the position has not moved since (project_dims is written only by ApplyChange, which moves it),
+  // brought up to date by the projects changed since when it has, read whole otherwise. A whole read of a
+  // national registry's dims took longer than checking the rows of a monthly file.
+  std::shared_ptr<const DimsMap> DimsAtFeedPosition(pqxx::transaction_base& txn);
+
   PgPool& pool_;
+  absl::Mutex dims_mu_;
+  int64_t dims_position_ ABSL_GUARDED_BY(dims_mu_) = -1;
+  std::shared_ptr<const DimsMap> dims_ ABSL_GUARDED_BY(dims_mu_);
 };
 
 }  // namespace saima::stats
