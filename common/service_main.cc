@@ -1,5 +1,7 @@
 #include "common/service_main.h"
 
+#include <malloc.h>
+
 #include <cstring>
 
 #include "absl/flags/flag.h"
@@ -21,6 +23,12 @@ ABSL_FLAG(bool, migrate_on_start, false, "apply migrations before serving");
 namespace saima {
 
 int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
+  if (spec.bulk_requests) {
+    // Before any thread has its own arena. Blocks of 32 MiB and more still come from and go back to mmap.
+    mallopt(M_ARENA_MAX, 2);
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  }
   std::vector<char*> args = ParseFlags(argc, argv, spec.binary_name + " [migrate|healthcheck]");
   InitLogging(spec.binary_name);
   const std::string listen = absl::GetFlag(FLAGS_listen).empty() ? spec.default_listen : absl::GetFlag(FLAGS_listen);

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   spec.service_names = {saima::stats::v1::StatsService::service_full_name()};
   spec.audit_coverage = VerifyImportRoots;
   spec.write_positions_table = "stats.write_positions";  // migration 012
+  spec.bulk_requests = true;                             // imports of a million rows, a whole country's package
   spec.make_services = [](saima::PgPool& pool) -> std::vector<std::shared_ptr<grpc::Service>> {
     // Built once; they live for the life of the process.
     static auto registry = saima::MakeChannel(absl::GetFlag(FLAGS_registry_addr));
