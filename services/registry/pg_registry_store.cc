@@ -6,6 +6,7 @@
 #include "common/pg_json.h"
 #include "common/status.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/registry/ruku_rules.h"
 
 namespace saima::registry {
 namespace {
@@ -665,7 +666,7 @@ absl::StatusOr<pb::RukuApplication> PgRegistryStore::CreateRukuApplication(const
         if (!app.ok()) return app.status();
         // Another project's application is not this caller's to see: the id was used for another request.
         if (app->project_id() != application.project_id()) {
-          return InvalidField("request_id", "was used for another request", "该请求编号已用于另一次操作");
+          return RequestIdUsedForAnotherRequest();
         }
         stored = *std::move(app);
         return absl::OkStatus();

@@ -506,7 +506,7 @@ absl::StatusOr<pb::TransitionRukuApplicationResponse> Registry::TransitionRukuAp
     if (recorded->has_value()) {
       if ((*recorded)->application_id != app->application_id() || (*recorded)->actor != caller.user_id ||
           (*recorded)->to != request.to_state()) {
-        return InvalidField("request_id", "was used for another request", "该请求编号已用于另一次操作");
+        return RequestIdUsedForAnotherRequest();
       }
       pb::TransitionRukuApplicationResponse response;
       *response.mutable_application() = *std::move(app);

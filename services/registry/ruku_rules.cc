@@ -107,6 +107,10 @@ std::vector<pb::RukuState> RukuPath(pb::RukuState from, pb::RukuState target, in
   return {};
 }
 
+absl::Status RequestIdUsedForAnotherRequest() {
+  return InvalidField("request_id", "was used for another request", "该请求编号已用于另一次操作");
+}
+
 absl::Status CheckRukuTransition(const Caller& caller, const pb::Project& project, const pb::RukuApplication& app,
                                  pb::RukuState to, const std::string& reason, const RukuFacts& facts) {
   const pb::RukuState from = app.state();

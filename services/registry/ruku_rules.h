@@ -33,6 +33,10 @@ struct RukuFacts {
 //  - from 1亿元 (provincial review) [default]: also 施工许可证, 设计文件 and 可研报告.
 std::vector<std::string> MissingMaterials(const pb::Project& project, const RukuFacts& facts);
 
+// The refusal of a request id that recorded another request than the one it comes with now (another caller's,
+// another step, another application or project): INVALID_ARGUMENT naming request_id, telling nothing of the other.
+absl::Status RequestIdUsedForAnotherRequest();
+
 // OK when `caller` may move `application` of `project` to `to`. PERMISSION_DENIED names the role that may;
 // FAILED_PRECONDITION names the broken rule (illegal step, guard); INVALID_ARGUMENT when a reason is missing.
 absl::Status CheckRukuTransition(const Caller& caller, const pb::Project& project,

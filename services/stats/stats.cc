@@ -482,6 +482,7 @@ absl::StatusOr<pb::ImportMonthlyReportsResponse> Stats::ImportMonthlyReports(
     struct Project {
       int64_t id = 0;
       const ProjectDims* dims = nullptr;  // null: not a project of the registry
+      // Of the dims, what every row reads, kept here beside the rows (the dims are elsewhere in memory).
       int64_t planned_total_yuan = 0;
       reg::ProjectStage stage = reg::PROJECT_STAGE_UNSPECIFIED;
       bool authorized = false;

@@ -65,6 +65,10 @@ pb::MonthlyReport ReportFromRow(const pqxx::row& r) {
   return m;
 }
 
+// The dims an import checks its rows against (DimsFromRow), of every project or of those changed since.
+constexpr char kImportDims[] =
+    "SELECT project_id, unit_id, ruku_state, ruku_date, planned_total_yuan, stage FROM stats.project_dims";
+
 constexpr char kReportColumns[] =
     "project_id, period, version, kind, month_yuan, ytd_yuan, construction_yuan, installation_yuan, equipment_yuan, "
     "other_yuan, since_start_yuan, actor, extract(epoch FROM recorded_at)::bigint AS recorded_epoch, reason, "
@@ -177,11 +181,8 @@ std::vector<NamedStatement> StatsStatements() {
       {"get_dims",
        "SELECT project_id, unit_id, ruku_state, ruku_date, planned_total_yuan, stage FROM stats.project_dims "
        "WHERE project_id = $1"},
-      {"all_dims",
-       "SELECT project_id, unit_id, ruku_state, ruku_date, planned_total_yuan, stage FROM stats.project_dims"},
-      {"dims_changed_since",
-       "SELECT project_id, unit_id, ruku_state, ruku_date, planned_total_yuan, stage FROM stats.project_dims "
-       "WHERE revision > $1"},
+      {"all_dims", kImportDims},
+      {"dims_changed_since", absl::StrCat(kImportDims, " WHERE revision > $1")},
       {"upsert_plan",
        "INSERT INTO stats.annual_plans (project_id, year, planned_yuan, monthly, actor) VALUES ($1, $2, $3, "
        "$4::bigint[], $5) ON CONFLICT (project_id, year) DO UPDATE SET planned_yuan = EXCLUDED.planned_yuan, "
